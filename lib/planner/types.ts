@@ -1,0 +1,333 @@
+/**
+ * The planner's contract: what it reads (Snapshot, Policy, now) and what it returns (Plan).
+ *
+ * Units, everywhere in the planner:
+ * - instants are epoch milliseconds, named `...At` (`deadlineAt`, `submittedAt`);
+ * - durations are seconds, named `...Sec` or `secondsPer...`;
+ * - money is in the farm's currency (USD by default), energy in kWh, power in W.
+ *
+ * Work is described by aggregates: a step holds ranges of pending task indices, never one
+ * object per frame. A task is one chunk of `framesPerTask` consecutive frames of a step.
+ */
+
+/** Inclusive range of task indices `[from, to]` within a step. */
+export interface IndexRange {
+  from: number;
+  to: number;
+}
+
+export type OsFamily = "linux" | "windows" | "macos";
+
+/** Hard requirements, OpenJD-style. Every field is optional; absent means "any". */
+export interface Requirements {
+  os?: OsFamily[];
+  minVcpu?: number;
+  minMemoryGiB?: number;
+  minGpuCount?: number;
+  minGpuMemoryGiB?: number;
+  gpuModels?: string[];
+  cpuArch?: string[];
+  /** OpenJD `amount.*` capabilities, e.g. `{"amount.worker.disk.scratch": {min: 100}}`. */
+  amounts?: Record<string, { min?: number; max?: number }>;
+  /** OpenJD `attr.*` capabilities: node must have at least one of `anyOf` (or all of `allOf`). */
+  attributes?: Record<string, { anyOf?: string[]; allOf?: string[] }>;
+}
+
+export type StepRole = "final" | "preview";
+
+/** One step of a job (an OpenJD step). Most jobs have exactly one. */
+export interface Step {
+  name: string;
+  /** Steps of the same job that must finish first (a DAG; cycles are rejected). */
+  dependsOn: string[];
+  /** Job kind used for affinity and measured speed, e.g. "render-cpu", "render-gpu", "sim", "comp". */
+  kind: string;
+  role: StepRole;
+  taskCount: number;
+  framesPerTask: number;
+  /** Tasks not yet done, not running and not exhausted (by index). Sorted, disjoint. */
+  pending: IndexRange[];
+  /** Tasks currently leased (running somewhere). */
+  runningTasks: number;
+  doneTasks: number;
+  /** Estimated seconds per frame on a node of speed 1.0 for this kind. */
+  secondsPerFrame: number;
+  /** Coefficient of variation of the runtime estimate (0.3 = ±30%). */
+  runtimeSpread: number;
+  requirements: Requirements;
+  /** Attempts so far, only for tasks that have failed at least once (index → attempts). */
+  failedAttempts?: Record<number, number>;
+  /** A running task of this step can be checkpointed and resumed elsewhere. */
+  checkpointable?: boolean;
+}
+
+export type ApprovalState = "not-required" | "pending" | "approved";
+
+export interface PreviewSettings {
+  /** Order pending tasks first, last, middle, then by bisection. */
+  previewFirst: boolean;
+  /** Finals (role "final") are held until a person approves the preview. */
+  approval: ApprovalState;
+}
+
+export interface Job {
+  id: string;
+  clientId: string;
+  name: string;
+  /** 0..100, default 50. Breaks ties within a slack tier; policy decides how far it may override slack. */
+  priority: number;
+  submittedAt: number;
+  /** Delivery deadline; null means best effort. */
+  deadlineAt: number | null;
+  steps: Step[];
+  /** Other jobs that must finish first. The service drops finished ones; unknown ids wait. */
+  dependsOn: string[];
+  /** Worth moving into cheaper tariff hours when slack allows. */
+  energyIntensive: boolean;
+  preview: PreviewSettings;
+  /** Errors so far across all tasks (the job fails at policy.errorLimitPerJob). */
+  errorCount: number;
+  /** May this job run on rented cloud nodes (also needs the client to allow it). */
+  cloudAllowed: boolean;
+  suspended?: boolean;
+}
+
+export interface Capabilities {
+  vcpu: number;
+  memoryGiB: number;
+  gpuCount: number;
+  gpuModel?: string;
+  gpuMemoryGiB?: number;
+  os: OsFamily;
+  cpuArch: string;
+  /** Extra OpenJD amounts, e.g. `amount.worker.disk.scratch`. */
+  amounts?: Record<string, number>;
+  /** Extra OpenJD attributes, e.g. `attr.worker.license.houdini: ["yes"]`. */
+  attributes?: Record<string, string[]>;
+}
+
+export interface Lease {
+  taskId: string;
+  jobId: string;
+  stepName: string;
+  taskIndex: number;
+  startedAt: number;
+  /** When the lease lapses unless renewed by the agent's poll. */
+  expiresAt: number;
+  /** Expected completion from the estimate, for pre-assignment and capacity. */
+  expectedEndAt: number;
+}
+
+export type NodeStatus = "ready" | "booting" | "draining" | "asleep" | "offline" | "disabled";
+
+export interface FarmNode {
+  id: string;
+  pool: "onprem" | "cloud";
+  status: NodeStatus;
+  capabilities: Capabilities;
+  tags: string[];
+  /** Measured throughput per job kind relative to the reference node (1.0). Missing kind: 1.0. */
+  speed: Record<string, number>;
+  /** Concurrent tasks this node runs (usually 1). */
+  slots: number;
+  powerIdleW: number;
+  powerBusyW: number;
+  leases: Lease[];
+  /** Jobs this node must not run (explicit, or after repeated failures). */
+  blocklist: string[];
+  /** Failures of this node per job, for automatic blocklisting. */
+  failuresByJob?: Record<string, number>;
+  /** Since when the node has had no lease (for power-down and cloud release). */
+  idleSince?: number;
+  /** Cloud only. */
+  instanceType?: string;
+  market?: "spot" | "on-demand";
+  pricePerHour?: number;
+  /** Cloud node rented for one client's work (billing, budget). */
+  clientId?: string;
+  /** Booting nodes: when they are expected to be ready. */
+  readyAt?: number;
+}
+
+export interface Client {
+  id: string;
+  name: string;
+  /** Fraction (0..1) of on-prem slots this client is guaranteed when it has demand. */
+  guaranteedShare: number;
+  /** Fraction (0..1) of on-prem slots this client may use at most, borrowing included. */
+  maxShare: number;
+  cloudAllowed: boolean;
+  /** Money left for cloud this period. */
+  cloudBudgetLeft: number;
+}
+
+/** Piecewise-constant energy price: `[startAt, endAt)` costs `pricePerKWh`. */
+export interface PriceSlot {
+  startAt: number;
+  endAt: number;
+  pricePerKWh: number;
+}
+
+export interface Tariff {
+  currency: string;
+  /** Sorted, non-overlapping slots covering at least the planning horizon. */
+  slots: PriceSlot[];
+  /** Price outside the known slots. */
+  defaultPricePerKWh: number;
+}
+
+export interface CloudOffer {
+  instanceType: string;
+  capabilities: Capabilities;
+  /** Throughput per kind relative to the reference node. Missing kind: 1.0. */
+  speed: Record<string, number>;
+  spotPricePerHour: number;
+  onDemandPricePerHour: number;
+  /** Seconds from request to a node that can take work (boot + asset sync). */
+  bootSec: number;
+  /** Probability that a spot instance is interrupted within an hour. */
+  spotInterruptionPerHour: number;
+  /** Most instances of this type the account may hold at once. */
+  maxInstances: number;
+}
+
+export interface Snapshot {
+  jobs: Job[];
+  nodes: FarmNode[];
+  clients: Client[];
+  tariff: Tariff | null;
+  cloudOffers: CloudOffer[];
+  /** Cloud requests already made and not yet fulfilled (so a plan does not ask twice). */
+  pendingBurst?: { instanceType: string; market: "spot" | "on-demand"; count: number; clientId: string }[];
+}
+
+export interface Policy {
+  /** Runtime spread to safety margin: margin = sigma × spread × work / parallelism. */
+  safetySigma: number;
+  /** Slack below which a job is urgent (tier 0), seconds. */
+  urgentSlackSec: number;
+  /** Seconds of slack that one priority point is worth when ordering. */
+  priorityWeightSec: number;
+  /** Lease length granted to an agent, seconds. */
+  leaseSec: number;
+  /** Pre-assign the next task to nodes whose current task ends within this many seconds. */
+  preassignWithinSec: number;
+  tariff: {
+    enabled: boolean;
+    /** Defer only if the cheaper window saves at least this fraction. */
+    minSaving: number;
+    /** How far ahead to look for cheaper hours, seconds. */
+    lookaheadSec: number;
+    /** Power down idle on-prem nodes when no work is due within this many seconds (0 = never). */
+    powerDownIdleSec: number;
+  };
+  burst: {
+    enabled: boolean;
+    /** Release a cloud node idle this long, seconds. */
+    idleReleaseSec: number;
+    /** Extra seconds a spot job must be able to lose (2-minute notice + requeue). */
+    interruptionLossSec: number;
+    /** Checkpoint interval assumed for checkpointable work, seconds. */
+    checkpointIntervalSec: number;
+  };
+  failures: {
+    retriesPerTask: number;
+    errorsPerJob: number;
+    blocklistAfter: number;
+  };
+}
+
+// ---- The plan ------------------------------------------------------------------------------
+
+/** Ordered: the first that applies to a job is its outcome. */
+export type JobOutcome =
+  | "placed"
+  | "running"
+  | "burst"
+  | "deferred"
+  | "held"
+  | "waiting"
+  | "unplaceable"
+  | "failed"
+  | "suspended"
+  | "done";
+
+export interface JobDecision {
+  jobId: string;
+  clientId: string;
+  outcome: JobOutcome;
+  /** One sentence a wrangler can read: why the job is (not) running. */
+  reason: string;
+  /** Position in the dispatch order (0 = first). */
+  rank: number;
+  slackSec: number | null;
+  /** Effective deadline after inheriting urgency from dependents. */
+  effectiveDeadlineAt: number | null;
+  /** Cannot meet the deadline even with all capacity it may use (local and cloud). */
+  atRisk: boolean;
+  /** Estimated finish with the capacity the plan gives it. */
+  projectedFinishAt: number | null;
+  remainingWorkSec: number;
+  tasksAssigned: number;
+}
+
+export interface Assignment {
+  nodeId: string;
+  jobId: string;
+  stepName: string;
+  taskIndex: number;
+  taskId: string;
+  /** First frame offset within the step's task list (taskIndex × framesPerTask). */
+  frames: number;
+  estimatedSec: number;
+  /** Queued behind the node's current task (pre-assignment) rather than to start now. */
+  queued: boolean;
+  reason: string;
+}
+
+export interface Preemption {
+  nodeId: string;
+  taskId: string;
+  reason: string;
+}
+
+export interface BurstRequest {
+  clientId: string;
+  instanceType: string;
+  market: "spot" | "on-demand";
+  count: number;
+  kind: string;
+  jobIds: string[];
+  /** The deadline that binds this request. */
+  deadlineAt: number;
+  estimatedCost: number;
+  reason: string;
+}
+
+export interface NodeAction {
+  nodeId: string;
+  action: "power-down" | "wake" | "release";
+  reason: string;
+}
+
+export interface ClientShare {
+  clientId: string;
+  guaranteedSlots: number;
+  maxSlots: number;
+  demandSlots: number;
+  usedSlots: number;
+  /** Slots used beyond the guarantee (lent by others). */
+  borrowedSlots: number;
+}
+
+export interface Plan {
+  at: number;
+  jobs: JobDecision[];
+  assignments: Assignment[];
+  preemptions: Preemption[];
+  burst: BurstRequest[];
+  nodeActions: NodeAction[];
+  shares: ClientShare[];
+  /** Problems with the input that did not stop planning (e.g. a dependency cycle). */
+  warnings: string[];
+}
