@@ -1,0 +1,6 @@
+/** `burstfarm start` — being written (placeholder so the CLI entry compiles). */
+export async function run(argv: string[]): Promise<number> {
+  void argv;
+  process.stderr.write("burstfarm start: not available yet\n");
+  return 2;
+}
