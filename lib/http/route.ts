@@ -1,0 +1,79 @@
+/**
+ * A route is a contract (method, path, who may call, zod schemas) plus an implementation bound
+ * to it in lambdas/. The contract alone drives validation, authorization, the OpenAPI document
+ * and the CDK routes, so the four cannot drift apart.
+ */
+import type { z } from "zod";
+import type { Principal, PrincipalKind } from "./auth.ts";
+
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface RouteContract<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  /** Stable name, also the OpenAPI operationId. */
+  readonly operationId: string;
+  readonly method: Method;
+  /** API Gateway style template: `/jobs/{id}`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly accepts: readonly PrincipalKind[];
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly response: R;
+  /** Status of a successful reply (200 unless stated). */
+  readonly status?: number;
+  /** Larger bodies are refused with 413 before parsing. */
+  readonly maxBodyBytes?: number;
+}
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** What an implementation receives: validated, typed input and the caller. */
+export interface RouteInput<C extends RouteContract> {
+  params: Out<C["params"]>;
+  query: Out<C["query"]>;
+  body: Out<C["body"]>;
+  principal: Principal;
+  requestId: string;
+  headers: Record<string, string | undefined>;
+}
+
+export type RouteImpl<C extends RouteContract, D> = (input: RouteInput<C>, deps: D) => Promise<z.input<C["response"]>>;
+
+export interface BoundRoute<D> {
+  readonly contract: RouteContract;
+  readonly impl: (input: RouteInput<RouteContract>, deps: D) => Promise<unknown>;
+}
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  contract: RouteContract<P, Q, B, R>,
+): RouteContract<P, Q, B, R> {
+  return contract;
+}
+
+export function bindRoute<C extends RouteContract, D>(contract: C, impl: RouteImpl<C, D>): BoundRoute<D> {
+  return { contract, impl: impl as BoundRoute<D>["impl"] };
+}
+
+/** Compiles `/jobs/{id}/approve` into a matcher returning `{ id }` or null. */
+export function pathMatcher(template: string): (path: string) => Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([A-Za-z0-9_]+)\\?\}/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  const regex = new RegExp(`^${pattern}/?$`);
+  return (path) => {
+    const m = regex.exec(path);
+    if (!m) return null;
+    const out: Record<string, string> = {};
+    names.forEach((n, i) => { out[n] = decodeURIComponent(m[i + 1] ?? ""); });
+    return out;
+  };
+}
