@@ -1,0 +1,177 @@
+/**
+ * Domain records the service stores. Times are epoch ms (`...At`), durations seconds, as in
+ * the planner contract. A job is ONE record: its steps carry the task aggregates (pending,
+ * leased, done, exhausted ranges) so that every race on a task is settled by a conditional
+ * write on one item (see lib/adapters/aws/table-design.md).
+ */
+import type {
+  BurstRequest, Client, CloudOffer, FarmNode, IndexRange, JobDecision, NodeAction,
+  Policy, PreviewSettings, Requirements, StepRole, Tariff,
+} from "../planner/index.ts";
+import type { FrameRange } from "./frames.ts";
+
+export type JobStatus = "queued" | "running" | "suspended" | "done" | "failed" | "canceled";
+export const activeStatuses: readonly JobStatus[] = ["queued", "running", "suspended"];
+export const isActive = (s: JobStatus): boolean => activeStatuses.includes(s);
+
+/** One attempt of one task on one node. The token is what the agent must present. */
+export interface LeaseRecord {
+  taskIndex: number;
+  nodeId: string;
+  token: string;
+  attempt: number;
+  grantedAt: number;
+  /** Lapses unless the node keeps polling (renewal is recorded on the node, see lease-book.ts). */
+  expiresAt: number;
+  expectedEndAt: number;
+  /** Pre-assigned behind the node's current task. */
+  queued: boolean;
+}
+
+export interface StepRecord {
+  name: string;
+  dependsOn: string[];
+  kind: string;
+  role: StepRole;
+  taskCount: number;
+  framesPerTask: number;
+  /** Frames: task i covers frameList[i*framesPerTask ..] when tasks are frame chunks. */
+  frames: FrameRange[] | null;
+  /** Task parameters (OpenJD) are stored beside the job, one item per step. */
+  hasTaskParams: boolean;
+  secondsPerFrame: number;
+  runtimeSpread: number;
+  requirements: Requirements;
+  checkpointable: boolean;
+  /** Preview pass quality (0..1) when this step is a low-quality preview of another step. */
+  previewQuality?: number;
+  pending: IndexRange[];
+  leases: LeaseRecord[];
+  done: IndexRange[];
+  /** Out of retries: will not run again. */
+  exhausted: IndexRange[];
+  /** index → failed attempts (only for tasks that failed at least once). */
+  failedAttempts: Record<string, number>;
+}
+
+export interface JobPreview extends PreviewSettings {
+  lowQualityPass: { everyNth: number; quality: number } | null;
+}
+
+export interface JobRecord {
+  id: string;
+  clientId: string;
+  name: string;
+  priority: number;
+  submittedAt: number;
+  deadlineAt: number | null;
+  status: JobStatus;
+  steps: StepRecord[];
+  dependsOn: string[];
+  energyIntensive: boolean;
+  preview: JobPreview;
+  errorCount: number;
+  cloudAllowed: boolean;
+  suspended: boolean;
+  source: "native" | "openjd";
+  idempotencyKey: string | null;
+  /** Hash of the submitted body, so a reused idempotency key with another body is a conflict. */
+  requestHash: string;
+  finishedAt: number | null;
+  /** The last settled attempts (`step:index` + token), so a re-sent report is a duplicate, not stale. */
+  recentlySettled: { taskId: string; token: string }[];
+  /** Bumped on every write; conditional writes check it. */
+  version: number;
+}
+
+export type DesiredStatus = "run" | "drain" | "stop";
+
+/** What an agent reported about one of its tasks at its last poll. */
+export interface HeldTask {
+  taskId: string;
+  token: string;
+  progress: number;
+  startedAt?: number;
+}
+
+/** A pointer to a lease on a job record; the job record is the truth, this is delivery. */
+export interface InboxEntry {
+  jobId: string;
+  stepName: string;
+  taskIndex: number;
+  token: string;
+  queued: boolean;
+  estimatedSec: number;
+}
+
+export interface NodeRecord extends Omit<FarmNode, "leases"> {
+  hostname: string;
+  registeredAt: number;
+  lastSeenAt: number;
+  agentVersion: string | null;
+  metrics: { cpuPct: number; memoryPct: number } | null;
+  /** Tasks the agent said it holds at its last poll (renews their leases). */
+  holding: HeldTask[];
+  /** Operator intent; `status` is what the planner sees. */
+  desiredStatus: DesiredStatus;
+  /** Leases granted by the planner, waiting to be handed over at the next poll. */
+  inbox: InboxEntry[];
+  version: number;
+}
+
+export interface ClientRecord extends Client {
+  createdAt: number;
+  /** Cloud budget per month, for display; `cloudBudgetLeft` is what the planner spends from. */
+  cloudBudgetPerMonth: number;
+  version: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  actor: string;
+  actorKind: "client" | "operator" | "agent" | "system";
+  /** Whose record this is (null for farm-wide actions, e.g. a node drain). */
+  clientId: string | null;
+  action: string;
+  target: { type: "job" | "client" | "node" | "task" | "plan"; id: string };
+  before?: unknown;
+  after?: unknown;
+  requestId: string | null;
+}
+
+export interface UsageDelta {
+  onpremNodeHours: number;
+  cloudNodeHours: number;
+  cloudCost: number;
+  energyKWh: number;
+  energyCost: number;
+  tasks: number;
+}
+
+export interface UsageDay extends UsageDelta {
+  clientId: string;
+  day: string; // YYYY-MM-DD (UTC)
+}
+
+export interface PlanRecord {
+  at: number;
+  decisions: JobDecision[];
+  burst: BurstRequest[];
+  nodeActions: NodeAction[];
+  warnings: string[];
+  assignmentsWritten: number;
+  assignmentsSkipped: number;
+}
+
+/** Farm-wide inputs the planner needs beside jobs, nodes and clients. */
+export interface FarmSettings {
+  tariff: Tariff | null;
+  cloudOffers: CloudOffer[];
+  policy: Policy;
+}
+
+/** A task's parameters when a step came from an OpenJD template. */
+export type TaskParams = Record<string, string | number>;
+
+export const emptyUsage = (): UsageDelta => ({ onpremNodeHours: 0, cloudNodeHours: 0, cloudCost: 0, energyKWh: 0, energyCost: 0, tasks: 0 });

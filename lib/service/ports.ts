@@ -1,0 +1,116 @@
+/**
+ * The small ports the use cases depend on. lib/adapters/aws implements them over DynamoDB and
+ * SQS; tests use the same adapters against dynalite and fauxqs. Use cases never import an
+ * adapter: everything arrives in `ServiceDeps`.
+ *
+ * There is no separate lease store: a task's lease lives on its job record, so claiming,
+ * completing and expiring a task are single-item conditional writes through `JobStore.update`
+ * (the pure transitions are in lease-book.ts).
+ */
+import type {
+  AuditEvent, ClientRecord, FarmSettings, JobRecord, JobStatus, NodeRecord, PlanRecord,
+  TaskParams, UsageDay, UsageDelta,
+} from "./model.ts";
+import type { BurstRequest } from "../planner/index.ts";
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+/** `mutate` returns the new record, or `null` to leave it unchanged (no write). */
+export type Mutation<T, R = void> = (current: T) => { next: T; result: R } | { next: null; result: R };
+
+export interface JobStore {
+  /** Fails with ConflictError(existing) if the id is taken. */
+  create(job: JobRecord, taskParams?: Record<string, TaskParams[]>): Promise<void>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * Read, apply `mutate`, write back only if `version` is unchanged; on a lost race re-read and
+   * re-apply (bounded retries, then RetryableError). NotFoundError if the job does not exist.
+   */
+  update<R>(id: string, mutate: Mutation<JobRecord, R>): Promise<{ job: JobRecord; result: R }>;
+  /** Jobs not yet finished (queued, running, suspended): the planner's view. */
+  listActive(): Promise<JobRecord[]>;
+  list(filter: { clientId?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<Page<JobRecord>>;
+  taskParams(jobId: string, stepName: string): Promise<TaskParams[] | undefined>;
+}
+
+export interface NodeStore {
+  get(id: string): Promise<NodeRecord | undefined>;
+  /** Create, or replace the registration fields of, a node. */
+  put(node: NodeRecord): Promise<void>;
+  update<R>(id: string, mutate: Mutation<NodeRecord, R>): Promise<{ node: NodeRecord; result: R }>;
+  list(): Promise<NodeRecord[]>;
+}
+
+export interface ClientStore {
+  get(id: string): Promise<ClientRecord | undefined>;
+  /** Fails with ConflictError(existing) if the id is taken. */
+  create(client: ClientRecord): Promise<void>;
+  update<R>(id: string, mutate: Mutation<ClientRecord, R>): Promise<{ client: ClientRecord; result: R }>;
+  list(): Promise<ClientRecord[]>;
+}
+
+export interface PlanStore {
+  saveLatest(plan: PlanRecord): Promise<void>;
+  latest(): Promise<PlanRecord | undefined>;
+  /** Recorded for the EC2 adapter; it marks them fulfilled. */
+  recordBurst(at: number, requests: BurstRequest[]): Promise<void>;
+  pendingBurst(): Promise<(BurstRequest & { requestedAt: number })[]>;
+  /** A lease on the planning role, so two planners rarely overlap (correctness never depends on it). */
+  tryLock(owner: string, now: number, ttlMs: number): Promise<boolean>;
+  unlock(owner: string): Promise<void>;
+  settings(): Promise<FarmSettings>;
+  saveSettings(settings: Partial<FarmSettings>): Promise<void>;
+}
+
+export interface AuditQuery {
+  jobId?: string;
+  clientId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+  /** By job, or by client, or farm-wide; always within [from, to] when given. Newest first. */
+  query(q: AuditQuery): Promise<Page<AuditEvent>>;
+}
+
+export interface UsageLedger {
+  add(clientId: string, day: string, delta: UsageDelta): Promise<void>;
+  /** Inclusive day range, YYYY-MM-DD. */
+  days(clientId: string, fromDay: string, toDay: string): Promise<UsageDay[]>;
+}
+
+export interface PlanTrigger {
+  /** Ask for a planning cycle soon; calls close together coalesce into one. */
+  requestPlan(reason: string, now: number): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface IdGenerator {
+  /** A fresh unique id with a readable prefix, e.g. `job-…`. */
+  id(prefix: string): string;
+  /** An unguessable lease token. */
+  token(): string;
+}
+
+export interface ServiceDeps {
+  jobs: JobStore;
+  nodes: NodeStore;
+  clients: ClientStore;
+  plans: PlanStore;
+  audit: AuditLog;
+  usage: UsageLedger;
+  trigger: PlanTrigger;
+  clock: Clock;
+  ids: IdGenerator;
+}
