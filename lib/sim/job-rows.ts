@@ -1,0 +1,16 @@
+/** Per-job outcome rows at the end of a run. */
+import type { SimState } from "./state.ts";
+import type { JobOutcomeRow } from "./types.ts";
+
+export function jobRows(st: SimState): JobOutcomeRow[] {
+  return st.jobOrder.map((id) => {
+    const j = st.jobs.get(id)!;
+    const d = j.job.deadlineAt;
+    const late = d !== null && (j.finishedAt === null || j.finishedAt > d);
+    const workSec = j.job.steps.reduce((s, step) => s + step.secondsPerFrame * step.framesPerTask * step.taskCount, 0);
+    return {
+      id, clientId: j.job.clientId, submittedAt: j.spec.submitAt, firstStartAt: j.firstStartAt, firstOutputAt: j.firstOutputAt,
+      finishedAt: j.finishedAt, deadlineAt: d, late, failed: j.failed, cloudAllowed: j.job.cloudAllowed, workSec,
+    };
+  });
+}

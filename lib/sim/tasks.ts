@@ -1,0 +1,141 @@
+/**
+ * Task attempts on nodes: start (with a true runtime the planner never sees), finish (ok,
+ * frame error, corrupt output → re-render), and loss of work (crash, spot, preemption).
+ * Runtimes and faults are drawn from (job, step, task, attempt), not from a shared stream,
+ * so every policy meets the same frame times and the same failures.
+ */
+import { hashSeed, lognormalMultiplier, mulberry32 } from "./rng.ts";
+import { meets, speedFor } from "./eligibility.ts";
+import { DONE, EXHAUSTED, PENDING, RUNNING, jobComplete, jobDepsMet, stepDepsMet, type Attempt, type JobState, type NodeState } from "./state.ts";
+import type { Ctx } from "./context.ts";
+
+/** Why a task cannot start on a node now, or null if it can. */
+export function cannotStart(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): string | null {
+  const j = ctx.st.jobs.get(jobId);
+  if (!j || !j.submitted || j.finishedAt !== null || j.failed) return "job not active";
+  const s = j.steps[stepIndex];
+  if (!s || taskIndex < 0 || taskIndex >= s.status.length) return "no such task";
+  if (s.status[taskIndex] !== PENDING) return "task not pending";
+  if (node.status !== "ready") return `node ${node.status}`;
+  if (node.running.length >= node.slots) return "node full";
+  if (node.blocklist.includes(jobId)) return "node blocklisted for job";
+  if (!meets(node.capabilities, s.spec.requirements)) return "requirements not met";
+  if (!jobDepsMet(ctx.st, j) || !stepDepsMet(j, stepIndex)) return "dependencies not finished";
+  if (j.job.suspended) return "job suspended";
+  if (node.pool === "cloud" && (!j.job.cloudAllowed || !ctx.st.clients.get(j.job.clientId)?.cloudAllowed)) return "cloud not allowed";
+  return null;
+}
+
+function taskRng(ctx: Ctx, j: JobState, stepIndex: number, taskIndex: number, attempt: number) {
+  return mulberry32(hashSeed(ctx.sc.seed, `${j.job.id}|${stepIndex}|${taskIndex}|${attempt}`));
+}
+
+/** True reference seconds of a task (before node speed), the same for every attempt. */
+export function trueTaskSec(ctx: Ctx, j: JobState, stepIndex: number, taskIndex: number): number {
+  const spec = j.steps[stepIndex]!.spec;
+  const base = spec.secondsPerFrame * spec.framesPerTask * (j.spec.trueRuntimeFactor ?? 1);
+  const r = taskRng(ctx, j, stepIndex, taskIndex, 0);
+  const samples = j.spec.runtimeSamples;
+  const mult = samples && samples.length > 0 ? samples[Math.floor(r.next() * samples.length)]! : lognormalMultiplier(r, spec.runtimeSpread);
+  return base * mult;
+}
+
+export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): Attempt {
+  const { st, meter } = ctx;
+  const j = st.jobs.get(jobId)!;
+  const s = j.steps[stepIndex]!;
+  const speed = speedFor(node.speed, s.spec.kind);
+  const from = s.progress[taskIndex]!;
+  const trueSec = (trueTaskSec(ctx, j, stepIndex, taskIndex) / speed) * (1 - from);
+  const estSec = ((s.spec.secondsPerFrame * s.spec.framesPerTask) / speed) * (1 - from);
+  const attemptNo = s.attempts[taskIndex]! + 1;
+  const r = taskRng(ctx, j, stepIndex, taskIndex, attemptNo);
+  const u = r.next();
+  const f = ctx.sc.faults;
+  let outcome: Attempt["outcome"] = "ok";
+  let durSec = trueSec;
+  if (u < f.frameErrorRate) { outcome = "error"; durSec = trueSec * (0.1 + 0.8 * r.next()); }
+  else if (u < f.frameErrorRate + f.corruptOutputRate) outcome = "corrupt";
+  const a: Attempt = {
+    id: st.nextAttemptId++, jobId, stepIndex, taskIndex, startedAt: st.now,
+    endAt: st.now + Math.max(1, Math.round(durSec * 1000)), expectedEndAt: st.now + Math.round(estSec * 1000),
+    fromProgress: from, outcome,
+  };
+  s.status[taskIndex] = RUNNING;
+  s.running++;
+  node.running.push(a);
+  node.idleSince = null;
+  j.firstStartAt ??= st.now;
+  meter.onStart(node, st.now);
+  ctx.heap.push({ at: a.endAt, rank: 0, type: "attempt-end", nodeId: node.id, attemptId: a.id });
+  return a;
+}
+
+function detach(node: NodeState, a: Attempt, now: number): void {
+  node.running = node.running.filter((x) => x.id !== a.id);
+  if (node.running.length === 0) node.idleSince = now;
+}
+
+/** An attempt reached its end time: success, frame error or corrupt output. */
+export function finishAttempt(ctx: Ctx, node: NodeState, a: Attempt): void {
+  const { st } = ctx;
+  const j = st.jobs.get(a.jobId)!;
+  const s = j.steps[a.stepIndex]!;
+  detach(node, a, st.now);
+  s.running--;
+  if (a.outcome === "ok") {
+    s.status[a.taskIndex] = DONE;
+    s.progress[a.taskIndex] = 1;
+    s.done++;
+    j.firstOutputAt ??= st.now;
+    if (jobComplete(j)) j.finishedAt = st.now;
+  } else {
+    // A corrupt frame is found on output check and re-rendered from scratch.
+    s.progress[a.taskIndex] = 0;
+    s.attempts[a.taskIndex]!++;
+    j.errorCount++;
+    ctx.meter.tally.taskErrors++;
+    node.failuresByJob[j.job.id] = (node.failuresByJob[j.job.id] ?? 0) + 1;
+    const pol = ctx.policy.failures;
+    if (node.failuresByJob[j.job.id]! >= pol.blocklistAfter && !node.blocklist.includes(j.job.id)) node.blocklist.push(j.job.id);
+    if (s.attempts[a.taskIndex]! > pol.retriesPerTask) { s.status[a.taskIndex] = EXHAUSTED; s.exhausted++; j.failed = true; }
+    else s.status[a.taskIndex] = PENDING;
+    if (j.errorCount >= pol.errorsPerJob) j.failed = true;
+  }
+  ctx.meter.onEnd(ctx, node, st.now);
+}
+
+/**
+ * Take a running attempt off its node without counting an error (crash, spot, preemption).
+ * Checkpointable work keeps its progress: all of it when the node could checkpoint on
+ * notice, else up to the last checkpoint interval.
+ */
+export function abandonAttempt(ctx: Ctx, node: NodeState, a: Attempt, checkpointNow: boolean): void {
+  const { st } = ctx;
+  const j = st.jobs.get(a.jobId)!;
+  const s = j.steps[a.stepIndex]!;
+  detach(node, a, st.now);
+  s.running--;
+  s.status[a.taskIndex] = PENDING;
+  if (s.spec.checkpointable) {
+    const ran = (st.now - a.startedAt) / (a.endAt - a.startedAt);
+    const intervalFrac = (ctx.policy.burst.checkpointIntervalSec * 1000) / (a.endAt - a.startedAt);
+    const kept = checkpointNow ? ran : Math.floor(ran / intervalFrac) * intervalFrac;
+    s.progress[a.taskIndex] = Math.min(0.999, a.fromProgress + (1 - a.fromProgress) * Math.max(0, kept));
+  } else s.progress[a.taskIndex] = 0;
+  ctx.meter.onEnd(ctx, node, st.now);
+}
+
+export function abandonAll(ctx: Ctx, node: NodeState, checkpointNow: boolean): void {
+  for (const a of [...node.running]) abandonAttempt(ctx, node, a, checkpointNow);
+  node.queue = [];
+  node.epoch++;
+}
+
+/** Start what the plan queued behind the node's work, first valid entry per free slot. */
+export function startQueued(ctx: Ctx, node: NodeState): void {
+  while (node.queue.length > 0 && node.running.length < node.slots && node.status === "ready") {
+    const q = node.queue.shift()!;
+    if (cannotStart(ctx, node, q.jobId, q.stepIndex, q.taskIndex) === null) startAttempt(ctx, node, q.jobId, q.stepIndex, q.taskIndex);
+  }
+}
