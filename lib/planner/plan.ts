@@ -1,7 +1,173 @@
-import type { Plan, Policy, Snapshot } from "./types.ts";
+import type { Job, NodeAction, Plan, Policy, Snapshot } from "./types.ts";
+import { releaseIdleCloud } from "./burst/release.ts";
+import { projectCapacity, type ProjectedJob } from "./burst/projection.ts";
+import { type Deficit, sizeBurst } from "./burst/sizing.ts";
+import { decideJob } from "./decisions.ts";
+import { cyclicJobs, inheritUrgency, markWaiting } from "./deps/job-deps.ts";
+import { dispatch } from "./matching/dispatch.ts";
+import { buildClasses, Eligibility, speedOf } from "./matching/node-classes.ts";
+import { buildPools } from "./matching/slot-pools.ts";
+import { compareJobs, type OrderFacts } from "./priority/order.ts";
+import { neededSec, slackSec } from "./priority/slack.ts";
+import { reclaimByCheckpoint } from "./shares/reclaim.ts";
+import { ShareLedger } from "./shares/ledger.ts";
+import { decideDeferrals, type DeferralCandidate } from "./tariff/deferral.ts";
+import { powerActions } from "./tariff/power.ts";
+import { PriceCurve } from "./tariff/price-curve.ts";
+import { type JobState, jobState, runningTails } from "./work/job-state.ts";
 
-/** The planning cycle (being written now; see issue 2). */
+/**
+ * One planning cycle, a numbered pipeline over an immutable snapshot (Kueue's heads → snapshot →
+ * nominate → iterate → commit). Pure: same snapshot, policy and `now` give the same plan.
+ *
+ *  1. index     node classes, eligibility per requirement set, client shares
+ *  2. state     per job: work left, dead tasks, step dependencies, approval gates
+ *  3. deps      job cycles named, prerequisites wait, urgency flows to prerequisites
+ *  4. order     slack per job, tiers, priority within policy
+ *  5. tariff    energy-intensive work with slack waits for cheaper hours
+ *  6. dispatch  guarantee pass, then lending pass; affinity-ranked classes; pre-assignment
+ *  7. reclaim   checkpointable borrowers yield to owners below their guarantee
+ *  8. burst     EDF capacity projection → deficits → cloud requests
+ *  9. nodes     release idle cloud nodes, power down / wake on-prem nodes
+ * 10. decide    one decision with a reason per job
+ */
 export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
-  void snapshot; void policy;
-  return { at: now, jobs: [], assignments: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: ["planner not yet implemented"] };
+  // 1. index
+  const { classes } = buildClasses(snapshot.nodes);
+  const eligibility = new Eligibility(classes);
+  const clients = new Map(snapshot.clients.map((c) => [c.id, c]));
+  const jobsById = new Map(snapshot.jobs.map((j) => [j.id, j]));
+  const preassignUntil = now + policy.preassignWithinSec * 1000;
+  const ledger = new ShareLedger(snapshot.clients, snapshot.nodes.filter((n) => n.pool === "onprem"), (id) => jobsById.get(id)?.clientId, (l) => l.expectedEndAt > preassignUntil);
+  const warnings = [...ledger.warnings];
+
+  // 2–3. state and dependencies
+  const cyclic = cyclicJobs(snapshot.jobs);
+  for (const [id, text] of cyclic) if (!warnings.includes(`dependency cycle: ${text}`)) warnings.push(`dependency cycle: ${text}`);
+  const tails = runningTails(snapshot.nodes, now);
+  const states = new Map<string, JobState>();
+  for (const j of snapshot.jobs) {
+    states.set(j.id, jobState(j, { policy, now, eligibility, runningTailSec: tails, maxSlotsOf: (c) => ledger.maxOf(c), cyclic }));
+  }
+  markWaiting(states);
+  const urgency = inheritUrgency(states, (s) => neededSec(s, policy));
+
+  // 4. order
+  const facts = new Map<string, OrderFacts>();
+  for (const s of states.values()) {
+    const u = urgency.get(s.job.id)!;
+    facts.set(s.job.id, { id: s.job.id, priority: u.priority, submittedAt: s.job.submittedAt, deadlineAt: u.deadlineAt, slackSec: slackSec(s, u.deadlineAt, policy, now) });
+  }
+  const active = [...states.values()].filter((s) => s.status === "active");
+  active.sort((a, b) => compareJobs(facts.get(a.job.id)!, facts.get(b.job.id)!, policy));
+
+  // 5. tariff
+  const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
+  const deferrals = curve && policy.tariff.enabled
+    ? decideDeferrals(active.filter((s) => s.job.energyIntensive && s.runningTasks === 0).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now, ledger.totalSlots)
+    : new Map();
+  const runnable = active.filter((s) => !deferrals.has(s.job.id));
+
+  // 6. dispatch
+  const demand = new Map<string, number>();
+  for (const s of runnable) demand.set(s.job.clientId, (demand.get(s.job.clientId) ?? 0) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
+  for (const [c, d] of demand) ledger.setDemand(c, d);
+  const allowanceBefore = new Map(runnable.map((s) => [s.job.id, s.steps.reduce((t, st) => t + st.allowance, 0)]));
+  const meanSpeed = meanSpeeds(classes);
+  const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
+  const pools = buildPools(classes, now, policy.preassignWithinSec);
+  const dispatched = dispatch({ ordered: runnable, pools, ledger, policy, meanSpeed, cloudOk });
+
+  // 7. reclaim
+  const reclaimed = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states, policy, now });
+  const assignments = [...dispatched.assignments, ...reclaimed.assignments];
+  for (const a of reclaimed.assignments) dispatched.placed.set(a.jobId, (dispatched.placed.get(a.jobId) ?? 0) + 1);
+
+  // 8. burst
+  const projected: ProjectedJob[] = [];
+  for (const s of states.values()) {
+    const deadlineAt = facts.get(s.job.id)!.deadlineAt;
+    if (deadlineAt === null || (s.status !== "active" && s.status !== "waiting") || s.workSec <= 0) continue;
+    const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
+    const usable = main.eligible.filter((c) => c.pool === "onprem" || cloudOk(s.job));
+    const longest = s.longestTaskSec / s.speed;
+    projected.push({ id: s.job.id, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
+  }
+  const projection = projectCapacity(projected, classes, now);
+  const deficits: Deficit[] = [];
+  for (const p of projected) {
+    const s = states.get(p.id)!;
+    const d = projection.get(p.id)!;
+    if (d.deficitSec <= 0 || deferrals.has(p.id) || !cloudOk(s.job) || !policy.burst.enabled) continue;
+    const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
+    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec });
+  }
+  const sized = sizeBurst(deficits, snapshot, policy, now);
+
+  // 9. nodes
+  const busy = new Set(assignments.map((a) => a.nodeId));
+  const deferredStarts = [...deferrals.values()].map((d) => d.until);
+  const nodeActions: NodeAction[] = [
+    ...releaseIdleCloud(snapshot.nodes, busy, policy, now),
+    ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: deferredStarts.length ? Math.min(...deferredStarts) : null, wakeCandidates: wakeCandidates(runnable, dispatched.placed, allowanceBefore), policy, now }),
+  ];
+
+  // 10. decide
+  const burstByJob = new Map<string, string>();
+  for (const r of sized.requests) for (const id of r.jobIds) burstByJob.set(id, r.reason);
+  const order = new Map(active.map((s, i) => [s.job.id, i]));
+  const decisions = snapshot.jobs.map((j) => {
+    const s = states.get(j.id)!;
+    const f = facts.get(j.id)!;
+    return decideJob({
+      s, facts: f, rank: order.get(j.id) ?? active.length, placed: dispatched.placed.get(j.id) ?? 0,
+      deferral: deferrals.get(j.id), capped: dispatched.capped.has(j.id), clientMax: ledger.maxOf(j.clientId),
+      projection: projection.get(j.id), burstReason: burstByJob.get(j.id), cloudRefused: sized.refused.get(j.id),
+      cloudOk: cloudOk(j) && policy.burst.enabled, now,
+    });
+  });
+  decisions.sort((a, b) => a.rank - b.rank || (a.jobId < b.jobId ? -1 : 1));
+  return { at: now, jobs: decisions, assignments, preemptions: reclaimed.preemptions, burst: sized.requests, nodeActions, shares: ledger.report(), warnings };
+}
+
+function deferralCandidate(s: JobState, deadlineAt: number | null, policy: Policy): DeferralCandidate {
+  const lanes = Math.max(1, s.localParallelism);
+  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes };
+}
+
+function meanSpeeds(classes: ReturnType<typeof buildClasses>["classes"]): (kind: string) => number {
+  const memo = new Map<string, number>();
+  return (kind) => {
+    let m = memo.get(kind);
+    if (m === undefined) {
+      let slots = 0;
+      let sum = 0;
+      for (const c of classes) if (c.pool === "onprem") { slots += c.slots; sum += c.slots * speedOf(c.speed, kind); }
+      m = slots > 0 ? sum / slots : 1;
+      memo.set(kind, m);
+    }
+    return m;
+  };
+}
+
+/** Asleep on-prem nodes that could take ready work which found no free slot. */
+function wakeCandidates(runnable: readonly JobState[], placed: Map<string, number>, before: Map<string, number>) {
+  const woken = new Set<string>();
+  const out = [];
+  for (const s of runnable) {
+    let left = (before.get(s.job.id) ?? 0) - (placed.get(s.job.id) ?? 0);
+    for (const st of s.steps) {
+      for (const c of st.eligible) {
+        if (c.pool !== "onprem") continue;
+        for (const n of c.nodes) {
+          if (left <= 0) break;
+          if (n.status !== "asleep" || woken.has(n.id)) continue;
+          woken.add(n.id);
+          out.push(n);
+          left -= n.slots;
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -243,6 +243,7 @@ export interface Policy {
 export type JobOutcome =
   | "placed"
   | "running"
+  | "queued"
   | "burst"
   | "deferred"
   | "held"

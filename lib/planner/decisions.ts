@@ -1,0 +1,83 @@
+import type { JobDecision, JobOutcome } from "./types.ts";
+import type { Projection } from "./burst/projection.ts";
+import { clock, duration } from "./format.ts";
+import type { OrderFacts } from "./priority/order.ts";
+import type { Deferral } from "./tariff/deferral.ts";
+import type { JobState } from "./work/job-state.ts";
+
+export interface DecisionInput {
+  s: JobState;
+  facts: OrderFacts;
+  rank: number;
+  placed: number;
+  deferral: Deferral | undefined;
+  capped: boolean;
+  clientMax: number;
+  projection: Projection | undefined;
+  burstReason: string | undefined;
+  cloudRefused: string | undefined;
+  cloudOk: boolean;
+  now: number;
+}
+
+/** The answer to "why is my job (not) running?", one outcome and one sentence per job. */
+export function decideJob(d: DecisionInput): JobDecision {
+  const { s, facts } = d;
+  const late = facts.deadlineAt !== null && d.projection !== undefined && d.projection.finishAt > facts.deadlineAt;
+  const atRisk = late && d.burstReason === undefined;
+  const [outcome, reason] = outcomeOf(d);
+  const risk = atRisk
+    ? `; at risk: projected ${clock(d.projection!.finishAt)} against deadline ${clock(facts.deadlineAt!)}${riskCause(d)}`
+    : "";
+  return {
+    jobId: s.job.id,
+    clientId: s.job.clientId,
+    outcome,
+    reason: reason + risk,
+    rank: d.rank,
+    slackSec: facts.slackSec === null ? null : Math.round(facts.slackSec),
+    effectiveDeadlineAt: facts.deadlineAt,
+    atRisk,
+    projectedFinishAt: d.projection ? d.projection.finishAt : null,
+    remainingWorkSec: Math.round(s.workSec),
+    tasksAssigned: d.placed,
+  };
+}
+
+function riskCause(d: DecisionInput): string {
+  if (d.cloudRefused) return ` (${d.cloudRefused})`;
+  if (!d.cloudOk) return " (cloud not allowed)";
+  return "";
+}
+
+function outcomeOf(d: DecisionInput): [JobOutcome, string] {
+  const { s, facts } = d;
+  switch (s.status) {
+    case "done": return ["done", s.statusReason];
+    case "failed": return ["failed", s.statusReason];
+    case "suspended": return ["suspended", s.statusReason];
+    case "cycle": return ["unplaceable", `unplaceable: ${s.statusReason}`];
+    case "waiting": return ["waiting", s.statusReason];
+    case "active": break;
+  }
+  const slack = facts.slackSec === null ? "no deadline" : `slack ${duration(facts.slackSec)}`;
+  if (d.deferral) return ["deferred", d.deferral.reason];
+  if (d.placed > 0) {
+    const burst = d.burstReason ? `; burst: ${d.burstReason}` : "";
+    return ["placed", `placed ${d.placed} task(s), rank ${d.rank + 1}, ${slack}${burst}`];
+  }
+  if (d.burstReason) return ["burst", `burst: ${d.burstReason}`];
+  const open = s.steps.filter((st) => st.live > 0);
+  const unplaceable = open.find((st) => !st.blocked && st.eligible.length === 0);
+  if (unplaceable) return ["unplaceable", `unplaceable: step "${unplaceable.step.name}" needs ${unplaceable.unmet}, which no node has`];
+  if (open.length > 0 && open.every((st) => st.blocked)) {
+    const held = open.find((st) => st.blocked!.startsWith("finals held"));
+    return held ? ["held", `held: ${held.blocked}`] : ["waiting", `waiting: ${open[0]!.blocked}`];
+  }
+  if (open.length > 0 && open.every((st) => st.blocked || st.allowance === 0) && s.job.preview.approval === "pending") {
+    return ["held", "held: preview frames rendered or running; finals wait for approval"];
+  }
+  if (d.capped) return ["held", `held: client ${s.job.clientId} is at its cap of ${d.clientMax} on-prem slot(s)`];
+  if (s.runningTasks > 0) return ["running", `${s.runningTasks} task(s) running; no free eligible slot for more, rank ${d.rank + 1}, ${slack}`];
+  return ["queued", `queued: no free eligible node; ${d.rank} job(s) ahead, ${slack}`];
+}

@@ -1,0 +1,86 @@
+import type { Job } from "../types.ts";
+import type { JobState } from "../work/job-state.ts";
+import { describeCycle, findCycle, topologicalOrder } from "./graph.ts";
+
+/** Jobs on a job→job or step→step cycle, with the cycle named. */
+export function cyclicJobs(jobs: readonly Job[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const ids = jobs.map((j) => j.id);
+  const edges = (id: string) => byId.get(id)?.dependsOn ?? [];
+  // Remove each found cycle's members and search again, so every cycle is named.
+  let remaining = ids;
+  for (;;) {
+    const cycle = findCycle(remaining, edges);
+    if (!cycle) break;
+    const text = `jobs ${describeCycle(cycle)}`;
+    for (const id of cycle) out.set(id, text);
+    remaining = remaining.filter((id) => !out.has(id));
+  }
+  for (const j of jobs) {
+    if (out.has(j.id)) continue;
+    const steps = new Map(j.steps.map((s) => [s.name, s.dependsOn]));
+    const cycle = findCycle(j.steps.map((s) => s.name), (n) => steps.get(n) ?? []);
+    if (cycle) out.set(j.id, `steps ${describeCycle(cycle)} in job ${j.id}`);
+  }
+  return out;
+}
+
+/** Active jobs whose prerequisites are not finished wait, with the first blocker named. */
+export function markWaiting(states: Map<string, JobState>): void {
+  for (const s of states.values()) {
+    if (s.status !== "active") continue;
+    for (const dep of s.job.dependsOn) {
+      const d = states.get(dep);
+      if (!d) {
+        s.status = "waiting";
+        s.statusReason = `waiting for job ${dep}, which is not in the farm (finished jobs are dropped from dependsOn)`;
+        break;
+      }
+      if (d.status !== "done") {
+        s.status = "waiting";
+        s.statusReason = `waiting for job ${dep} (${d.status === "active" ? `${d.liveTasks + d.runningTasks} tasks left` : d.status})`;
+        break;
+      }
+    }
+  }
+}
+
+export interface Urgency {
+  deadlineAt: number | null;
+  priority: number;
+  /** The dependent whose urgency was inherited, if any. */
+  from: string | null;
+}
+
+/**
+ * No priority inversion: a prerequisite inherits each dependent's deadline, moved earlier by the
+ * time the dependent itself needs, and its priority if higher. Dependents are visited before
+ * their prerequisites (reverse topological order), so urgency flows down whole chains.
+ */
+export function inheritUrgency(states: Map<string, JobState>, neededSec: (s: JobState) => number): Map<string, Urgency> {
+  const ids = [...states.keys()];
+  const edges = (id: string) => states.get(id)?.job.dependsOn ?? [];
+  const order = topologicalOrder(ids, edges).reverse();
+  const out = new Map<string, Urgency>();
+  for (const s of states.values()) out.set(s.job.id, { deadlineAt: s.job.deadlineAt, priority: s.job.priority, from: null });
+  for (const id of order) {
+    const s = states.get(id)!;
+    const u = out.get(id)!;
+    if (u.deadlineAt === null && u.priority === s.job.priority && u.from === null && s.job.dependsOn.length === 0) continue;
+    for (const dep of s.job.dependsOn) {
+      const du = out.get(dep);
+      if (!du) continue;
+      const latestStart = u.deadlineAt === null ? null : u.deadlineAt - Math.ceil(neededSec(s) * 1000);
+      if (latestStart !== null && (du.deadlineAt === null || latestStart < du.deadlineAt)) {
+        du.deadlineAt = latestStart;
+        du.from = id;
+      }
+      if (u.priority > du.priority) {
+        du.priority = u.priority;
+        du.from ??= id;
+      }
+    }
+  }
+  return out;
+}

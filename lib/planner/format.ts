@@ -1,0 +1,19 @@
+/** Human-readable pieces for reasons: "3h20m", "02:00 UTC". */
+export function duration(sec: number): string {
+  const s = Math.round(Math.abs(sec));
+  const sign = sec < 0 ? "-" : "";
+  if (s < 60) return `${sign}${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${sign}${m}m`;
+  const h = Math.floor(m / 60);
+  return `${sign}${h}h${m % 60 ? `${String(m % 60).padStart(2, "0")}m` : ""}`;
+}
+
+export function clock(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}

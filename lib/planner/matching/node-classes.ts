@@ -1,0 +1,89 @@
+import type { Capabilities, FarmNode, Requirements } from "../types.ts";
+import { requirementsKey, surplus, unmetRequirement } from "./requirements.ts";
+
+/**
+ * Nodes grouped into classes of identical capabilities, tags, pool and (rounded) speed, so
+ * matching scores a few classes instead of thousands of nodes (Kueue's flavors, OpenCue's
+ * host groups). Within a class, nodes differ only in state and in speed below the rounding.
+ */
+export interface NodeClass {
+  index: number;
+  key: string;
+  pool: FarmNode["pool"];
+  capabilities: Capabilities;
+  tags: readonly string[];
+  /** Speed per kind, averaged over the class's nodes. */
+  speed: Record<string, number>;
+  nodes: FarmNode[];
+  /** Slots of ready (or draining-free) nodes, for capacity projections. */
+  slots: number;
+  /** Mean busy power per slot, W. */
+  busyW: number;
+}
+
+/** Speeds are rounded to this step when grouping, so per-node measurements don't explode classes. */
+const SPEED_STEP = 0.1;
+
+export function classKey(n: FarmNode): string {
+  const speeds = Object.keys(n.speed).sort().map((k) => `${k}=${Math.round((n.speed[k] ?? 1) / SPEED_STEP)}`);
+  const tags = [...n.tags].sort();
+  return `${n.pool}|${n.instanceType ?? ""}|${JSON.stringify(n.capabilities)}|${tags.join(",")}|${speeds.join(",")}`;
+}
+
+/** Nodes that count as capacity: running or able to run soon. */
+export function isCapacity(n: FarmNode): boolean {
+  return n.status === "ready" || n.status === "asleep" || n.status === "booting";
+}
+
+export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]; classOf: Map<string, NodeClass> } {
+  const byKey = new Map<string, NodeClass>();
+  const classOf = new Map<string, NodeClass>();
+  for (const n of nodes) {
+    const key = classKey(n);
+    let c = byKey.get(key);
+    if (!c) {
+      c = { index: byKey.size, key, pool: n.pool, capabilities: n.capabilities, tags: n.tags, speed: {}, nodes: [], slots: 0, busyW: 0 };
+      byKey.set(key, c);
+    }
+    c.nodes.push(n);
+    classOf.set(n.id, c);
+  }
+  for (const c of byKey.values()) {
+    const kinds = new Set(c.nodes.flatMap((n) => Object.keys(n.speed)));
+    for (const k of kinds) c.speed[k] = c.nodes.reduce((s, n) => s + (n.speed[k] ?? 1), 0) / c.nodes.length;
+    const live = c.nodes.filter(isCapacity);
+    c.slots = live.reduce((s, n) => s + n.slots, 0);
+    c.busyW = c.nodes.reduce((s, n) => s + n.powerBusyW / Math.max(1, n.slots), 0) / c.nodes.length;
+  }
+  return { classes: [...byKey.values()], classOf };
+}
+
+export function speedOf(speed: Record<string, number>, kind: string): number {
+  const s = speed[kind];
+  return s !== undefined && s > 0 ? s : 1;
+}
+
+/** Eligible classes per requirement set, memoised: a farm has few distinct requirement sets. */
+export class Eligibility {
+  private memo = new Map<string, { classes: NodeClass[]; unmet: string | null }>();
+  constructor(private readonly classes: readonly NodeClass[]) {}
+
+  of(req: Requirements): { classes: NodeClass[]; unmet: string | null } {
+    const key = requirementsKey(req);
+    let hit = this.memo.get(key);
+    if (!hit) {
+      const ok: NodeClass[] = [];
+      let unmet: string | null = null;
+      for (const c of this.classes) {
+        const why = unmetRequirement(c.capabilities, req);
+        if (why === null) ok.push(c);
+        else unmet ??= why;
+      }
+      // Best fit first: the least surplus machine, so GPU boxes stay free for GPU work.
+      ok.sort((a, b) => surplus(a.capabilities, req) - surplus(b.capabilities, req) || a.index - b.index);
+      hit = { classes: ok, unmet: ok.length > 0 ? null : unmet ?? "no nodes" };
+      this.memo.set(key, hit);
+    }
+    return hit;
+  }
+}

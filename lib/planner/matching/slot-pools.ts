@@ -1,0 +1,96 @@
+import type { FarmNode, Job } from "../types.ts";
+import { type NodeClass, speedOf } from "./node-classes.ts";
+
+/**
+ * The slots a cycle can hand out, per class: free now, or freeing soon (the node's running
+ * task ends within the pre-assignment window, so its next task is queued behind it and a
+ * finishing node never waits for a plan).
+ */
+export interface SlotPool {
+  cls: NodeClass;
+  free: FarmNode[];
+  soon: FarmNode[];
+  /** Entries before these indexes are taken (O(1) takes in the common case). */
+  freeHead: number;
+  soonHead: number;
+}
+
+export interface Slot {
+  node: FarmNode;
+  queued: boolean;
+}
+
+export function buildPools(classes: readonly NodeClass[], now: number, preassignWithinSec: number): SlotPool[] {
+  const horizon = now + preassignWithinSec * 1000;
+  return classes.map((cls) => {
+    const free: FarmNode[] = [];
+    const soon: { node: FarmNode; at: number }[] = [];
+    for (const n of cls.nodes) {
+      if (n.status !== "ready") continue;
+      for (let i = n.leases.length; i < n.slots; i++) free.push(n);
+      for (const l of n.leases) if (l.expectedEndAt <= horizon) soon.push({ node: n, at: l.expectedEndAt });
+    }
+    // Fastest nodes first within a class; soonest-freeing first for queued slots; ids break ties.
+    const fastest = (a: FarmNode, b: FarmNode) => nodeRank(b) - nodeRank(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    free.sort(fastest);
+    soon.sort((a, b) => a.at - b.at || (a.node.id < b.node.id ? -1 : 1));
+    return { cls, free, soon: soon.map((s) => s.node), freeHead: 0, soonHead: 0 };
+  });
+}
+
+function nodeRank(n: FarmNode): number {
+  let s = 0;
+  for (const v of Object.values(n.speed)) s += v;
+  return s;
+}
+
+/** A node may take this job: not blocklisted by hand, nor by repeated failures, nor another client's cloud node. */
+export function nodeAccepts(n: FarmNode, job: Job, blocklistAfter: number): boolean {
+  if (n.blocklist.includes(job.id)) return false;
+  if ((n.failuresByJob?.[job.id] ?? 0) >= blocklistAfter) return false;
+  if (n.pool === "cloud" && n.clientId !== undefined && n.clientId !== job.clientId) return false;
+  return true;
+}
+
+/** Take one slot for `job` from the pool: a free one first, else a queued one. */
+export function takeSlot(pool: SlotPool, job: Job, blocklistAfter: number): Slot | null {
+  const fromFree = takeFrom(pool.free, pool.freeHead, job, blocklistAfter);
+  if (fromFree) {
+    if (fromFree.atHead) pool.freeHead++;
+    return { node: fromFree.node, queued: false };
+  }
+  const fromSoon = takeFrom(pool.soon, pool.soonHead, job, blocklistAfter);
+  if (fromSoon) {
+    if (fromSoon.atHead) pool.soonHead++;
+    return { node: fromSoon.node, queued: true };
+  }
+  return null;
+}
+
+function takeFrom(list: FarmNode[], head: number, job: Job, blocklistAfter: number): { node: FarmNode; atHead: boolean } | null {
+  for (let i = head; i < list.length; i++) {
+    const n = list[i]!;
+    if (!nodeAccepts(n, job, blocklistAfter)) continue;
+    if (i !== head) list.splice(i, 1); // rare: only past a blocklisted node
+    return { node: n, atHead: i === head };
+  }
+  return null;
+}
+
+export function hasSlot(pool: SlotPool): boolean {
+  return pool.freeHead < pool.free.length || pool.soonHead < pool.soon.length;
+}
+
+export function freeCount(pool: SlotPool): number {
+  return pool.free.length - pool.freeHead + pool.soon.length - pool.soonHead;
+}
+
+/**
+ * Soft affinity: a class's comparative advantage for a kind — its speed over the farm's mean
+ * speed for that kind — times a bonus when a node tag names the kind. Comparative, not absolute,
+ * so a class that is fast at everything is kept for the kind it helps most (Gavel, OSDI'20).
+ */
+export function affinity(cls: NodeClass, kind: string, meanSpeed: number): number {
+  const tagBonus = cls.tags.includes(kind) ? 1.25 : 1;
+  return (speedOf(cls.speed, kind) / meanSpeed) * tagBonus;
+}
