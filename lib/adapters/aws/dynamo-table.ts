@@ -1,0 +1,118 @@
+/**
+ * Thin helpers over the DocumentClient for the one table: keyed get/put, paged queries with
+ * opaque cursors, and the optimistic read-modify-write every aggregate uses (condition on
+ * `version`, re-read and re-apply on a lost race). dynalite has no transactions, so nothing
+ * here relies on them.
+ */
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { NotFoundError, RetryableError, ValidationError } from "../../service/errors.ts";
+import type { Mutation, Page } from "../../service/ports.ts";
+import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
+
+export type Key = { pk: string; sk: string };
+export type Item = Record<string, unknown>;
+const keyAttrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "ttl"];
+
+/** Lost races retried this many times before giving up with RetryableError. */
+export const maxWriteAttempts = 12;
+
+export class DynamoTable {
+  constructor(readonly doc: DynamoDBDocumentClient, readonly tableName: string) {}
+
+  async get<T>(key: Key, what: string): Promise<T | undefined> {
+    try {
+      const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      return r.Item ? (stripKeys(r.Item) as T) : undefined;
+    } catch (err) { throw mapSdkError(err, what); }
+  }
+
+  /** Put; with `ifAbsent` fails (returns false) when the key exists. */
+  async put(item: Item, what: string, opts: { ifAbsent?: boolean; condition?: string; values?: Item; names?: Record<string, string> } = {}): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ...(opts.ifAbsent ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
+        ...(opts.condition ? { ConditionExpression: opts.condition, ExpressionAttributeValues: opts.values } : {}),
+        ...(opts.names ? { ExpressionAttributeNames: opts.names } : {}),
+      }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw mapSdkError(err, what);
+    }
+  }
+
+  async query<T>(input: Omit<QueryCommandInput, "TableName">, what: string, page: { limit: number; cursor?: string }): Promise<Page<T>> {
+    const start = page.cursor ? decodeCursor(page.cursor) : undefined;
+    // A cursor from another partition (another client's list) is refused, not followed.
+    const partitionAttr = input.IndexName ? `${input.IndexName}pk` : "pk";
+    if (start && start[partitionAttr] !== input.ExpressionAttributeValues?.[":pk"]) {
+      throw new ValidationError("cursor", "does not belong to this query");
+    }
+    try {
+      const r = await this.doc.send(new QueryCommand({
+        TableName: this.tableName, ...input, Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }));
+      const items = (r.Items ?? []).map((i) => stripKeys(i) as T);
+      return r.LastEvaluatedKey ? { items, cursor: encodeCursor(r.LastEvaluatedKey) } : { items };
+    } catch (err) { throw mapSdkError(err, what); }
+  }
+
+  /** Every page (for the planner snapshot: a few 1 MB pages, not one row per frame). */
+  async queryAll<T>(input: Omit<QueryCommandInput, "TableName">, what: string): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.query<T>(input, what, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * Optimistic read-modify-write of a versioned record. `toItem` adds keys/index attributes.
+   * The write is conditional on the version read, so concurrent writers never lose an update.
+   */
+  async update<T extends { version: number }, R>(
+    key: Key, what: string, mutate: Mutation<T, R>, toItem: (record: T) => Item,
+  ): Promise<{ record: T; result: R }> {
+    for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+      const current = await this.get<T>(key, what);
+      if (!current) throw new NotFoundError(what, key.pk.replace(/^[A-Z]+#/, ""));
+      const { next, result } = mutate(current);
+      if (next === null) return { record: current, result };
+      const written = { ...next, version: current.version + 1 };
+      const ok = await this.put(toItem(written), what, { condition: "version = :v", values: { ":v": current.version } });
+      if (ok) return { record: written, result };
+      await backoff(attempt);
+    }
+    throw new RetryableError(`${what}: too many concurrent updates; retry`);
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  // Full jitter, capped: collisions are short-lived (another writer's single put).
+  const ms = Math.random() * Math.min(50, 2 ** attempt);
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function stripKeys(item: Item): Item {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!keyAttrs.includes(k)) out[k] = v;
+  return out;
+}
+
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (v && typeof v === "object" && !Array.isArray(v)) return v;
+  } catch { /* fall through */ }
+  throw new ValidationError("cursor", "not a cursor this API returned");
+}

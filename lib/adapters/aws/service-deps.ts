@@ -1,0 +1,51 @@
+/**
+ * Builds the service's ports over DynamoDB and SQS. Called once per process (lambdas/wire.ts,
+ * lib/local, tests); the AWS clients are passed in, never created here.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Clock, IdGenerator, PlanTrigger, ServiceDeps } from "../../service/ports.ts";
+import { DynamoAuditLog } from "./dynamo-audit-log.ts";
+import { DynamoClientStore } from "./dynamo-client-store.ts";
+import { DynamoJobStore } from "./dynamo-job-store.ts";
+import { DynamoNodeStore } from "./dynamo-node-store.ts";
+import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoTable } from "./dynamo-table.ts";
+import { DynamoUsageLedger } from "./dynamo-usage-ledger.ts";
+import { SqsPlanTrigger } from "./sqs-queue.ts";
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const randomIds: IdGenerator = {
+  id: (prefix) => `${prefix}-${randomUUID().replace(/-/g, "").slice(0, 20)}`,
+  token: () => randomBytes(18).toString("base64url"),
+};
+
+export interface AwsDepsOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  sqs?: SQSClient;
+  /** The plan-trigger FIFO queue; without it (or `trigger`) plan requests are dropped. */
+  planTriggerQueueUrl?: string;
+  trigger?: PlanTrigger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
+  const table = new DynamoTable(o.doc, o.tableName);
+  const trigger = o.trigger
+    ?? (o.sqs && o.planTriggerQueueUrl ? new SqsPlanTrigger(o.sqs, o.planTriggerQueueUrl) : { requestPlan: async () => {} });
+  return {
+    jobs: new DynamoJobStore(table),
+    nodes: new DynamoNodeStore(table),
+    clients: new DynamoClientStore(table),
+    plans: new DynamoPlanStore(table),
+    audit: new DynamoAuditLog(table),
+    usage: new DynamoUsageLedger(table),
+    trigger,
+    clock: o.clock ?? systemClock,
+    ids: o.ids ?? randomIds,
+  };
+}
