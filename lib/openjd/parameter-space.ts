@@ -64,14 +64,17 @@ function fill(node: SpaceNode, index: number, out: TaskParams): void {
       for (const child of node.children) fill(child, index, out);
       return;
     case "product": {
+      // Row-major: peel indices off from the right, then fill left to right so the
+      // parameters appear in the order the combination expression names them.
+      const at = new Array<number>(node.children.length);
       let rest = index;
       for (let pos = node.children.length - 1; pos > 0; pos--) {
-        const child = node.children[pos]!;
-        const len = countNode(child);
-        fill(child, rest % len, out);
+        const len = countNode(node.children[pos]!);
+        at[pos] = rest % len;
         rest = Math.floor(rest / len);
       }
-      fill(node.children[0]!, rest, out);
+      at[0] = rest;
+      node.children.forEach((child, pos) => fill(child, at[pos]!, out));
       return;
     }
   }
