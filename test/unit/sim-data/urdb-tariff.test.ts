@@ -9,7 +9,7 @@ const LA = { timeZone: "America/Los_Angeles" };
 const TUE_JUL_17H_PDT = Date.UTC(2024, 6, 17, 0, 0);
 
 function minimalItem(overrides: Record<string, unknown> = {}) {
-  const flat = Array.from({ length: 12 }, () => Array.from({ length: 24 }, (_, h) => (h >= 16 && h < 21 ? 1 : 0)));
+  const flat: number[][] = Array.from({ length: 12 }, () => Array.from({ length: 24 }, (_, h) => (h >= 16 && h < 21 ? 1 : 0)));
   return {
     items: [{
       name: "test", energyratestructure: [[{ rate: 0.1 }], [{ rate: 0.3, adj: 0.01 }]],
