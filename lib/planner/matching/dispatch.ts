@@ -4,7 +4,7 @@ import type { ShareLedger } from "../shares/ledger.ts";
 import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import { speedOf } from "./node-classes.ts";
-import { affinity, freeCount, hasSlot, type SlotPool, takeSlot } from "./slot-pools.ts";
+import { comparativeAffinity, freeCount, hasSlot, type SlotPool, takeSlot } from "./slot-pools.ts";
 
 export interface DispatchInput {
   /** Jobs that may run now, in dispatch order. */
@@ -56,8 +56,13 @@ class DispatchState {
   private cursors = new Map<StepState, Iterator<number>>();
   private ranked = new Map<StepState, SlotPool[]>();
 
+  private affinity: ReturnType<typeof comparativeAffinity>;
+
   constructor(private readonly input: DispatchInput) {
     this.slotsLeft = input.pools.reduce((t, p) => t + freeCount(p), 0);
+    const kinds = new Set<string>();
+    for (const s of input.ordered) for (const st of s.steps) if (st.allowance > 0) kinds.add(st.step.kind);
+    this.affinity = comparativeAffinity([...kinds].sort(), input.meanSpeed);
   }
 
   fillStep(s: JobState, st: StepState, pass: Pass): void {
@@ -104,10 +109,9 @@ class DispatchState {
     let list = this.ranked.get(st);
     if (!list) {
       const kind = st.step.kind;
-      const mean = this.input.meanSpeed(kind);
       const pools = st.eligible.map((c) => this.input.pools[c.index]!);
       // Stable sort keeps the best-fit order of `eligible` among equal affinities.
-      list = pools.map((p, i) => ({ p, i, a: Math.round(affinity(p.cls, kind, mean) * 100) }))
+      list = pools.map((p, i) => ({ p, i, a: Math.round(this.affinity(p.cls, kind) * 100) }))
         .sort((x, y) => y.a - x.a || x.i - y.i)
         .map((x) => x.p);
       this.ranked.set(st, list);

@@ -86,11 +86,21 @@ export function freeCount(pool: SlotPool): number {
 }
 
 /**
- * Soft affinity: a class's comparative advantage for a kind — its speed over the farm's mean
- * speed for that kind — times a bonus when a node tag names the kind. Comparative, not absolute,
- * so a class that is fast at everything is kept for the kind it helps most (Gavel, OSDI'20).
+ * Soft affinity: a class's comparative advantage for a kind. Its speed for the kind over the
+ * farm's mean speed for that kind, divided by the best such ratio the class has for any kind in
+ * demand this cycle — so a class that is fast at everything is kept for the kind it helps most
+ * (Gavel, OSDI'20; Tetris, SIGCOMM'14) — times a bonus when a node tag names the kind.
  */
-export function affinity(cls: NodeClass, kind: string, meanSpeed: number): number {
-  const tagBonus = cls.tags.includes(kind) ? 1.25 : 1;
-  return (speedOf(cls.speed, kind) / meanSpeed) * tagBonus;
+export function comparativeAffinity(kindsInDemand: readonly string[], meanSpeed: (kind: string) => number): (cls: NodeClass, kind: string) => number {
+  const best = new Map<NodeClass, number>();
+  const rel = (cls: NodeClass, kind: string) => speedOf(cls.speed, kind) / meanSpeed(kind);
+  return (cls, kind) => {
+    let b = best.get(cls);
+    if (b === undefined) {
+      b = Math.max(rel(cls, kind), ...kindsInDemand.map((k) => rel(cls, k)));
+      best.set(cls, b);
+    }
+    const tagBonus = cls.tags.includes(kind) ? 1.25 : 1;
+    return (rel(cls, kind) / b) * tagBonus;
+  };
 }

@@ -1,0 +1,5 @@
+export type { BoundsClass, BoundsInstance, BoundsJob } from "./instance.ts";
+export { instanceFromSnapshot, type InstanceOptions } from "./from-snapshot.ts";
+export { cloudLowerBound, type CloudBound } from "./cloud.ts";
+export { energyLowerBound, type EnergyBound } from "./energy.ts";
+export { unavoidablyLate } from "./late.ts";
