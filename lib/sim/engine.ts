@@ -17,21 +17,26 @@ import { abandonAll, finishAttempt, startQueued } from "./tasks.ts";
 import type { PlanFn, Scenario, SimOptions, SimResult } from "./types.ts";
 import { jobRows } from "./job-rows.ts";
 
-function scheduleCrashes(sc: Scenario, heap: EventHeap<SimEv>): void {
-  for (const e of sc.events) {
-    if (e.type === "crash") heap.push({ at: e.at, rank: 0, type: "crash", nodeId: e.nodeId, downSec: e.downSec });
-    else heap.push({ at: e.at, rank: 0, type: "edit", edit: e });
-  }
-  if (sc.faults.nodeCrashPerHour <= 0) return;
+/** Crash times per node: scheduled ones from the scenario and random ones from the seed. */
+export function crashEvents(sc: Scenario): { at: number; nodeId: string; downSec: number }[] {
+  const out: { at: number; nodeId: string; downSec: number }[] = [];
+  for (const e of sc.events) if (e.type === "crash") out.push({ at: e.at, nodeId: e.nodeId, downSec: e.downSec });
+  if (sc.faults.nodeCrashPerHour <= 0) return out;
   for (const n of sc.nodes) {
     const r = mulberry32(hashSeed(sc.seed, `crash|${n.id}`));
     let t = sc.startAt;
     for (;;) {
       t += Math.round(exponential(r, sc.faults.nodeCrashPerHour) * 3600_000);
       if (!(t < sc.endAt)) break;
-      heap.push({ at: t, rank: 0, type: "crash", nodeId: n.id, downSec: sc.faults.crashDownSec });
+      out.push({ at: t, nodeId: n.id, downSec: sc.faults.crashDownSec });
     }
   }
+  return out;
+}
+
+function scheduleEvents(sc: Scenario, heap: EventHeap<SimEv>): void {
+  for (const e of sc.events) if (e.type !== "crash") heap.push({ at: e.at, rank: 0, type: "edit", edit: e });
+  for (const c of crashEvents(sc)) heap.push({ at: c.at, rank: 0, type: "crash", nodeId: c.nodeId, downSec: c.downSec });
 }
 
 function handle(ctx: Ctx, ev: SimEv): void {
@@ -120,10 +125,11 @@ export function simulate(sc: Scenario, planFn: PlanFn, policy: Policy, policyNam
     },
   };
   for (const j of sc.jobs) heap.push({ at: Math.max(sc.startAt, j.submitAt), rank: 0, type: "submit", jobId: j.job.id });
-  scheduleCrashes(sc, heap);
+  scheduleEvents(sc, heap);
   heap.push({ at: sc.startAt, rank: 1, type: "plan", tick: true });
   let lastPlanAt = -1;
   let unsubmitted = sc.jobs.length;
+  let frozen = false;
   while (heap.size > 0) {
     const ev = heap.pop()!;
     if (ev.at > sc.endAt) break;
@@ -144,7 +150,9 @@ export function simulate(sc: Scenario, planFn: PlanFn, policy: Policy, policyNam
       }
     }
     handle(ctx, ev);
+    if (!frozen && unsubmitted === 0 && activeJobs(st).length === 0) { frozen = true; ctx.meter.freezeActive(); }
   }
+  if (!frozen) { ctx.meter.advance(ctx, Math.min(sc.endAt, Math.max(st.now, sc.endAt))); ctx.meter.freezeActive(); }
   for (const n of [...st.nodes.values()]) if (n.pool === "cloud") { ctx.meter.advance(ctx, Math.min(sc.endAt, st.now)); terminate(ctx, n); }
   ctx.meter.advance(ctx, sc.endAt);
   return {

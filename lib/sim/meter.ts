@@ -13,7 +13,7 @@ import type { SeriesPoint, Tally } from "./types.ts";
 export function emptyTally(): Tally {
   return {
     energyKWh: 0, energyCost: 0, workEnergyKWh: 0, workEnergyCost: 0, cloudCost: 0, cloudNodeHours: 0,
-    busySlotSec: 0, availSlotSec: 0, wcViolationNodeSec: 0, guaranteeViolationClientSec: 0, idleGapsSec: [],
+    busySlotSec: 0, availSlotSec: 0, activeBusySlotSec: 0, activeAvailSlotSec: 0, wcViolationNodeSec: 0, guaranteeViolationClientSec: 0, idleGapsSec: [],
     rejectedAssignments: 0, rejectedPreemptions: 0, plans: 0, spotInterruptions: 0, crashes: 0, taskErrors: 0,
   };
 }
@@ -112,6 +112,12 @@ export class Meter {
     Object.assign(this, { powerW: p, workW: w, busySlots: busy, availSlots: avail, cloudNodes: cloud, wcNodes: wc });
     this.ctx = ctx;
     this.guarantees.update(ctx, rs, ctx.st.now);
+  }
+
+  /** Freeze utilization at the end of the active period (called once the last job is over). */
+  freezeActive(): void {
+    this.tally.activeBusySlotSec = this.tally.busySlotSec;
+    this.tally.activeAvailSlotSec = this.tally.availSlotSec;
   }
 
   /** A node freed a slot: if eligible work was waiting, the idle gap starts now. */

@@ -6,8 +6,9 @@
  */
 import { hashSeed, lognormalMultiplier, mulberry32 } from "./rng.ts";
 import { meets, speedFor } from "./eligibility.ts";
-import { DONE, EXHAUSTED, PENDING, RUNNING, jobComplete, jobDepsMet, stepDepsMet, type Attempt, type JobState, type NodeState } from "./state.ts";
+import { DONE, EXHAUSTED, PENDING, RUNNING, jobComplete, jobDepsMet, stepDepsMet, type Attempt, type NodeState } from "./state.ts";
 import type { Ctx } from "./context.ts";
+import type { SimJobSpec } from "./types.ts";
 
 /** Why a task cannot start on a node now, or null if it can. */
 export function cannotStart(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): string | null {
@@ -26,17 +27,17 @@ export function cannotStart(ctx: Ctx, node: NodeState, jobId: string, stepIndex:
   return null;
 }
 
-function taskRng(ctx: Ctx, j: JobState, stepIndex: number, taskIndex: number, attempt: number) {
-  return mulberry32(hashSeed(ctx.sc.seed, `${j.job.id}|${stepIndex}|${taskIndex}|${attempt}`));
+function taskRng(seed: number, jobId: string, stepIndex: number, taskIndex: number, attempt: number) {
+  return mulberry32(hashSeed(seed, `${jobId}|${stepIndex}|${taskIndex}|${attempt}`));
 }
 
-/** True reference seconds of a task (before node speed), the same for every attempt. */
-export function trueTaskSec(ctx: Ctx, j: JobState, stepIndex: number, taskIndex: number): number {
-  const spec = j.steps[stepIndex]!.spec;
-  const base = spec.secondsPerFrame * spec.framesPerTask * (j.spec.trueRuntimeFactor ?? 1);
-  const r = taskRng(ctx, j, stepIndex, taskIndex, 0);
-  const samples = j.spec.runtimeSamples;
-  const mult = samples && samples.length > 0 ? samples[Math.floor(r.next() * samples.length)]! : lognormalMultiplier(r, spec.runtimeSpread);
+/** True reference seconds of a task (before node speed), the same for every attempt and policy. */
+export function trueTaskSec(seed: number, spec: SimJobSpec, stepIndex: number, taskIndex: number): number {
+  const step = spec.job.steps[stepIndex]!;
+  const base = step.secondsPerFrame * step.framesPerTask * (spec.trueRuntimeFactor ?? 1);
+  const r = taskRng(seed, spec.job.id, stepIndex, taskIndex, 0);
+  const samples = spec.runtimeSamples;
+  const mult = samples && samples.length > 0 ? samples[Math.floor(r.next() * samples.length)]! : lognormalMultiplier(r, step.runtimeSpread);
   return base * mult;
 }
 
@@ -46,10 +47,10 @@ export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex
   const s = j.steps[stepIndex]!;
   const speed = speedFor(node.speed, s.spec.kind);
   const from = s.progress[taskIndex]!;
-  const trueSec = (trueTaskSec(ctx, j, stepIndex, taskIndex) / speed) * (1 - from);
+  const trueSec = (trueTaskSec(ctx.sc.seed, j.spec, stepIndex, taskIndex) / speed) * (1 - from);
   const estSec = ((s.spec.secondsPerFrame * s.spec.framesPerTask) / speed) * (1 - from);
   const attemptNo = s.attempts[taskIndex]! + 1;
-  const r = taskRng(ctx, j, stepIndex, taskIndex, attemptNo);
+  const r = taskRng(ctx.sc.seed, j.job.id, stepIndex, taskIndex, attemptNo);
   const u = r.next();
   const f = ctx.sc.faults;
   let outcome: Attempt["outcome"] = "ok";

@@ -116,6 +116,9 @@ export interface Tally {
   cloudNodeHours: number;
   busySlotSec: number;
   availSlotSec: number;
+  /** The same, frozen when the last job finished (utilization over the active period). */
+  activeBusySlotSec: number;
+  activeAvailSlotSec: number;
   wcViolationNodeSec: number;
   guaranteeViolationClientSec: number;
   idleGapsSec: number[];

@@ -1,0 +1,112 @@
+/**
+ * Per scenario × policy metrics, each beside its lower bound where one exists. Definitions:
+ * - misses: jobs with a deadline not finished by it (unfinished at the end counts);
+ *   unavoidable: late in the bounds' sense on the exported instance; avoidable = the rest.
+ * - utilization: busy ÷ available on-prem slot-time from the start until the last job ends.
+ * - wc_violation_node_min: node-minutes an on-prem node sat ready with a free slot while work
+ *   it could run was pending and not deferred/waiting by the plan (includes plan latency).
+ * - energy_cost: busy power × busy time × price (the part a schedule can shift; the bound's
+ *   model); energy_total_cost adds idle and sleep draw over the whole horizon.
+ * - cloud_cost: per-second billing from request to release; cloud_cost_lb the LP bound at spot.
+ * - preview_latency_pct: mean over finished multi-task jobs of (first frame done − submit) ÷
+ *   (finish − submit) × 100.
+ * - guarantee_violation_min: client-minutes below guarantee with capacity given away (guarantees.ts).
+ * - throughput: reference work-hours finished per hour until the last finish.
+ * - idle gap: seconds from a node freeing (with eligible work waiting) to its next start.
+ */
+import { cloudLowerBound, energyLowerBound, unavoidablyLate, type BoundsInstance } from "../planner/bounds/index.ts";
+import { boundsJobOwner } from "./export-instance.ts";
+import type { SimResult } from "./types.ts";
+
+export interface Bounds {
+  unavoidable: Set<string>;
+  cloudCost: number;
+  cloudNodeHours: number;
+  energyCost: number;
+  energyExact: boolean;
+}
+
+export function computeBounds(inst: BoundsInstance): Bounds {
+  const cloud = cloudLowerBound(inst);
+  const energy = energyLowerBound(inst);
+  return {
+    unavoidable: new Set(unavoidablyLate(inst).map(boundsJobOwner)),
+    cloudCost: cloud.cost, cloudNodeHours: cloud.nodeHours, energyCost: energy.cost, energyExact: energy.exact,
+  };
+}
+
+export interface MetricsRow {
+  scenario: string;
+  policy: string;
+  jobs: number;
+  misses: number;
+  unavoidable_misses: number;
+  avoidable_misses: number;
+  failed_jobs: number;
+  utilization: number;
+  wc_violation_node_min: number;
+  energy_kwh: number;
+  energy_cost: number;
+  energy_cost_lb: number;
+  energy_lb_exact: boolean;
+  energy_total_cost: number;
+  cloud_node_hours: number;
+  cloud_cost: number;
+  cloud_cost_lb: number;
+  preview_latency_pct: number | null;
+  guarantee_violation_min: number;
+  throughput_ref_hours_per_hour: number;
+  makespan_hours: number;
+  idle_gap_mean_sec: number | null;
+  idle_gap_p95_sec: number | null;
+  spot_interruptions: number;
+  crashes: number;
+  task_errors: number;
+  rejected_assignments: number;
+  plans: number;
+  specialization_gain_pct?: number | null;
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function p95(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.95 * (s.length - 1) + 0.5))]!;
+}
+
+export function lastFinishAt(res: SimResult): number {
+  let t = res.startAt;
+  for (const j of res.jobs) t = Math.max(t, j.finishedAt ?? res.endAt);
+  return t;
+}
+
+export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
+  const t = res.tally;
+  const late = res.jobs.filter((j) => j.late);
+  const unavoidable = late.filter((j) => b.unavoidable.has(j.id)).length;
+  const end = lastFinishAt(res);
+  const spanH = (end - res.startAt) / 3600_000;
+  const done = res.jobs.filter((j) => j.finishedAt !== null);
+  const previews = done.filter((j) => j.finishedAt! > j.submittedAt && j.firstOutputAt !== null)
+    .map((j) => ((j.firstOutputAt! - j.submittedAt) / (j.finishedAt! - j.submittedAt)) * 100);
+  const gaps = t.idleGapsSec;
+  return {
+    scenario: res.scenario, policy: res.policy, jobs: res.jobs.length,
+    misses: late.length, unavoidable_misses: unavoidable, avoidable_misses: late.length - unavoidable,
+    failed_jobs: res.jobs.filter((j) => j.failed).length,
+    utilization: r3(t.activeAvailSlotSec > 0 ? t.activeBusySlotSec / t.activeAvailSlotSec : 0),
+    wc_violation_node_min: r3(t.wcViolationNodeSec / 60),
+    energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(b.energyCost), energy_lb_exact: b.energyExact,
+    energy_total_cost: r3(t.energyCost),
+    cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost),
+    preview_latency_pct: previews.length ? r3(previews.reduce((s, x) => s + x, 0) / previews.length) : null,
+    guarantee_violation_min: r3(t.guaranteeViolationClientSec / 60),
+    throughput_ref_hours_per_hour: r3(spanH > 0 ? done.reduce((s, j) => s + j.workSec, 0) / 3600 / spanH : 0),
+    makespan_hours: r3(spanH),
+    idle_gap_mean_sec: gaps.length ? r3(gaps.reduce((s, x) => s + x, 0) / gaps.length) : null,
+    idle_gap_p95_sec: p95(gaps),
+    spot_interruptions: t.spotInterruptions, crashes: t.crashes, task_errors: t.taskErrors,
+    rejected_assignments: t.rejectedAssignments, plans: t.plans,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The policies the simulator compares, by the names the CLI prints. Every entry has plan()'s
+ * signature, so the engine drives them all the same way. The baselines' descriptions and
+ * sources live beside their code (baselines/*.ts).
+ */
+import { defaultPolicy, plan, withPolicy, type Policy } from "../planner/index.ts";
+import { edf } from "./baselines/edf.ts";
+import { fifo } from "./baselines/fifo.ts";
+import { opencue } from "./baselines/opencue.ts";
+import { priority } from "./baselines/priority.ts";
+import { queueDepth } from "./baselines/queue-depth.ts";
+import { weighted } from "./baselines/weighted.ts";
+import type { PlanFn } from "./types.ts";
+
+export interface PolicyEntry {
+  name: PolicyName;
+  planFn: PlanFn;
+  policy: Policy;
+  summary: string;
+}
+
+export const POLICY_NAMES = ["burstfarm", "burstfarm-no-tariff", "fifo", "priority", "edf", "opencue", "weighted", "queue-depth"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export const POLICIES: Record<PolicyName, PolicyEntry> = {
+  burstfarm: { name: "burstfarm", planFn: plan, policy: defaultPolicy, summary: "our planner, default policy" },
+  "burstfarm-no-tariff": {
+    name: "burstfarm-no-tariff", planFn: plan, policy: withPolicy({ tariff: { enabled: false } }),
+    summary: "our planner with tariff timing off (the tariff-blind reference for energy)",
+  },
+  fifo: { name: "fifo", planFn: fifo, policy: defaultPolicy, summary: "first submitted first (Deadline 10 FIFO)" },
+  priority: { name: "priority", planFn: priority, policy: defaultPolicy, summary: "priority, then submission (Deadline 10 default)" },
+  edf: { name: "edf", planFn: edf, policy: defaultPolicy, summary: "earliest deadline first, local only" },
+  opencue: { name: "opencue", planFn: opencue, policy: defaultPolicy, summary: "OpenCue subscriptions: size first, up to burst" },
+  weighted: { name: "weighted", planFn: weighted, policy: defaultPolicy, summary: "Deadline Cloud weighted balanced, default weights" },
+  "queue-depth": { name: "queue-depth", planFn: queueDepth, policy: defaultPolicy, summary: "priority + cloud scaled on queue depth (Spot Event Plugin)" },
+};
+
+export function policyByName(name: string): PolicyEntry {
+  const p = (POLICIES as Record<string, PolicyEntry>)[name];
+  if (!p) throw new Error(`policy: unknown "${name}" (have ${POLICY_NAMES.join(", ")})`);
+  return p;
+}
