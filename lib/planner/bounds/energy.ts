@@ -8,19 +8,24 @@
  * on-prem energy than this; idle power is excluded (it is paid whatever the schedule).
  *
  * THE METHOD (as PLANNER-NOTES suggests): jobs in EDF order, each takes the cheapest remaining
- * (class, slot) capacity in its window per unit of its work, within max_parallel. With one local
- * class, all work released and max_parallel not binding, this is optimal (nested windows: an
- * exchange argument) — `exact: true`, and the tests check it against an exact LP. Otherwise it is
- * a greedy schedule: it respects every constraint, so it is an UPPER bound on the LP value; the
- * tests measure how far it can sit above the LP.
+ * (class, slot) capacity in its window per unit of its work, within max_parallel. That greedy
+ * schedule respects every constraint, so its cost (`scheduleCost`) is an UPPER bound on the LP.
+ * With one local class, all work released and max_parallel not binding it is optimal (nested
+ * windows: an exchange argument), so `cost` = `scheduleCost`. Otherwise `cost` is a dual
+ * certificate (energy-dual.ts): a LOWER bound by weak duality, priced from the greedy's marginal
+ * costs; `exact` is true when the two meet. The tests check both against an exact LP.
  * Work that does not fit (capacity or parallelism) is reported in `unplacedNodeHours` (on the
  * job's fastest local class) and costs nothing here.
  */
 import type { BoundsInstance } from "./instance.ts";
+import { energyDual } from "./energy-dual.ts";
 import { checkInstance, localAt, slotHours, windowOf } from "./prepare.ts";
 
 export interface EnergyBound {
+  /** Lower bound on the LP's energy cost (see above). */
   cost: number;
+  /** Cost of the greedy schedule (an upper bound on the LP; equal to `cost` when exact). */
+  scheduleCost: number;
   kWh: number;
   unplacedNodeHours: number;
   /** True when the method is provably optimal for this instance (see above). */
@@ -37,6 +42,8 @@ export function energyLowerBound(inst: BoundsInstance): EnergyBound {
   let kWh = 0;
   let unplaced = 0;
   let parallelBound = false;
+  const marginal = new Map<string, number>(); // job id → dearest per-fraction cost it had to take
+  const placed = new Set<string>();
   let released = true;
   for (const j of order) {
     const [r, d] = windowOf(inst, j);
@@ -61,11 +68,16 @@ export function energyLowerBound(inst: BoundsInstance): EnergyBound {
       rem[x.k]![x.t]! -= use;
       room.set(x.t, par - use);
       left -= use / x.w;
+      marginal.set(j.id, Math.max(marginal.get(j.id) ?? -Infinity, x.per));
       const kw = inst.classes[x.k]!.power_kw_busy;
       cost += use * kw * inst.tariff[x.t]!;
       kWh += use * kw;
     }
     if (left > 1e-12) unplaced += left * Math.min(...eligible.map(({ c }) => j.work_node_hours[c.name]!));
+    else placed.add(j.id);
   }
-  return { cost, kWh, unplacedNodeHours: unplaced, exact: local.length <= 1 && released && !parallelBound };
+  const theorem = local.length <= 1 && released && !parallelBound && unplaced === 0;
+  if (theorem) return { cost, scheduleCost: cost, kWh, unplacedNodeHours: unplaced, exact: true };
+  const dual = Math.min(cost, energyDual(inst, rem, marginal, placed));
+  return { cost: dual, scheduleCost: cost, kWh, unplacedNodeHours: unplaced, exact: unplaced === 0 && cost - dual <= 1e-9 * (1 + Math.abs(cost)) };
 }

@@ -1,0 +1,46 @@
+/**
+ * A dual certificate for the energy LP (energy.ts), ignoring max_parallel (γ = 0):
+ *   D(β) = Σ_j α_j − Σ_kt cap_kt·β_kt,  α_j = min over eligible local (k, t) in j's window of
+ *   w_jk·(e_kt + β_kt),  e_kt = tariff_t · power_k,  β ≥ 0.
+ * Cover is an equality, so α may be negative; any β ≥ 0 gives D(β) ≤ LP optimum (weak duality).
+ * β is priced from the greedy: a slot the greedy filled is worth, per node-hour, what the dearest
+ * job that could have used it paid at its margin beyond the slot's own energy price. Jobs the
+ * greedy could not place still count (their α is the same min); jobs with no local class at all
+ * are outside the energy LP (they cannot draw on-prem energy).
+ */
+import type { BoundsInstance } from "./instance.ts";
+import { localAt, slotHours, windowOf } from "./prepare.ts";
+
+export function energyDual(inst: BoundsInstance, rem: Float64Array[], marginal: Map<string, number>, placed: Set<string>): number {
+  const dt = slotHours(inst);
+  const K = inst.classes.length;
+  const S = inst.slots;
+  const e = (k: number, t: number) => inst.tariff[t]! * inst.classes[k]!.power_kw_busy;
+  const beta = Array.from({ length: K }, () => new Float64Array(S));
+  for (const j of inst.jobs) {
+    const lam = marginal.get(j.id);
+    if (lam === undefined || !placed.has(j.id)) continue;
+    const [r, d] = windowOf(inst, j);
+    for (let k = 0; k < K; k++) {
+      const w = j.work_node_hours[inst.classes[k]!.name];
+      if (w === undefined) continue;
+      for (let t = r; t < d; t++) {
+        if (rem[k]![t]! > 1e-12) continue; // spare capacity is worth nothing
+        beta[k]![t] = Math.max(beta[k]![t]!, lam / w - e(k, t));
+      }
+    }
+  }
+  let D = 0;
+  for (const j of inst.jobs) {
+    const [r, d] = windowOf(inst, j);
+    let a = Infinity;
+    for (let k = 0; k < K; k++) {
+      const w = j.work_node_hours[inst.classes[k]!.name];
+      if (w === undefined) continue;
+      for (let t = r; t < d; t++) if (localAt(inst.classes[k]!, t) > 0) a = Math.min(a, w * (e(k, t) + beta[k]![t]!));
+    }
+    if (a < Infinity) D += a;
+  }
+  for (let k = 0; k < K; k++) for (let t = 0; t < S; t++) D -= localAt(inst.classes[k]!, t) * dt * beta[k]![t]!;
+  return D;
+}
