@@ -17,12 +17,10 @@ export function parseDocumentText(text: string, source = "template"): unknown {
       throw new OpenJdError([{ path: "", message: `${source} is not valid JSON: ${(err as Error).message}` }], { cause: err });
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new OpenJdError(doc.errors.map((e) => {
-      const line = e.linePos?.[0];
-      return { path: "", message: `${source} is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ""}: ${e.message.split("\n")[0]}` };
-    }));
+    // prettyErrors puts "… at line L, column C:" on the first line, then a source excerpt.
+    throw new OpenJdError(doc.errors.map((e) => ({ path: "", message: `${source} is not valid YAML: ${e.message.split("\n")[0]!.replace(/:$/, "")}` })));
   }
   return doc.toJS({ maxAliasCount: 100 });
 }

@@ -56,14 +56,13 @@ function validateParameterSpace(value: Json, path: string, issues: Issues, ctx: 
   const defsPath = at(path, "taskParameterDefinitions");
   const items = check.list(space["taskParameterDefinitions"], defsPath, issues, { min: 1, max: 16 }) ?? [];
   check.uniqueNames(items, defsPath, issues, "task parameter");
-  const before = issues.count;
   const defs = items.flatMap((item, i) => validateTaskParameter(item, at(defsPath, i), issues, ctx) ?? []);
   const chunked = defs.filter((d) => d.type === "CHUNK[INT]");
   if (chunked.length > 1) issues.add(defsPath, `only one CHUNK[INT] task parameter is allowed, found ${chunked.map((d) => d.name).join(", ")}`);
   const combination = check.string(space["combination"], at(path, "combination"), issues, {
     min: 1, max: 1280, pattern: /^[A-Za-z0-9_*(), ]+$/, patternHint: "a combination expression (parameter names, spaces, *, (, ) and commas)",
   });
-  if (issues.count === before && defs.length === items.length) {
+  if (defs.length === items.length) {
     // Ranges that still hold {{Param.X}} are checked again once values are known (create-job).
     const inputs: TaskParamInput[] = defs.map((d) => ({
       name: d.name, type: d.type,
