@@ -73,7 +73,7 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
     const input = {
       params: validate(contract.params, r.params, "path"),
       query: validate(contract.query, event.queryStringParameters ?? {}, "query"),
-      body: contract.body ? validate(contract.body, body, "") : undefined,
+      body: !contract.body ? undefined : contract.bodyValidatedBy === "service" ? requireBody(body) : validate(contract.body, body, ""),
       principal: r.principal,
       requestId: event.requestContext.requestId,
       headers: event.headers ?? {},
@@ -104,4 +104,10 @@ function validate(schema: z.ZodType | undefined, value: unknown, where: "path" |
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fromZod(parsed.error, where);
   return parsed.data;
+}
+
+function requireBody(body: unknown): unknown {
+  if (body === undefined) throw HttpProblem.invalid("body", "required: a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw HttpProblem.invalid("body", "expected a JSON object");
+  return body;
 }

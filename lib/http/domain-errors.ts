@@ -18,6 +18,8 @@ export function domainProblem(err: unknown): HttpProblem | null {
   if (!(err instanceof Error)) return null;
   const code = codeByName[err.name];
   if (!code) return null;
+  // 5xx say nothing internal: the adapter's message names the store and the SDK error.
+  if (code === "unavailable") return new HttpProblem(code, "temporarily unavailable; retry shortly", [], { cause: err });
   const e = err as Error & { field?: string; issues?: Issue[] };
   const issues = e.issues ?? (e.field !== undefined ? [{ field: e.field, problem: err.message }] : []);
   return new HttpProblem(code, err.message, issues, { cause: err });

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { z } from "zod";
 import { HttpProblem, type Issue, type ProblemBody, type ProblemCode } from "./problem.ts";
+import { fieldPath } from "../service/job-spec.ts";
 import { domainProblem } from "./domain-errors.ts";
 
 export function toProblem(err: unknown): HttpProblem {
@@ -29,14 +30,25 @@ export function errorResponse(err: unknown, requestId?: string): APIGatewayProxy
   };
 }
 
-/** Zod issues → one issue per field, in the caller's words (`steps.0.name: expected string`). */
+/** Zod issues → one issue per field, in the caller's words (`steps[0].name: expected string`). */
 export function issuesFromZod(err: z.ZodError, prefix = ""): Issue[] {
-  return err.issues.flatMap((issue): Issue[] => {
-    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return flatten(err.issues, prefix ? [prefix] : []);
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+function flatten(issues: readonly ZodIssue[], base: PropertyKey[]): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...base, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, problem: "unknown field" }));
+      return issue.keys.map((k) => ({ field: fieldPath([...path, k]), problem: "unknown field" }));
     }
-    return [{ field: base, problem: issue.message }];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      // Report the branch the caller most nearly matched (fewest problems), not "invalid input".
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      if (best.length > 0) return flatten(best, path);
+    }
+    return [{ field: fieldPath(path), problem: issue.message }];
   });
 }
 

@@ -28,11 +28,16 @@ export interface RouteContract<
   readonly response: R;
   /** Status of a successful reply (200 unless stated). */
   readonly status?: number;
+  /**
+   * "service": the body schema documents the route but the use case validates it (one parser
+   * for both the API and the CLI); the implementation receives the parsed JSON as is.
+   */
+  readonly bodyValidatedBy?: "route" | "service";
   /** Larger bodies are refused with 413 before parsing. */
   readonly maxBodyBytes?: number;
 }
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Out<T> = z.output<NonNullable<T>>;
 
 /** What an implementation receives: validated, typed input and the caller. */
 export interface RouteInput<C extends RouteContract> {

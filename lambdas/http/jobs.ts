@@ -1,0 +1,30 @@
+/** Job routes: parse (done by the contract) → service → map. */
+import * as svc from "../../lib/service/index.ts";
+import type { ServiceDeps } from "../../lib/service/index.ts";
+import { actorFor } from "../../lib/http/actor.ts";
+import { contracts as c } from "../../lib/http/contract/index.ts";
+import { HttpProblem } from "../../lib/http/problem.ts";
+import { bindRoute } from "../../lib/http/route.ts";
+
+export const jobRoutes = [
+  bindRoute(c.submitJob, async ({ body, headers, principal, requestId }, deps: ServiceDeps) => {
+    const key = headers["idempotency-key"];
+    if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
+      throw new HttpProblem("validation_failed", "idempotency-key: 1-128 visible ASCII characters", [
+        { field: "idempotency-key", problem: "expected 1-128 visible ASCII characters" },
+      ]);
+    }
+    const input = key === undefined ? { body } : { body, idempotencyKey: key };
+    return (await svc.submitJob(deps, input, actorFor(principal, requestId))).job;
+  }),
+  bindRoute(c.listJobs, async ({ query, principal, requestId }, deps: ServiceDeps) =>
+    svc.listJobs(deps, query, actorFor(principal, requestId))),
+  bindRoute(c.getJob, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.getJob(deps, { jobId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.editJob, async ({ params, body, principal, requestId }, deps: ServiceDeps) =>
+    svc.editJob(deps, { jobId: params.id, ...body }, actorFor(principal, requestId))),
+  bindRoute(c.cancelJob, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.cancelJob(deps, { jobId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.approveJob, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.approvePreview(deps, { jobId: params.id }, actorFor(principal, requestId))),
+];

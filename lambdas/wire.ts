@@ -1,0 +1,66 @@
+/**
+ * Builds everything a handler needs ONCE per container, from the environment: AWS clients,
+ * the service's ports (lib/adapters/aws), auth config, logger and metrics. Handlers call
+ * `wired()`; tests call `wire(env)` with endpoints of their local servers.
+ *
+ * Environment:
+ *   TABLE_NAME                 DynamoDB table (required)
+ *   PLAN_TRIGGER_QUEUE_URL     FIFO plan-trigger queue (optional: without it plans wait for the schedule)
+ *   DYNAMODB_ENDPOINT, SQS_ENDPOINT   local stand-ins (dynalite, fauxqs); absent in AWS
+ *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
+ *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
+ *   POWERTOOLS_*               logger/metrics settings
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
+import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
+import type { Clock, ServiceDeps } from "../lib/service/index.ts";
+
+export interface Wired {
+  deps: ServiceDeps;
+  auth: AuthConfig;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface WireOverrides {
+  clock?: Clock;
+  /** Local credentials for the stand-ins (never used in AWS). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wired {
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error("TABLE_NAME is not set");
+  const region = env.AWS_REGION ?? "us-east-1";
+  const common = { region, ...(overrides.credentials ? { credentials: overrides.credentials } : {}) };
+  const ddb = new DynamoDBClient({ ...common, ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) });
+  const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({ ...common, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  const deps = awsServiceDeps({
+    doc,
+    tableName,
+    sqs,
+    ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
+  return {
+    deps,
+    auth: authConfigFromEnv(env),
+    logger: new Logger({ serviceName: service }),
+    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "burstfarm", serviceName: service }),
+  };
+}
+
+let cached: Wired | undefined;
+
+/** The container's wiring, built on first use (not at import, so importing never needs env). */
+export function wired(): Wired {
+  cached ??= wire(process.env);
+  return cached;
+}

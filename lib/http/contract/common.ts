@@ -1,0 +1,50 @@
+/** Schema pieces every route shares: ids, instants, pagination, the time/day range queries. */
+import { z } from "zod";
+
+export const id = z.string().min(1, "must not be empty").max(128, "at most 128 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "only letters, digits and . _ : -");
+
+export const idParams = z.strictObject({ id });
+
+/**
+ * An instant in requests: ISO 8601 with a zone (`2026-11-24T18:00:00Z`) or epoch milliseconds.
+ * Becomes epoch ms, the planner's unit. Replies always use ISO strings.
+ */
+export const instantIn = z.union([
+  z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00Z" }),
+  z.number().int().nonnegative(),
+]).transform((v) => (typeof v === "number" ? v : Date.parse(v)));
+
+/** Query-string instant: ISO 8601 or epoch-ms digits. */
+export const instantQuery = z.string().refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), {
+  error: "expected an ISO 8601 date-time or epoch milliseconds",
+}).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
+
+const iso = z.iso.datetime({ offset: true });
+const msToIso = z.codec(z.number(), iso, { decode: (ms) => new Date(ms).toISOString(), encode: (s) => Date.parse(s) });
+/** An instant in replies: always an ISO string (the service hands over epoch ms or ISO). */
+export const isoOut = z.union([msToIso, iso]);
+
+export const day = z.iso.date({ error: "expected a day as YYYY-MM-DD" });
+
+export const pageQuery = {
+  limit: z.coerce.number({ error: "expected a number" }).int("expected an integer").min(1).max(200).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), cursor: z.string().optional() });
+
+export const empty = z.object({});
+
+/** A node's capabilities, in OpenJD terms (amount.worker.*, attr.worker.*). */
+export const capabilitiesShape = {
+  vcpu: z.number().positive(),
+  memoryGiB: z.number().positive(),
+  gpuCount: z.number().int().min(0),
+  gpuModel: z.string().min(1).optional(),
+  gpuMemoryGiB: z.number().nonnegative().optional(),
+  os: z.enum(["linux", "windows", "macos"]),
+  cpuArch: z.string().min(1),
+  amounts: z.record(z.string(), z.number()).optional(),
+  attributes: z.record(z.string(), z.array(z.string())).optional(),
+};

@@ -1,0 +1,95 @@
+/** Job routes: submit, list, inspect ("why is it not running?"), edit, cancel, approve. */
+import { z } from "zod";
+import { jobSpecSchema } from "../../service/job-spec.ts";
+import { defineRoute } from "../route.ts";
+import { id, idParams, isoOut, page, pageQuery } from "./common.ts";
+
+const progress = z.object({
+  tasks: z.number(), done: z.number(), running: z.number(), pending: z.number(), failed: z.number(), fraction: z.number(),
+});
+
+export const jobStatus = z.enum(["queued", "running", "suspended", "done", "failed", "canceled"]);
+
+export const jobView = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  name: z.string(),
+  status: jobStatus,
+  priority: z.number(),
+  submittedAt: isoOut,
+  deadline: isoOut.nullable(),
+  finishedAt: isoOut.nullable(),
+  suspended: z.boolean(),
+  cloudAllowed: z.boolean(),
+  energyIntensive: z.boolean(),
+  dependsOn: z.array(z.string()),
+  preview: z.object({
+    previewFirst: z.boolean(),
+    approval: z.enum(["not-required", "pending", "approved"]),
+    lowQualityPass: z.object({ everyNth: z.number(), quality: z.number() }).nullable(),
+  }),
+  progress,
+  steps: z.array(z.object({ name: z.string(), kind: z.string(), role: z.enum(["final", "preview"]), dependsOn: z.array(z.string()), progress })),
+  outlook: z.object({ meetsDeadline: z.boolean().nullable(), projectedFinish: isoOut.nullable(), slackSec: z.number().nullable(), atRisk: z.boolean() })
+    .describe("Will it meet its deadline (from the last plan)"),
+  why: z.object({ outcome: z.string(), reason: z.string(), rank: z.number(), planAt: isoOut }).nullable()
+    .describe("Why the job is or is not running (the last plan's decision)"),
+  version: z.number(),
+});
+
+/** An OpenJD `jobtemplate-2023-09` template (JSON, or YAML as a string) with parameter values. */
+export const openJdSubmission = z.strictObject({
+  client: z.string().min(1).max(64).optional(),
+  template: z.union([z.string().min(1).max(512 * 1024), z.record(z.string(), z.unknown())]),
+  parameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  priority: z.number().int().min(0).max(100).optional(),
+  deadline: z.iso.datetime({ offset: true }).nullable().optional(),
+  energyIntensive: z.boolean().optional(),
+  cloudAllowed: z.boolean().optional(),
+});
+
+/** Either form. A body with `template` is OpenJD; otherwise the native form. */
+export const submitJobBody = z.union([openJdSubmission, jobSpecSchema]);
+
+export const submitJob = defineRoute({
+  operationId: "submitJob", method: "POST", path: "/jobs", tag: "jobs", status: 201,
+  summary: "Submit a job: an OpenJD jobtemplate-2023-09 template with parameter values, or the native form. Send Idempotency-Key to make retries safe.",
+  accepts: ["client", "operator"], body: submitJobBody, bodyValidatedBy: "service", response: jobView, maxBodyBytes: 1024 * 1024,
+});
+
+export const listJobs = defineRoute({
+  operationId: "listJobs", method: "GET", path: "/jobs", tag: "jobs",
+  summary: "Jobs, newest first (clients see their own)", accepts: ["client", "operator"],
+  query: z.strictObject({ clientId: id.optional(), status: jobStatus.optional(), ...pageQuery }),
+  response: page(jobView),
+});
+
+export const getJob = defineRoute({
+  operationId: "getJob", method: "GET", path: "/jobs/{id}", tag: "jobs",
+  summary: "Status, progress, deadline outlook and why it is or is not running", accepts: ["client", "operator"],
+  params: idParams, response: jobView,
+});
+
+export const editJobBody = z.strictObject({
+  deadline: z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00Z" }).nullable().optional(),
+  priority: z.number({ error: "expected an integer 0..100" }).int("expected an integer 0..100").min(0).max(100).optional(),
+  suspended: z.boolean({ error: "expected true or false" }).optional(),
+}).refine((b) => Object.keys(b).length > 0, { error: "name at least one of deadline, priority, suspended" });
+
+export const editJob = defineRoute({
+  operationId: "editJob", method: "PATCH", path: "/jobs/{id}", tag: "jobs",
+  summary: "Change deadline or priority, suspend or resume (replans within seconds)", accepts: ["client", "operator"],
+  params: idParams, body: editJobBody, response: jobView,
+});
+
+export const cancelJob = defineRoute({
+  operationId: "cancelJob", method: "DELETE", path: "/jobs/{id}", tag: "jobs",
+  summary: "Cancel; running frames are told to stop at their next poll", accepts: ["client", "operator"],
+  params: idParams, response: jobView,
+});
+
+export const approveJob = defineRoute({
+  operationId: "approveJob", method: "POST", path: "/jobs/{id}/approve", tag: "jobs",
+  summary: "Approve the preview so final frames may run", accepts: ["client", "operator"],
+  params: idParams, response: jobView,
+});
