@@ -41,17 +41,29 @@ function zoneOffsetReader(timeZone: string): (at: number) => number {
   } catch (e) {
     throw new DataError("timeZone", `unknown IANA zone "${timeZone}"`, { cause: e });
   }
-  const cache = new Map<number, number>();
+  const exact = (at: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of fmt.formatToParts(at)) if (part.type !== "literal") p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - at;
+  };
+  // Intl is slow (~10–100 µs a call): read the offset once per UTC day, and per hour only on
+  // the few days whose start and end offsets differ (a DST change).
+  const DAY = 24 * HOUR;
+  const byDay = new Map<number, number | null>();
+  const byHour = new Map<number, number>();
   return (at) => {
-    const hourStart = Math.floor(at / HOUR) * HOUR;
-    let off = cache.get(hourStart);
+    const day = Math.floor(at / DAY) * DAY;
+    let off = byDay.get(day);
     if (off === undefined) {
-      const p: Record<string, number> = {};
-      for (const part of fmt.formatToParts(hourStart)) if (part.type !== "literal") p[part.type] = Number(part.value);
-      off = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - hourStart;
-      cache.set(hourStart, off);
+      const start = exact(day);
+      off = start === exact(day + DAY) ? start : null;
+      byDay.set(day, off);
     }
-    return off;
+    if (off !== null) return off;
+    const hourStart = Math.floor(at / HOUR) * HOUR;
+    let h = byHour.get(hourStart);
+    if (h === undefined) byHour.set(hourStart, (h = exact(hourStart)));
+    return h;
   };
 }
 

@@ -15,7 +15,7 @@
 import type { PriceSlot, Tariff } from "../../planner/index.ts";
 import { DataError } from "./data-error.ts";
 import { readDataText, toText } from "./data-path.ts";
-import { localClock, type ZoneOption } from "./local-clock.ts";
+import { localClock, type LocalClock, type ZoneOption } from "./local-clock.ts";
 
 export interface UrdbPeriod {
   index: number;
@@ -140,8 +140,9 @@ export function loadUrdbTariff(path: string): UrdbTariff {
 }
 
 /** The period in force at instant `at` (local wall clock from the zone option). */
-export function urdbPeriodAt(urdb: UrdbTariff, at: number, zone: ZoneOption): UrdbPeriod {
-  const { month, weekday, hour } = localClock(zone).partsAt(at);
+export function urdbPeriodAt(urdb: UrdbTariff, at: number, zone: ZoneOption | LocalClock): UrdbPeriod {
+  const clock = "partsAt" in zone ? zone : localClock(zone);
+  const { month, weekday, hour } = clock.partsAt(at);
   const table = weekday === 0 || weekday === 6 ? urdb.weekend : urdb.weekday;
   return urdb.periods[table[month]![hour]!]!;
 }
@@ -160,7 +161,7 @@ export function urdbToTariff(urdb: UrdbTariff, window: UrdbWindow): Tariff {
   let weighted = 0;
   for (let t = from; t < to; ) {
     const end = Math.min(to, clock.nextLocalHourAt(t));
-    const price = urdbPeriodAt(urdb, t, window).pricePerKWh;
+    const price = urdbPeriodAt(urdb, t, clock).pricePerKWh;
     const last = slots[slots.length - 1];
     if (last && last.pricePerKWh === price && last.endAt === t) last.endAt = end;
     else slots.push({ startAt: t, endAt: end, pricePerKWh: price });

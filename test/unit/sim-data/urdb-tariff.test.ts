@@ -71,6 +71,14 @@ describe("URDB TOU tariff (bundled SCE TOU-8 option D)", () => {
     expect(t.slots.find((s) => s.pricePerKWh === sce.periods[0]!.pricePerKWh)!.startAt).toBe(Date.UTC(2024, 2, 10, 15));
   });
 
+  it("follows the fall-back DST change and matches a fixed offset away from DST changes", () => {
+    const nov = urdbToTariff(sce, { from: Date.UTC(2024, 10, 3, 7), to: Date.UTC(2024, 10, 4, 8), ...LA });
+    // Sunday 3 Nov: 08:00 local is 16:00 UTC after clocks go back (15:00 before).
+    expect(nov.slots.find((s) => s.pricePerKWh === sce.periods[0]!.pricePerKWh)!.startAt).toBe(Date.UTC(2024, 10, 3, 16));
+    const from = Date.UTC(2024, 6, 1), to = Date.UTC(2024, 7, 1);
+    expect(urdbToTariff(sce, { from, to, ...LA })).toEqual(urdbToTariff(sce, { from, to, utcOffsetHours: -7 }));
+  });
+
   it("reads the SMUD TOD4 summer weekday peak (0.2367 + 0.0003)", () => {
     const smud = bundledUrdb("smud-tod4");
     expect(urdbPeriodAt(smud, TUE_JUL_17H_PDT, LA).pricePerKWh).toBeCloseTo(0.237, 10);
