@@ -3,7 +3,7 @@
  * and, where it exists, the fuller original under ../shared/data.
  *
  *   bundledTariff("sce-tou8", { from, to, timeZone: "America/Los_Angeles" })
- *   bundledMarketTariff("US-CAL-CISO", 2024, { from, to })   // shared folder first, then data/
+ *   bundledMarketTariff("US-CAL-CISO", 2024, { from, to })   // data/ first, then the shared folder
  *   bundledCloudOffers({ region: "us-east-1", os: "linux", instanceTypes: ["g5.xlarge"] })
  *   bundledRenderLog(); await bundledLcgSlice()
  *
@@ -53,9 +53,12 @@ export function bundledMarkets(): MarketFile[] {
   return listMarkets(dataPath(BUNDLED.marketsRoot));
 }
 
-/** Hourly prices of one market-year: the shared original if present, else the bundled copy. */
+/**
+ * Hourly prices of one market-year: the bundled copy when there is one (same bytes as the
+ * shared original, so results do not depend on the machine), else the shared folder.
+ */
 export function bundledMarketTariff(market: string, year: number, window: MarketWindow): Tariff {
-  const all = [...listMarkets(), ...bundledMarkets()];
+  const all = [...bundledMarkets(), ...listMarkets()];
   const file = all.find((m) => m.market === market && m.year === year);
   if (!file) {
     const have = [...new Set(all.map((m) => `${m.market}/${m.year}`))].join(", ");
