@@ -1,4 +1,6 @@
-import type { Actor } from "./actor.ts";
+import { assertCanSeeClient, type Actor } from "./actor.ts";
+import { ValidationError } from "./errors.ts";
+import { jobView } from "./job-view.ts";
 import type { JobStatus } from "./model.ts";
 import type { Page, ServiceDeps } from "./ports.ts";
 import type { JobView } from "./views.ts";
@@ -11,8 +13,24 @@ export interface ListJobsInput {
   cursor?: string;
 }
 
-/** Clients see only their own jobs (a clientId filter naming another client is Forbidden). */
+const statuses: JobStatus[] = ["queued", "running", "suspended", "done", "failed", "canceled"];
+
+/**
+ * Newest first. Clients see only their own jobs (their id is the default filter; naming another
+ * client is Forbidden). Operators without a client filter list open jobs, or the given status.
+ */
 export async function listJobs(deps: ServiceDeps, input: ListJobsInput, actor: Actor): Promise<Page<JobView>> {
-  void deps; void input; void actor;
-  throw new Error("listJobs: not implemented yet");
+  const limit = input.limit ?? 25;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError("limit", "must be an integer from 1 to 100");
+  if (input.status !== undefined && !statuses.includes(input.status)) throw new ValidationError("status", `must be one of ${statuses.join(", ")}`);
+  const clientId = actor.kind === "client" ? input.clientId ?? actor.clientId : input.clientId;
+  if (clientId !== undefined) assertCanSeeClient(actor, clientId);
+  else if (actor.kind === "agent") assertCanSeeClient(actor, "");
+  const page = await deps.jobs.list({
+    limit, ...(clientId !== undefined ? { clientId } : {}), ...(input.status ? { status: input.status } : {}),
+    ...(input.cursor ? { cursor: input.cursor } : {}),
+  });
+  const plan = await deps.plans.latest();
+  const views = page.items.map((j) => jobView(j, plan?.decisions.find((d) => d.jobId === j.id), plan?.at));
+  return page.cursor ? { items: views, cursor: page.cursor } : { items: views };
 }

@@ -9,6 +9,7 @@ import type {
   Policy, PreviewSettings, Requirements, StepRole, Tariff,
 } from "../planner/index.ts";
 import type { FrameRange } from "./frames.ts";
+import type { ParameterSpace } from "../openjd/index.ts";
 
 export type JobStatus = "queued" | "running" | "suspended" | "done" | "failed" | "canceled";
 export const activeStatuses: readonly JobStatus[] = ["queued", "running", "suspended"];
@@ -37,8 +38,8 @@ export interface StepRecord {
   framesPerTask: number;
   /** Frames: task i covers frameList[i*framesPerTask ..] when tasks are frame chunks. */
   frames: FrameRange[] | null;
-  /** Task parameters (OpenJD) are stored beside the job, one item per step. */
-  hasTaskParams: boolean;
+  /** OpenJD steps: the compact parameter space; task i's parameters are `taskAt(space, i)`. */
+  parameterSpace: ParameterSpace | null;
   secondsPerFrame: number;
   runtimeSpread: number;
   requirements: Requirements;

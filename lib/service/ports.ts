@@ -9,7 +9,7 @@
  */
 import type {
   AuditEvent, ClientRecord, FarmSettings, JobRecord, JobStatus, NodeRecord, PlanRecord,
-  TaskParams, UsageDay, UsageDelta,
+  UsageDay, UsageDelta,
 } from "./model.ts";
 import type { BurstRequest } from "../planner/index.ts";
 
@@ -24,7 +24,7 @@ export type Mutation<T, R = void> = (current: T) => { next: T; result: R } | { n
 
 export interface JobStore {
   /** Fails with ConflictError(existing) if the id is taken. */
-  create(job: JobRecord, taskParams?: Record<string, TaskParams[]>): Promise<void>;
+  create(job: JobRecord): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
   /**
    * Read, apply `mutate`, write back only if `version` is unchanged; on a lost race re-read and
@@ -34,7 +34,6 @@ export interface JobStore {
   /** Jobs not yet finished (queued, running, suspended): the planner's view. */
   listActive(): Promise<JobRecord[]>;
   list(filter: { clientId?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<Page<JobRecord>>;
-  taskParams(jobId: string, stepName: string): Promise<TaskParams[] | undefined>;
 }
 
 export interface NodeStore {

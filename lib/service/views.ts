@@ -34,7 +34,7 @@ export interface JobView {
   /** Will it meet its deadline? From the last plan; null when unknown (no plan yet or no deadline). */
   outlook: { meetsDeadline: boolean | null; projectedFinish: string | null; slackSec: number | null; atRisk: boolean };
   /** Why it is (not) running, from the last plan's JobDecision. */
-  why: { outcome: JobOutcome; reason: string; rank: number; planAt: string } | null;
+  why: { outcome: JobOutcome | "canceled"; reason: string; rank: number; planAt: string } | null;
   version: number;
 }
 

@@ -1,12 +1,12 @@
 /**
- * Jobs: one item per job (`JOB#<id>` / `JOB`) holding the record and its task aggregates;
- * OpenJD task parameters beside it (`JOB#<id>` / `PARAMS#<step>`), written first so a job is
- * never visible without them. Index attributes:
+ * Jobs: one item per job (`JOB#<id>` / `JOB`) holding the record, its task aggregates and
+ * (OpenJD) each step's compact parameter space — so a job is written, and becomes visible,
+ * in one conditional put: never half-written. Index attributes:
  *   gsi1: `JOBS#active|closed` / `<submittedAt>#<id>` — the planner's snapshot, operator lists;
  *   gsi2: `CLIENTJOBS#<clientId>` / `<submittedAt>#<id>` — a client's jobs.
  */
 import { ConflictError } from "../../service/errors.ts";
-import { isActive, type JobRecord, type TaskParams } from "../../service/model.ts";
+import { isActive, type JobRecord } from "../../service/model.ts";
 import type { JobStore, Mutation, Page } from "../../service/ports.ts";
 import type { DynamoTable, Item } from "./dynamo-table.ts";
 
@@ -24,11 +24,7 @@ export function jobItem(job: JobRecord): Item {
 export class DynamoJobStore implements JobStore {
   constructor(private readonly table: DynamoTable) {}
 
-  async create(job: JobRecord, taskParams: Record<string, TaskParams[]> = {}): Promise<void> {
-    for (const [step, tasks] of Object.entries(taskParams)) {
-      // JSON string: one attribute instead of a map per task keeps the item small.
-      await this.table.put({ pk: `JOB#${job.id}`, sk: `PARAMS#${step}`, tasks: JSON.stringify(tasks) }, "job parameters");
-    }
+  async create(job: JobRecord): Promise<void> {
     const ok = await this.table.put(jobItem(job), "job", { ifAbsent: true });
     if (!ok) throw new ConflictError(`job ${job.id} already exists`, await this.get(job.id));
   }
@@ -56,10 +52,5 @@ export class DynamoJobStore implements JobStore {
       : { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": f.status && !isActive(f.status) ? "JOBS#closed" : "JOBS#active", ...statusValue } };
     // Newest first. A filtered page may hold fewer than `limit` items; the cursor continues.
     return this.table.query<JobRecord>({ ...base, ...byStatus, ScanIndexForward: false }, "jobs", { limit: f.limit, ...(f.cursor ? { cursor: f.cursor } : {}) });
-  }
-
-  async taskParams(jobId: string, stepName: string): Promise<TaskParams[] | undefined> {
-    const item = await this.table.get<{ tasks: string }>({ pk: `JOB#${jobId}`, sk: `PARAMS#${stepName}` }, "job parameters");
-    return item ? (JSON.parse(item.tasks) as TaskParams[]) : undefined;
   }
 }
