@@ -67,6 +67,12 @@ describe.skipIf(!SHARED)("day-ahead market prices (shared originals)", () => {
     expect(all.filter((m) => m.market === "US-CAL-CISO").map((m) => m.year)).toEqual([2023, 2024]);
   });
 
+  it("falls back to the shared folder for a market-year that is not bundled", () => {
+    const t = bundledMarketTariff("US-CAL-CISO", 2023, { from: Date.UTC(2023, 0, 1), to: Date.UTC(2023, 0, 1, 1) });
+    expect(t.slots).toHaveLength(1);
+    expect(bundledMarkets().some((m) => m.year === 2023)).toBe(false);
+  });
+
   it("reads the shared CAISO 2024 file the same as the bundled copy, and merges two years", () => {
     const shared = listMarkets().filter((m) => m.market === "US-CAL-CISO");
     const both = loadMarketPrices(...shared.map((m) => m.path));
