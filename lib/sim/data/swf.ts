@@ -8,8 +8,8 @@
  * Header: `; Key: Value` comment lines; known numeric keys are typed (UnixStartTime,
  * MaxProcs, MaxNodes, MaxJobs, MaxRecords, TimeZone), every key is kept as text in `fields`
  * (repeated keys such as Partition and Note become several entries).
- * Records: 18 whitespace-separated numbers; -1 (or any negative except where the format
- * allows it) means unknown and is kept as -1, so callers test `>= 0`. A line that does not
+ * Records: 18 whitespace-separated numbers, kept as read; -1 means unknown, so callers test
+ * `>= 0` before using a field. A line that does not
  * have 18 numeric fields is counted in `badLines` (first 10 kept in `badLineSamples`) and
  * skipped, so one corrupt row does not lose a 188k-job trace.
  */

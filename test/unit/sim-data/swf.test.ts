@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import {
   SWF_FIELDS, bundledLcgSlice, dataPath, formatSwfJob, parseSwf, readSwfFile, sharedDataPath, type SwfTrace,
@@ -59,6 +62,15 @@ describe("SWF parser", () => {
     const t = parseSwf(SAMPLE);
     expect(parseSwf(formatSwfJob(t.jobs[0]!)).jobs[0]).toEqual(t.jobs[0]);
     expect(SWF_FIELDS).toHaveLength(18);
+  });
+
+  it("streams a plain file and reports a corrupt gzip as a read failure", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "swf-"));
+    writeFileSync(join(dir, "t.swf"), SAMPLE);
+    expect((await readSwfFile(join(dir, "t.swf"))).jobs).toHaveLength(3);
+    writeFileSync(join(dir, "t.swf.gz"), Buffer.concat([gzipSync(SAMPLE).subarray(0, 40), Buffer.from("garbage")]));
+    await expect(readSwfFile(join(dir, "t.swf.gz"))).rejects.toThrow(/t\.swf\.gz: read failed/);
+    rmSync(dir, { recursive: true });
   });
 
   it("names a missing file", async () => {
