@@ -103,8 +103,8 @@ export function countChunks(v: IntValues, spec: ChunkSpec): number {
   return t.prefix[t.runs.length]!;
 }
 
-/** The `index`-th chunk as a range expression, in O(log runs + chunk size). */
-export function chunkAt(v: IntValues, spec: ChunkSpec, index: number): string {
+/** Value indices `[from, to]` covered by chunk `index`, in O(log runs). */
+function chunkBounds(v: IntValues, spec: ChunkSpec, index: number): { from: number; to: number } {
   const t = table(v, spec);
   let lo = 0;
   let hi = t.runs.length - 1;
@@ -115,13 +115,20 @@ export function chunkAt(v: IntValues, spec: ChunkSpec, index: number): string {
   }
   const run = t.runs[lo]!;
   const j = index - t.prefix[lo]!;
-  if (run.singles) {
-    const value = intValueAt(v, run.firstIndex + j);
-    return `${value}-${value}`;
-  }
+  if (run.singles) return { from: run.firstIndex + j, to: run.firstIndex + j };
   const c = chunkCount(run.length, spec.defaultTaskCount);
-  const from = run.firstIndex + chunkOffset(run.length, c, j);
-  const to = run.firstIndex + chunkOffset(run.length, c, j + 1) - 1;
+  return { from: run.firstIndex + chunkOffset(run.length, c, j), to: run.firstIndex + chunkOffset(run.length, c, j + 1) - 1 };
+}
+
+/** How many values (frames) chunk `index` holds; chunks of one step may differ by one. */
+export function chunkSizeAt(v: IntValues, spec: ChunkSpec, index: number): number {
+  const { from, to } = chunkBounds(v, spec, index);
+  return to - from + 1;
+}
+
+/** The `index`-th chunk as a range expression, in O(log runs + chunk size). */
+export function chunkAt(v: IntValues, spec: ChunkSpec, index: number): string {
+  const { from, to } = chunkBounds(v, spec, index);
   if (spec.contiguous) return `${intValueAt(v, from)}-${intValueAt(v, to)}`;
   const values: number[] = [];
   for (let i = from; i <= to; i++) values.push(intValueAt(v, i));

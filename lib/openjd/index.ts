@@ -5,7 +5,7 @@ export { parseDocumentText, parameterValuesFrom, loadJob, type LoadedJob } from 
 export { validateTemplate, validateJobTemplate, validateEnvironmentTemplate } from "./validate-template.ts";
 export { instantiateJob, MAX_TASKS_PER_STEP, type InstantiatedJob, type InstantiatedStep } from "./create-job.ts";
 export {
-  countTasks, taskAt, iterateTasks, expandTasks, chunkedParameter,
+  countTasks, taskAt, iterateTasks, expandTasks, chunkedParameter, framesInTask,
   type ParameterSpace, type SpaceNode, type Dimension, type TaskParams, type ChunkSpec,
 } from "./parameter-space.ts";
 export { parseRangeExpr, rangeLength, rangeValueAt, compactRangeExpr, type Segment } from "./range-expr.ts";

@@ -5,7 +5,7 @@
  * Order follows OpenJD: products are row-major (rightmost parameter varies fastest),
  * associations zip their members, range expressions ascend, lists keep their order.
  */
-import { chunkAt, countChunks, type ChunkSpec, type IntValues } from "./chunking.ts";
+import { chunkAt, chunkSizeAt, countChunks, type ChunkSpec, type IntValues } from "./chunking.ts";
 import { rangeLength, rangeValueAt, type Segment } from "./range-expr.ts";
 import type { TaskParameterType } from "./model.ts";
 
@@ -99,6 +99,28 @@ export function* iterateTasks(space: ParameterSpace): Generator<TaskParams> {
 
 export function expandTasks(space: ParameterSpace): TaskParams[] {
   return [...iterateTasks(space)];
+}
+
+/**
+ * Frames (values of the chunked parameter) in task `index`: 1 unless the step is chunked.
+ * Chunks are spread evenly, so sizes differ by at most one within a contiguous run.
+ */
+export function framesInTask(space: ParameterSpace, index: number): number {
+  taskAt(space, index); // validates the index
+  const find = (node: SpaceNode, i: number): number => {
+    if (node.op === "param") return node.chunks ? chunkSizeAt(node.dim as IntValues, node.chunks, i) : 1;
+    if (node.op === "assoc") return Math.max(...node.children.map((c) => find(c, i)));
+    let rest = i;
+    let frames = 1;
+    for (let pos = node.children.length - 1; pos >= 0; pos--) {
+      const child = node.children[pos]!;
+      const len = countNode(child);
+      frames *= find(child, pos === 0 ? rest : rest % len);
+      rest = Math.floor(rest / len);
+    }
+    return frames;
+  };
+  return space.root === null ? 1 : find(space.root, index);
 }
 
 /** The chunked parameter of a space, if any (at most one per step). */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countTasks, expandTasks, instantiateJob, taskAt, type InstantiatedStep } from "../../../lib/openjd/index.ts";
+import { countTasks, expandTasks, framesInTask, instantiateJob, taskAt, type InstantiatedStep } from "../../../lib/openjd/index.ts";
 
 type Param = { name: string; type: string; range: unknown; chunks?: unknown };
 
@@ -120,5 +120,35 @@ describe("task chunking", () => {
       const expected = Array.from({ length: Math.floor((n - 1) / step) + 1 }, (_, i) => 1 + i * step);
       expect(covered).toEqual(expected);
     }));
+  });
+});
+
+describe("frames per task", () => {
+  it("counts the frames of each chunk; unchunked tasks hold one frame", () => {
+    const s = chunked("1-11", 5);
+    expect([0, 1, 2].map((i) => framesInTask(s.parameterSpace, i))).toEqual([4, 4, 3]);
+    const plain = step([{ name: "A", type: "INT", range: "1-3" }]);
+    expect(framesInTask(plain.parameterSpace, 2)).toBe(1);
+  });
+
+  it("takes the chunk size from a job parameter and checks it", () => {
+    const template = (count: string) => `
+specificationVersion: jobtemplate-2023-09
+extensions: [TASK_CHUNKING]
+name: x
+parameterDefinitions: [{name: ChunkSize, type: INT, default: ${count}}]
+steps:
+- name: A
+  parameterSpace:
+    taskParameterDefinitions:
+    - {name: F, type: "CHUNK[INT]", range: "1-100", chunks: {defaultTaskCount: "{{Param.ChunkSize}}", rangeConstraint: CONTIGUOUS}}
+  script: {actions: {onRun: {command: x}}}
+`;
+    const job = instantiateJob(template("25"));
+    expect(job.steps[0]!.taskCount).toBe(4);
+    expect(job.steps[0]!.framesPerTask).toBe(25);
+    expect(() => instantiateJob(template("0"))).toThrow(
+      'steps[0].parameterSpace.taskParameterDefinitions[0].chunks.defaultTaskCount: resolves to "0", which is not an integer ≥ 1',
+    );
   });
 });
