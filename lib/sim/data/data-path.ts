@@ -1,9 +1,8 @@
 /**
  * Where the simulator's real data lives, and how to read it.
  *
- * - `dataPath(name)`: a file bundled in the repo's `data/` folder (override BURSTFARM_DATA_DIR;
- *   small attributed copies,
- *   see data/ATTRIBUTION.md), so scenarios run on a fresh clone.
+ * - `dataPath(name)`: a file bundled in the repo's `data/` folder (small attributed copies,
+ *   see data/ATTRIBUTION.md; override with BURSTFARM_DATA_DIR), so scenarios run on a fresh clone.
  * - `sharedDataPath(rel)`: the full third-party collection, `../shared/data` beside the repo
  *   (override with BURSTFARM_SHARED_DATA); may be absent — check `hasSharedData()`.
  * - `readDataText(path)`: file contents as UTF-8, gunzipped when the name ends in `.gz`.
