@@ -1,4 +1,4 @@
-import type { Job, NodeAction, Plan, Policy, Snapshot } from "./types.ts";
+import type { FarmNode, Job, NodeAction, Plan, Policy, Snapshot } from "./types.ts";
 import { releaseIdleCloud } from "./burst/release.ts";
 import { projectCapacity, type ProjectedJob } from "./burst/projection.ts";
 import { type Deficit, sizeBurst } from "./burst/sizing.ts";
@@ -100,7 +100,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const d = projection.get(p.id)!;
     if (d.deficitSec <= 0 || deferrals.has(p.id) || !cloudOk(s.job) || !policy.burst.enabled) continue;
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec });
+    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec, checkpointable: main.step.checkpointable ?? false });
   }
   const sized = sizeBurst(deficits, snapshot, policy, now);
 
@@ -150,19 +150,26 @@ function meanSpeeds(classes: ReturnType<typeof buildClasses>["classes"]): (kind:
   };
 }
 
-/** Asleep on-prem nodes that could take ready work which found no free slot. */
-function wakeCandidates(runnable: readonly JobState[], placed: Map<string, number>, before: Map<string, number>) {
-  const woken = new Set<string>();
-  const out = [];
+/** Asleep on-prem nodes that could take ready work which found no free slot. O(asleep + J·K). */
+function wakeCandidates(runnable: readonly JobState[], placed: Map<string, number>, before: Map<string, number>): FarmNode[] {
+  const asleep = new Map<number, FarmNode[]>();
+  for (const s of runnable) {
+    for (const st of s.steps) {
+      for (const c of st.eligible) {
+        if (c.pool !== "onprem" || asleep.has(c.index)) continue;
+        asleep.set(c.index, c.nodes.filter((n) => n.status === "asleep"));
+      }
+    }
+  }
+  if ([...asleep.values()].every((l) => l.length === 0)) return [];
+  const out: FarmNode[] = [];
   for (const s of runnable) {
     let left = (before.get(s.job.id) ?? 0) - (placed.get(s.job.id) ?? 0);
     for (const st of s.steps) {
       for (const c of st.eligible) {
-        if (c.pool !== "onprem") continue;
-        for (const n of c.nodes) {
-          if (left <= 0) break;
-          if (n.status !== "asleep" || woken.has(n.id)) continue;
-          woken.add(n.id);
+        const list = asleep.get(c.index) ?? [];
+        while (left > 0 && list.length > 0) {
+          const n = list.shift()!;
           out.push(n);
           left -= n.slots;
         }

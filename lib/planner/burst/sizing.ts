@@ -13,6 +13,8 @@ export interface Deficit {
   deficitSec: number;
   longestTaskSec: number;
   marginSec: number;
+  /** Progress survives an interruption up to the last checkpoint. */
+  checkpointable: boolean;
 }
 
 export interface SizingResult {
@@ -62,51 +64,63 @@ export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, poli
 
 function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: Policy, now: number, budget: number, inUse: Map<string, number>, snapshot: Snapshot, refused: Map<string, string>): BurstRequest | null {
   const speed = speedOf(offer.speed, group[0]!.kind);
-  let cumulative = 0;
-  let nodes = 0;
-  let binding = group[0]!;
-  const usable: Deficit[] = [];
-  for (const d of group) {
-    const window = (d.deadlineAt - now) / 1000 - offer.bootSec - d.marginSec;
-    if (window < d.longestTaskSec / speed) {
-      refused.set(d.jobId, `too late for cloud: ${duration(offer.bootSec)} boot leaves ${duration(Math.max(0, window))} before the deadline`);
-      continue;
-    }
-    cumulative += d.deficitSec;
-    usable.push(d);
-    const need = Math.ceil(cumulative / (speed * window) - 1e-9);
-    if (need > nodes) { nodes = need; binding = d; }
-  }
-  if (nodes === 0) return null;
+  const loss = interruptionLoss(group[0]!, speed, policy);
+  const onDemand = prefixNodes(group, offer, speed, now, 0);
+  for (const [id, why] of onDemand.tooLate) refused.set(id, why);
+  if (onDemand.nodes === 0) return null;
+  // Spot must finish even after losing `loss` seconds to an interruption; if that is impossible
+  // or dearer than on-demand, rent on-demand.
+  const spot = prefixNodes(onDemand.usable, offer, speed, now, loss);
+  const cost = (n: number, price: number, work: number) => n * price * (work / (n * speed) + offer.bootSec) / 3600;
+  const spotOk = spot.tooLate.size === 0 && spot.nodes > 0 && cost(spot.nodes, offer.spotPricePerHour, spot.work) <= cost(onDemand.nodes, offer.onDemandPricePerHour, onDemand.work);
+  const chosen = spotOk ? spot : onDemand;
+  const market = spotOk ? "spot" : "on-demand";
+  const price = spotOk ? offer.spotPricePerHour : offer.onDemandPricePerHour;
   const pending = (snapshot.pendingBurst ?? []).filter((p) => p.clientId === client.id && p.instanceType === offer.instanceType).reduce((t, p) => t + p.count, 0);
-  nodes = Math.min(nodes - pending, offer.maxInstances - (inUse.get(offer.instanceType) ?? 0));
+  let nodes = Math.min(chosen.nodes - pending, offer.maxInstances - (inUse.get(offer.instanceType) ?? 0));
   if (nodes <= 0) return null;
-  const window = (binding.deadlineAt - now) / 1000 - offer.bootSec;
-  const perNodeSec = cumulative / (nodes * speed);
-  const loss = policy.burst.interruptionLossSec + Math.min(binding.longestTaskSec / speed, policy.burst.checkpointIntervalSec);
-  const market = window - binding.marginSec - perNodeSec < loss ? "on-demand" : "spot";
-  const price = market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour;
-  const hoursPerNode = (perNodeSec + offer.bootSec) / 3600;
+  const hoursPerNode = (chosen.work / (nodes * speed) + offer.bootSec) / 3600;
   const affordable = Math.floor(budget / (price * hoursPerNode) + 1e-9);
   if (affordable < nodes) {
     if (affordable <= 0) {
-      for (const d of usable) refused.set(d.jobId, `cloud budget exhausted (${budget.toFixed(2)} left)`);
+      for (const d of chosen.usable) refused.set(d.jobId, `cloud budget exhausted (${budget.toFixed(2)} left)`);
       return null;
     }
     nodes = affordable;
   }
-  const why = market === "on-demand" ? `on-demand: slack after boot cannot absorb a spot interruption (${duration(loss)})` : "spot: slack absorbs an interruption";
+  const why = spotOk ? `spot: slack absorbs an interruption (${duration(loss)})` : `on-demand: slack after boot cannot absorb a spot interruption (${duration(loss)})`;
   return {
     clientId: client.id,
     instanceType: offer.instanceType,
     market,
     count: nodes,
     kind: group[0]!.kind,
-    jobIds: usable.map((d) => d.jobId),
-    deadlineAt: binding.deadlineAt,
+    jobIds: chosen.usable.map((d) => d.jobId),
+    deadlineAt: chosen.binding.deadlineAt,
     estimatedCost: Math.round(nodes * price * hoursPerNode * 100) / 100,
-    reason: `local capacity is ${duration(cumulative)} of work short before ${binding.jobId}'s deadline; ${nodes} × ${offer.instanceType} at ${price.toFixed(3)}/h; ${why}`,
+    reason: `local capacity is ${duration(chosen.work)} of work short before ${chosen.binding.jobId}'s deadline; ${nodes} × ${offer.instanceType} at ${price.toFixed(3)}/h; ${why}`,
   };
+}
+
+/** EDF prefix: nodes = max over deadlines d of ⌈D(d) ÷ (speed × usable window before d)⌉. */
+function prefixNodes(group: readonly Deficit[], offer: CloudOffer, speed: number, now: number, lossSec: number) {
+  let work = 0;
+  let nodes = 0;
+  let binding = group[0]!;
+  const usable: Deficit[] = [];
+  const tooLate = new Map<string, string>();
+  for (const d of group) {
+    const window = (d.deadlineAt - now) / 1000 - offer.bootSec - d.marginSec - lossSec;
+    if (window < d.longestTaskSec / speed) {
+      tooLate.set(d.jobId, `too late for cloud: ${duration(offer.bootSec)} boot leaves ${duration(Math.max(0, window + lossSec))} before the deadline`);
+      continue;
+    }
+    work += d.deficitSec;
+    usable.push(d);
+    const need = Math.ceil(work / (speed * window) - 1e-9);
+    if (need > nodes) { nodes = need; binding = d; }
+  }
+  return { nodes, work, binding, usable, tooLate };
 }
 
 /** Cost per unit of throughput for the kind; spot priced with its expected interruption loss. */
@@ -115,7 +129,7 @@ function cheapestOffer(offers: readonly CloudOffer[], d: Deficit, policy: Policy
   let bestCost = Infinity;
   for (const o of offers) {
     if (unmetRequirement(o.capabilities, d.requirements) !== null) continue;
-    const lossHours = (policy.burst.interruptionLossSec + Math.min(d.longestTaskSec, policy.burst.checkpointIntervalSec)) / 3600;
+    const lossHours = interruptionLoss(d, speedOf(o.speed, d.kind), policy) / 3600;
     const spot = o.spotPricePerHour * (1 + o.spotInterruptionPerHour * lossHours);
     const cost = Math.min(spot, o.onDemandPricePerHour) / speedOf(o.speed, d.kind);
     if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && best && o.instanceType < best.instanceType)) {
@@ -124,6 +138,12 @@ function cheapestOffer(offers: readonly CloudOffer[], d: Deficit, policy: Policy
     }
   }
   return best;
+}
+
+/** Seconds a spot interruption costs: notice and requeue, plus the progress lost with the task. */
+function interruptionLoss(d: Deficit, speed: number, policy: Policy): number {
+  const task = d.longestTaskSec / speed;
+  return policy.burst.interruptionLossSec + (d.checkpointable ? Math.min(task, policy.burst.checkpointIntervalSec) : task);
 }
 
 function instancesInUse(snapshot: Snapshot): Map<string, number> {

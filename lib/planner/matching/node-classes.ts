@@ -25,9 +25,17 @@ export interface NodeClass {
 const SPEED_STEP = 0.1;
 
 export function classKey(n: FarmNode): string {
-  const speeds = Object.keys(n.speed).sort().map((k) => `${k}=${Math.round((n.speed[k] ?? 1) / SPEED_STEP)}`);
-  const tags = [...n.tags].sort();
-  return `${n.pool}|${n.instanceType ?? ""}|${JSON.stringify(n.capabilities)}|${tags.join(",")}|${speeds.join(",")}`;
+  const c = n.capabilities;
+  let key = `${n.pool}|${n.instanceType ?? ""}|${c.os}|${c.cpuArch}|${c.vcpu}|${c.memoryGiB}|${c.gpuCount}|${c.gpuModel ?? ""}|${c.gpuMemoryGiB ?? ""}`;
+  if (c.amounts) key += `|a${JSON.stringify(c.amounts)}`;
+  if (c.attributes) key += `|t${JSON.stringify(c.attributes)}`;
+  if (n.tags.length > 0) key += `|${n.tags.length > 1 ? [...n.tags].sort().join(",") : n.tags[0]}`;
+  const kinds = Object.keys(n.speed);
+  if (kinds.length > 0) {
+    if (kinds.length > 1) kinds.sort();
+    for (const k of kinds) key += `|${k}=${Math.round((n.speed[k] ?? 1) / SPEED_STEP)}`;
+  }
+  return key;
 }
 
 /** Nodes that count as capacity: running or able to run soon. */

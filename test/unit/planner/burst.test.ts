@@ -58,8 +58,8 @@ describe("burst sizing", () => {
   });
 
   it("switches to on-demand when the slack cannot absorb a spot interruption", () => {
-    // 20-minute tasks, 45 minutes to the deadline: losing a task to a 2-minute notice would miss it.
-    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 45 * 60_000).tasks(40, 1200).build()], nodes: nodes("n", 2), cloudOffers: offers });
+    // 20-minute tasks (16 min on c7i), 35 minutes to the deadline, 5 min boot: losing a task to an interruption would miss it.
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 35 * 60_000).tasks(40, 1200).build()], nodes: nodes("n", 2), cloudOffers: offers });
     const p = plan(snap, withPolicy({ safetySigma: 0 }), T0);
     expect(p.burst[0]).toMatchObject({ market: "on-demand" });
     expect(p.burst[0]!.reason).toMatch(/cannot absorb a spot interruption/);
@@ -77,5 +77,14 @@ describe("burst sizing", () => {
     expect(plan(idle, defaultPolicy, T0).nodeActions).toEqual([{ nodeId: "c1", action: "release", reason: "cloud node idle 10m with no work it can take" }]);
     const off = aSnapshot({ jobs: [aJob("j").due(T0 + 4 * HOUR).tasks(200, 600).build()], nodes: nodes("n", 4), cloudOffers: offers });
     expect(plan(off, withPolicy({ burst: { enabled: false } }), T0).burst).toEqual([]);
+  });
+});
+
+describe("spot or on-demand", () => {
+  it("rents spot, with room for an interruption, when the deadline leaves that room", () => {
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 3 * HOUR).tasks(120, 1200).build()], nodes: nodes("n", 2), cloudOffers: offers });
+    const r = plan(snap, withPolicy({ safetySigma: 0 }), T0).burst[0]!;
+    expect(r.market).toBe("spot");
+    expect(r.reason).toMatch(/spot: slack absorbs an interruption/);
   });
 });
