@@ -13,3 +13,4 @@ export { parseCombination, combinationToString, type CombinationNode } from "./c
 export { resolveParameterValues, coerceValue, type ParamValue, type ParamValues } from "./parameter-values.ts";
 export { toRequirements } from "./requirements.ts";
 export { resolveFormatString, parseFormatString } from "./format-string.ts";
+export { resolveTaskAction, type TaskAction } from "./task-action.ts";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  OpenJdError, expandTasks, instantiateJob, parseDocumentText, resolveFormatString, type InstantiatedJob, type TaskParams,
+  OpenJdError, expandTasks, instantiateJob, parseDocumentText, resolveTaskAction, validateJobTemplate,
+  type InstantiatedJob, type TaskParams,
 } from "../../../lib/openjd/index.ts";
 import { conformanceDir, rel, walk } from "./openjd-data.ts";
 
@@ -17,16 +18,15 @@ const load = (path: string) => parseDocumentText(readFileSync(path, "utf8")) as 
 
 /**
  * What each task would print: the vector's onRun is `python -c "print(r'…{{Task.Param.X}}…')"`,
- * so resolving the format string with the task's parameters gives the expected line.
+ * so the resolved action's argument holds the line the task prints.
  */
 function printedLines(vector: Vector, job: InstantiatedJob): string[] {
-  const arg = vector.template.steps[0]!.script.actions.onRun.args[1]!;
-  const body = /^print\(r'(.*)'\)$/.exec(arg)![1]!;
-  return expandTasks(job.steps[0]!.parameterSpace).map((task: TaskParams) =>
-    resolveFormatString(body, (ref) => {
-      const m = /^Task\.Param\.(\w+)$/.exec(ref);
-      return m ? String(task[m[1]!]) : undefined;
-    }));
+  const template = validateJobTemplate(vector.template);
+  return expandTasks(job.steps[0]!.parameterSpace).map((task: TaskParams) => {
+    const action = resolveTaskAction(template, job.steps[0]!.name, job.parameters, task);
+    expect(action.command).toBe("python");
+    return /^print\(r'(.*)'\)$/.exec(action.args[1]!)![1]!;
+  });
 }
 
 describe("OpenJD conformance vectors", () => {
