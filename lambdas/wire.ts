@@ -15,6 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
+import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
@@ -52,7 +53,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   return {
     deps,
     auth: authConfigFromEnv(env),
-    logger: new Logger({ serviceName: service }),
+    logger: new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel }),
     metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "burstfarm", serviceName: service }),
   };
 }

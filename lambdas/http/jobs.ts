@@ -9,9 +9,9 @@ import { bindRoute } from "../../lib/http/route.ts";
 export const jobRoutes = [
   bindRoute(c.submitJob, async ({ body, headers, principal, requestId }, deps: ServiceDeps) => {
     const key = headers["idempotency-key"];
-    if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
-      throw new HttpProblem("validation_failed", "idempotency-key: 1-128 visible ASCII characters", [
-        { field: "idempotency-key", problem: "expected 1-128 visible ASCII characters" },
+    if (key !== undefined && !/^[A-Za-z0-9_.:-]{1,128}$/.test(key)) {
+      throw new HttpProblem("validation_failed", "Idempotency-Key: 1-128 characters of A-Z a-z 0-9 _ . : -", [
+        { field: "Idempotency-Key", problem: "expected 1-128 characters of A-Z a-z 0-9 _ . : -" },
       ]);
     }
     const input = key === undefined ? { body } : { body, idempotencyKey: key };

@@ -38,7 +38,7 @@ export const updateClientBody = z.strictObject({
   cloudBudgetPerMonth: money.optional(),
   cloudBudgetLeft: money.optional(),
 }).refine(sharesConsistent, sharesError)
-  .refine((v) => Object.keys(v).length > 0, { error: "name at least one field to change" });
+  .refine((v) => Object.keys(v).length > 0, { error: "name at least one field to change", when: (p) => p.issues.length === 0 });
 
 const usageFields = {
   onpremNodeHours: z.number(),

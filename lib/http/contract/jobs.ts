@@ -74,7 +74,7 @@ export const editJobBody = z.strictObject({
   deadline: z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00Z" }).nullable().optional(),
   priority: z.number({ error: "expected an integer 0..100" }).int("expected an integer 0..100").min(0).max(100).optional(),
   suspended: z.boolean({ error: "expected true or false" }).optional(),
-}).refine((b) => Object.keys(b).length > 0, { error: "name at least one of deadline, priority, suspended" });
+}).refine((b) => Object.keys(b).length > 0, { error: "name at least one of deadline, priority, suspended", when: (p) => p.issues.length === 0 });
 
 export const editJob = defineRoute({
   operationId: "editJob", method: "PATCH", path: "/jobs/{id}", tag: "jobs",
