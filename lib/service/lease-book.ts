@@ -63,6 +63,8 @@ export function grantLease(job: JobRecord, g: GrantInput): { next: JobRecord | n
 }
 
 export interface SettleInput {
+  /** The reporting node; a lease held by another node is stale for this one. */
+  nodeId?: string;
   stepName: string;
   taskIndex: number;
   token: string;
@@ -80,7 +82,7 @@ export function settleLease(job: JobRecord, x: SettleInput): { next: JobRecord |
   const recent = recentOf(job).find((r) => r.token === x.token && r.taskId === `${x.stepName}:${x.taskIndex}`);
   if (recent) return { next: null, result: "duplicate", lease: null };
   const s0 = stepOf(job, x.stepName);
-  const lease0 = s0?.leases.find((l) => l.taskIndex === x.taskIndex && l.token === x.token);
+  const lease0 = s0?.leases.find((l) => l.taskIndex === x.taskIndex && l.token === x.token && (x.nodeId === undefined || l.nodeId === x.nodeId));
   if (!s0 || !lease0) return { next: null, result: "stale", lease: null };
   const next = clone(job);
   const s = stepOf(next, x.stepName)!;
