@@ -2,6 +2,7 @@
 import * as svc from "../../lib/service/index.ts";
 import type { ServiceDeps, UsageDay } from "../../lib/service/index.ts";
 import { actorFor } from "../../lib/http/actor.ts";
+import { actingClient } from "../../lib/http/auth.ts";
 import { contracts as c } from "../../lib/http/contract/index.ts";
 import { bindRoute } from "../../lib/http/route.ts";
 
@@ -18,11 +19,14 @@ export const clientRoutes = [
     ({ items: await svc.listClients(deps, actorFor(principal, requestId)) })),
   bindRoute(c.createClient, async ({ body, principal, requestId }, deps: ServiceDeps) =>
     svc.createClient(deps, body, actorFor(principal, requestId))),
-  bindRoute(c.getClient, async ({ params, principal, requestId }, deps: ServiceDeps) =>
-    svc.getClient(deps, { clientId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.getClient, async ({ params, principal, requestId }, deps: ServiceDeps) => {
+    actingClient(principal, params.id);
+    return svc.getClient(deps, { clientId: params.id }, actorFor(principal, requestId));
+  }),
   bindRoute(c.updateClient, async ({ params, body, principal, requestId }, deps: ServiceDeps) =>
     svc.updateClient(deps, { clientId: params.id, patch: body }, actorFor(principal, requestId))),
   bindRoute(c.getClientUsage, async ({ params, query, principal, requestId }, deps: ServiceDeps) => {
+    actingClient(principal, params.id);
     const days = await svc.clientUsage(deps, { clientId: params.id, from: query.from, to: query.to }, actorFor(principal, requestId));
     return { clientId: params.id, from: query.from, to: query.to, days, totals: totals(days) };
   }),
