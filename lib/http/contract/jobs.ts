@@ -1,6 +1,7 @@
 /** Job routes: submit, list, inspect ("why is it not running?"), edit, cancel, approve. */
 import { z } from "zod";
 import { jobSpecSchema } from "../../service/job-spec.ts";
+import { openJdSubmissionSchema } from "../../service/openjd-job.ts";
 import { defineRoute } from "../route.ts";
 import { id, idParams, isoOut, page, pageQuery } from "./common.ts";
 
@@ -37,19 +38,12 @@ export const jobView = z.object({
   version: z.number(),
 });
 
-/** An OpenJD `jobtemplate-2023-09` template (JSON, or YAML as a string) with parameter values. */
-export const openJdSubmission = z.strictObject({
-  client: z.string().min(1).max(64).optional(),
-  template: z.union([z.string().min(1).max(512 * 1024), z.record(z.string(), z.unknown())]),
-  parameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  priority: z.number().int().min(0).max(100).optional(),
-  deadline: z.iso.datetime({ offset: true }).nullable().optional(),
-  energyIntensive: z.boolean().optional(),
-  cloudAllowed: z.boolean().optional(),
-});
-
-/** Either form. A body with `template` is OpenJD; otherwise the native form. */
-export const submitJobBody = z.union([openJdSubmission, jobSpecSchema]);
+/**
+ * Either form: a body with `template` is an OpenJD `jobtemplate-2023-09` template (JSON/YAML
+ * text or object) with parameter values; otherwise the native form. The service owns both
+ * schemas and validates with them (bodyValidatedBy: "service"); here they document the route.
+ */
+export const submitJobBody = z.union([openJdSubmissionSchema, jobSpecSchema]);
 
 export const submitJob = defineRoute({
   operationId: "submitJob", method: "POST", path: "/jobs", tag: "jobs", status: 201,
