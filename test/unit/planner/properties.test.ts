@@ -1,0 +1,148 @@
+/**
+ * Invariants of plan() on generated farms (test/builders/farm-generator.ts), with fast-check
+ * choosing the farm's seed, size and load. Each property states its preconditions in the farm
+ * it builds, so a failure is a planner behaviour, not a test artefact.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { cloudLowerBound, instanceFromSnapshot, unavoidablyLate } from "../../../lib/planner/bounds/index.ts";
+import { defaultPolicy, plan, withPolicy } from "../../../lib/planner/index.ts";
+import type { Plan, Snapshot } from "../../../lib/planner/types.ts";
+import { generateFarm } from "../../builders/farm-generator.ts";
+
+const RUNS = { numRuns: 40, seed: 4242 };
+
+const aFarm = fc.record({
+  seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  tasks: fc.integer({ min: 20, max: 800 }),
+  nodes: fc.integer({ min: 3, max: 60 }),
+  load: fc.constantFrom(0.3, 1, 3, 10),
+}).map((p) => ({ ...generateFarm(p), params: p }));
+
+const pendingCount = (s: Snapshot["jobs"][number]["steps"][number]) => s.pending.reduce((n, r) => n + r.to - r.from + 1, 0);
+
+/** Non-queued assignments per node. */
+function startsPerNode(p: Plan): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const a of p.assignments) if (!a.queued) m.set(a.nodeId, (m.get(a.nodeId) ?? 0) + 1);
+  return m;
+}
+
+describe("plan() invariants on generated farms", () => {
+  it("is deterministic and leaves its input untouched", () => {
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const before = structuredClone(snapshot);
+      const a = plan(snapshot, defaultPolicy, now);
+      expect(snapshot).toEqual(before);
+      const b = plan(structuredClone(snapshot), defaultPolicy, now);
+      expect(b).toEqual(a);
+    }), RUNS);
+  });
+
+  it("starts no more tasks on a node than it has free slots, each a pending task, each once", () => {
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const p = plan(snapshot, defaultPolicy, now);
+      const nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
+      for (const [nodeId, starts] of startsPerNode(p)) {
+        const n = nodes.get(nodeId);
+        expect(n, `assignment to unknown node ${nodeId}`).toBeDefined();
+        expect(starts, `node ${nodeId}: ${starts} starts, ${n!.slots} slots, ${n!.leases.length} leases`).toBeLessThanOrEqual(Math.max(0, n!.slots - n!.leases.length));
+      }
+      const ids = p.assignments.map((a) => a.taskId);
+      expect(new Set(ids).size).toBe(ids.length);
+      const leased = new Set(snapshot.nodes.flatMap((n) => n.leases.map((l) => l.taskId)));
+      const jobs = new Map(snapshot.jobs.map((j) => [j.id, j]));
+      for (const a of p.assignments) {
+        const step = jobs.get(a.jobId)?.steps.find((s) => s.name === a.stepName);
+        expect(step, `assignment to unknown step ${a.taskId}`).toBeDefined();
+        expect(step!.pending.some((r) => r.from <= a.taskIndex && a.taskIndex <= r.to), `${a.taskId} is not pending`).toBe(true);
+        expect(leased.has(a.taskId), `${a.taskId} is already running`).toBe(false);
+      }
+    }), RUNS);
+  });
+
+  it("gives every client with demand at least its guaranteed share of on-prem slots, and no more than its maximum", () => {
+    let contended = 0;
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const farm = sharesOnly(snapshot);
+      const p = plan(farm, defaultPolicy, now);
+      const slots = farm.nodes.reduce((n, x) => n + x.slots, 0);
+      const clientOf = new Map(farm.jobs.map((j) => [j.id, j.clientId]));
+      const used = new Map<string, number>();
+      for (const a of p.assignments) if (!a.queued) used.set(clientOf.get(a.jobId)!, (used.get(clientOf.get(a.jobId)!) ?? 0) + 1);
+      const total = farm.jobs.reduce((n, j) => n + pendingCount(j.steps[0]!), 0);
+      if (total > slots && farm.clients.some((c) => c.guaranteedShare * slots >= 1)) contended++;
+      for (const c of farm.clients) {
+        const demand = farm.jobs.filter((j) => j.clientId === c.id).reduce((n, j) => n + pendingCount(j.steps[0]!), 0);
+        const got = used.get(c.id) ?? 0;
+        const owed = Math.min(demand, Math.floor(c.guaranteedShare * slots));
+        expect(got, `client ${c.id}: demand ${demand}, guarantee ${c.guaranteedShare} of ${slots} slots`).toBeGreaterThanOrEqual(owed);
+        expect(got, `client ${c.id}: max share ${c.maxShare} of ${slots} slots`).toBeLessThanOrEqual(Math.ceil(c.maxShare * slots));
+      }
+    }), RUNS);
+    expect(contended, "the farms never had more demand than slots").toBeGreaterThan(5);
+  });
+
+  it("asks for no cloud when local capacity meets every deadline with 25% to spare", () => {
+    let ample = 0;
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const farm = localOnlyReasons(snapshot);
+      const inst = instanceFromSnapshot(farm, defaultPolicy, now, { slotMinutes: 15, horizonSlots: 4 * 80 });
+      const heavier = { ...inst, jobs: inst.jobs.map((j) => ({ ...j, work_node_hours: Object.fromEntries(Object.entries(j.work_node_hours).map(([k, w]) => [k, w * 1.25])) })) };
+      const bound = cloudLowerBound(heavier);
+      fc.pre(bound.cost === 0 && bound.feasible && unavoidablyLate(heavier).length === 0);
+      ample++;
+      const p = plan(farm, defaultPolicy, now);
+      expect(p.burst, `burst with ample local capacity: ${JSON.stringify(p.burst[0])}`).toEqual([]);
+    }), RUNS);
+    expect(ample).toBeGreaterThan(5);
+  });
+
+  it("never makes an on-time job late by waiting for cheaper power", () => {
+    let deferredOnTime = 0;
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const on = plan(snapshot, defaultPolicy, now);
+      const off = plan(snapshot, withPolicy({ tariff: { enabled: false } }), now);
+      const offById = new Map(off.jobs.map((d) => [d.jobId, d]));
+      const deadline = new Map(snapshot.jobs.map((j) => [j.id, j.deadlineAt]));
+      for (const d of on.jobs) {
+        const due = deadline.get(d.jobId);
+        const before = offById.get(d.jobId)?.projectedFinishAt;
+        if (due == null || before == null || before > due) continue;
+        if (d.outcome === "deferred") deferredOnTime++;
+        expect(d.projectedFinishAt, `${d.jobId} (${d.outcome}: ${d.reason}) was on time without tariff timing`).not.toBeNull();
+        expect(d.projectedFinishAt!, `${d.jobId} (${d.outcome}: ${d.reason})`).toBeLessThanOrEqual(due);
+      }
+    }), RUNS);
+    expect(deferredOnTime, "the farms exercised no deferral").toBeGreaterThan(0);
+  });
+});
+
+/**
+ * A farm where only shares decide who runs: every node free, ready and on-prem, every task fits
+ * every node, no deadlines (no urgency tier), no tariff, no dependencies or approval gates, one
+ * step per job, no failures.
+ */
+function sharesOnly(s: Snapshot): Snapshot {
+  return {
+    ...s,
+    tariff: null,
+    nodes: s.nodes.filter((n) => n.pool === "onprem").map((n) => ({ ...n, status: "ready", leases: [], blocklist: [], idleSince: undefined })),
+    jobs: s.jobs.map((j) => {
+      const last = j.steps[j.steps.length - 1]!;
+      return { ...j, deadlineAt: null, dependsOn: [], errorCount: 0, preview: { previewFirst: false, approval: "not-required" }, steps: [{ ...last, dependsOn: [], runningTasks: 0, requirements: {}, failedAttempts: undefined }] };
+    }),
+  };
+}
+
+/**
+ * A farm the bounds instance describes faithfully: no max shares (the instance has none), no
+ * job dependencies, no approval gates, exact runtime estimates (no safety margin to add).
+ */
+function localOnlyReasons(s: Snapshot): Snapshot {
+  return {
+    ...s,
+    clients: s.clients.map((c) => ({ ...c, maxShare: 1 })),
+    jobs: s.jobs.map((j) => ({ ...j, dependsOn: [], preview: { ...j.preview, approval: "not-required" }, steps: j.steps.map((st) => ({ ...st, runtimeSpread: 0 })) })),
+  };
+}
