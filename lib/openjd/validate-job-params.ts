@@ -107,7 +107,7 @@ function validateUi(value: Json, path: string, type: JobParameterType, def: JobP
   if (!ui) return;
   const control = check.oneOf(ui["control"], at(path, "control"), issues, CONTROLS[type]);
   const needsAllowed = control === "DROPDOWN_LIST" || control === "CHECK_BOX";
-  if (needsAllowed && shape(def.allowedValues) === 0) issues.add(at(path, "control"), `${control} requires allowedValues`);
+  if (needsAllowed && (def.allowedValues?.length ?? 0) === 0) issues.add(at(path, "control"), `${control} requires allowedValues`);
   if (control && !needsAllowed && control !== "HIDDEN" && def.allowedValues) {
     issues.add(at(path, "control"), `${control} cannot be used with allowedValues`);
   }
@@ -131,8 +131,4 @@ function validateFileFilter(value: Json, path: string, issues: Issues): void {
   patterns?.forEach((p, i) => check.string(p, at(at(path, "patterns"), i), issues, {
     min: 1, max: 20, pattern: FILTER_PATTERN, patternHint: 'a file pattern like "*", "*.*" or "*.exr"',
   }));
-}
-
-function shape(list: unknown[] | undefined): number {
-  return list?.length ?? 0;
 }

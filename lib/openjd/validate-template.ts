@@ -35,7 +35,9 @@ export function validateJobTemplate(doc: unknown): JobTemplate {
   });
   const parameterDefinitions = r["parameterDefinitions"] === undefined ? undefined : validateJobParameters(r["parameterDefinitions"], "parameterDefinitions", issues);
   const scope: RefScope = { jobParams: paramTypes(parameterDefinitions), pathMapped: false };
-  const name = check.string(r["name"], "name", issues, { min: 1, max: 128, noControl: true });
+  // The 128-character limit applies after resolution, so a name with references is checked at submission.
+  const rawName = r["name"];
+  const name = check.string(rawName, "name", issues, { min: 1, noControl: true, ...(!(typeof rawName === "string" && rawName.includes("{{")) && { max: 128 }) });
   if (name !== undefined) checkFormatString(name, "name", issues, scope);
   if (r["description"] !== undefined) check.description(r["description"], "description", issues);
   const jobEnvNames = r["jobEnvironments"] === undefined ? [] : validateEnvironments(r["jobEnvironments"], "jobEnvironments", issues, scope);
