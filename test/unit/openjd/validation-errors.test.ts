@@ -186,3 +186,46 @@ steps:
     expect(issues.map((i) => i.path)).toEqual(["specificationVersion", "extensions[0]"]);
   });
 });
+
+describe("environments, scripts and UI metadata", () => {
+  it("checks environments, embedded files and their references", () => {
+    const issues = issuesOf(`
+specificationVersion: jobtemplate-2023-09
+name: x
+jobEnvironments:
+- name: Setup
+- name: Conda
+  script:
+    actions: {onEnter: {command: "{{Env.File.Missing}}"}}
+    embeddedFiles: [{name: Init, type: BINARY, data: "echo"}]
+steps:
+- name: A
+  stepEnvironments: [{name: Conda, variables: {OK_NAME: "1", 9BAD: x}}]
+  script:
+    actions: {onRun: {command: "{{Task.File.Run}}", cancelation: {mode: TERMINATE, notifyPeriodInSeconds: 5}}}
+    embeddedFiles: [{name: Run, type: TEXT, data: "{{Param.Nope}}", filename: "dir/run.sh"}]
+`);
+    expect(issues.map((i) => i.path)).toEqual([
+      "jobEnvironments[0]",
+      "jobEnvironments[1].script.embeddedFiles[0].type",
+      "jobEnvironments[1].script.actions.onEnter.command",
+      "steps[0].stepEnvironments[0].variables.9BAD",
+      "steps[0].script.embeddedFiles[0].filename",
+      "steps[0].script.embeddedFiles[0].data",
+      "steps[0].script.actions.onRun.cancelation.notifyPeriodInSeconds",
+      "steps[0].stepEnvironments[0].name",
+    ]);
+    expect(issues[2]!.message).toBe('{{Env.File.Missing}} refers to embedded file "Missing", which this environment does not define');
+    expect(issues[7]!.message).toBe('"Conda" is already the name of a job environment');
+  });
+
+  it("requires allowedValues for a dropdown", () => {
+    const issues = issuesOf(`
+specificationVersion: jobtemplate-2023-09
+name: x
+parameterDefinitions: [{name: Q, type: STRING, default: a, userInterface: {control: DROPDOWN_LIST}}]
+steps: [{name: A, ${RUN}}]
+`);
+    expect(issues).toEqual([{ path: "parameterDefinitions[0].userInterface.control", message: "DROPDOWN_LIST requires allowedValues" }]);
+  });
+});
