@@ -89,7 +89,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const deadlineAt = facts.get(s.job.id)!.deadlineAt;
     if (deadlineAt === null || (s.status !== "active" && s.status !== "waiting") || s.workSec <= 0) continue;
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-    const usable = main.eligible.filter((c) => c.pool === "onprem" || cloudOk(s.job));
+    const usable = cloudOk(s.job) ? main.eligible : main.eligibleOnprem;
     const longest = s.longestTaskSec / s.speed;
     projected.push({ id: s.job.id, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
   }

@@ -54,7 +54,8 @@ class DispatchState {
   readonly capped = new Set<string>();
   slotsLeft: number;
   private cursors = new Map<StepState, Iterator<number>>();
-  private ranked = new Map<StepState, SlotPool[]>();
+  /** Ranked pools per (eligible set, kind): steps with equal requirements share one list. */
+  private ranked = new Map<readonly unknown[], Map<string, SlotPool[]>>();
 
   private affinity: ReturnType<typeof comparativeAffinity>;
 
@@ -106,7 +107,9 @@ class DispatchState {
   }
 
   private poolsFor(st: StepState): SlotPool[] {
-    let list = this.ranked.get(st);
+    let byKind = this.ranked.get(st.eligible);
+    if (!byKind) this.ranked.set(st.eligible, (byKind = new Map()));
+    let list = byKind.get(st.step.kind);
     if (!list) {
       const kind = st.step.kind;
       const pools = st.eligible.map((c) => this.input.pools[c.index]!);
@@ -114,7 +117,7 @@ class DispatchState {
       list = pools.map((p, i) => ({ p, i, a: Math.round(this.affinity(p.cls, kind) * 100) }))
         .sort((x, y) => y.a - x.a || x.i - y.i)
         .map((x) => x.p);
-      this.ranked.set(st, list);
+      byKind.set(kind, list);
     }
     return list;
   }

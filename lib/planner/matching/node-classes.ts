@@ -71,12 +71,19 @@ export function speedOf(speed: Record<string, number>, kind: string): number {
   return s !== undefined && s > 0 ? s : 1;
 }
 
+export interface EligibleClasses {
+  /** Best fit first. Shared between steps with equal requirements: do not mutate. */
+  classes: NodeClass[];
+  onprem: NodeClass[];
+  unmet: string | null;
+}
+
 /** Eligible classes per requirement set, memoised: a farm has few distinct requirement sets. */
 export class Eligibility {
-  private memo = new Map<string, { classes: NodeClass[]; unmet: string | null }>();
+  private memo = new Map<string, EligibleClasses>();
   constructor(private readonly classes: readonly NodeClass[]) {}
 
-  of(req: Requirements): { classes: NodeClass[]; unmet: string | null } {
+  of(req: Requirements): EligibleClasses {
     const key = requirementsKey(req);
     let hit = this.memo.get(key);
     if (!hit) {
@@ -89,7 +96,7 @@ export class Eligibility {
       }
       // Best fit first: the least surplus machine, so GPU boxes stay free for GPU work.
       ok.sort((a, b) => surplus(a.capabilities, req) - surplus(b.capabilities, req) || a.index - b.index);
-      hit = { classes: ok, unmet: ok.length > 0 ? null : unmet ?? "no nodes" };
+      hit = { classes: ok, onprem: ok.filter((c) => c.pool === "onprem"), unmet: ok.length > 0 ? null : unmet ?? "no nodes" };
       this.memo.set(key, hit);
     }
     return hit;

@@ -31,7 +31,9 @@ export function buildPools(classes: readonly NodeClass[], now: number, preassign
       for (const l of n.leases) if (l.expectedEndAt <= horizon) soon.push({ node: n, at: l.expectedEndAt });
     }
     // Fastest nodes first within a class; soonest-freeing first for queued slots; ids break ties.
-    const fastest = (a: FarmNode, b: FarmNode) => nodeRank(b) - nodeRank(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const rank = new Map<FarmNode, number>();
+    for (const n of free) if (!rank.has(n)) rank.set(n, nodeRank(n));
+    const fastest = (a: FarmNode, b: FarmNode) => rank.get(b)! - rank.get(a)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     free.sort(fastest);
     soon.sort((a, b) => a.at - b.at || (a.node.id < b.node.id ? -1 : 1));
     return { cls, free, soon: soon.map((s) => s.node), freeHead: 0, soonHead: 0 };
@@ -40,7 +42,7 @@ export function buildPools(classes: readonly NodeClass[], now: number, preassign
 
 function nodeRank(n: FarmNode): number {
   let s = 0;
-  for (const v of Object.values(n.speed)) s += v;
+  for (const k in n.speed) s += n.speed[k]!;
   return s;
 }
 

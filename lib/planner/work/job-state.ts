@@ -5,18 +5,21 @@ import { contains, countRanges } from "../preview/order.ts";
 /** Tasks an unapproved job may render to show the look: first, last and middle frame. */
 export const PREVIEW_GATE_TASKS = 3;
 
+const NO_TASKS: ReadonlySet<number> = new Set<number>();
+
 export interface StepState {
   step: Step;
   /** Pending tasks that may still run (not exhausted by retries). */
   live: number;
   /** Pending tasks that exhausted their retries. */
-  dead: Set<number>;
+  dead: ReadonlySet<number>;
   running: number;
   /** Reference seconds (speed 1.0) of one task. */
   taskSec: number;
   /** Reference seconds of work left, pending and running tails. */
   workSec: number;
   eligible: NodeClass[];
+  eligibleOnprem: NodeClass[];
   unmet: string | null;
   /** Why this step may not start now (dependency or approval), or null. */
   blocked: string | null;
@@ -68,7 +71,7 @@ export function jobState(job: Job, input: JobStateInput): JobState {
   let speedSum = 0;
   let slotSum = 0;
   for (const s of steps) {
-    const local = s.eligible.filter((c) => c.pool === "onprem");
+    const local = s.eligibleOnprem;
     parallel = Math.max(parallel, local.reduce((t, c) => t + c.slots, 0));
     for (const c of local) {
       speedSum += speedOf(c.speed, s.step.kind) * c.slots * s.workSec;
@@ -91,16 +94,20 @@ export function jobState(job: Job, input: JobStateInput): JobState {
 }
 
 function stepState(job: Job, step: Step, input: JobStateInput): StepState {
-  const dead = new Set<number>();
-  for (const [idx, attempts] of Object.entries(step.failedAttempts ?? {})) {
-    const i = Number(idx);
-    if (attempts >= input.policy.failures.retriesPerTask && contains(step.pending, i)) dead.add(i);
+  let dead = NO_TASKS;
+  if (step.failedAttempts) {
+    const found = new Set<number>();
+    for (const [idx, attempts] of Object.entries(step.failedAttempts)) {
+      const i = Number(idx);
+      if (attempts >= input.policy.failures.retriesPerTask && contains(step.pending, i)) found.add(i);
+    }
+    dead = found;
   }
   const live = countRanges(step.pending) - dead.size;
   const taskSec = step.framesPerTask * step.secondsPerFrame;
   const tail = input.runningTailSec.get(`${job.id}:${step.name}`) ?? step.runningTasks * taskSec * 0.5;
-  const { classes, unmet } = input.eligibility.of(step.requirements);
-  return { step, live, dead, running: step.runningTasks, taskSec, workSec: live * taskSec + tail, eligible: classes, unmet, blocked: null, allowance: 0 };
+  const { classes, onprem, unmet } = input.eligibility.of(step.requirements);
+  return { step, live, dead, running: step.runningTasks, taskSec, workSec: live * taskSec + tail, eligible: classes, eligibleOnprem: onprem, unmet, blocked: null, allowance: 0 };
 }
 
 function stepBlocked(job: Job, s: StepState, byName: Map<string, StepState>, hasPreviewStep: boolean): string | null {
