@@ -22,7 +22,12 @@ export function parseDocumentText(text: string, source = "template"): unknown {
     // prettyErrors puts "… at line L, column C:" on the first line, then a source excerpt.
     throw new OpenJdError(doc.errors.map((e) => ({ path: "", message: `${source} is not valid YAML: ${e.message.split("\n")[0]!.replace(/:$/, "")}` })));
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    // Aliases are capped so a "billion laughs" document cannot blow up memory.
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new OpenJdError([{ path: "", message: `${source} is not valid YAML: ${(err as Error).message}` }], { cause: err });
+  }
 }
 
 /**
