@@ -104,5 +104,38 @@ function lineSearch(groups: DualGroup[], C: number[], beta: number[], dir: Dir, 
     const mid = (lo + hi) / 2;
     if (slopeAt(groups, C, beta, dir, dv, mid) > 0) lo = mid; else hi = mid;
   }
-  return { lambda: hi, hitCap: false };
+  return { lambda: snap(groups, C, beta, dir, dv, lo, hi), hitCap: false };
+}
+
+/**
+ * The maximum sits on a breakpoint: where two of a group's lines (or a line and its cloud price)
+ * cross. Bisection brackets it in [lo, hi]; return the exact crossing there (no 1e-12 residue in
+ * reported costs), or hi when none is found.
+ */
+function snap(groups: DualGroup[], C: number[], beta: number[], dir: Dir, dv: Map<number, number>, lo: number, hi: number): number {
+  const slack = 1e-9 * (1 + hi);
+  let best = hi;
+  let bestVal = at(hi);
+  for (const g of groups) {
+    const lines = g.act.map(({ k, u }) => ({ a: u * beta[k]!, b: u * (dv.get(k) ?? 0) }));
+    if (g.cunit < Infinity) lines.push({ a: g.cunit, b: 0 });
+    for (let i = 0; i < lines.length; i++) {
+      for (let j = i + 1; j < lines.length; j++) {
+        const p = lines[i]!;
+        const q = lines[j]!;
+        if (p.b === q.b) continue;
+        const x = (q.a - p.a) / (p.b - q.b);
+        if (x < lo - slack || x > hi + slack || x < 0) continue;
+        const v = at(x);
+        if (v > bestVal) { bestVal = v; best = x; }
+      }
+    }
+  }
+  return best;
+
+  function at(lambda: number): number {
+    const trial = beta.slice();
+    for (const { k, v } of dir) trial[k] = trial[k]! + lambda * v;
+    return evaluate(groups, C, trial);
+  }
 }
