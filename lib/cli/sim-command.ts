@@ -1,6 +1,97 @@
-/** `burstfarm sim` — being written (placeholder so the CLI entry compiles). */
+/**
+ * `burstfarm sim` — run the farm simulator.
+ *
+ *   --list                                  scenarios, one per line, name first
+ *   --scenario NAME|all [--json]            one JSON object per policy (JSON lines), else a table
+ *   --scenario NAME --report out.html       self-contained HTML report with charts
+ *   --trace PATH.swf[.gz] [--limit N]       replay an SWF trace on the default farm (same rows)
+ *   --export-instance FILE.json             with --scenario or --trace: the bounds instance
+ *   --policies a,b,…                        subset of burstfarm, burstfarm-no-tariff, fifo,
+ *                                           priority, edf, opencue, weighted, queue-depth
+ *   --seed N                                override the scenario's seed
+ *   --no-specialization                     skip the kind-blind planner run
+ */
+import { writeFileSync } from "node:fs";
+import {
+  POLICY_NAMES, SCENARIOS, buildScenario, policyByName, renderReport, runScenario, scenarioInstance, traceFromFile,
+  type MetricsRow, type Scenario,
+} from "../sim/index.ts";
+
+interface Args { [k: string]: string | boolean | undefined }
+
+const FLAGS = new Set(["--list", "--json", "--no-specialization", "--help"]);
+const VALUES = new Set(["--scenario", "--report", "--trace", "--export-instance", "--policies", "--seed", "--limit"]);
+
+export function parseArgs(argv: string[]): Args {
+  const out: Args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (FLAGS.has(a)) out[a.slice(2)] = true;
+    else if (VALUES.has(a)) {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a}: needs a value`);
+      out[a.slice(2)] = v;
+    } else throw new Error(`unknown option "${a}" (try --help)`);
+  }
+  return out;
+}
+
+function table(rows: MetricsRow[]): string {
+  const cols: [string, (r: MetricsRow) => string][] = [
+    ["scenario", (r) => r.scenario], ["policy", (r) => r.policy], ["miss", (r) => String(r.misses)], ["avoid", (r) => String(r.avoidable_misses)],
+    ["util", (r) => r.utilization.toFixed(2)], ["energy$", (r) => r.energy_cost.toFixed(2)], ["lb", (r) => r.energy_cost_lb.toFixed(2)],
+    ["cloud$", (r) => r.cloud_cost.toFixed(2)], ["lb", (r) => r.cloud_cost_lb.toFixed(2)], ["prev%", (r) => (r.preview_latency_pct ?? 0).toFixed(1)],
+    ["guar-min", (r) => r.guarantee_violation_min.toFixed(1)], ["spec%", (r) => (r.specialization_gain_pct == null ? "" : r.specialization_gain_pct.toFixed(1))],
+  ];
+  const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];
+  const w = cols.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ")).join("\n") + "\n";
+}
+
+async function scenarios(a: Args): Promise<Scenario[]> {
+  const limit = a.limit === undefined ? undefined : Number(a.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit: must be a positive integer, got "${a.limit}"`);
+  let list: Scenario[];
+  if (typeof a.trace === "string") list = [await traceFromFile(a.trace, limit)];
+  else if (a.scenario === "all") list = await Promise.all(SCENARIOS.map((s) => s.build()));
+  else if (typeof a.scenario === "string") list = [await buildScenario(a.scenario)];
+  else throw new Error("give --list, --scenario NAME or --trace PATH (try --help)");
+  if (a.seed !== undefined) {
+    const seed = Number(a.seed);
+    if (!Number.isInteger(seed)) throw new Error(`--seed: must be an integer, got "${a.seed}"`);
+    list = list.map((s) => ({ ...s, seed }));
+  }
+  return list;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  void argv;
-  process.stderr.write("burstfarm sim: not available yet\n");
-  return 2;
+  let a: Args;
+  try { a = parseArgs(argv); } catch (e) { process.stderr.write(`burstfarm sim: ${(e as Error).message}\n`); return 2; }
+  if (a.help) { process.stdout.write((await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("*/")[0]!.replace(/^\/\*\*?|^ \* ?/gm, "") + "\n"); return 0; }
+  if (a.list) {
+    for (const s of SCENARIOS) process.stdout.write(`${s.name}\t${s.summary}\n`);
+    return 0;
+  }
+  try {
+    const policies = typeof a.policies === "string" ? a.policies.split(",").map((p) => policyByName(p.trim()).name) : [...POLICY_NAMES];
+    const list = await scenarios(a);
+    if (typeof a["export-instance"] === "string") {
+      if (list.length !== 1) throw new Error("--export-instance: needs exactly one scenario or trace");
+      writeFileSync(a["export-instance"], JSON.stringify(scenarioInstance(list[0]!)) + "\n");
+      if (!a.json && !a.report) return 0;
+    }
+    for (const sc of list) {
+      const result = runScenario(sc, { policies, specialization: !a["no-specialization"] });
+      if (typeof a.report === "string") {
+        writeFileSync(a.report, renderReport(result));
+        process.stderr.write(`report written to ${a.report}\n`);
+      }
+      if (a.json) for (const r of result.rows) process.stdout.write(JSON.stringify(r) + "\n");
+      else if (!a.report) process.stdout.write(table(result.rows));
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`burstfarm sim: ${(e as Error).message}\n`);
+    return 2;
+  }
 }

@@ -3,7 +3,7 @@ import type { JobOutcome, Policy } from "../planner/index.ts";
 import type { EventHeap } from "./event-heap.ts";
 import type { Meter } from "./meter.ts";
 import type { SimState } from "./state.ts";
-import type { PlanFn, Scenario, SimEvent, SimOptions } from "./types.ts";
+import type { AttemptRecord, PlanFn, Scenario, SimEvent, SimOptions } from "./types.ts";
 
 export type SimEv =
   | { at: number; rank: 0; type: "submit"; jobId: string }
@@ -26,6 +26,7 @@ export interface Ctx {
   /** Outcome per job from the latest plan (for work-conservation accounting). */
   outcomes: Map<string, JobOutcome>;
   warnings: string[];
+  attempts?: AttemptRecord[];
   /** Ask for a coalesced plan soon (submission, completion, failure, edit). */
   requestPlan(): void;
 }

@@ -118,6 +118,7 @@ export function simulate(sc: Scenario, planFn: PlanFn, policy: Policy, policyNam
   let pendingTrigger: number | null = null;
   const ctx: Ctx = {
     sc, st, planFn, policy, opts, heap, meter: new Meter(sc.startAt, sampleMs), outcomes: new Map(), warnings: [],
+    ...(opts.recordAttempts ? { attempts: [] } : {}),
     requestPlan() {
       if (pendingTrigger !== null) return;
       pendingTrigger = st.now + sc.replanDelaySec * 1000;
@@ -158,6 +159,7 @@ export function simulate(sc: Scenario, planFn: PlanFn, policy: Policy, policyNam
   return {
     scenario: sc.name, policy: policyName, startAt: sc.startAt, endAt: sc.endAt, jobs: jobRows(st),
     tally: ctx.meter.tally, series: ctx.meter.series, warnings: ctx.warnings,
+    ...(ctx.attempts ? { attempts: ctx.attempts } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import type { SeriesPoint, Tally } from "./types.ts";
 
 export function emptyTally(): Tally {
   return {
-    energyKWh: 0, energyCost: 0, workEnergyKWh: 0, workEnergyCost: 0, cloudCost: 0, cloudNodeHours: 0,
+    energyKWh: 0, energyCost: 0, workEnergyKWh: 0, workEnergyCost: 0, cloudCost: 0, cloudNodeHours: 0, cloudBusyNodeHours: 0,
     busySlotSec: 0, availSlotSec: 0, activeBusySlotSec: 0, activeAvailSlotSec: 0, wcViolationNodeSec: 0, guaranteeViolationClientSec: 0, idleGapsSec: [],
     rejectedAssignments: 0, rejectedPreemptions: 0, plans: 0, spotInterruptions: 0, crashes: 0, taskErrors: 0,
   };
@@ -39,6 +39,7 @@ export class Meter {
   private busySlots = 0;
   private availSlots = 0;
   private cloudNodes = 0;
+  private cloudBusy = 0;
   private cloudRate: { clientId: string; perHour: number }[] = [];
   private wcNodes = 0;
   private guarantees = new GuaranteeWatch();
@@ -85,6 +86,7 @@ export class Meter {
       this.spentByClient.set(r.clientId, (this.spentByClient.get(r.clientId) ?? 0) + c);
     }
     t.cloudNodeHours += this.cloudNodes * (sec / 3600);
+    t.cloudBusyNodeHours += this.cloudBusy * (sec / 3600);
     t.busySlotSec += this.busySlots * sec;
     t.availSlotSec += this.availSlots * sec;
     t.wcViolationNodeSec += this.wcNodes * sec;
@@ -94,12 +96,13 @@ export class Meter {
 
   private recompute(ctx: Ctx): void {
     this.dirty = false;
-    let p = 0, w = 0, busy = 0, avail = 0, cloud = 0, wc = 0;
+    let p = 0, w = 0, busy = 0, avail = 0, cloud = 0, wc = 0, cloudBusy = 0;
     this.cloudRate = [];
     const rs = runnableSteps(ctx);
     for (const n of ctx.st.nodes.values()) {
       if (n.pool === "cloud") {
         cloud++;
+        if (n.running.length > 0) cloudBusy++;
         this.cloudRate.push({ clientId: n.clientId ?? "", perHour: n.pricePerHour ?? 0 });
         continue;
       }
@@ -109,7 +112,7 @@ export class Meter {
       if (n.status !== "offline" && n.status !== "disabled") { avail += n.slots; busy += n.running.length; }
       if (n.status === "ready" && n.running.length < n.slots && hasWorkFor(n, rs)) wc++;
     }
-    Object.assign(this, { powerW: p, workW: w, busySlots: busy, availSlots: avail, cloudNodes: cloud, wcNodes: wc });
+    Object.assign(this, { powerW: p, workW: w, busySlots: busy, availSlots: avail, cloudNodes: cloud, cloudBusy, wcNodes: wc });
     this.ctx = ctx;
     this.guarantees.update(ctx, rs, ctx.st.now);
   }

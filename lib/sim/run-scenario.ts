@@ -7,11 +7,12 @@ import { simulate } from "./engine.ts";
 import { scenarioInstance } from "./export-instance.ts";
 import { computeBounds, metricsOf, type Bounds, type MetricsRow } from "./metrics.ts";
 import { POLICY_NAMES, policyByName, type PolicyName } from "./policies.ts";
-import type { Scenario, SimResult } from "./types.ts";
+import type { Scenario, SimOptions, SimResult } from "./types.ts";
 
 export interface RunOptions {
   policies?: readonly string[];
   specialization?: boolean;
+  recordAttempts?: boolean;
 }
 
 export interface ScenarioRun {
@@ -21,9 +22,9 @@ export interface ScenarioRun {
   results: SimResult[];
 }
 
-export function runPolicy(sc: Scenario, name: string, kindBlind = false): SimResult {
+export function runPolicy(sc: Scenario, name: string, opts: SimOptions = {}): SimResult {
   const p = policyByName(name);
-  return simulate(sc, p.planFn, p.policy, kindBlind ? `${p.name} (kind-blind)` : p.name, { kindBlind });
+  return simulate(sc, p.planFn, p.policy, opts.kindBlind ? `${p.name} (kind-blind)` : p.name, opts);
 }
 
 export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
@@ -32,10 +33,10 @@ export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
   const results: SimResult[] = [];
   const rows: MetricsRow[] = [];
   for (const name of names) {
-    const res = runPolicy(sc, name);
+    const res = runPolicy(sc, name, { recordAttempts: opts.recordAttempts ?? false });
     const row = metricsOf(res, bounds);
     if (opts.specialization !== false && (name as PolicyName) === "burstfarm") {
-      const blind = metricsOf(runPolicy(sc, name, true), bounds);
+      const blind = metricsOf(runPolicy(sc, name, { kindBlind: true }), bounds);
       row.specialization_gain_pct = blind.throughput_ref_hours_per_hour > 0
         ? Math.round((row.throughput_ref_hours_per_hour / blind.throughput_ref_hours_per_hour - 1) * 1000) / 10 : null;
     }

@@ -72,7 +72,8 @@ export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex
   return a;
 }
 
-function detach(node: NodeState, a: Attempt, now: number): void {
+function detach(node: NodeState, a: Attempt, now: number, ctx: Ctx, ended: "ok" | "error" | "corrupt" | "lost"): void {
+  ctx.attempts?.push({ nodeId: node.id, jobId: a.jobId, taskIndex: a.taskIndex, startedAt: a.startedAt, endedAt: now, ended });
   node.running = node.running.filter((x) => x.id !== a.id);
   if (node.running.length === 0) node.idleSince = now;
 }
@@ -82,7 +83,7 @@ export function finishAttempt(ctx: Ctx, node: NodeState, a: Attempt): void {
   const { st } = ctx;
   const j = st.jobs.get(a.jobId)!;
   const s = j.steps[a.stepIndex]!;
-  detach(node, a, st.now);
+  detach(node, a, st.now, ctx, a.outcome);
   s.running--;
   if (a.outcome === "ok") {
     s.status[a.taskIndex] = DONE;
@@ -115,7 +116,7 @@ export function abandonAttempt(ctx: Ctx, node: NodeState, a: Attempt, checkpoint
   const { st } = ctx;
   const j = st.jobs.get(a.jobId)!;
   const s = j.steps[a.stepIndex]!;
-  detach(node, a, st.now);
+  detach(node, a, st.now, ctx, "lost");
   s.running--;
   s.status[a.taskIndex] = PENDING;
   if (s.spec.checkpointable) {

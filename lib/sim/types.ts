@@ -78,6 +78,17 @@ export interface SimOptions {
   kindBlind?: boolean;
   /** Seconds between samples of the time series (default: horizon ÷ 300). */
   sampleSec?: number;
+  /** Keep every attempt (node, job, start, end, how it ended) in the result. */
+  recordAttempts?: boolean;
+}
+
+export interface AttemptRecord {
+  nodeId: string;
+  jobId: string;
+  taskIndex: number;
+  startedAt: number;
+  endedAt: number;
+  ended: "ok" | "error" | "corrupt" | "lost";
 }
 
 export interface JobOutcomeRow {
@@ -114,6 +125,8 @@ export interface Tally {
   workEnergyCost: number;
   cloudCost: number;
   cloudNodeHours: number;
+  /** Cloud node-hours spent running a task (the rest is boot, idle and drain). */
+  cloudBusyNodeHours: number;
   busySlotSec: number;
   availSlotSec: number;
   /** The same, frozen when the last job finished (utilization over the active period). */
@@ -139,4 +152,5 @@ export interface SimResult {
   tally: Tally;
   series: SeriesPoint[];
   warnings: string[];
+  attempts?: AttemptRecord[];
 }
