@@ -88,7 +88,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
     next: {
       ...n, lastSeenAt: now, holding, inbox: n.inbox.filter((e) => !drop.has(e.token)),
       ...(input.metrics ? { metrics: input.metrics } : {}),
-      status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
+      status: n.status === "offline" || n.status === "booting" ? "ready" : n.status,
       idleSince: holding.length > 0 || assignments.length > 0 ? undefined : n.idleSince ?? now,
     },
     result: null,

@@ -57,7 +57,12 @@ export async function registerAgent(deps: ServiceDeps, raw: RegisterAgentInput, 
     await audit(deps, actor, { clientId: null, action: "node.register", target: { type: "node", id: node.id }, after: fields });
   } else {
     await deps.nodes.update(input.nodeId, (n) => ({
-      next: { ...n, ...fields, lastSeenAt: now, status: n.status === "offline" || n.status === "booting" ? "ready" : n.status },
+      // A node that was powered down and has come back wants work again.
+      next: {
+        ...n, ...fields, lastSeenAt: now,
+        status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
+        desiredStatus: n.status === "asleep" ? "run" : n.desiredStatus,
+      },
       result: null,
     }));
   }

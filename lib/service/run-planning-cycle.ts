@@ -1,5 +1,26 @@
+/**
+ * One planning cycle, as a numbered pipeline:
+ *   1. lock     a planner lease (PlanStore.tryLock) so cycles rarely overlap — an optimisation:
+ *               correctness rests on step 5's conditional writes, not on the lock;
+ *   2. reclaim  lapsed leases back to pending;
+ *   3. snapshot active jobs (aggregates), nodes, clients, settings, pending burst;
+ *   4. plan     the pure `plan(snapshot, policy, now)`;
+ *   5. commit   per job ONE conditional write granting its assignments that are still pending
+ *               (a task taken meanwhile is skipped, never assigned twice), then each node's
+ *               inbox; then burst requests, node actions and the plan record (decisions).
+ */
+import { performance } from "node:perf_hooks";
+import { plan as realPlan, type Assignment as PlanAssignment, type Plan, type Policy, type Snapshot } from "../planner/index.ts";
 import type { Actor } from "./actor.ts";
+import { audit } from "./audit.ts";
+import { grantLease } from "./lease-book.ts";
+import type { InboxEntry, JobRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { buildSnapshot } from "./snapshot.ts";
+import { applyNodeActions } from "./apply-node-actions.ts";
+
+export type PlanFn = (snapshot: Snapshot, policy: Policy, now: number) => Plan;
 
 export interface PlanningCycleResult {
   at: number;
@@ -13,8 +34,96 @@ export interface PlanningCycleResult {
   planMs: number;
 }
 
-/** snapshot → plan(snapshot, policy, now) → conditional lease writes → decisions, burst, node actions. */
-export async function runPlanningCycle(deps: ServiceDeps, input: { owner?: string }, actor: Actor): Promise<PlanningCycleResult> {
-  void deps; void input; void actor;
-  throw new Error("runPlanningCycle: not implemented yet");
+const lockMs = 60_000;
+
+export async function runPlanningCycle(
+  deps: ServiceDeps, input: { owner?: string; plan?: PlanFn }, actor: Actor,
+): Promise<PlanningCycleResult> {
+  const now = deps.clock.now();
+  const owner = input.owner ?? deps.ids.id("planner");
+  const idle = { at: now, ran: false, assignmentsWritten: 0, assignmentsSkipped: 0, leasesExpired: 0, burstRequests: 0, planMs: 0 };
+  if (!(await deps.plans.tryLock(owner, now, lockMs))) return idle;
+  try {
+    const settings = await deps.plans.settings();
+    const nodes = await deps.nodes.list();
+    const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: await deps.jobs.listActive(), nodes });
+    const snapshot = buildSnapshot({
+      jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients: await deps.clients.list(), settings,
+      pendingBurst: groupBurst(await deps.plans.pendingBurst()), now,
+    });
+    const t0 = performance.now();
+    const result = (input.plan ?? realPlan)(snapshot, settings.policy, now);
+    const planMs = performance.now() - t0;
+    const { written, skipped } = await commitAssignments(deps, result.assignments, settings.policy, now);
+    if (result.burst.length > 0) await deps.plans.recordBurst(now, result.burst);
+    await applyNodeActions(deps, result.nodeActions, actor);
+    await deps.plans.saveLatest({
+      at: now, decisions: result.jobs, burst: result.burst, nodeActions: result.nodeActions,
+      warnings: result.warnings, assignmentsWritten: written, assignmentsSkipped: skipped,
+    });
+    await audit(deps, actor, {
+      clientId: null, action: "plan.cycle", target: { type: "plan", id: String(now) },
+      after: { jobs: result.jobs.length, assigned: written, skipped, reclaimed, burst: result.burst.length, planMs: Math.round(planMs) },
+    });
+    return { at: now, ran: true, assignmentsWritten: written, assignmentsSkipped: skipped, leasesExpired: reclaimed, burstRequests: result.burst.length, planMs };
+  } finally {
+    await deps.plans.unlock(owner).catch(() => undefined);
+  }
+}
+
+async function commitAssignments(deps: ServiceDeps, assignments: PlanAssignment[], policy: Policy, now: number): Promise<{ written: number; skipped: number }> {
+  const byJob = new Map<string, PlanAssignment[]>();
+  for (const a of assignments) byJob.set(a.jobId, [...(byJob.get(a.jobId) ?? []), a]);
+  const inboxes = new Map<string, InboxEntry[]>();
+  let written = 0;
+  for (const [jobId, list] of byJob) {
+    // Tokens are drawn once, outside the retry loop, so a retried write grants the same leases.
+    const tokens = list.map(() => deps.ids.token());
+    const { result: granted } = await deps.jobs.update(jobId, (job) => {
+      let next: JobRecord = job;
+      const ok: InboxEntry[] = [];
+      list.forEach((a, i) => {
+        const g = grantLease(next, { stepName: a.stepName, taskIndex: a.taskIndex, nodeId: a.nodeId, token: tokens[i]!, now, leaseSec: policy.leaseSec, expectedSec: a.estimatedSec, queued: a.queued });
+        if (g.next && g.granted) {
+          next = g.next;
+          ok.push({ jobId, stepName: a.stepName, taskIndex: a.taskIndex, token: g.granted.token, queued: a.queued, estimatedSec: a.estimatedSec });
+        }
+      });
+      return ok.length > 0 ? { next, result: ok } : { next: null, result: ok };
+    }).catch((err: unknown) => {
+      if ((err as Error).name === "NotFoundError") return { result: [] as InboxEntry[] };
+      throw err;
+    });
+    written += granted.length;
+    for (const e of granted) {
+      const nodeId = list.find((a) => a.stepName === e.stepName && a.taskIndex === e.taskIndex)!.nodeId;
+      inboxes.set(nodeId, [...(inboxes.get(nodeId) ?? []), e]);
+    }
+  }
+  // A crash between the job write and this one only delays delivery: the lease lapses unclaimed.
+  for (const [nodeId, entries] of inboxes) {
+    await deps.nodes.update(nodeId, (n) => ({ next: { ...n, inbox: [...n.inbox, ...entries] }, result: null }));
+  }
+  return { written, skipped: assignments.length - written };
+}
+
+async function finishedDependencies(deps: ServiceDeps, jobs: JobRecord[]): Promise<Map<string, JobRecord>> {
+  const active = new Set(jobs.map((j) => j.id));
+  const out = new Map<string, JobRecord>();
+  for (const id of new Set(jobs.flatMap((j) => j.dependsOn))) {
+    if (active.has(id)) continue;
+    const j = await deps.jobs.get(id);
+    if (j) out.set(id, j);
+  }
+  return out;
+}
+
+function groupBurst(pending: { instanceType: string; market: "spot" | "on-demand"; count: number; clientId: string }[]): Snapshot["pendingBurst"] {
+  const m = new Map<string, { instanceType: string; market: "spot" | "on-demand"; count: number; clientId: string }>();
+  for (const p of pending) {
+    const k = `${p.clientId}|${p.instanceType}|${p.market}`;
+    const cur = m.get(k);
+    if (cur) cur.count += p.count; else m.set(k, { instanceType: p.instanceType, market: p.market, count: p.count, clientId: p.clientId });
+  }
+  return [...m.values()];
 }

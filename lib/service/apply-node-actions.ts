@@ -1,0 +1,21 @@
+/**
+ * The planner's node actions become desired states the agents read in their poll reply:
+ * power-down → asleep (agent stops, a wake-on-LAN adapter wakes it), release → the cloud node
+ * stops (the EC2 adapter terminates it), wake → back to run.
+ */
+import type { NodeAction } from "../planner/index.ts";
+import type { Actor } from "./actor.ts";
+import { audit } from "./audit.ts";
+import type { ServiceDeps } from "./ports.ts";
+
+export async function applyNodeActions(deps: ServiceDeps, actions: NodeAction[], actor: Actor): Promise<void> {
+  for (const a of actions) {
+    const changed = await deps.nodes.update(a.nodeId, (n) => {
+      const next = a.action === "wake"
+        ? { ...n, desiredStatus: "run" as const, status: n.status === "asleep" ? ("ready" as const) : n.status }
+        : { ...n, desiredStatus: "stop" as const, status: a.action === "power-down" ? ("asleep" as const) : n.status };
+      return next.desiredStatus === n.desiredStatus && next.status === n.status ? { next: null, result: false } : { next, result: true };
+    }).catch(() => ({ result: false }));
+    if (changed.result) await audit(deps, actor, { clientId: null, action: `node.${a.action}`, target: { type: "node", id: a.nodeId }, after: { reason: a.reason } });
+  }
+}
