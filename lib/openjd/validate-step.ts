@@ -28,9 +28,10 @@ export function validateStep(value: Json, path: string, issues: Issues, ctx: Ste
   if (deps) {
     result.dependencies = [];
     deps.forEach((d, i) => {
-      const dep = check.object(d, at(at(path, "dependencies"), i), issues, { required: ["dependsOn"] });
-      const on = dep && check.string(dep["dependsOn"], at(at(at(path, "dependencies"), i), "dependsOn"), issues, { min: 1, max: 64 });
-      if (on !== undefined && on !== null) result.dependencies!.push({ dependsOn: on });
+      const depPath = at(at(path, "dependencies"), i);
+      const dep = check.object(d, depPath, issues, { required: ["dependsOn"] });
+      const on = dep ? check.string(dep["dependsOn"], at(depPath, "dependsOn"), issues, { min: 1, max: 64 }) : undefined;
+      if (on !== undefined) result.dependencies!.push({ dependsOn: on });
     });
   }
   if (step["hostRequirements"] !== undefined) {
