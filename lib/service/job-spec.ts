@@ -93,7 +93,9 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ field: fieldPath(i.path), problem: i.message }));
+  const issues = r.error.issues.map((i) => i.code === "unrecognized_keys"
+    ? { field: fieldPath([...i.path, i.keys[0] ?? ""]), problem: `unknown field (${i.keys.join(", ")})` }
+    : { field: fieldPath(i.path), problem: i.message });
   const [first, ...more] = issues;
   throw new ValidationError(first?.field ?? "", first?.problem ?? "invalid", { cause: r.error, more });
 }
