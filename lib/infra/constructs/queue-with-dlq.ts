@@ -8,7 +8,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 
 export interface QueueWithDlqProps {
-  /** Physical name of the main queue; the DLQ is `<name>-dlq`. */
+  /** Physical name of the main queue; the DLQ is `<name>-dlq` (`<name>-dlq.fifo` for FIFO). */
   readonly queueName: string;
   /** Deliveries before a message moves to the DLQ. */
   readonly maxReceiveCount: number;
@@ -23,21 +23,26 @@ export class QueueWithDlq extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWithDlqProps) {
     super(scope, id);
+    // A FIFO queue needs a FIFO DLQ: `x.fifo` → `x-dlq.fifo`.
+    const fifo = props.queueName.endsWith(".fifo");
+    const dlqName = fifo ? props.queueName.replace(/\.fifo$/, "-dlq.fifo") : `${props.queueName}-dlq`;
     this.dlq = new Queue(this, "Dlq", {
-      queueName: `${props.queueName}-dlq`,
+      queueName: dlqName,
+      ...(fifo ? { fifo: true } : {}),
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.queue = new Queue(this, "Queue", {
       queueName: props.queueName,
+      ...(fifo ? { fifo: true } : {}),
       visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(3),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount },
     });
     this.dlqAlarm = new Alarm(this, "DlqDepthAlarm", {
-      alarmDescription: `Messages in ${props.queueName}-dlq: a consumer gave up on them`,
+      alarmDescription: `Messages in ${dlqName}: a consumer gave up on them`,
       metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
