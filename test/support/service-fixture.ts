@@ -6,6 +6,7 @@ import { T0 } from "../builders/planner.ts";
 import { awsServiceDeps } from "../../lib/adapters/aws/service-deps.ts";
 import { SqsJsonQueue, type PlanTriggerMessage } from "../../lib/adapters/aws/sqs-queue.ts";
 import type { Actor } from "../../lib/service/actor.ts";
+import { cancelJob } from "../../lib/service/cancel-job.ts";
 import { createClient } from "../../lib/service/manage-clients.ts";
 import { registerAgent, type RegisterAgentInput } from "../../lib/service/register-agent.ts";
 import type { Clock, IdGenerator, ServiceDeps } from "../../lib/service/ports.ts";
@@ -56,6 +57,11 @@ export async function drainPlanTriggers(svc: ServiceFixture): Promise<string[]> 
     if (got.length === 0) return reasons;
     for (const m of got) { reasons.push(m.body.reason); await svc.planTriggers.delete(m.receiptHandle); }
   }
+}
+
+/** Cancel every open job, so a test starts with an idle farm. */
+export async function cancelOpenJobs(deps: ServiceDeps): Promise<void> {
+  for (const j of await deps.jobs.listActive()) await cancelJob(deps, { jobId: j.id }, operator);
 }
 
 export async function seedClient(deps: ServiceDeps, id: string, over: Partial<{ guaranteedShare: number; maxShare: number; cloudAllowed: boolean; cloudBudgetPerMonth: number }> = {}) {
