@@ -24,10 +24,15 @@
  * deadline d, with a = 0 and up to 7 other distinct release slots. The bound is the best window.
  * Jobs whose steps have proportional work (same kind) are grouped, so one window costs
  * O(groups × classes), not O(jobs).
+ * PARALLELISM. The window dual ignores max_parallel (γ = 0). solo.ts prices each job alone with
+ * it; dual solutions over disjoint sets of jobs add up (capacity prices add, each job keeps its own
+ * α and γ), so each window's value is raised by the solo values of the jobs outside it, and the
+ * sum of all solo values is a candidate too.
  */
 import type { BoundsClass, BoundsInstance, BoundsJob } from "./instance.ts";
 import { maximizeDual, type DualGroup } from "./dual-ascent.ts";
 import { unavoidablyLate } from "./late.ts";
+import { soloCloudBound } from "./solo.ts";
 import { checkInstance, cloudFrom, localAt, slotHours, windowOf } from "./prepare.ts";
 
 export interface CloudBound {
@@ -35,7 +40,7 @@ export interface CloudBound {
   cost: number;
   /** Least cloud node-hours (the same bound with every rentable class priced at 1). */
   nodeHours: number;
-  /** The window [fromSlot, toSlot) whose deficit sets `cost`; null when cost is 0. */
+  /** The window [fromSlot, toSlot) whose deficit sets `cost`; null when no window binds (cost 0, or set by per-job parallelism alone). */
   binding: { fromSlot: number; toSlot: number } | null;
   /** False when work that may not burst cannot fit local capacity (the LP is infeasible); the numbers then ignore that work. */
   feasible: boolean;
@@ -76,21 +81,24 @@ function sweep(inst: BoundsInstance, jobs: BoundsJob[], price: (c: BoundsClass) 
     for (const e of g.rep.act) { const r = rep.act.find((x) => x.k === e.k)!; r.u = Math.min(r.u, e.u); }
     rep.cunit = Math.min(rep.cunit, g.rep.cunit);
     const [r, d] = windowOf(inst, j);
-    return { gi, W: g.rep.W, r, d };
+    return { gi, W: g.rep.W, r, d, solo: soloCloudBound(inst, j, price) };
   });
+  const totalSolo = members.reduce((s, m) => s + m.solo, 0);
   let pscale = 0;
   for (const g of groups) if (g.cunit < Infinity) pscale = Math.max(pscale, g.cunit / Math.min(1, ...g.act.map((e) => e.u)));
-  if (pscale === 0) return { value: 0, binding: null, feasible: true };
+  if (pscale === 0) return { value: totalSolo, binding: null, feasible: true };
   const betaCap = 1e4 * pscale;
 
-  let best: Sweep = { value: 0, binding: null, feasible: true };
+  let best: Sweep = { value: totalSolo, binding: null, feasible: true };
   for (const a of releaseStarts(members.map((m) => m.r))) {
     const inWindow = members.filter((m) => m.r >= a).sort((x, y) => x.d - y.d);
     const W = new Float64Array(groups.length);
     let beta = new Array<number>(K).fill(0);
+    let soloIn = 0;
     for (let i = 0; i < inWindow.length; i++) {
       const m = inWindow[i]!;
       W[m.gi] = W[m.gi]! + m.W;
+      soloIn += m.solo;
       if (i + 1 < inWindow.length && inWindow[i + 1]!.d === m.d) continue;
       const d = m.d;
       const C = cum.map((c) => c[d]! - c[a]!);
@@ -104,7 +112,9 @@ function sweep(inst: BoundsInstance, jobs: BoundsJob[], price: (c: BoundsClass) 
       }
       if (!feasible) best.feasible = false;
       else beta = res.beta;
-      if (Number.isFinite(res.value) && res.value > best.value) best = { value: res.value, binding: { fromSlot: a, toSlot: d }, feasible: best.feasible };
+      const value = res.value + Math.max(0, totalSolo - soloIn);
+      const better = value > best.value || (best.binding === null && res.value > 0 && value >= best.value); // on a tie, name the window
+      if (Number.isFinite(value) && better) best = { value, binding: { fromSlot: a, toSlot: d }, feasible: best.feasible };
     }
   }
   return best;
