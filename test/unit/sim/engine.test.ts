@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import type { Plan, Policy, Snapshot } from "../../../lib/planner/index.ts";
+import { defaultPolicy } from "../../../lib/planner/index.ts";
+import { simulate, type PlanFn } from "../../../lib/sim/index.ts";
+import { fifo } from "../../../lib/sim/baselines/fifo.ts";
+import { HOUR, T0, client, gpuNode, job, node, offer, scenario } from "./tiny.ts";
+
+const empty = (now: number): Plan => ({ at: now, jobs: [], assignments: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [] });
+
+describe("the engine applies plans the way agents would", () => {
+  it("refuses an assignment the node cannot run and counts it", () => {
+    const bad: PlanFn = (s: Snapshot, _p: Policy, now: number) => ({
+      ...empty(now),
+      assignments: s.jobs.flatMap((j) => j.steps[0]!.pending.length ? [{ nodeId: "n1", jobId: j.id, stepName: "render", taskIndex: j.steps[0]!.pending[0]!.from, taskId: `${j.id}:render:0`, frames: 0, estimatedSec: 1, queued: false, reason: "bad" }] : []),
+    });
+    const sc = scenario({ nodes: [node("n1")], jobs: [job({ id: "g", tasks: 1, taskSec: 60, gpu: true })], endAt: T0 + HOUR });
+    const res = simulate(sc, bad, defaultPolicy, "bad");
+    expect(res.tally.rejectedAssignments).toBeGreaterThan(0);
+    expect(res.jobs[0]!.finishedAt).toBeNull();
+    expect(res.warnings[0]).toMatch(/requirements not met/);
+  });
+
+  it("requeues the work of a crashed node and finishes it elsewhere", () => {
+    const sc = scenario({
+      nodes: [node("n1"), node("n2")], jobs: [job({ id: "j", tasks: 1, taskSec: 3600 })],
+      events: [{ at: T0 + 0.5 * HOUR, type: "crash", nodeId: "n1", downSec: 6 * HOUR }],
+    });
+    const res = simulate(sc, fifo, defaultPolicy, "fifo", { recordAttempts: true });
+    expect(res.attempts!.map((a) => [a.nodeId, a.ended])).toEqual([["n1", "lost"], ["n2", "ok"]]);
+    // Not checkpointable: the second attempt starts from scratch, at the minute tick that
+    // coincides with the crash.
+    expect(res.jobs[0]!.finishedAt).toBe(T0 + 1.5 * HOUR);
+  });
+
+  it("keeps checkpointed progress when the planner preempts checkpointable work", () => {
+    let preempted = false;
+    const preempting: PlanFn = (s, p, now) => {
+      const base = fifo(s, p, now);
+      const lease = s.nodes.find((n) => n.id === "n1")?.leases[0];
+      if (!preempted && lease && now >= T0 + 0.5 * HOUR) {
+        preempted = true;
+        return { ...base, assignments: [], preemptions: [{ nodeId: "n1", taskId: lease.taskId, reason: "test" }] };
+      }
+      return base;
+    };
+    const sc = scenario({ nodes: [node("n1")], jobs: [job({ id: "j", tasks: 1, taskSec: 3600, checkpointable: true })] });
+    const res = simulate(sc, preempting, defaultPolicy, "preempting");
+    // Half done at 30 min; restarted by the next minute tick with half left.
+    expect(res.jobs[0]!.finishedAt).toBe(T0 + HOUR + 60_000);
+  });
+
+  it("fails a job whose task exhausts its retries", () => {
+    const faults = { frameErrorRate: 1, corruptOutputRate: 0, nodeCrashPerHour: 0, crashDownSec: 0 };
+    const sc = scenario({ nodes: [node("n1"), node("n2")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
+    const res = simulate(sc, fifo, defaultPolicy, "fifo");
+    expect(res.jobs[0]!.failed).toBe(true);
+    expect(res.tally.taskErrors).toBe(defaultPolicy.failures.retriesPerTask + 1);
+  });
+
+  it("blocklists a node for a job after repeated failures there", () => {
+    const faults = { frameErrorRate: 1, corruptOutputRate: 0, nodeCrashPerHour: 0, crashDownSec: 0 };
+    const sc = scenario({ nodes: [node("n1")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
+    const res = simulate(sc, fifo, defaultPolicy, "fifo");
+    // Three failures on n1 block it before the task's fourth attempt: the job waits, unfailed.
+    expect(res.tally.taskErrors).toBe(defaultPolicy.failures.blocklistAfter);
+    expect(res.jobs[0]!.failed).toBe(false);
+    expect(res.jobs[0]!.finishedAt).toBeNull();
+  });
+
+  it("applies a deadline edit mid-run, visible to the planner", () => {
+    const seen: (number | null)[] = [];
+    const spy: PlanFn = (s, p, now) => { seen.push(s.jobs[0]?.deadlineAt ?? null); return fifo(s, p, now); };
+    const sc = scenario({
+      nodes: [node("n1")], jobs: [job({ id: "j", tasks: 3, taskSec: 3600, due: T0 + 10 * HOUR })],
+      events: [{ at: T0 + HOUR + 1000, type: "deadline", jobId: "j", deadlineAt: T0 + 2 * HOUR }],
+    });
+    const res = simulate(sc, spy, defaultPolicy, "fifo");
+    expect(seen[0]).toBe(T0 + 10 * HOUR);
+    expect(seen.filter((d) => d !== null).at(-1)).toBe(T0 + 2 * HOUR);
+    expect(res.jobs[0]!.late).toBe(true);
+  });
+
+  it("boots burst nodes after bootSec, and a spot interruption requeues their work", () => {
+    const burstOnce: PlanFn = (s, p, now) => {
+      const base = fifo(s, p, now);
+      return now === T0 ? { ...base, burst: [{ clientId: "A", instanceType: "c.test", market: "spot", count: 1, kind: "render-cpu", jobIds: ["j"], deadlineAt: now, estimatedCost: 1, reason: "t" }] } : base;
+    };
+    const sc = scenario({
+      nodes: [gpuNode("g1")], clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 })],
+      cloudOffers: [offer({ bootSec: 600, spotInterruptionPerHour: 50 })], jobs: [job({ id: "j", tasks: 1, taskSec: 3600, cloud: true, gpu: false })],
+    });
+    const res = simulate(sc, burstOnce, defaultPolicy, "burst-once", { recordAttempts: true });
+    expect(res.tally.spotInterruptions).toBe(1);
+    const cloud = res.attempts!.filter((a) => a.nodeId.startsWith("cloud"));
+    expect(cloud.every((a) => a.startedAt >= T0 + 600_000)).toBe(true);
+    expect(res.jobs[0]!.finishedAt).not.toBeNull();
+  });
+});
