@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { renderReport, runScenario } from "../../../lib/sim/index.ts";
+import { HOUR, T0, client, job, node, scenario } from "./tiny.ts";
+
+describe("HTML report", () => {
+  it("holds the comparison table, the bounds and the four kinds of chart, with no scripts", () => {
+    const sc = scenario({
+      nodes: [node("n1"), node("n2")], clients: [client("A"), client("B")], endAt: T0 + 6 * HOUR,
+      jobs: [job({ id: "j1", tasks: 4, taskSec: 1800, due: T0 + 2 * HOUR }), job({ id: "j2", client: "B", tasks: 2, taskSec: 3600, due: T0 + HOUR })],
+    });
+    const html = renderReport(runScenario(sc, { policies: ["fifo", "edf"], specialization: false }));
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html.match(/<tr/g)!.length).toBe(3);
+    expect(html).toContain("<td>fifo</td>");
+    expect(html).toContain("<td>edf</td>");
+    for (const title of ["On-prem utilization", "Cumulative cost", "Jobs under fifo", "Jobs under edf", "On-prem power against the tariff"]) {
+      expect(html).toContain(title);
+    }
+    expect(html.match(/<svg/g)!.length).toBe(5);
+    // j2 (2 node-hours due in 1 h on 2 nodes… with j1 ahead under fifo) is drawn late.
+    expect(html).toContain("j2 (late)");
+  });
+});
