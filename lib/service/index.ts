@@ -25,4 +25,3 @@ export { runPlanningCycle, type PlanningCycleResult, type PlanFn } from "./run-p
 export { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 export { requestPlan } from "./request-plan.ts";
 export { queryAudit } from "./query-audit.ts";
-export { applyAgentEvent, agentEventSchema, type AgentEvent } from "./agent-events.ts";
