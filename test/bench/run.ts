@@ -68,6 +68,20 @@ for (const [T, N] of SIZES) {
   onInstance("bounds.late", () => unavoidablyLate(inst), { late: unavoidablyLate(inst).length });
 }
 
+// The default mix rarely needs the cloud; a farm with 5× the work exercises burst sizing and the
+// bounds' non-zero paths. Extra lines, marked "farm":"loaded".
+{
+  const [T, N] = [10_000, 500];
+  const { snapshot, now } = generateFarm({ tasks: T, nodes: N, seed: 42, load: 5 });
+  const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: 3_000, min: 30, max: 1000 });
+  const p = plan(snapshot, defaultPolicy, now);
+  emit({ bench: "plan", farm: "loaded", jobs: snapshot.jobs.length, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), iterations: s.n, burst_requests: p.burst.length, burst_nodes: p.burst.reduce((n, b) => n + b.count, 0) });
+  const inst = instanceFromSnapshot(snapshot, defaultPolicy, now, BOUNDS);
+  const t0 = performance.now();
+  const cloud = cloudLowerBound(inst);
+  emit({ bench: "bounds.cloud", farm: "loaded", jobs: snapshot.jobs.length, tasks: T, nodes: N, p50_ms: round(performance.now() - t0), cost: round(cloud.cost), node_hours: round(cloud.nodeHours), unavoidably_late: cloud.excluded.length, feasible: cloud.feasible });
+}
+
 const nlogn = (n: number) => n * Math.log2(n);
 for (let i = 1; i < SIZES.length; i++) {
   const [a] = SIZES[i - 1]!;
@@ -76,7 +90,7 @@ for (let i = 1; i < SIZES.length; i++) {
 }
 
 if (!json) {
-  const cols = ["bench", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio"];
+  const cols = ["bench", "farm", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio", "cost", "node_hours"];
   const used = cols.filter((c) => rows.some((r) => r[c] !== undefined));
   const cell = (v: unknown) => (v === undefined ? "" : String(v));
   const width = used.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));

@@ -86,8 +86,7 @@ function sweep(inst: BoundsInstance, jobs: BoundsJob[], price: (c: BoundsClass) 
   const totalSolo = members.reduce((s, m) => s + m.solo, 0);
   let pscale = 0;
   for (const g of groups) if (g.cunit < Infinity) pscale = Math.max(pscale, g.cunit / Math.min(1, ...g.act.map((e) => e.u)));
-  if (pscale === 0) return { value: totalSolo, binding: null, feasible: true };
-  const betaCap = 1e4 * pscale;
+  const betaCap = 1e4 * pscale; // pscale 0: nothing can burst, only the feasibility check runs
 
   let best: Sweep = { value: totalSolo, binding: null, feasible: true };
   for (const a of releaseStarts(members.map((m) => m.r))) {
@@ -104,6 +103,12 @@ function sweep(inst: BoundsInstance, jobs: BoundsJob[], price: (c: BoundsClass) 
       const C = cum.map((c) => c[d]! - c[a]!);
       const live = (dropNoCloud: boolean): DualGroup[] =>
         groups.flatMap((g, gi) => (W[gi]! > 0 && !(dropNoCloud && g.cunit === Infinity) ? [{ W: W[gi]!, act: g.act.filter((e) => C[e.k]! > 0), cunit: g.cunit }] : []));
+      if (!hallHolds(groups, W, C)) best.feasible = false;
+      if (pscale === 0) continue;
+      // No dual value can exceed sending all of the window's burstable work to the cloud.
+      let ceiling = totalSolo - soloIn;
+      for (let gi = 0; gi < groups.length; gi++) if (W[gi]! > 0 && groups[gi]!.cunit < Infinity) ceiling += W[gi]! * groups[gi]!.cunit;
+      if (ceiling <= best.value) continue;
       let res = maximizeDual(live(false), C, beta, betaCap);
       let feasible = true;
       if (res.hitCap || !Number.isFinite(res.value)) {
@@ -150,4 +155,27 @@ function releaseStarts(releases: number[]): number[] {
   const picks = [0];
   for (let i = 0; i < distinct.length && picks.length < 8; i += step) picks.push(distinct[Math.floor(i)]!);
   return picks;
+}
+
+/**
+ * Hall's condition for the work that may not burst, over the class sets those groups can use:
+ * the groups confined to a set S need at least their fastest-class node-hours from S's capacity.
+ * False is a proof that the LP is infeasible (some deadline will be missed whatever happens).
+ */
+function hallHolds(groups: DualGroup[], W: Float64Array, C: number[]): boolean {
+  const stuck = groups.flatMap((g, gi) => (W[gi]! > 0 && g.cunit === Infinity ? [{ g, W: W[gi]!, act: g.act.filter((e) => C[e.k]! > 0) }] : []));
+  if (stuck.length === 0) return true;
+  const sets = [...stuck.map((s) => s.act.map((e) => e.k)), C.flatMap((c, k) => (c > 0 ? [k] : []))];
+  for (const set of sets) {
+    const inSet = new Set(set);
+    let need = 0;
+    for (const s of stuck) {
+      if (s.act.length === 0) return false;
+      if (s.act.every((e) => inSet.has(e.k))) need += s.W * Math.min(...s.act.map((e) => e.u));
+    }
+    let have = 0;
+    for (const k of inSet) have += C[k]!;
+    if (need > have * (1 + 1e-9)) return false;
+  }
+  return true;
 }

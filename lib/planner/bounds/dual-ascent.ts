@@ -100,7 +100,7 @@ function lineSearch(groups: DualGroup[], C: number[], beta: number[], dir: Dir, 
     lo = hi;
     hi = Math.min(lamCap, hi * 2);
   }
-  for (let i = 0; i < 60 && hi - lo > 1e-14 * hi; i++) {
+  for (let i = 0; i < 40 && hi - lo > 1e-12 * hi; i++) {
     const mid = (lo + hi) / 2;
     if (slopeAt(groups, C, beta, dir, dv, mid) > 0) lo = mid; else hi = mid;
   }

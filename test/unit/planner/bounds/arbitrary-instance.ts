@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import type { BoundsClass, BoundsInstance, BoundsJob } from "../../../../lib/planner/bounds/instance.ts";
 
-export interface ArbOptions { classes?: 1 | 2; released?: boolean; noParallelCap?: boolean }
+export interface ArbOptions { classes?: 1 | 2; released?: boolean; noParallelCap?: boolean; mostlyNoCloud?: boolean }
 
 export function anInstance(o: ArbOptions = {}): fc.Arbitrary<BoundsInstance> {
   return fc.record({
@@ -38,7 +38,7 @@ function aJob(slots: number, nClasses: number, o: ArbOptions): fc.Arbitrary<Boun
     span: fc.integer({ min: 1, max: slots }),
     work: fc.array(fc.option(fc.integer({ min: 1, max: 40 }).map((w) => w / 4), { nil: undefined, freq: 4 }), { minLength: nClasses, maxLength: nClasses }),
     par: o.noParallelCap ? fc.constant(null) : fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
-    cloud: fc.boolean(),
+    cloud: o.mostlyNoCloud ? fc.integer({ min: 0, max: 4 }).map((x) => x === 0) : fc.boolean(),
   }).map(({ release, span, work, par, cloud }) => {
     const w: Record<string, number> = {};
     work.forEach((x, k) => { if (x !== undefined) w[`c${k}`] = x; });

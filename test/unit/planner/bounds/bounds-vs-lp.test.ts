@@ -15,7 +15,7 @@ function onTimeJobs(inst: BoundsInstance) {
 }
 
 describe("cloudLowerBound against the exact LP", () => {
-  it("never exceeds the LP optimum, in money and in node-hours", () => {
+  it("never exceeds the LP optimum, in money and in node-hours; says infeasible only when it is", () => {
     let compared = 0;
     fc.assert(fc.property(anInstance(), (inst) => {
       const bound = cloudLowerBound(inst);
@@ -25,6 +25,7 @@ describe("cloudLowerBound against the exact LP", () => {
       if (money.status === "optimal") { compared++; expect(bound.cost).toBeLessThanOrEqual(money.value + 1e-6 * (1 + money.value)); }
       if (hours.status === "optimal") expect(bound.nodeHours).toBeLessThanOrEqual(hours.value + 1e-6 * (1 + hours.value));
       expect(bound.cost).toBeGreaterThanOrEqual(0);
+      if (!bound.feasible) expect(money.status).toBe("infeasible");
     }), RUNS);
     expect(compared).toBeGreaterThan(50);
   });
@@ -40,6 +41,19 @@ describe("cloudLowerBound against the exact LP", () => {
       expect(bound.feasible).toBe(true);
     }), RUNS);
     expect(positive).toBeGreaterThan(10);
+  });
+});
+
+describe("cloudLowerBound's infeasibility flag", () => {
+  it("is raised only when no schedule meets every deadline, and is raised for some", () => {
+    let flagged = 0;
+    fc.assert(fc.property(anInstance({ mostlyNoCloud: true }), (inst) => {
+      const bound = cloudLowerBound(inst);
+      if (bound.feasible) return;
+      flagged++;
+      expect(solveLp(cloudLp(inst, onTimeJobs(inst))).status).toBe("infeasible");
+    }), RUNS);
+    expect(flagged).toBeGreaterThan(0);
   });
 });
 
