@@ -1,5 +1,5 @@
 /** Scenarios about capacity: failures, exhaustion, a delivery only bursting saves, short vs long. */
-import { client, HOUR } from "./farm.ts";
+import { client, HOUR, marketTariff, START } from "./farm.ts";
 import { at, defineScenario, type JobRow } from "./define.ts";
 import type { Scenario } from "../types.ts";
 
@@ -69,3 +69,19 @@ export function mixedShortLong(): Scenario {
 }
 
 export { HOUR };
+
+export function kindMix(): Scenario {
+  return defineScenario({
+    name: "kind-mix",
+    description: "A saturating mix released at once (CPU renders, GPU renders, simulations) with distant deadlines: measures what knowing each node's speed per kind is worth. CAISO day-ahead prices.",
+    hours: 48, cloud: false, tariff: marketTariff(START, at(48)),
+    clients: [client("A", 0.5, 1, false), client("B", 0.5, 1, false)],
+    jobs: [
+      ["K1", "A", "sim", 60, 3600, 0, 40, 50, false],
+      ["K2", "B", "render-gpu", 120, 1800, 0, 40, 50, false],
+      ["K3", "A", "render-cpu", 250, 1800, 0, 40, 50, false],
+      ["K4", "B", "render-cpu", 150, 1800, 0, 40, 50, false],
+      ["K5", "B", "sim", 30, 3600, 0, 40, 50, false],
+    ],
+  });
+}

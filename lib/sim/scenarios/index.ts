@@ -1,6 +1,6 @@
 /** The bundled scenarios by name (all built in code from data/, no ../shared needed). */
 import type { Scenario } from "../types.ts";
-import { deliveryBurst, hardwareFailure, mixedShortLong, peakExhaustion } from "./capacity.ts";
+import { deliveryBurst, hardwareFailure, kindMix, mixedShortLong, peakExhaustion } from "./capacity.ts";
 import { clientConflict, competingDeadlines, deadlineChange, priorityInversion } from "./deadlines.ts";
 import { offHoursEnergy } from "./energy.ts";
 import { traceReplay } from "./trace.ts";
@@ -21,6 +21,7 @@ export const SCENARIOS: ScenarioEntry[] = [
   { name: "client-conflict", summary: "deadline conflicts between clients with guarantees", build: clientConflict },
   { name: "priority-inversion", summary: "urgent job blocked behind a low-priority dependency", build: priorityInversion },
   { name: "delivery-burst", summary: "farm full before a delivery: only bursting saves it", build: deliveryBurst },
+  { name: "kind-mix", summary: "mixed kinds released at once: specialization vs kind-blind throughput", build: kindMix },
   { name: "trace-replay", summary: "replay of the LCG SWF trace with Deadline Cloud frame times", build: () => traceReplay() },
 ];
 

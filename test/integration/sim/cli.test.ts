@@ -24,7 +24,7 @@ describe("burstfarm sim CLI", () => {
     expect(await run(["--list"])).toBe(0);
     const lines = out.join("").trim().split("\n");
     expect(lines.map((l) => l.split("\t")[0])).toEqual(SCENARIOS.map((s) => s.name));
-    expect(lines).toHaveLength(10);
+    expect(lines.length).toBeGreaterThanOrEqual(10);
   });
 
   it("--scenario NAME --json prints one JSON object per policy with the required fields", async () => {
