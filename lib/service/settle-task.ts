@@ -10,6 +10,7 @@ import { NotFoundError, StaleLeaseError, ValidationError } from "./errors.ts";
 import { settleLease, type SettleResult, type TaskOutcome } from "./lease-book.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { attemptUsage, dayOf } from "./usage.ts";
+import { learnedNode, spendCloudBudget } from "./learn-from-attempt.ts";
 
 export interface SettleTaskInput {
   nodeId: string;
@@ -63,7 +64,15 @@ async function settleTask(deps: ServiceDeps, input: SettleTaskInput, outcome: Ta
     const node = await deps.nodes.get(input.nodeId);
     const startedAt = Math.max(r.lease.grantedAt, input.startedAt ?? r.lease.grantedAt);
     const endedAt = Math.min(now, Math.max(startedAt, input.endedAt ?? now));
-    await deps.usage.add(job.clientId, dayOf(endedAt), attemptUsage(node, startedAt, endedAt, tariff, outcome === "succeeded"));
+    const used = attemptUsage(node, startedAt, endedAt, tariff, outcome === "succeeded");
+    await deps.usage.add(job.clientId, dayOf(endedAt), used);
+    await spendCloudBudget(deps, job.clientId, used.cloudCost);
+    const step = job.steps.find((s) => s.name === ref.stepName)!;
+    if (node) {
+      await deps.nodes.update(node.id, (n) => ({
+        next: learnedNode(n, { jobId: job.id, step, outcome, seconds: (endedAt - startedAt) / 1000, policy }), result: null,
+      }));
+    }
     await audit(deps, actor, {
       clientId: job.clientId, action: `task.${outcome}`, target: { type: "task", id: input.taskId },
       after: { nodeId: input.nodeId, attempt: r.lease.attempt, jobStatus: job.status, ...(input.message ? { message: input.message.slice(0, 500) } : {}) },

@@ -55,6 +55,9 @@ describe("an agent's life: register, poll, render, report", () => {
     expect(usage[0]!.onpremNodeHours).toBeCloseTo(0.5, 6);
     expect(usage[0]!.energyKWh).toBeCloseTo(0.4 * 0.5, 6); // 400 W busy × 0.5 h
 
+    // 30 minutes for a 60-second estimate: the node is measured slow for this kind (clamped at 0.1).
+    expect((await svc.deps.nodes.get("n1"))!.speed["render-cpu"]).toBe(0.1);
+
     const events = await queryAudit(svc.deps, { jobId: job.id }, asClient("A"));
     expect(events.items.map((e) => e.action)).toContain("job.submit");
     const taskEvents = await queryAudit(svc.deps, { clientId: "A" }, operator);
@@ -93,19 +96,44 @@ describe("an agent's life: register, poll, render, report", () => {
     const final = await getJob(svc.deps, { jobId: job.id }, operator);
     expect(final.status).toBe("failed"); // 3 failed attempts = retriesPerTask; the interruption did not count
     expect(final.progress.failed).toBe(1);
+    const n1 = (await svc.deps.nodes.get("n1"))!;
+    expect(n1.failuresByJob?.[job.id]).toBe(3);
+    expect(n1.blocklist).toContain(job.id); // blocklistAfter = 3
+  });
+
+  it("bills a cloud node's time to the client and spends its cloud budget", async () => {
+    svc.clock.advance(MIN);
+    await cancelOpenJobs(svc.deps);
+    await seedClient(svc.deps, "C", { guaranteedShare: 0, cloudAllowed: true, cloudBudgetPerMonth: 100 });
+    await seedNode(svc.deps, "c1", { pool: "cloud", instanceType: "c7i.8xlarge", market: "spot", pricePerHour: 2, clientId: "C" });
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1" }) }, asClient("C"));
+    await runPlanningCycle(svc.deps, {
+      plan: (_s, _p, now) => ({ at: now, jobs: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [],
+        assignments: [{ nodeId: "c1", jobId: job.id, stepName: "render", taskIndex: 0, taskId: `${job.id}:render:0`, frames: 0, estimatedSec: 60, queued: false, reason: "test" }] }),
+    }, planner);
+    const [a] = (await pollAgent(svc.deps, { nodeId: "c1", tasks: [] }, asAgent("c1"))).assignments;
+    const startedAt = svc.clock.now();
+    svc.clock.advance(30 * MIN);
+    await completeTask(svc.deps, { nodeId: "c1", taskId: a!.taskId, token: a!.token, startedAt, endedAt: svc.clock.now() }, asAgent("c1"));
+    const day = new Date(svc.clock.now()).toISOString().slice(0, 10);
+    const [usage] = await clientUsage(svc.deps, { clientId: "C", from: day, to: day }, operator);
+    expect(usage).toMatchObject({ onpremNodeHours: 0, cloudNodeHours: 0.5, cloudCost: 1, energyCost: 0, tasks: 1 });
+    expect((await svc.deps.clients.get("C"))!.cloudBudgetLeft).toBe(99);
   });
 
   it("tells the agent to stop a running frame when its job is canceled", async () => {
     svc.clock.advance(MIN);
     await cancelOpenJobs(svc.deps);
     const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1", name: "doomed" }) }, asClient("A"));
+    await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1")); // alive (silent nodes count as offline)
     await runPlanningCycle(svc.deps, {}, planner);
-    const r = await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    const nodeId = (await svc.deps.jobs.get(job.id))!.steps[0]!.leases[0]!.nodeId;
+    const r = await pollAgent(svc.deps, { nodeId, tasks: [] }, asAgent(nodeId));
     const a = r.assignments.find((x) => x.jobId === job.id)!;
     await cancelJob(svc.deps, { jobId: job.id }, asClient("A"));
-    const after = await pollAgent(svc.deps, { nodeId: "n1", tasks: [{ taskId: a.taskId, token: a.token, state: "running", progress: 0.2 }] }, asAgent("n1"));
+    const after = await pollAgent(svc.deps, { nodeId, tasks: [{ taskId: a.taskId, token: a.token, state: "running", progress: 0.2 }] }, asAgent(nodeId));
     expect(after.cancel).toEqual([{ taskId: a.taskId, token: a.token, reason: "job canceled" }]);
-    const late = await pollAgent(svc.deps, { nodeId: "n1", tasks: [{ taskId: a.taskId, token: a.token, state: "succeeded" }] }, asAgent("n1"));
+    const late = await pollAgent(svc.deps, { nodeId, tasks: [{ taskId: a.taskId, token: a.token, state: "succeeded" }] }, asAgent(nodeId));
     expect(late.acknowledged[0]?.outcome).toBe("stale");
     expect((await getJob(svc.deps, { jobId: job.id }, asClient("A"))).status).toBe("canceled");
   });
