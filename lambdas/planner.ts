@@ -22,6 +22,7 @@ export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`): Plan
   const cycle = async (why: string): Promise<PlanningCycleResult> => {
     const result = await runPlanningCycle(w.deps, { owner }, { kind: "system", component: "planner", requestId: why });
     w.logger.info("planning cycle", { why, ...result });
+    w.metrics.addMetric(result.ran ? "planCycles" : "planCyclesSkipped", MetricUnit.Count, 1);
     if (result.ran) {
       w.metrics.addMetric("planMs", MetricUnit.Milliseconds, result.planMs);
       w.metrics.addMetric("assignmentsWritten", MetricUnit.Count, result.assignmentsWritten);

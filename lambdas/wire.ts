@@ -50,11 +50,13 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
+  const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });
   return {
     deps,
     auth: authConfigFromEnv(env),
-    logger: new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel }),
-    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "burstfarm", serviceName: service }),
+    logger,
+    // Metrics' own warnings go through the same logger (and its level).
+    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "burstfarm", serviceName: service, logger }),
   };
 }
 

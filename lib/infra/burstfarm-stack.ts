@@ -27,7 +27,7 @@ export interface BurstfarmStackProps extends StackProps {
 export class BurstfarmStack extends Stack {
   readonly table: StateTable;
   readonly queues: Record<"submissions" | "agentEvents" | "planTrigger", QueueWithDlq>;
-  readonly functions: Record<"api" | "planner" | "agentEvents", HandlerFunction>;
+  readonly functions: Record<"api" | "planner" | "agentEvents" | "submissions", HandlerFunction>;
   readonly httpApi: BurstfarmHttpApi;
   readonly agentRole: Role;
 
@@ -62,16 +62,21 @@ export class BurstfarmStack extends Stack {
     const agentEvents = new HandlerFunction(this, "AgentEventsFn", {
       entry: "agent-events", description: "burstfarm agent events consumer", environment: env,
     });
-    this.functions = { api, planner, agentEvents };
+    const submissions = new HandlerFunction(this, "SubmissionsFn", {
+      entry: "submissions", description: "burstfarm submissions buffer consumer", environment: env,
+    });
+    this.functions = { api, planner, agentEvents, submissions };
 
-    for (const f of [api.fn, planner.fn, agentEvents.fn]) this.table.table.grantReadWriteData(f);
-    this.queues.planTrigger.queue.grantSendMessages(api.fn);
-    this.queues.planTrigger.queue.grantSendMessages(agentEvents.fn);
-    this.queues.submissions.queue.grantSendMessages(api.fn);
+    for (const f of [api.fn, planner.fn, agentEvents.fn, submissions.fn]) this.table.table.grantReadWriteData(f);
+    // Whoever changes work asks for a plan; the planner itself only consumes the trigger.
+    for (const f of [api.fn, agentEvents.fn, submissions.fn]) this.queues.planTrigger.queue.grantSendMessages(f);
 
     planner.fn.addEventSource(new SqsEventSource(this.queues.planTrigger.queue, { batchSize: 10, reportBatchItemFailures: true }));
     agentEvents.fn.addEventSource(new SqsEventSource(this.queues.agentEvents.queue, {
       batchSize: 25, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true,
+    }));
+    submissions.fn.addEventSource(new SqsEventSource(this.queues.submissions.queue, {
+      batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true,
     }));
     new Rule(this, "PlannerSchedule", {
       description: "Plan every minute (edits and submissions also trigger plans via SQS)",

@@ -33,7 +33,8 @@ describe("BurstfarmStack", () => {
 
   it("runs every handler on nodejs22.x", () => {
     const fns = resourcesOf("AWS::Lambda::Function");
-    expect(fns.map((f) => f.Properties.Runtime)).toEqual(["nodejs22.x", "nodejs22.x", "nodejs22.x"]);
+    expect(fns.map((f) => f.Properties.Runtime)).toEqual(["nodejs22.x", "nodejs22.x", "nodejs22.x", "nodejs22.x"]);
+    for (const f of fns) expect(f.Properties.Architectures).toEqual(["arm64"]);
   });
 
   it("gives every queue a DLQ after 5 receives, and alarms on each DLQ's depth", () => {
@@ -46,9 +47,9 @@ describe("BurstfarmStack", () => {
     for (const a of alarms) expect(a.Properties).toMatchObject({ MetricName: "ApproximateNumberOfMessagesVisible", Threshold: 0, ComparisonOperator: "GreaterThanThreshold" });
   });
 
-  it("reports partial batch failures on both SQS consumers", () => {
+  it("reports partial batch failures on every SQS consumer", () => {
     const mappings = resourcesOf("AWS::Lambda::EventSourceMapping");
-    expect(mappings).toHaveLength(2);
+    expect(mappings).toHaveLength(3);
     for (const m of mappings) expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
   });
 
@@ -97,6 +98,7 @@ describe("BurstfarmStack", () => {
     expect(policyOf("PlannerFn")).toContain("sqs:ReceiveMessage");
     expect(policyOf("ApiFn")).toContain("sqs:SendMessage");
     expect(policyOf("ApiFn")).not.toContain("sqs:ReceiveMessage");
+    expect(policyOf("SubmissionsFn")).toContain("sqs:ReceiveMessage");
     expect(policyOf("ApiFn")).not.toContain("dynamodb:*");
   });
 });

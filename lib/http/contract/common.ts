@@ -28,7 +28,7 @@ export const isoOut = z.union([msToIso, iso]);
 export const day = z.iso.date({ error: "expected a day as YYYY-MM-DD" });
 
 export const pageQuery = {
-  limit: z.coerce.number({ error: "expected a number" }).int("expected an integer").min(1).max(200).default(50),
+  limit: z.coerce.number({ error: "expected a number" }).int("expected an integer").min(1).max(100).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 };
 

@@ -5,6 +5,7 @@
 import { createApi } from "../../../lambdas/api.ts";
 import { createAgentEvents } from "../../../lambdas/agent-events.ts";
 import { createPlanner } from "../../../lambdas/planner.ts";
+import { createSubmissions } from "../../../lambdas/submissions.ts";
 import { wire, type Wired } from "../../../lambdas/wire.ts";
 import { localCredentials, startLocalAws, type LocalAws } from "../../support/local-aws.ts";
 import { aLambdaContext, aRequest, type RequestBuilder } from "../../builders/api-events.ts";
@@ -37,6 +38,7 @@ export interface ApiHarness {
   call<T = any>(req: RequestBuilder): Promise<Reply<T>>;
   planner: ReturnType<typeof createPlanner>;
   agentEvents: ReturnType<typeof createAgentEvents>;
+  submissions: ReturnType<typeof createSubmissions>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startApi(): Promise<ApiHarness> {
     wired,
     planner: createPlanner(wired, "planner-test"),
     agentEvents: createAgentEvents(wired),
+    submissions: createSubmissions(wired),
     async call(req) {
       const res = await api(req.build(), aLambdaContext("api"));
       const body = res.body === undefined ? undefined : JSON.parse(res.body);

@@ -26,7 +26,7 @@ async function submit(name: string): Promise<string> {
 
 async function planCycles(): Promise<number> {
   // A `from` keeps the farm-wide audit query to this month's partition.
-  const r = await h.call(aRequest("GET", "/audit").as(tokens.operator).withQuery({ limit: 200, from: startedAt }));
+  const r = await h.call(aRequest("GET", "/audit").as(tokens.operator).withQuery({ limit: 100, from: startedAt }));
   return r.body.items.filter((e: { action: string }) => e.action === "plan.cycle").length;
 }
 
@@ -94,6 +94,25 @@ describe("agent-events consumer", () => {
   });
 });
 
+describe("submissions consumer", () => {
+  it("creates one job per message however often it is delivered, and fails refused submissions", async () => {
+    const listA = async () => (await h.call(aRequest("GET", "/jobs").as(tokens.clientA).withQuery({ limit: 100 }))).body.items as { id: string; name: string }[];
+    const before = (await listA()).length;
+    const good = anSqsRecord({ clientId: "studio-a", job: aNativeJob({ name: "queued-1" }) }, { messageId: "s-1" });
+    const keyed = anSqsRecord({ clientId: "studio-a", idempotencyKey: "pipe-42", job: aNativeJob({ name: "queued-2" }) }, { messageId: "s-2" });
+    const resentKeyed = { ...keyed, messageId: "s-2-resent" };
+    const refused = anSqsRecord({ clientId: "studio-a", job: aNativeJob({ frames: "10-1" }) }, { messageId: "s-bad" });
+    const reply = await h.submissions(anSqsEvent([good, keyed, resentKeyed, refused, good]), ctx);
+    expect(reply.batchItemFailures).toEqual([{ itemIdentifier: "s-bad" }]);
+    const again = await h.submissions(anSqsEvent([good, keyed]), ctx);
+    expect(again.batchItemFailures).toEqual([]);
+    const names = (await listA()).map((j) => j.name);
+    expect(names.length).toBe(before + 2);
+    expect(names.filter((n) => n === "queued-1")).toHaveLength(1);
+    expect(names.filter((n) => n === "queued-2")).toHaveLength(1);
+  });
+});
+
 describe("planner consumer", () => {
   it("runs ONE cycle for a batch of triggers, including duplicates", async () => {
     await drainPlanTrigger(h);
@@ -119,7 +138,7 @@ describe("planner consumer", () => {
   });
 
   it("two planners at once never lease a task twice", async () => {
-    const jobIds = await Promise.all(["p1", "p2", "p3", "p4"].map(submit));
+    await Promise.all(["p1", "p2", "p3", "p4"].map(submit));
     await registerNode(h, "n3");
     const [one, two] = [createPlanner(h.wired, "planner-one"), createPlanner(h.wired, "planner-two")];
     await Promise.all([one(aScheduledEvent(), ctx), two(aScheduledEvent(), ctx), one(aScheduledEvent(), ctx)]);
@@ -128,8 +147,7 @@ describe("planner consumer", () => {
     for (const nodeId of ["n1", "n2", "n3"]) {
       for (const a of (await poll(h, nodeId)).body.assignments) leased.push(a.taskId);
     }
-    expect(leased.length).toBeGreaterThan(0);
+    expect(leased.length).toBeGreaterThanOrEqual(3);
     expect(new Set(leased).size).toBe(leased.length);
-    expect(leased.every((t) => jobIds.some((j) => t.startsWith(`${j}:`)))).toBe(true);
   });
 });
