@@ -73,4 +73,20 @@ describe("metrics on hand-checkable runs", () => {
     expect(res.tally.idleGapsSec).toEqual([10]);
     expect(res.tally.wcViolationNodeSec).toBe(10);
   });
+
+  it("no policy beats the cloud lower bound, and a deadline only cloud can meet is not unavoidable", () => {
+    const sc = scenario({
+      nodes: [node("n1")], clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 })], cloudOffers: [offer({ bootSec: 300 })],
+      jobs: [job({ id: "j", tasks: 6, taskSec: 3600, cloud: true, due: T0 + 3 * HOUR })],
+    });
+    const rows = ["burstfarm", "queue-depth", "edf"].map((p) => run(sc, p).row);
+    // The bound prices meeting every deadline: it binds the runs that did.
+    const onTime = rows.filter((r) => r.misses === 0);
+    expect(onTime.map((r) => r.policy)).toContain("queue-depth");
+    for (const r of onTime) expect(r.cloud_cost).toBeGreaterThanOrEqual(r.cloud_cost_lb - 1e-9);
+    expect(rows[0]!.cloud_cost_lb).toBeGreaterThan(0);
+    expect(rows[0]!.unavoidable_misses).toBe(0);
+    // EDF never bursts: 6 node-hours on one node cannot make 3 h, an avoidable miss.
+    expect(rows[2]).toMatchObject({ misses: 1, avoidable_misses: 1, cloud_cost: 0 });
+  });
 });
