@@ -4,7 +4,8 @@
  * only agent routes, and nothing is answered before the caller is known.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
+import { linuxNode } from "./agents.ts";
+import { agentRoleName, aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
 
 let h: ApiHarness;
 let jobOfA: string;
@@ -110,6 +111,16 @@ describe("scopes by role", () => {
   it("an agent credential bound to node n1 may not act for n2", async () => {
     const r = await h.call(aRequest("POST", "/agents/n2/poll").as(tokens.agentN1).json({ tasks: [] }));
     expect(r.status).toBe(403);
+  });
+
+  it("an IAM session of the agent role may register and poll", async () => {
+    const arn = `arn:aws:sts::111111111111:assumed-role/${agentRoleName}/i-0abc`;
+    const reg = await h.call(aRequest("POST", "/agents/register").withIamCaller(arn).json(linuxNode("iam-node")));
+    expect(reg.status).toBe(200);
+    const p = await h.call(aRequest("POST", "/agents/iam-node/poll").withIamCaller(arn).json({ tasks: [] }));
+    expect(p.status).toBe(200);
+    expect(p.body.desiredStatus).toBe("run");
+    expect((await h.call(aRequest("GET", "/jobs").withIamCaller(arn))).status).toBe(403);
   });
 
   it("an IAM caller that is not the agent role is refused", async () => {

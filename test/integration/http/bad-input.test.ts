@@ -15,8 +15,9 @@ afterAll(async () => h?.stop());
 const submit = (body: unknown) => aRequest("POST", "/jobs").as(tokens.clientA).json(body);
 const fields = (r: { body: { error: { issues: { field: string }[] } } }) => r.body.error.issues.map((i) => i.field);
 
+/** Every job of studio-a (any status), where the refused submissions would have landed. */
 async function jobCount(): Promise<number> {
-  const r = await h.call(aRequest("GET", "/jobs").as(tokens.operator));
+  const r = await h.call(aRequest("GET", "/jobs").as(tokens.operator).withQuery({ clientId: "studio-a" }));
   return r.body.items.length;
 }
 
@@ -64,6 +65,17 @@ describe("bad input is refused with a 4xx naming the field", () => {
     const r = await h.call(submit(aNativeJob({ deadline: new Date(Date.now() - 3_600_000).toISOString() })));
     expect(r.status).toBe(400);
     expect(fields(r)).toContain("deadline");
+  });
+
+  it("a deadline edit into the past names deadline and changes nothing", async () => {
+    const created = await h.call(aRequest("POST", "/jobs").as(tokens.clientB).json(aNativeJob()));
+    expect(created.status).toBe(201);
+    const r = await h.call(aRequest("PATCH", `/jobs/${created.body.id}`).as(tokens.clientB).json({ deadline: "2001-01-01T00:00:00Z", priority: 90 }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toContain("deadline");
+    const after = await h.call(aRequest("GET", `/jobs/${created.body.id}`).as(tokens.clientB));
+    expect(after.body).toMatchObject({ deadline: created.body.deadline, priority: 50 });
+    await h.call(aRequest("DELETE", `/jobs/${created.body.id}`).as(tokens.clientB));
   });
 
   it("a dependency cycle between steps names steps", async () => {

@@ -18,6 +18,9 @@ export const tokens = {
   agentN1: "token-agent-n1-0000000005",
 } as const;
 
+/** IAM sessions of this role are agents (AWS mode). */
+export const agentRoleName = "burstfarm-agent";
+
 const tokenTable = {
   [tokens.clientA]: { kind: "client", clientId: "studio-a" },
   [tokens.clientB]: { kind: "client", clientId: "studio-b" },
@@ -51,6 +54,7 @@ export async function startApi(): Promise<ApiHarness> {
     SQS_ENDPOINT: aws.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: aws.queueUrls.planTrigger,
     BURSTFARM_TOKENS: JSON.stringify(tokenTable),
+    BURSTFARM_AGENT_ROLE_NAME: agentRoleName,
     POWERTOOLS_LOG_LEVEL: "SILENT",
   }, { credentials: localCredentials });
   const api = createApi(wired);

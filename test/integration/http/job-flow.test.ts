@@ -114,6 +114,28 @@ describe("submit → get → edit → plan → poll → complete", () => {
     expect((await h.call(op("POST", "/nodes/n1/enable"))).body.desiredStatus).toBe("run");
   });
 
+  it("lists with filters and pages through with the cursor", async () => {
+    for (const name of ["p-1", "p-2", "p-3"]) {
+      expect((await h.call(a("POST", "/jobs").json(aNativeJob({ name })))).status).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await h.call(a("GET", "/jobs").withQuery({ limit: 2, ...(cursor ? { cursor } : {}) }));
+      expect(r.status).toBe(200);
+      expect(r.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...r.body.items.map((j: { id: string }) => j.id));
+      cursor = r.body.cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen).size).toBe(4);
+    const byStatus = await h.call(op("GET", "/jobs").withQuery({ clientId: "studio-a", status: "queued" }));
+    expect(byStatus.body.items.every((j: { status: string }) => j.status === "queued")).toBe(true);
+    expect((await h.call(op("GET", "/jobs").withQuery({ clientId: "studio-b" }))).body.items).toEqual([]);
+  });
+
   it("a cancel stops the job and tells the agent at its next poll", async () => {
     await drainPlanTrigger(h);
     const cycle = await h.planner(aScheduledEvent(), aLambdaContext("planner"));
