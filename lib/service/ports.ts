@@ -57,7 +57,9 @@ export interface PlanStore {
   latest(): Promise<PlanRecord | undefined>;
   /** Recorded for the EC2 adapter; it marks them fulfilled. */
   recordBurst(at: number, requests: BurstRequest[]): Promise<void>;
-  pendingBurst(): Promise<(BurstRequest & { requestedAt: number })[]>;
+  pendingBurst(): Promise<(BurstRequest & { requestedAt: number; index: number })[]>;
+  /** The EC2 adapter reports what became of a request (it stops counting as pending). */
+  settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed"): Promise<void>;
   /** A lease on the planning role, so two planners rarely overlap (correctness never depends on it). */
   tryLock(owner: string, now: number, ttlMs: number): Promise<boolean>;
   unlock(owner: string): Promise<void>;

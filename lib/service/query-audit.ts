@@ -24,7 +24,7 @@ export async function queryAudit(deps: ServiceDeps, input: Partial<AuditQuery>, 
   if (input.jobId) await loadJobFor(deps, input.jobId, actor);
   return deps.audit.query({
     limit, ...(input.jobId ? { jobId: input.jobId } : {}), ...(clientId ? { clientId } : {}),
-    ...(input.from !== undefined ? { from: input.from } : {}), ...(input.to !== undefined ? { to: input.to } : {}),
+    ...(input.from !== undefined ? { from: input.from } : {}), to: input.to ?? deps.clock.now(),
     ...(input.cursor ? { cursor: input.cursor } : {}),
   });
 }

@@ -35,6 +35,7 @@ export interface PlanningCycleResult {
 }
 
 const lockMs = 60_000;
+const burstPendingMs = 15 * 60_000;
 
 export async function runPlanningCycle(
   deps: ServiceDeps, input: { owner?: string; plan?: PlanFn }, actor: Actor,
@@ -49,7 +50,8 @@ export async function runPlanningCycle(
     const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: await deps.jobs.listActive(), nodes });
     const snapshot = buildSnapshot({
       jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients: await deps.clients.list(), settings,
-      pendingBurst: groupBurst(await deps.plans.pendingBurst()), now,
+      // A request older than this has booted (its nodes are in the snapshot) or failed: stop counting it.
+      pendingBurst: groupBurst((await deps.plans.pendingBurst()).filter((b) => now - b.requestedAt < burstPendingMs)), now,
     });
     const t0 = performance.now();
     const result = (input.plan ?? realPlan)(snapshot, settings.policy, now);

@@ -45,12 +45,14 @@ export class DynamoAuditLog implements AuditLog {
         ExpressionAttributeValues: { ":pk": `AUDIT#${q.clientId}`, ...range }, ScanIndexForward: false,
       }, "audit", page);
     }
-    return this.farmWide(q, range, from, to);
+    // Farm-wide walks month partitions; without `from`, stop at the retention horizon.
+    return this.farmWide(q, range, q.from ?? to - retentionDays * 86_400_000, to);
   }
 
   /** Newest month first; the cursor remembers the month and the key within it. */
   private async farmWide(q: AuditQuery, range: Record<string, string>, from: number, to: number): Promise<Page<AuditEvent>> {
-    const state = q.cursor ? (decodeCursor(q.cursor) as { m: string; c?: string }) : { m: month(Math.min(to, Date.now() + 86400_000)) };
+    // The caller bounds `to` (the use case defaults it to now), so this starts at a real month.
+    const state = q.cursor ? (decodeCursor(q.cursor) as { m: string; c?: string }) : { m: month(Math.min(to, 253_402_300_799_000)) };
     const first = month(from);
     const items: AuditEvent[] = [];
     let m = state.m;

@@ -9,12 +9,16 @@
  *   `FARM` / `SETTINGS`          tariff, cloud offers, policy
  */
 import { gunzipSync, gzipSync } from "node:zlib";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { NotFoundError } from "../../service/errors.ts";
+import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
 import { withPolicy, type BurstRequest, type Policy } from "../../planner/index.ts";
 import type { FarmSettings, PlanRecord } from "../../service/model.ts";
 import type { PlanStore } from "../../service/ports.ts";
 import type { DynamoTable } from "./dynamo-table.ts";
 
 const chunkBytes = 300_000;
+const burstKey = (at: number, n: number) => `${String(at).padStart(15, "0")}#${n}`;
 const ttlSec = (ms: number) => Math.floor(ms / 1000);
 
 export class DynamoPlanStore implements PlanStore {
@@ -50,12 +54,25 @@ export class DynamoPlanStore implements PlanStore {
 
   async recordBurst(at: number, requests: BurstRequest[]): Promise<void> {
     for (const [n, r] of requests.entries()) {
-      await this.table.put({ pk: "BURST", sk: `${String(at).padStart(15, "0")}#${n}`, ...r, requestedAt: at, status: "pending" }, "burst request");
+      await this.table.put({ pk: "BURST", sk: burstKey(at, n), ...r, requestedAt: at, index: n, status: "pending" }, "burst request");
     }
   }
 
-  async pendingBurst(): Promise<(BurstRequest & { requestedAt: number })[]> {
-    const rows = await this.table.queryAll<BurstRequest & { requestedAt: number; status: string }>({
+  async settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed"): Promise<void> {
+    try {
+      await this.table.doc.send(new UpdateCommand({
+        TableName: this.table.tableName, Key: { pk: "BURST", sk: burstKey(requestedAt, index) },
+        UpdateExpression: "SET #s = :s", ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": status },
+      }));
+    } catch (err) {
+      if (isConditionFailed(err)) throw new NotFoundError("burst request", burstKey(requestedAt, index), { cause: err });
+      throw mapSdkError(err, "burst request");
+    }
+  }
+
+  async pendingBurst(): Promise<(BurstRequest & { requestedAt: number; index: number })[]> {
+    const rows = await this.table.queryAll<BurstRequest & { requestedAt: number; index: number; status: string }>({
       KeyConditionExpression: "pk = :pk", FilterExpression: "#s = :pending",
       ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":pk": "BURST", ":pending": "pending" },
     }, "burst requests");

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIN, T0 } from "../../builders/planner.ts";
+import type { JobDecision, Plan, Snapshot } from "../../../lib/planner/index.ts";
+import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
+import { pollAgent } from "../../../lib/service/poll-agent.ts";
+import { registerAgent } from "../../../lib/service/register-agent.ts";
+import { queryAudit } from "../../../lib/service/query-audit.ts";
+import { asAgent, operator, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
+
+const empty = (now: number): Plan => ({ at: now, jobs: [], assignments: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [] });
+
+describe("what a planning cycle records besides leases", () => {
+  let svc: ServiceFixture;
+  beforeAll(async () => {
+    svc = await startService();
+    await seedClient(svc.deps, "A", { cloudAllowed: true, cloudBudgetPerMonth: 100 });
+    await seedNode(svc.deps, "n1");
+  });
+  afterAll(async () => { await svc.stop(); });
+
+  it("records burst requests for the EC2 adapter and shows them to the next plan until settled", async () => {
+    const burst = { clientId: "A", instanceType: "c7i.8xlarge", market: "spot" as const, count: 3, kind: "render-cpu", jobIds: ["j"], deadlineAt: T0 + 3_600_000, estimatedCost: 4.2, reason: "deficit 2.5 node-hours by 09:00" };
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), burst: [burst] }) }, planner);
+    const pending = await svc.deps.plans.pendingBurst();
+    expect(pending).toEqual([{ ...burst, requestedAt: T0, index: 0 }]);
+
+    let seen: Snapshot | undefined;
+    svc.clock.advance(MIN);
+    await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s; return empty(now); } }, planner);
+    expect(seen?.pendingBurst).toEqual([{ clientId: "A", instanceType: "c7i.8xlarge", market: "spot", count: 3 }]);
+
+    await svc.deps.plans.settleBurst(T0, 0, "fulfilled");
+    expect(await svc.deps.plans.pendingBurst()).toEqual([]);
+  });
+
+  it("turns a power-down into the agent's desired status, and re-registering wakes it", async () => {
+    svc.clock.advance(MIN);
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "power-down", reason: "no work due for 6 h" }] }) }, planner);
+    const reply = await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    expect(reply.desiredStatus).toBe("stop");
+    expect((await svc.deps.nodes.get("n1"))!.status).toBe("asleep");
+    await registerAgent(svc.deps, { nodeId: "n1", hostname: "n1", capabilities: { vcpu: 32, memoryGiB: 128, gpuCount: 0, os: "linux", cpuArch: "x86_64" } }, asAgent("n1"));
+    expect((await svc.deps.nodes.get("n1"))).toMatchObject({ status: "ready", desiredStatus: "run" });
+    const audit = await queryAudit(svc.deps, {}, operator);
+    expect(audit.items.map((e) => e.action)).toContain("node.power-down");
+  });
+
+  it("stores a plan with thousands of decisions (beyond one 400 KB item) and reads it back", async () => {
+    const decisions: JobDecision[] = Array.from({ length: 5000 }, (_, i) => ({
+      jobId: `job-${i}`, clientId: "A", outcome: "held", reason: `held: client A is at its maximum share; ${"x".repeat(60)} ${i}`,
+      rank: i, slackSec: i * 7.5, effectiveDeadlineAt: T0 + i * 1000, atRisk: i % 7 === 0, projectedFinishAt: T0 + i * 999, remainingWorkSec: i * 3, tasksAssigned: 0,
+    }));
+    svc.clock.advance(MIN);
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), jobs: decisions }) }, planner);
+    const latest = await svc.deps.plans.latest();
+    expect(latest?.at).toBe(svc.clock.now());
+    expect(latest?.decisions).toHaveLength(5000);
+    expect(latest?.decisions[4321]).toEqual(decisions[4321]);
+  });
+});
