@@ -5,10 +5,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cloudLowerBound, instanceFromSnapshot, unavoidablyLate } from "../../../lib/planner/bounds/index.ts";
+import { cloudLowerBound, instanceFromSnapshot } from "../../../lib/planner/bounds/index.ts";
 import { defaultPolicy, plan, withPolicy } from "../../../lib/planner/index.ts";
 import type { Plan, Snapshot } from "../../../lib/planner/types.ts";
 import { generateFarm } from "../../builders/farm-generator.ts";
+import { localScheduleExists } from "./bounds/local-certificate.ts";
 
 const RUNS = { numRuns: 40, seed: 4242 };
 
@@ -88,15 +89,29 @@ describe("plan() invariants on generated farms", () => {
     fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
       const farm = localOnlyReasons(snapshot);
       const inst = instanceFromSnapshot(farm, defaultPolicy, now, { slotMinutes: 15, horizonSlots: 4 * 80 });
-      const heavier = { ...inst, jobs: inst.jobs.map((j) => ({ ...j, work_node_hours: Object.fromEntries(Object.entries(j.work_node_hours).map(([k, w]) => [k, w * 1.25])) })) };
-      const bound = cloudLowerBound(heavier);
-      fc.pre(bound.cost === 0 && bound.feasible && unavoidablyLate(heavier).length === 0);
+      // The proof is a local schedule for 1.25× the work; the lower bound must then be 0 too.
+      fc.pre(localScheduleExists(inst, 1.25));
+      expect(cloudLowerBound(inst).cost).toBe(0);
       ample++;
       const p = plan(farm, defaultPolicy, now);
       expect(p.burst, `burst with ample local capacity: ${JSON.stringify(p.burst[0])}`).toEqual([]);
     }), RUNS);
     expect(ample).toBeGreaterThan(5);
   });
+
+  // Counterexamples found with more runs (see the bounds report). `it.fails` keeps them visible:
+  // once the burst projection is Hall-aware these start passing, vitest reports it, and `.fails`
+  // should be dropped. Both farms have a proven local schedule for 1.25× their work.
+  for (const params of [{ seed: 913952063, tasks: 575, nodes: 44, load: 3 }, { seed: 196319208, tasks: 625, nodes: 49, load: 3 }]) {
+    const { snapshot, now } = generateFarm(params);
+    const farm = localOnlyReasons(snapshot);
+    it(`has a proven local schedule for 1.25× the work (farm ${JSON.stringify(params)})`, () => {
+      expect(localScheduleExists(instanceFromSnapshot(farm, defaultPolicy, now, { slotMinutes: 15, horizonSlots: 4 * 80 }), 1.25)).toBe(true);
+    });
+    it.fails(`KNOWN PLANNER BUG: bursts although local capacity suffices (farm ${JSON.stringify(params)})`, () => {
+      expect(plan(farm, defaultPolicy, now).burst).toEqual([]);
+    });
+  }
 
   it("never makes an on-time job late by waiting for cheaper power", () => {
     let deferredOnTime = 0;
@@ -137,12 +152,14 @@ function sharesOnly(s: Snapshot): Snapshot {
 
 /**
  * A farm the bounds instance describes faithfully: no max shares (the instance has none), no
- * job dependencies, no approval gates, exact runtime estimates (no safety margin to add).
+ * job dependencies, no approval gates, exact runtime estimates (no safety margin to add), and no
+ * running tasks (a running task is pinned to its node; the fluid instance would spread it).
  */
 function localOnlyReasons(s: Snapshot): Snapshot {
   return {
     ...s,
     clients: s.clients.map((c) => ({ ...c, maxShare: 1 })),
-    jobs: s.jobs.map((j) => ({ ...j, dependsOn: [], preview: { ...j.preview, approval: "not-required" }, steps: j.steps.map((st) => ({ ...st, runtimeSpread: 0 })) })),
+    nodes: s.nodes.map((n) => ({ ...n, leases: [] })),
+    jobs: s.jobs.map((j) => ({ ...j, dependsOn: [], preview: { ...j.preview, approval: "not-required" }, steps: j.steps.map((st) => ({ ...st, runtimeSpread: 0, runningTasks: 0 })) })),
   };
 }
