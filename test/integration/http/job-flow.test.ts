@@ -114,6 +114,17 @@ describe("submit → get → edit → plan → poll → complete", () => {
     expect((await h.call(op("POST", "/nodes/n1/enable"))).body.desiredStatus).toBe("run");
   });
 
+  it("a job held for approval runs finals only after the client approves its preview", async () => {
+    const held = await h.call(a("POST", "/jobs").json(aNativeJob({ name: "needs-approval", preview: { requireApproval: true } })));
+    expect(held.status).toBe(201);
+    expect(held.body.preview.approval).toBe("pending");
+    expect((await h.call(aRequest("POST", `/jobs/${held.body.id}/approve`).as(tokens.clientB))).status).toBe(403);
+    const approved = await h.call(a("POST", `/jobs/${held.body.id}/approve`));
+    expect(approved.status).toBe(200);
+    expect(approved.body.preview.approval).toBe("approved");
+    await h.call(a("DELETE", `/jobs/${held.body.id}`));
+  });
+
   it("lists with filters and pages through with the cursor", async () => {
     for (const name of ["p-1", "p-2", "p-3"]) {
       expect((await h.call(a("POST", "/jobs").json(aNativeJob({ name })))).status).toBe(201);
@@ -129,8 +140,8 @@ describe("submit → get → edit → plan → poll → complete", () => {
       cursor = r.body.cursor;
       pages += 1;
     } while (cursor && pages < 10);
-    expect(seen).toHaveLength(4);
-    expect(new Set(seen).size).toBe(4);
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
     const byStatus = await h.call(op("GET", "/jobs").withQuery({ clientId: "studio-a", status: "queued" }));
     expect(byStatus.body.items.every((j: { status: string }) => j.status === "queued")).toBe(true);
     expect((await h.call(op("GET", "/jobs").withQuery({ clientId: "studio-b" }))).body.items).toEqual([]);
