@@ -54,10 +54,6 @@ export class HttpProblem extends Error {
   static invalid(field: string, problem: string): HttpProblem {
     return new HttpProblem("validation_failed", `${field || "body"}: ${problem}`, [{ field, problem }]);
   }
-
-  static notFound(what: string, id: string): HttpProblem {
-    return new HttpProblem("not_found", `${what} ${id} not found`);
-  }
 }
 
 /** The JSON body of every error response. */

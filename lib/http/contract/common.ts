@@ -6,15 +6,6 @@ export const id = z.string().min(1, "must not be empty").max(128, "at most 128 c
 
 export const idParams = z.strictObject({ id });
 
-/**
- * An instant in requests: ISO 8601 with a zone (`2026-11-24T18:00:00Z`) or epoch milliseconds.
- * Becomes epoch ms, the planner's unit. Replies always use ISO strings.
- */
-export const instantIn = z.union([
-  z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00Z" }),
-  z.number().int().nonnegative(),
-]).transform((v) => (typeof v === "number" ? v : Date.parse(v)));
-
 /** Query-string instant: ISO 8601 or epoch-ms digits. */
 export const instantQuery = z.string().refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), {
   error: "expected an ISO 8601 date-time or epoch milliseconds",
@@ -34,7 +25,6 @@ export const pageQuery = {
 
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), cursor: z.string().optional() });
 
-export const empty = z.object({});
 
 /** A node's capabilities, in OpenJD terms (amount.worker.*, attr.worker.*). */
 export const capabilitiesShape = {
