@@ -6,7 +6,7 @@ import type { Scenario } from "../types.ts";
 export function competingDeadlines(): Scenario {
   return defineScenario({
     name: "competing-deadlines",
-    description: "Three projects with staggered deadlines whose priorities disagree with their urgency; C may not burst.",
+    description: "Three projects with staggered deadlines whose priorities disagree with their urgency; C may not burst; at 06:00 a producer escalates B2 to priority 85.",
     hours: 30, realFrameTimes: true,
     clients: [client("A", 0.4, 1, true), client("B", 0.3, 1, true), client("C", 0.3, 1, false)],
     jobs: [
@@ -20,6 +20,7 @@ export function competingDeadlines(): Scenario {
       ["B3", "B", "comp", 200, 300, 4, 18, 40, true],
       ["C3", "C", "render-cpu", 200, 1800, 5, 24, 90, false],
     ],
+    events: [{ at: at(6), type: "priority", jobId: "B2", priority: 85 }],
   });
 }
 

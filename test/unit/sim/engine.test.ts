@@ -67,14 +67,20 @@ describe("the engine applies plans the way agents would", () => {
     expect(res.jobs[0]!.finishedAt).toBeNull();
   });
 
-  it("applies a deadline edit mid-run, visible to the planner", () => {
+  it("applies deadline and priority edits mid-run, visible to the planner", () => {
     const seen: (number | null)[] = [];
     const spy: PlanFn = (s, p, now) => { seen.push(s.jobs[0]?.deadlineAt ?? null); return fifo(s, p, now); };
     const sc = scenario({
       nodes: [node("n1")], jobs: [job({ id: "j", tasks: 3, taskSec: 3600, due: T0 + 10 * HOUR })],
-      events: [{ at: T0 + HOUR + 1000, type: "deadline", jobId: "j", deadlineAt: T0 + 2 * HOUR }],
+      events: [
+        { at: T0 + HOUR + 1000, type: "deadline", jobId: "j", deadlineAt: T0 + 2 * HOUR },
+        { at: T0 + HOUR + 2000, type: "priority", jobId: "j", priority: 99 },
+      ],
     });
-    const res = simulate(sc, spy, defaultPolicy, "fifo");
+    const priorities: number[] = [];
+    const res = simulate(sc, (s, p, now) => { if (s.jobs[0]) priorities.push(s.jobs[0].priority); return spy(s, p, now); }, defaultPolicy, "fifo");
+    expect(priorities[0]).toBe(50);
+    expect(priorities.at(-1)).toBe(99);
     expect(seen[0]).toBe(T0 + 10 * HOUR);
     expect(seen.filter((d) => d !== null).at(-1)).toBe(T0 + 2 * HOUR);
     expect(res.jobs[0]!.late).toBe(true);
