@@ -45,7 +45,14 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+/** A clock tests move by hand (lease expiry without waiting). */
+export class ManualClock {
+  constructor(public at = Date.now()) {}
+  now(): number { return this.at; }
+  advance(ms: number): void { this.at += ms; }
+}
+
+export async function startApi(options: { clock?: ManualClock } = {}): Promise<ApiHarness> {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const aws = await startLocalAws();
   const wired = wire({
@@ -56,7 +63,7 @@ export async function startApi(): Promise<ApiHarness> {
     BURSTFARM_TOKENS: JSON.stringify(tokenTable),
     BURSTFARM_AGENT_ROLE_NAME: agentRoleName,
     POWERTOOLS_LOG_LEVEL: "SILENT",
-  }, { credentials: localCredentials });
+  }, { credentials: localCredentials, ...(options.clock ? { clock: options.clock } : {}) });
   const api = createApi(wired);
   return {
     aws,
