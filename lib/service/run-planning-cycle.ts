@@ -19,6 +19,7 @@ import type { ServiceDeps } from "./ports.ts";
 import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import { applyNodeActions } from "./apply-node-actions.ts";
+import { mapLimit } from "./map-limit.ts";
 
 export type PlanFn = (snapshot: Snapshot, policy: Policy, now: number) => Plan;
 
@@ -35,6 +36,8 @@ export interface PlanningCycleResult {
 }
 
 const lockMs = 60_000;
+/** Concurrent single-item writes when committing a plan. */
+const writeConcurrency = 16;
 const burstPendingMs = 15 * 60_000;
 
 export async function runPlanningCycle(
@@ -45,13 +48,14 @@ export async function runPlanningCycle(
   const idle = { at: now, ran: false, assignmentsWritten: 0, assignmentsSkipped: 0, leasesExpired: 0, burstRequests: 0, planMs: 0 };
   if (!(await deps.plans.tryLock(owner, now, lockMs))) return idle;
   try {
-    const settings = await deps.plans.settings();
-    const nodes = await deps.nodes.list();
-    const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: await deps.jobs.listActive(), nodes });
+    const [settings, nodes, active, clients, burst] = await Promise.all([
+      deps.plans.settings(), deps.nodes.list(), deps.jobs.listActive(), deps.clients.list(), deps.plans.pendingBurst(),
+    ]);
+    const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: active, nodes });
     const snapshot = buildSnapshot({
-      jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients: await deps.clients.list(), settings,
+      jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients, settings,
       // A request older than this has booted (its nodes are in the snapshot) or failed: stop counting it.
-      pendingBurst: groupBurst((await deps.plans.pendingBurst()).filter((b) => now - b.requestedAt < burstPendingMs)), now,
+      pendingBurst: groupBurst(burst.filter((b) => now - b.requestedAt < burstPendingMs)), now,
     });
     const t0 = performance.now();
     const result = (input.plan ?? realPlan)(snapshot, settings.policy, now);
@@ -77,35 +81,35 @@ async function commitAssignments(deps: ServiceDeps, assignments: PlanAssignment[
   const byJob = new Map<string, PlanAssignment[]>();
   for (const a of assignments) byJob.set(a.jobId, [...(byJob.get(a.jobId) ?? []), a]);
   const inboxes = new Map<string, InboxEntry[]>();
-  let written = 0;
-  for (const [jobId, list] of byJob) {
+  // Jobs are independent items: write them concurrently (each write is still conditional).
+  const grantedByJob = await mapLimit([...byJob], writeConcurrency, async ([jobId, list]) => {
     // Tokens are drawn once, outside the retry loop, so a retried write grants the same leases.
     const tokens = list.map(() => deps.ids.token());
-    const { result: granted } = await deps.jobs.update(jobId, (job) => {
+    const { result } = await deps.jobs.update(jobId, (job) => {
       let next: JobRecord = job;
-      const ok: InboxEntry[] = [];
+      const ok: (InboxEntry & { nodeId: string })[] = [];
       list.forEach((a, i) => {
         const g = grantLease(next, { stepName: a.stepName, taskIndex: a.taskIndex, nodeId: a.nodeId, token: tokens[i]!, now, leaseSec: policy.leaseSec, expectedSec: a.estimatedSec, queued: a.queued });
         if (g.next && g.granted) {
           next = g.next;
-          ok.push({ jobId, stepName: a.stepName, taskIndex: a.taskIndex, token: g.granted.token, queued: a.queued, estimatedSec: a.estimatedSec });
+          ok.push({ nodeId: a.nodeId, jobId, stepName: a.stepName, taskIndex: a.taskIndex, token: g.granted.token, queued: a.queued, estimatedSec: a.estimatedSec });
         }
       });
       return ok.length > 0 ? { next, result: ok } : { next: null, result: ok };
     }).catch((err: unknown) => {
-      if ((err as Error).name === "NotFoundError") return { result: [] as InboxEntry[] };
+      if ((err as Error).name === "NotFoundError") return { result: [] as (InboxEntry & { nodeId: string })[] };
       throw err;
     });
-    written += granted.length;
-    for (const e of granted) {
-      const nodeId = list.find((a) => a.stepName === e.stepName && a.taskIndex === e.taskIndex)!.nodeId;
-      inboxes.set(nodeId, [...(inboxes.get(nodeId) ?? []), e]);
-    }
+    return result;
+  });
+  let written = 0;
+  for (const { nodeId, ...e } of grantedByJob.flat()) {
+    written++;
+    inboxes.set(nodeId, [...(inboxes.get(nodeId) ?? []), e]);
   }
   // A crash between the job write and this one only delays delivery: the lease lapses unclaimed.
-  for (const [nodeId, entries] of inboxes) {
-    await deps.nodes.update(nodeId, (n) => ({ next: { ...n, inbox: [...n.inbox, ...entries] }, result: null }));
-  }
+  await mapLimit([...inboxes], writeConcurrency, ([nodeId, entries]) =>
+    deps.nodes.update(nodeId, (n) => ({ next: { ...n, inbox: [...n.inbox, ...entries] }, result: null })));
   return { written, skipped: assignments.length - written };
 }
 
