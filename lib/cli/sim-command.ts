@@ -92,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     process.stderr.write(`burstfarm sim: ${(e as Error).message}\n`);
+    if (process.env.BURSTFARM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return 2;
   }
 }

@@ -99,6 +99,8 @@ export interface JobOutcomeRow {
   firstOutputAt: number | null;
   finishedAt: number | null;
   deadlineAt: number | null;
+  /** The deadline at submission, when an edit changed it. */
+  originalDeadlineAt?: number | null;
   late: boolean;
   failed: boolean;
   cloudAllowed: boolean;

@@ -19,7 +19,7 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.ours td{b
 svg.chart{display:block;margin:8px 0 18px;background:#fff}svg .title{font-weight:600;font-size:13px}
 svg .tick,svg .legend{font-size:10.5px;fill:#444}svg .label{font-size:11px;fill:#333}
 svg .grid{stroke:#e6e6e6}svg .axis{stroke:#888}svg .frame{fill:none;stroke:#999}
-svg .wait{fill:#dde5ee}svg .run{fill:#4a8fd1}svg .late{fill:#d9534f}svg .deadline{stroke:#111;stroke-width:2}`;
+svg .wait{fill:#dde5ee}svg .run{fill:#4a8fd1}svg .late{fill:#d9534f}svg .deadline{stroke:#111;stroke-width:2}svg .moved{stroke:#999;stroke-width:2;stroke-dasharray:2,2}`;
 
 function num(v: number | null | undefined, digits = 2): string {
   return v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -45,7 +45,7 @@ function perPolicyLines(results: SimResult[], y: (p: SimResult["series"][number]
 
 function lastActivity(run: ScenarioRun): number {
   let t = run.scenario.startAt;
-  for (const r of run.results) for (const j of r.jobs) t = Math.max(t, j.finishedAt ?? r.endAt, j.deadlineAt ?? 0);
+  for (const r of run.results) for (const j of r.jobs) t = Math.max(t, j.finishedAt ?? r.endAt, j.deadlineAt ?? 0, j.originalDeadlineAt ?? 0);
   return Math.min(run.scenario.endAt, t + 3600_000);
 }
 
@@ -60,7 +60,7 @@ export function renderReport(run: ScenarioRun): string {
   const charts = [
     lineChart({ title: "On-prem utilization (busy ÷ available slots)", x0, x1, yLabel: "utilization", lines: perPolicyLines(results, (p) => (p.availSlots ? p.busySlots / p.availSlots : 0)) }),
     lineChart({ title: "Cumulative cost: energy + cloud", x0, x1, yLabel: sc.tariff?.currency ?? "USD", lines: perPolicyLines(results, (p) => p.energyCost + p.cloudCost) }),
-    timeline(`Jobs under ${ours.policy}: wait (light), run (blue; red = late), deadline (black tick)`, ours.jobs, x0, x1),
+    timeline(`Jobs under ${ours.policy}: wait (light), run (blue; red = late), deadline (black tick; grey = before an edit)`, ours.jobs, x0, x1),
     other ? timeline(`Jobs under ${other.policy}`, other.jobs, x0, x1) : "",
     lineChart({
       title: "On-prem power against the tariff", x0, x1, yLabel: "kW", rightLabel: `${sc.tariff?.currency ?? "USD"}/kWh`,
