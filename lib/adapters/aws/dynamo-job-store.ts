@@ -5,17 +5,30 @@
  *   gsi1: `JOBS#active|closed` / `<submittedAt>#<id>` — the planner's snapshot, operator lists;
  *   gsi2: `CLIENTJOBS#<clientId>` / `<submittedAt>#<id>` — a client's jobs.
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { ConflictError } from "../../service/errors.ts";
 import { isActive, type JobRecord } from "../../service/model.ts";
 import type { JobStore, Mutation, Page } from "../../service/ports.ts";
 import type { DynamoTable, Item } from "./dynamo-table.ts";
 
 const key = (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" });
+
+/**
+ * Steps (task ranges, leases, parameter spaces) are stored gzip'd: preview-first order leaves
+ * `done` fragmented into thousands of small ranges mid-run, which as a DynamoDB map would
+ * approach the 400 KB item limit; compressed it stays small, and the snapshot reads less.
+ */
+export function jobFromItem(item: Item): JobRecord {
+  const { stepsZ, ...rest } = item as Item & { stepsZ?: Uint8Array };
+  const steps = stepsZ ? JSON.parse(gunzipSync(stepsZ).toString("utf8")) : (item as unknown as JobRecord).steps;
+  return { ...(rest as unknown as JobRecord), steps };
+}
 const sortKey = (job: JobRecord) => `${String(job.submittedAt).padStart(15, "0")}#${job.id}`;
 
 export function jobItem(job: JobRecord): Item {
+  const { steps, ...rest } = job;
   return {
-    ...key(job.id), ...job,
+    ...key(job.id), ...rest, stepsZ: gzipSync(JSON.stringify(steps)),
     gsi1pk: isActive(job.status) ? "JOBS#active" : "JOBS#closed", gsi1sk: sortKey(job),
     gsi2pk: `CLIENTJOBS#${job.clientId}`, gsi2sk: sortKey(job),
   };
@@ -30,18 +43,18 @@ export class DynamoJobStore implements JobStore {
   }
 
   get(id: string): Promise<JobRecord | undefined> {
-    return this.table.get<JobRecord>(key(id), "job");
+    return this.table.get<JobRecord>(key(id), "job", jobFromItem);
   }
 
   async update<R>(id: string, mutate: Mutation<JobRecord, R>): Promise<{ job: JobRecord; result: R }> {
-    const { record, result } = await this.table.update(key(id), "job", mutate, jobItem);
+    const { record, result } = await this.table.update(key(id), "job", mutate, jobItem, jobFromItem);
     return { job: record, result };
   }
 
   listActive(): Promise<JobRecord[]> {
     return this.table.queryAll<JobRecord>({
       IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": "JOBS#active" },
-    }, "active jobs");
+    }, "active jobs", jobFromItem);
   }
 
   async list(f: { clientId?: string; status?: JobRecord["status"]; limit: number; cursor?: string }): Promise<Page<JobRecord>> {
@@ -51,6 +64,6 @@ export class DynamoJobStore implements JobStore {
       ? { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :pk", ExpressionAttributeValues: { ":pk": `CLIENTJOBS#${f.clientId}`, ...statusValue } }
       : { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": f.status && !isActive(f.status) ? "JOBS#closed" : "JOBS#active", ...statusValue } };
     // Newest first. A filtered page may hold fewer than `limit` items; the cursor continues.
-    return this.table.query<JobRecord>({ ...base, ...byStatus, ScanIndexForward: false }, "jobs", { limit: f.limit, ...(f.cursor ? { cursor: f.cursor } : {}) });
+    return this.table.query<JobRecord>({ ...base, ...byStatus, ScanIndexForward: false }, "jobs", { limit: f.limit, ...(f.cursor ? { cursor: f.cursor } : {}) }, jobFromItem);
   }
 }

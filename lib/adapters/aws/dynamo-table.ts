@@ -19,10 +19,10 @@ export const maxWriteAttempts = 12;
 export class DynamoTable {
   constructor(readonly doc: DynamoDBDocumentClient, readonly tableName: string) {}
 
-  async get<T>(key: Key, what: string): Promise<T | undefined> {
+  async get<T>(key: Key, what: string, fromItem: (item: Item) => T = (i) => i as T): Promise<T | undefined> {
     try {
       const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-      return r.Item ? (stripKeys(r.Item) as T) : undefined;
+      return r.Item ? fromItem(stripKeys(r.Item)) : undefined;
     } catch (err) { throw mapSdkError(err, what); }
   }
 
@@ -43,7 +43,10 @@ export class DynamoTable {
     }
   }
 
-  async query<T>(input: Omit<QueryCommandInput, "TableName">, what: string, page: { limit: number; cursor?: string }): Promise<Page<T>> {
+  async query<T>(
+    input: Omit<QueryCommandInput, "TableName">, what: string, page: { limit: number; cursor?: string },
+    fromItem: (item: Item) => T = (i) => i as T,
+  ): Promise<Page<T>> {
     const start = page.cursor ? decodeCursor(page.cursor) : undefined;
     // A cursor from another partition (another client's list) is refused, not followed.
     const partitionAttr = input.IndexName ? `${input.IndexName}pk` : "pk";
@@ -55,17 +58,17 @@ export class DynamoTable {
         TableName: this.tableName, ...input, Limit: page.limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }));
-      const items = (r.Items ?? []).map((i) => stripKeys(i) as T);
+      const items = (r.Items ?? []).map((i) => fromItem(stripKeys(i)));
       return r.LastEvaluatedKey ? { items, cursor: encodeCursor(r.LastEvaluatedKey) } : { items };
     } catch (err) { throw mapSdkError(err, what); }
   }
 
   /** Every page (for the planner snapshot: a few 1 MB pages, not one row per frame). */
-  async queryAll<T>(input: Omit<QueryCommandInput, "TableName">, what: string): Promise<T[]> {
+  async queryAll<T>(input: Omit<QueryCommandInput, "TableName">, what: string, fromItem: (item: Item) => T = (i) => i as T): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.query<T>(input, what, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      const page = await this.query<T>(input, what, { limit: 1000, ...(cursor ? { cursor } : {}) }, fromItem);
       out.push(...page.items);
       cursor = page.cursor;
     } while (cursor);
@@ -78,9 +81,10 @@ export class DynamoTable {
    */
   async update<T extends { version: number }, R>(
     key: Key, what: string, mutate: Mutation<T, R>, toItem: (record: T) => Item,
+    fromItem: (item: Item) => T = (i) => i as T,
   ): Promise<{ record: T; result: R }> {
     for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
-      const current = await this.get<T>(key, what);
+      const current = await this.get<T>(key, what, fromItem);
       if (!current) throw new NotFoundError(what, key.pk.replace(/^[A-Z]+#/, ""));
       const { next, result } = mutate(current);
       if (next === null) return { record: current, result };

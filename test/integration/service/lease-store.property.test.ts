@@ -84,4 +84,17 @@ describe("job store under concurrent claim / complete / expire", () => {
       expect(countRanges(s.done)).toBe(completions);
     }), { numRuns: 25 });
   });
+
+  it("keeps a job whose 40,000 tasks finished in scattered order (20,000 done ranges) within one item", async () => {
+    const big = job("big");
+    big.steps[0]!.taskCount = 40_000;
+    big.steps[0]!.pending = [{ from: 0, to: 39_999 }];
+    await store.create(big);
+    const even = Array.from({ length: 20_000 }, (_, k) => ({ from: 2 * k, to: 2 * k }));
+    const odd = Array.from({ length: 20_000 }, (_, k) => ({ from: 2 * k + 1, to: 2 * k + 1 }));
+    await store.update("big", (j) => ({ next: { ...j, steps: [{ ...j.steps[0]!, pending: odd, done: even }] }, result: null }));
+    const back = (await store.get("big"))!.steps[0]!;
+    expect(countRanges(back.done)).toBe(20_000);
+    expect(back.pending).toHaveLength(20_000);
+  });
 });
