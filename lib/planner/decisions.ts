@@ -1,6 +1,6 @@
 import type { JobDecision, JobOutcome } from "./types.ts";
 import type { Projection } from "./burst/projection.ts";
-import { clock, duration } from "./format.ts";
+import { dateTime, duration } from "./format.ts";
 import type { OrderFacts } from "./priority/order.ts";
 import type { Deferral } from "./tariff/deferral.ts";
 import type { JobState } from "./work/job-state.ts";
@@ -27,7 +27,7 @@ export function decideJob(d: DecisionInput): JobDecision {
   const atRisk = late && d.burstReason === undefined;
   const [outcome, reason] = outcomeOf(d);
   const risk = atRisk
-    ? `; at risk: projected ${clock(d.projection!.finishAt)} against deadline ${clock(facts.deadlineAt!)}${riskCause(d)}`
+    ? `; at risk: projected ${dateTime(d.projection!.finishAt)} against deadline ${dateTime(facts.deadlineAt!)}${riskCause(d)}`
     : "";
   return {
     jobId: s.job.id,

@@ -17,3 +17,9 @@ export function clock(at: number): string {
 export function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
+
+/** "11-28 15:48 UTC": for instants that may be days away. */
+export function dateTime(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")} ${clock(at)}`;
+}

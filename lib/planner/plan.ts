@@ -91,7 +91,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
     const usable = cloudOk(s.job) ? main.eligible : main.eligibleOnprem;
     const longest = s.longestTaskSec / s.speed;
-    projected.push({ id: s.job.id, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
+    projected.push({ id: s.job.id, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
   }
   const projection = projectCapacity(projected, classes, now);
   const deficits: Deficit[] = [];
@@ -100,7 +100,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const d = projection.get(p.id)!;
     if (d.deficitSec <= 0 || deferrals.has(p.id) || !cloudOk(s.job) || !policy.burst.enabled) continue;
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec, checkpointable: main.step.checkpointable ?? false });
+    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec, checkpointable: main.step.checkpointable ?? false, startAt: d.startAt });
   }
   const sized = sizeBurst(deficits, snapshot, policy, now);
 

@@ -12,6 +12,8 @@ export interface ProjectedJob {
   floorSec: number;
   /** Safety margin to keep before the deadline, seconds. */
   marginSec: number;
+  /** Prerequisite jobs: this job cannot start before they are projected to finish. */
+  after: readonly string[];
 }
 
 export interface Projection {
@@ -19,35 +21,111 @@ export interface Projection {
   finishAt: number;
   /** Reference seconds that do not fit before deadline − margin. */
   deficitSec: number;
+  /** When its prerequisites are projected to finish (now if it has none). */
+  startAt: number;
 }
+
+type Fill = "earliest" | "least-contended";
 
 /**
  * Fluid earliest-deadline-first projection of the farm's capacity (the EDF prefix of
- * PLANNER-NOTES): jobs in deadline order water-fill their eligible classes from now; a class
- * is booked in slot-seconds; running tasks' tails are booked first, booting nodes from their
- * ready time. Work that cannot fit before a job's deadline (less its margin) is that job's
- * deficit — the cloud request is sized from it. O(J·K log K).
+ * PLANNER-NOTES): jobs in deadline order take capacity from their eligible classes, from when
+ * their prerequisites are projected to finish; running tasks' tails are booked first, booting
+ * nodes from their ready time. Work that cannot fit before a job's deadline (less its margin)
+ * is that job's deficit — the cloud request is sized from it. O(J·K log K).
+ *
+ * The first pass water-fills every job for its earliest finish. Greedy filling can spend a
+ * class that a later job needed while another class would have done (a Hall violation that is
+ * the greedy's, not the farm's); when the first pass shows a deficit, a second pass fills each
+ * job from its least-contended classes first, and the pass with less total deficit wins.
  */
 export function projectCapacity(jobs: readonly ProjectedJob[], classes: readonly NodeClass[], now: number): Map<string, Projection> {
-  const booked = classes.map((c) => initialBooking(c.nodes, now));
-  const out = new Map<string, Projection>();
   const ordered = [...jobs].sort((a, b) => a.deadlineAt - b.deadlineAt || (a.id < b.id ? -1 : 1));
+  const first = runPass(ordered, classes, now, "earliest");
+  if (first.deficit <= 0) return first.out;
+  const second = runPass(ordered, classes, now, "least-contended");
+  return second.deficit < first.deficit - 1e-6 ? second.out : first.out;
+}
+
+function runPass(ordered: readonly ProjectedJob[], classes: readonly NodeClass[], now: number, fill: Fill) {
+  const booked = classes.map((c) => initialBooking(c.nodes, now));
+  const contention = fill === "least-contended" ? contentionOf(ordered, classes) : null;
+  const out = new Map<string, Projection>();
+  let deficit = 0;
   for (const j of ordered) {
+    const start = j.after.reduce((m, id) => Math.max(m, out.has(id) ? (out.get(id)!.finishAt - now) / 1000 : 0), 0);
     const limit = Math.max(0, (j.deadlineAt - now) / 1000 - j.marginSec);
     const usable = j.classes.filter((c) => c.slots > 0);
-    const fitsBy = (t: number) => usable.reduce((w, c) => w + Math.max(0, t * c.slots - booked[c.index]!) * speedOf(c.speed, j.kind), 0);
-    const fit = fitsBy(limit);
+    // Capacity before `start` is of no use to this job.
+    const from = usable.map((c) => Math.max(booked[c.index]!, start * c.slots));
+    const room = (i: number, t: number) => Math.max(0, t * usable[i]!.slots - from[i]!) * speedOf(usable[i]!.speed, j.kind);
+    let fit = 0;
+    for (let i = 0; i < usable.length; i++) fit += room(i, limit);
+    let finish: number;
     if (fit >= j.workSec) {
-      const t = Math.max(solveFinish(j, usable, booked), j.floorSec);
-      bookUntil(usable, booked, t);
-      out.set(j.id, { finishAt: now + Math.ceil(t * 1000), deficitSec: 0 });
+      finish = contention ? fillLeastContended(j, usable, from, booked, contention, limit) : fillEarliest(j, usable, from, booked);
+      finish = Math.max(finish, start + j.floorSec);
+      out.set(j.id, { finishAt: now + Math.ceil(finish * 1000), deficitSec: 0, startAt: now + Math.ceil(start * 1000) });
     } else {
-      bookUntil(usable, booked, limit);
-      const t = usable.length === 0 ? Infinity : limit + (j.workSec - fit) / Math.max(1e-9, usable.reduce((s, c) => s + c.slots * speedOf(c.speed, j.kind), 0));
-      out.set(j.id, { finishAt: Number.isFinite(t) ? now + Math.ceil((t + j.marginSec) * 1000) : Number.MAX_SAFE_INTEGER, deficitSec: j.workSec - fit });
+      for (let i = 0; i < usable.length; i++) booked[usable[i]!.index] = Math.max(from[i]!, limit * usable[i]!.slots);
+      const rate = usable.reduce((s, c) => s + c.slots * speedOf(c.speed, j.kind), 0);
+      finish = rate === 0 ? Infinity : Math.max(limit, start) + (j.workSec - fit) / rate + j.marginSec;
+      out.set(j.id, { finishAt: Number.isFinite(finish) ? now + Math.ceil(finish * 1000) : Number.MAX_SAFE_INTEGER, deficitSec: j.workSec - fit, startAt: now + Math.ceil(start * 1000) });
+      deficit += j.workSec - fit;
     }
   }
-  return out;
+  return { out, deficit };
+}
+
+/** Earliest finish: smallest t with Σ max(0, t·slots − from)·speed ≥ work; books every class to t. */
+function fillEarliest(j: ProjectedJob, usable: readonly NodeClass[], from: readonly number[], booked: number[]): number {
+  if (j.workSec <= 0 || usable.length === 0) return 0;
+  const order = usable.map((_, i) => i).sort((a, b) => from[a]! / usable[a]!.slots - from[b]! / usable[b]!.slots);
+  let rate = 0;
+  let offset = 0;
+  let t = Infinity;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const s = speedOf(usable[i]!.speed, j.kind);
+    rate += usable[i]!.slots * s;
+    offset += from[i]! * s;
+    t = (j.workSec + offset) / rate;
+    const next = order[k + 1];
+    if (next === undefined || t <= from[next]! / usable[next]!.slots) break;
+  }
+  for (let i = 0; i < usable.length; i++) {
+    if (from[i]! < t * usable[i]!.slots) booked[usable[i]!.index] = Math.max(booked[usable[i]!.index]!, t * usable[i]!.slots);
+  }
+  return t;
+}
+
+/** Least-contended first: take each class up to the limit, in order of how many others need it. */
+function fillLeastContended(j: ProjectedJob, usable: readonly NodeClass[], from: readonly number[], booked: number[], contention: readonly number[], limit: number): number {
+  const order = usable.map((_, i) => i).sort((a, b) => contention[usable[a]!.index]! - contention[usable[b]!.index]! || usable[a]!.index - usable[b]!.index);
+  let left = j.workSec;
+  let finish = 0;
+  for (const i of order) {
+    if (left <= 0) break;
+    const c = usable[i]!;
+    const s = speedOf(c.speed, j.kind);
+    const take = Math.min(left, Math.max(0, limit * c.slots - from[i]!) * s);
+    if (take <= 0) continue;
+    const until = from[i]! + take / s;
+    booked[c.index] = Math.max(booked[c.index]!, until);
+    finish = Math.max(finish, until / c.slots);
+    left -= take;
+  }
+  return finish;
+}
+
+/** Demand per slot on each class, each job's work spread evenly over its eligible classes. */
+function contentionOf(jobs: readonly ProjectedJob[], classes: readonly NodeClass[]): number[] {
+  const demand = classes.map(() => 0);
+  for (const j of jobs) {
+    const usable = j.classes.filter((c) => c.slots > 0);
+    for (const c of usable) demand[c.index]! += j.workSec / usable.length;
+  }
+  return classes.map((c, i) => demand[i]! / Math.max(1, c.slots));
 }
 
 function initialBooking(nodes: readonly FarmNode[], now: number): number {
@@ -58,26 +136,4 @@ function initialBooking(nodes: readonly FarmNode[], now: number): number {
     for (const l of n.leases) b += Math.max(0, (l.expectedEndAt - now) / 1000);
   }
   return b;
-}
-
-/** Smallest t with Σ max(0, t·slots − booked)·speed ≥ work: walk classes by when they free up. */
-function solveFinish(j: ProjectedJob, usable: readonly NodeClass[], booked: readonly number[]): number {
-  if (j.workSec <= 0) return 0;
-  const byFree = [...usable].sort((a, b) => booked[a.index]! / a.slots - booked[b.index]! / b.slots);
-  let rate = 0; // reference seconds of work per second, from the classes free so far
-  let offset = 0; // Σ booked·speed over those classes
-  for (let i = 0; i < byFree.length; i++) {
-    const c = byFree[i]!;
-    const s = speedOf(c.speed, j.kind);
-    rate += c.slots * s;
-    offset += booked[c.index]! * s;
-    const t = (j.workSec + offset) / rate;
-    const next = byFree[i + 1];
-    if (!next || t <= booked[next.index]! / next.slots) return t;
-  }
-  return Infinity;
-}
-
-function bookUntil(usable: readonly NodeClass[], booked: number[], t: number): void {
-  for (const c of usable) booked[c.index] = Math.max(booked[c.index]!, t * c.slots);
 }

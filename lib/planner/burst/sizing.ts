@@ -15,6 +15,8 @@ export interface Deficit {
   marginSec: number;
   /** Progress survives an interruption up to the last checkpoint. */
   checkpointable: boolean;
+  /** The job cannot start before this (its prerequisites' projected finish). */
+  startAt: number;
 }
 
 export interface SizingResult {
@@ -110,9 +112,11 @@ function prefixNodes(group: readonly Deficit[], offer: CloudOffer, speed: number
   const usable: Deficit[] = [];
   const tooLate = new Map<string, string>();
   for (const d of group) {
-    const window = (d.deadlineAt - now) / 1000 - offer.bootSec - d.marginSec - lossSec;
+    const from = Math.max(now + offer.bootSec * 1000, d.startAt);
+    const window = (d.deadlineAt - from) / 1000 - d.marginSec - lossSec;
     if (window < d.longestTaskSec / speed) {
-      tooLate.set(d.jobId, `too late for cloud: ${duration(offer.bootSec)} boot leaves ${duration(Math.max(0, window + lossSec))} before the deadline`);
+      const cause = d.startAt > now + offer.bootSec * 1000 ? `its prerequisites finish at the earliest in ${duration((d.startAt - now) / 1000)}` : `${duration(offer.bootSec)} boot`;
+      tooLate.set(d.jobId, `too late for cloud: ${cause}, leaving ${duration(Math.max(0, window + lossSec))} before the deadline`);
       continue;
     }
     work += d.deficitSec;
