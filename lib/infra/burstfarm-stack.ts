@@ -3,7 +3,7 @@
  * API / planner / agent-events Lambdas, the HTTP API, the planner's one-minute schedule and
  * the agent role. Least privilege: each function gets only the table and queue rights it uses.
  */
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { CfnTable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -87,6 +87,11 @@ export class BurstfarmStack extends Stack {
     this.httpApi = new BurstfarmHttpApi(this, "Http", {
       handler: api.fn, routes: allContracts, jwtIssuer: props.jwtIssuer, jwtAudience: props.jwtAudience, agentRole: this.agentRole,
     });
+    // What a studio engineer needs after `cdk deploy`: where to point CLIs and agents.
+    new CfnOutput(this, "ApiUrl", { value: this.httpApi.api.apiEndpoint, description: "HTTP API base URL" });
+    new CfnOutput(this, "AgentRoleArn", { value: this.agentRole.roleArn, description: "Role agents assume to call POST /agents/*" });
+    new CfnOutput(this, "SubmissionsQueueUrl", { value: this.queues.submissions.queue.queueUrl, description: "Queue pipeline tools may submit jobs to" });
+    new CfnOutput(this, "TableName", { value: this.table.table.tableName });
     suppressJustified(this, this.getLogicalId(this.table.table.node.defaultChild as CfnTable));
   }
 }

@@ -81,7 +81,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   for (const e of node.inbox) {
     const found = leaseOf(e.jobId, e.stepName, e.taskIndex, e.token);
     if (!found || held.has(e.token)) { drop.add(e.token); continue; }
-    if (accepting) assignments.push(await assignmentOf(deps, jobs.get(e.jobId)!, found.step, found.lease, e));
+    if (accepting) assignments.push(assignmentOf(jobs.get(e.jobId)!, found.step, found.lease, e));
   }
 
   await deps.nodes.update(input.nodeId, (n) => ({
@@ -113,8 +113,7 @@ async function loadJobs(deps: ServiceDeps, ids: string[]): Promise<Map<string, J
   return out;
 }
 
-async function assignmentOf(deps: ServiceDeps, job: JobRecord, step: StepRecord, lease: LeaseRecord, e: InboxEntry): Promise<Assignment> {
-  void deps;
+function assignmentOf(job: JobRecord, step: StepRecord, lease: LeaseRecord, e: InboxEntry): Assignment {
   return {
     taskId: taskIdOf(job.id, step.name, lease.taskIndex), jobId: job.id, stepName: step.name, taskIndex: lease.taskIndex,
     token: lease.token, kind: step.kind,

@@ -51,7 +51,7 @@ export async function runPlanningCycle(
     const [settings, nodes, active, clients, burst] = await Promise.all([
       deps.plans.settings(), deps.nodes.list(), deps.jobs.listActive(), deps.clients.list(), deps.plans.pendingBurst(),
     ]);
-    const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: active, nodes });
+    const { reclaimed, jobs } = await reclaimExpiredLeases(deps, { jobs: active, nodes }, actor);
     const snapshot = buildSnapshot({
       jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients, settings,
       // A request older than this has booted (its nodes are in the snapshot) or failed: stop counting it.

@@ -23,6 +23,8 @@ export interface Bounds {
   cloudCost: number;
   cloudNodeHours: number;
   energyCost: number;
+  /** Cost of the bound's greedy schedule: an upper bound on the energy LP (equal when exact). */
+  energyScheduleCost: number;
   energyExact: boolean;
 }
 
@@ -31,7 +33,7 @@ export function computeBounds(inst: BoundsInstance): Bounds {
   const energy = energyLowerBound(inst);
   return {
     unavoidable: new Set(unavoidablyLate(inst).map(boundsJobOwner)),
-    cloudCost: cloud.cost, cloudNodeHours: cloud.nodeHours, energyCost: energy.cost, energyExact: energy.exact,
+    cloudCost: cloud.cost, cloudNodeHours: cloud.nodeHours, energyCost: energy.cost, energyScheduleCost: energy.scheduleCost, energyExact: energy.exact,
   };
 }
 
@@ -49,6 +51,8 @@ export interface MetricsRow {
   energy_cost: number;
   energy_cost_lb: number;
   energy_lb_exact: boolean;
+  /** The energy LP's value lies in [energy_cost_lb, energy_cost_lp_ub]. */
+  energy_cost_lp_ub: number;
   energy_total_cost: number;
   cloud_node_hours: number;
   cloud_cost: number;
@@ -98,6 +102,7 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
     utilization: r3(t.activeAvailSlotSec > 0 ? t.activeBusySlotSec / t.activeAvailSlotSec : 0),
     wc_violation_node_min: r3(t.wcViolationNodeSec / 60),
     energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(b.energyCost), energy_lb_exact: b.energyExact,
+    energy_cost_lp_ub: r3(b.energyScheduleCost),
     energy_total_cost: r3(t.energyCost),
     cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost),
     preview_latency_pct: previews.length ? r3(previews.reduce((s, x) => s + x, 0) / previews.length) : null,

@@ -7,6 +7,7 @@ import { getJob } from "../../../lib/service/get-job.ts";
 import { pollAgent } from "../../../lib/service/poll-agent.ts";
 import { completeTask } from "../../../lib/service/settle-task.ts";
 import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
+import { queryAudit } from "../../../lib/service/query-audit.ts";
 import { StaleLeaseError } from "../../../lib/service/errors.ts";
 import type { ServiceDeps } from "../../../lib/service/ports.ts";
 import { countRanges } from "../../../lib/service/ranges.ts";
@@ -102,6 +103,8 @@ describe("leases under races and failures", () => {
     const stored = (await svc.deps.jobs.get(job.id))!;
     const newLease = stored.steps[0]!.leases.find((l) => taskId(job.id, "render", l.taskIndex) === lostTask.taskId)!;
     expect(newLease.nodeId).not.toBe(vanished);
+    const lapsed = (await queryAudit(svc.deps, { clientId: "A" }, operator)).items.filter((e) => e.action === "task.lease-expired");
+    expect(lapsed.map((e) => [e.target.id, (e.before as { nodeId: string }).nodeId])).toEqual([[lostTask.taskId, vanished]]);
     // The vanished node comes back and reports the frame done: too late, it is told it is stale.
     await expect(completeTask(svc.deps, { nodeId: vanished, ...lostTask }, asAgent(vanished))).rejects.toBeInstanceOf(StaleLeaseError);
     const back = await pollAgent(svc.deps, { nodeId: vanished, tasks: [{ ...lostTask, state: "running" }] }, asAgent(vanished));
