@@ -80,6 +80,10 @@ describe("BurstfarmStack", () => {
     });
   });
 
+  it("outputs what agents and pipeline tools need", () => {
+    expect(Object.keys(template.findOutputs("*")).sort()).toEqual(["AgentRoleArn", "ApiUrl", "SubmissionsQueueUrl", "TableName"]);
+  });
+
   it("lets the agent role invoke only POST /agents/* and nothing else", () => {
     const policies = resourcesOf("AWS::IAM::Policy").filter((p) => JSON.stringify(p.Properties.Roles).includes("AgentRole"));
     expect(policies).toHaveLength(1);
