@@ -70,7 +70,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
       holding.push({ taskId: t.taskId, token: t.token, progress: clamp01(t.progress ?? 0), ...(t.startedAt ? { startedAt: t.startedAt } : {}) });
     } else {
       const job = jobs.get(ref.jobId);
-      cancel.push({ taskId: t.taskId, token: t.token, reason: job && job.status === "canceled" ? "job canceled" : "lease no longer valid (expired or reassigned)" });
+      cancel.push({ taskId: t.taskId, token: t.token, reason: job && job.status === "canceled" ? "job canceled" : "lease no longer valid (expired, preempted or reassigned)" });
     }
   }
 

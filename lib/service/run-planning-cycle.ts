@@ -7,7 +7,7 @@
  *   4. plan     the pure `plan(snapshot, policy, now)`;
  *   5. commit   per job ONE conditional write granting its assignments that are still pending
  *               (a task taken meanwhile is skipped, never assigned twice), then each node's
- *               inbox; then burst requests, node actions and the plan record (decisions).
+ *               inbox; then preemptions, burst requests, node actions and the plan record.
  */
 import { performance } from "node:perf_hooks";
 import { plan as realPlan, type Assignment as PlanAssignment, type Plan, type Policy, type Snapshot } from "../planner/index.ts";
@@ -20,6 +20,7 @@ import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import { applyNodeActions } from "./apply-node-actions.ts";
 import { mapLimit } from "./map-limit.ts";
+import { applyPreemptions } from "./apply-preemptions.ts";
 
 export type PlanFn = (snapshot: Snapshot, policy: Policy, now: number) => Plan;
 
@@ -61,6 +62,7 @@ export async function runPlanningCycle(
     const result = (input.plan ?? realPlan)(snapshot, settings.policy, now);
     const planMs = performance.now() - t0;
     const { written, skipped } = await commitAssignments(deps, result.assignments, settings.policy, now);
+    const preempted = await applyPreemptions(deps, result.preemptions, settings.policy, actor);
     if (result.burst.length > 0) await deps.plans.recordBurst(now, result.burst);
     await applyNodeActions(deps, result.nodeActions, actor);
     await deps.plans.saveLatest({
@@ -69,7 +71,7 @@ export async function runPlanningCycle(
     });
     await audit(deps, actor, {
       clientId: null, action: "plan.cycle", target: { type: "plan", id: String(now) },
-      after: { jobs: result.jobs.length, assigned: written, skipped, reclaimed, burst: result.burst.length, planMs: Math.round(planMs) },
+      after: { jobs: result.jobs.length, assigned: written, skipped, reclaimed, preempted, burst: result.burst.length, planMs: Math.round(planMs) },
     });
     return { at: now, ran: true, assignmentsWritten: written, assignmentsSkipped: skipped, leasesExpired: reclaimed, burstRequests: result.burst.length, planMs };
   } finally {

@@ -3,9 +3,10 @@ import { MIN, T0 } from "../../builders/planner.ts";
 import type { JobDecision, Plan, Snapshot } from "../../../lib/planner/index.ts";
 import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
 import { pollAgent } from "../../../lib/service/poll-agent.ts";
+import { submitJob } from "../../../lib/service/submit-job.ts";
 import { registerAgent } from "../../../lib/service/register-agent.ts";
 import { queryAudit } from "../../../lib/service/query-audit.ts";
-import { asAgent, operator, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
+import { asAgent, asClient, nativeJob, operator, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
 
 const empty = (now: number): Plan => ({ at: now, jobs: [], assignments: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [] });
 
@@ -56,5 +57,20 @@ describe("what a planning cycle records besides leases", () => {
     expect(latest?.at).toBe(svc.clock.now());
     expect(latest?.decisions).toHaveLength(5000);
     expect(latest?.decisions[4321]).toEqual(decisions[4321]);
+  });
+
+  it("preempts a checkpointable attempt: the task is pending again and the agent is told to stop", async () => {
+    svc.clock.advance(MIN);
+    await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1", checkpointable: true }) }, asClient("A"));
+    const tid = `${job.id}:render:0`;
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), assignments: [{ nodeId: "n1", jobId: job.id, stepName: "render", taskIndex: 0, taskId: tid, frames: 0, estimatedSec: 60, queued: false, reason: "test" }] }) }, planner);
+    const [a] = (await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"))).assignments;
+    svc.clock.advance(MIN);
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), preemptions: [{ nodeId: "n1", taskId: tid, reason: "client B below its guarantee" }] }) }, planner);
+    const reply = await pollAgent(svc.deps, { nodeId: "n1", tasks: [{ taskId: tid, token: a!.token, state: "running" }] }, asAgent("n1"));
+    expect(reply.cancel.map((c) => c.taskId)).toEqual([tid]);
+    const step = (await svc.deps.jobs.get(job.id))!.steps[0]!;
+    expect(step).toMatchObject({ pending: [{ from: 0, to: 0 }], leases: [], failedAttempts: {} });
   });
 });
