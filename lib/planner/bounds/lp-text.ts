@@ -47,7 +47,7 @@ export function energyLpText(inst: BoundsInstance): string {
 
 function write(inst: BoundsInstance, vars: Term[], cost: (v: Term) => number, cover: ">=" | "=", title: string, included: (j: number) => boolean): string {
   const dt = slotHours(inst);
-  const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(17).replace(/\.?0+(e|$)/, "$1"));
+  const num = (x: number) => String(x); // shortest text that reads back as the same double
   const sum = (terms: { c: number; v: string }[]) => terms.map(({ c, v }, i) => `${i === 0 ? (c < 0 ? "- " : "") : c < 0 ? " - " : " + "}${num(Math.abs(c))} ${v}`).join("");
   const lines = [`\\ ${title}`, `\\ jobs: ${inst.jobs.map((jb, j) => `${j}=${jb.id}`).join(" ")}`, `\\ classes: ${inst.classes.map((c, k) => `${k}=${c.name}`).join(" ")}`, "Minimize"];
   const obj = vars.filter((v) => cost(v) !== 0).map((v) => ({ c: cost(v), v: v.name }));
