@@ -41,6 +41,8 @@ export interface MetricsRow {
   scenario: string;
   policy: string;
   jobs: number;
+  /** Jobs that may burst (job and client allow cloud, client has budget). */
+  cloud_allowed_jobs: number;
   misses: number;
   unavoidable_misses: number;
   avoidable_misses: number;
@@ -96,7 +98,7 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
     .map((j) => ((j.firstOutputAt! - j.submittedAt) / (j.finishedAt! - j.submittedAt)) * 100);
   const gaps = t.idleGapsSec;
   return {
-    scenario: res.scenario, policy: res.policy, jobs: res.jobs.length,
+    scenario: res.scenario, policy: res.policy, jobs: res.jobs.length, cloud_allowed_jobs: res.jobs.filter((j) => j.cloudAllowed).length,
     misses: late.length, unavoidable_misses: unavoidable, avoidable_misses: late.length - unavoidable,
     failed_jobs: res.jobs.filter((j) => j.failed).length,
     utilization: r3(t.activeAvailSlotSec > 0 ? t.activeBusySlotSec / t.activeAvailSlotSec : 0),
