@@ -46,6 +46,8 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
   const defaultLimit = options.maxBodyBytes ?? 256 * 1024;
 
   const resolveRoute = (event: APIGatewayProxyEventV2): Resolved<D> => {
+    // Authenticate before saying anything about the request, even which paths exist.
+    const principal = authenticate(event, options.auth);
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
     let pathKnown = false;
@@ -54,12 +56,9 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
       if (!params) continue;
       pathKnown = true;
       if (route.contract.method !== method) continue;
-      const principal = authenticate(event, options.auth);
       authorize(principal, route.contract.accepts);
       return { route, params, principal };
     }
-    // Authenticate before saying anything about which paths exist.
-    authenticate(event, options.auth);
     if (pathKnown) throw new HttpProblem("method_not_allowed", `${method} is not supported on ${path}`);
     throw new HttpProblem("not_found", `no route for ${method} ${path}`);
   };

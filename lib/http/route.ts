@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Principal, PrincipalKind } from "./auth.ts";
+import { HttpProblem } from "./problem.ts";
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -78,7 +79,16 @@ export function pathMatcher(template: string): (path: string) => Record<string, 
     const m = regex.exec(path);
     if (!m) return null;
     const out: Record<string, string> = {};
-    names.forEach((n, i) => { out[n] = decodeURIComponent(m[i + 1] ?? ""); });
+    names.forEach((n, i) => { out[n] = decodePathSegment(n, m[i + 1] ?? ""); });
     return out;
   };
+}
+
+function decodePathSegment(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // A broken %-escape is the caller's mistake, not a 500.
+    throw HttpProblem.invalid(`path.${name}`, "malformed percent-encoding");
+  }
 }

@@ -116,6 +116,18 @@ describe("bad input is refused with a 4xx naming the field", () => {
     expect(await jobCount()).toBe(0);
   });
 
+  it("a broken percent-escape in the path names the path parameter", async () => {
+    const r = await h.call(aRequest("GET", "/jobs/%E0%A4%A").as(tokens.clientA));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["path.id"]);
+  });
+
+  it("a body on a route that takes none is refused", async () => {
+    const r = await h.call(aRequest("POST", "/jobs/job-1/approve").as(tokens.clientA).json({ approve: true }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["body"]);
+  });
+
   it("an unknown route is a 404 and a wrong method a 405", async () => {
     expect((await h.call(aRequest("GET", "/nope").as(tokens.clientA))).status).toBe(404);
     expect((await h.call(aRequest("PUT", "/jobs").as(tokens.clientA))).status).toBe(405);
