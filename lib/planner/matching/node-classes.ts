@@ -57,13 +57,26 @@ export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]
     classOf.set(n.id, c);
   }
   for (const c of byKey.values()) {
-    const kinds = new Set(c.nodes.flatMap((n) => Object.keys(n.speed)));
-    for (const k of kinds) c.speed[k] = c.nodes.reduce((s, n) => s + (n.speed[k] ?? 1), 0) / c.nodes.length;
-    const live = c.nodes.filter(isCapacity);
-    c.slots = live.reduce((s, n) => s + n.slots, 0);
-    c.busyW = c.nodes.reduce((s, n) => s + n.powerBusyW / Math.max(1, n.slots), 0) / c.nodes.length;
+    let slots = 0;
+    let busyW = 0;
+    const sums: Record<string, number> = {};
+    for (const n of c.nodes) {
+      if (isCapacity(n)) slots += n.slots;
+      busyW += n.powerBusyW / Math.max(1, n.slots);
+      for (const k in n.speed) sums[k] = (sums[k] ?? 0) + n.speed[k]!;
+    }
+    // A kind measured on some nodes of the class only: the others count as 1.0.
+    for (const k in sums) c.speed[k] = (sums[k]! + (c.nodes.length - countWith(c.nodes, k))) / c.nodes.length;
+    c.slots = slots;
+    c.busyW = busyW / c.nodes.length;
   }
   return { classes: [...byKey.values()], classOf };
+}
+
+function countWith(nodes: readonly FarmNode[], kind: string): number {
+  let n = 0;
+  for (const node of nodes) if (node.speed[kind] !== undefined) n++;
+  return n;
 }
 
 export function speedOf(speed: Record<string, number>, kind: string): number {

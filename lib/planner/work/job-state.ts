@@ -56,9 +56,11 @@ export interface JobStateInput {
 
 export function jobState(job: Job, input: JobStateInput): JobState {
   const steps = job.steps.map((s) => stepState(job, s, input));
-  const byName = new Map(steps.map((s) => [s.step.name, s]));
   const hasPreviewStep = steps.some((s) => s.step.role === "preview");
-  for (const s of steps) s.blocked = stepBlocked(job, s, byName, hasPreviewStep);
+  if (steps.length > 1 || hasPreviewStep || job.preview.approval === "pending") {
+    const byName = new Map(steps.map((s) => [s.step.name, s]));
+    for (const s of steps) s.blocked = stepBlocked(job, s, byName, hasPreviewStep);
+  }
   for (const s of steps) s.allowance = s.blocked ? 0 : gateAllowance(job, s, hasPreviewStep);
 
   const workSec = steps.reduce((t, s) => t + s.workSec, 0);
