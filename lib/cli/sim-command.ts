@@ -10,16 +10,18 @@
  *                                           priority, edf, opencue, weighted, queue-depth
  *   --seed N                                override the scenario's seed
  *   --no-specialization                     skip the kind-blind planner run
+ *   --targets                               after the rows, the issue's targets per scenario
  */
 import { writeFileSync } from "node:fs";
 import {
   POLICY_NAMES, SCENARIOS, buildScenario, policyByName, renderReport, runScenario, scenarioInstance, traceFromFile,
   type MetricsRow, type Scenario,
 } from "../sim/index.ts";
+import { formatTargets, targetRows } from "../sim/targets.ts";
 
 interface Args { [k: string]: string | boolean | undefined }
 
-const FLAGS = new Set(["--list", "--json", "--no-specialization", "--help"]);
+const FLAGS = new Set(["--list", "--json", "--no-specialization", "--targets", "--help"]);
 const VALUES = new Set(["--scenario", "--report", "--trace", "--export-instance", "--policies", "--seed", "--limit"]);
 
 export function parseArgs(argv: string[]): Args {
@@ -80,8 +82,10 @@ export async function run(argv: string[]): Promise<number> {
       writeFileSync(a["export-instance"], JSON.stringify(scenarioInstance(list[0]!)) + "\n");
       if (!a.json && !a.report) return 0;
     }
+    const all: MetricsRow[] = [];
     for (const sc of list) {
       const result = runScenario(sc, { policies, specialization: !a["no-specialization"] });
+      all.push(...result.rows);
       if (typeof a.report === "string") {
         writeFileSync(a.report, renderReport(result));
         process.stderr.write(`report written to ${a.report}\n`);
@@ -89,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
       if (a.json) for (const r of result.rows) process.stdout.write(JSON.stringify(r) + "\n");
       else if (!a.report) process.stdout.write(table(result.rows));
     }
+    if (a.targets) process.stdout.write((a.json ? "" : "\n") + formatTargets(targetRows(all)));
     return 0;
   } catch (e) {
     process.stderr.write(`burstfarm sim: ${(e as Error).message}\n`);

@@ -8,5 +8,6 @@ export { SCENARIOS, buildScenario, type ScenarioEntry } from "./scenarios/index.
 export { traceScenario, traceFromFile, traceReplay } from "./scenarios/trace.ts";
 export { defineScenario, type ScenarioSpec, type JobRow } from "./scenarios/define.ts";
 export { renderReport } from "./report/html.ts";
+export { targetRows, formatTargets, type TargetRow } from "./targets.ts";
 export { mulberry32 } from "./rng.ts";
 export type * from "./types.ts";

@@ -1,0 +1,62 @@
+/**
+ * The issue's targets, checked per scenario from the metric rows (burstfarm unless stated):
+ * 0 avoidable misses where cloud is allowed, fewer misses than EDF where it is not; guarantees
+ * met 100%; energy ≥ 15% below tariff-blind (burstfarm-no-tariff) where the bound allows that
+ * much; cloud cost ≤ 1.15 × its bound; previews within 10% of span; specialization ≥ +25%.
+ */
+import type { MetricsRow } from "./metrics.ts";
+
+export interface TargetRow {
+  scenario: string;
+  misses: string;
+  guarantees: string;
+  energy: string;
+  cloud: string;
+  preview: string;
+  specialization: string;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const mark = (ok: boolean, text: string): string => `${ok ? "ok" : "SHORT"} ${text}`;
+
+export function targetRows(rows: MetricsRow[]): TargetRow[] {
+  const scenarios = [...new Set(rows.map((r) => r.scenario))];
+  return scenarios.flatMap((scenario) => {
+    const of = (p: string) => rows.find((r) => r.scenario === scenario && r.policy === p);
+    const bf = of("burstfarm");
+    if (!bf) return [];
+    const edf = of("edf");
+    const blind = of("burstfarm-no-tariff");
+    const misses = bf.cloud_allowed_jobs > 0
+      ? mark(bf.avoidable_misses === 0, `${bf.avoidable_misses} avoidable (cloud allowed)`)
+      : mark(edf === undefined || bf.misses < edf.misses || bf.misses === 0, `${bf.misses} vs EDF ${edf?.misses ?? "?"} (local only)`);
+    let energy = "n/a";
+    if (blind && blind.energy_cost > 0) {
+      const saving = (blind.energy_cost - bf.energy_cost) / blind.energy_cost;
+      // The LP value lies in [lb, ub]: the room for saving is at most `room`, at least `sure`.
+      const room = (blind.energy_cost - bf.energy_cost_lb) / blind.energy_cost;
+      const sure = (blind.energy_cost - bf.energy_cost_lp_ub) / blind.energy_cost;
+      const text = `${pct(saving)} saved, bound allows ≤${pct(room)} (≥${pct(sure)})`;
+      energy = room >= 0.15 ? mark(saving >= 0.15, text) : `n/a: ${text}`;
+    }
+    const ratio = `${(bf.cloud_cost / Math.max(bf.cloud_cost_lb, 1e-9)).toFixed(2)}× bound (${bf.cloud_cost.toFixed(2)} / ${bf.cloud_cost_lb.toFixed(2)})`;
+    // The bound prices meeting every deadline; spending less while missing some proves nothing.
+    const cloud = bf.cloud_cost_lb > 0
+      ? bf.cloud_cost < bf.cloud_cost_lb && bf.misses > 0 ? `n/a: ${ratio} with ${bf.misses} missed` : mark(bf.cloud_cost <= 1.15 * bf.cloud_cost_lb, ratio)
+      : bf.cloud_cost > 0 ? `SHORT ${bf.cloud_cost.toFixed(2)} spent, bound 0` : "ok none needed, none spent";
+    const preview = bf.preview_latency_pct === null ? "n/a" : mark(bf.preview_latency_pct <= 10, `${bf.preview_latency_pct.toFixed(1)}% of span`);
+    const g = bf.specialization_gain_pct;
+    return [{
+      scenario, misses, cloud, preview, energy,
+      guarantees: mark(bf.guarantee_violation_min === 0, `${bf.guarantee_violation_min.toFixed(1)} client-min below`),
+      specialization: g === null || g === undefined ? "n/a" : mark(g >= 25, `${g >= 0 ? "+" : ""}${g.toFixed(1)}%`),
+    }];
+  });
+}
+
+export function formatTargets(t: TargetRow[]): string {
+  const cols = ["scenario", "misses", "guarantees", "energy", "cloud", "preview", "specialization"] as const;
+  const cells = [cols.map((c) => c), ...t.map((r) => cols.map((c) => r[c]))];
+  const w = cols.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => c.padEnd(w[i]!)).join(" | ")).join("\n") + "\n";
+}
