@@ -39,7 +39,9 @@ export class BurstfarmStack extends Stack {
     this.queues = {
       submissions: new QueueWithDlq(this, "Submissions", { queueName: queueNames.submissions, maxReceiveCount, visibilityTimeout }),
       agentEvents: new QueueWithDlq(this, "AgentEvents", { queueName: queueNames.agentEvents, maxReceiveCount, visibilityTimeout }),
-      planTrigger: new QueueWithDlq(this, "PlanTrigger", { queueName: queueNames.planTrigger, maxReceiveCount, visibilityTimeout }),
+      // Short on purpose: a trigger kept for retry (planner busy) blocks its FIFO group until it is
+      // visible again, so this bounds how late a deadline edit can be planned (≥ planner timeout).
+      planTrigger: new QueueWithDlq(this, "PlanTrigger", { queueName: queueNames.planTrigger, maxReceiveCount, visibilityTimeout: Duration.seconds(90) }),
     };
 
     this.agentRole = new Role(this, "AgentRole", {

@@ -42,6 +42,9 @@ describe("BurstfarmStack", () => {
     expect(redriven).toHaveLength(3);
     for (const q of redriven) expect(q.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5, deadLetterTargetArn: expect.anything() });
     template.hasResourceProperties("AWS::SQS::Queue", { QueueName: "burstfarm-plan-trigger-dlq.fifo", FifoQueue: true });
+    // The trigger must become visible again soon after the planner's 60 s timeout (replans within ~1.5 min worst case).
+    template.hasResourceProperties("AWS::SQS::Queue", { QueueName: "burstfarm-plan-trigger.fifo", FifoQueue: true, VisibilityTimeout: 90 });
+    template.hasResourceProperties("AWS::Lambda::Function", { Description: Match.stringLikeRegexp("planning cycle"), Timeout: 60 });
     const alarms = resourcesOf("AWS::CloudWatch::Alarm");
     expect(alarms).toHaveLength(3);
     for (const a of alarms) expect(a.Properties).toMatchObject({ MetricName: "ApproximateNumberOfMessagesVisible", Threshold: 0, ComparisonOperator: "GreaterThanThreshold" });
