@@ -37,6 +37,12 @@ describe("authentication", () => {
     expect(r.body.id).toBe(jobOfA);
   });
 
+  it("maps operator claims (custom:role too) to operator scope, and a client claim never to it", async () => {
+    expect((await h.call(aRequest("GET", "/farm").withJwtClaims({ sub: "w1", "custom:role": "operator" }))).status).toBe(200);
+    const client = aRequest("GET", "/farm").withJwtClaims({ sub: "u2", "burstfarm:role": "client", "burstfarm:client": "studio-a" });
+    expect((await h.call(client)).status).toBe(403);
+  });
+
   it("refuses JWT claims without a usable role with 403", async () => {
     const r = await h.call(aRequest("GET", "/jobs").withJwtClaims({ sub: "u1" }));
     expect(r.status).toBe(403);
