@@ -1,5 +1,5 @@
 /** Scenarios about capacity: failures, exhaustion, a delivery only bursting saves, short vs long. */
-import { client, HOUR, marketTariff, START } from "./farm.ts";
+import { client, marketTariff, START } from "./farm.ts";
 import { at, defineScenario, type JobRow } from "./define.ts";
 import type { Scenario } from "../types.ts";
 
@@ -68,7 +68,6 @@ export function mixedShortLong(): Scenario {
   });
 }
 
-export { HOUR };
 
 export function kindMix(): Scenario {
   return defineScenario({

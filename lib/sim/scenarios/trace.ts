@@ -12,8 +12,8 @@
 import type { SwfJob, SwfTrace } from "../data/index.ts";
 import { bundledLcgSlice, readSwfFile } from "../data/index.ts";
 import type { Scenario } from "../types.ts";
-import { at, defineScenario, type JobRow } from "./define.ts";
-import { client, renderLogMultipliers } from "./farm.ts";
+import { defineScenario, type JobRow } from "./define.ts";
+import { client } from "./farm.ts";
 
 export const FRAME_SEC = 123;
 export const DEFAULT_TRACE_JOBS = 300;
@@ -46,7 +46,6 @@ export function traceScenario(trace: SwfTrace, name: string, limit = DEFAULT_TRA
     description: `Replay of ${rows.length} jobs from an SWF trace (${trace.header.fields.find((f) => f.key === "Installation")?.value ?? "unknown installation"}) on the default farm; deadline = submit + requested time.`,
     clients: [client("A", 0.3, 1, true, 200), client("B", 0.25, 1, true, 200), client("C", 0.2, 1, true, 200), client("D", 0.25, 1, true, 200)],
   });
-  void at;
   return { ...sc, sources: [...(sc.sources ?? []), "jobs: Parallel Workloads Archive SWF trace (LCG-2005-1 slice when bundled)"] };
 }
 
@@ -58,4 +57,3 @@ export async function traceFromFile(path: string, limit = DEFAULT_TRACE_JOBS): P
   return traceScenario(await readSwfFile(path, { limit }), `trace:${path.split("/").pop()}`, limit);
 }
 
-export { renderLogMultipliers };
