@@ -37,7 +37,7 @@ export class DynamoPlanStore implements PlanStore {
     // Never move LATEST backwards when two planners finish out of order.
     await this.table.put({ pk: "PLAN", sk: "LATEST", at: plan.at, planId, chunks }, "plan", {
       condition: "attribute_not_exists(pk) OR #at <= :at", values: { ":at": plan.at }, names: { "#at": "at" },
-    }).catch(() => false);
+    });
   }
 
   async latest(): Promise<PlanRecord | undefined> {
