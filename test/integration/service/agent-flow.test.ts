@@ -137,4 +137,26 @@ describe("an agent's life: register, poll, render, report", () => {
     expect(late.acknowledged[0]?.outcome).toBe("stale");
     expect((await getJob(svc.deps, { jobId: job.id }, asClient("A"))).status).toBe("canceled");
   });
+
+  it("hands over OpenJD task parameters, computed from the step's compact parameter space", async () => {
+    svc.clock.advance(MIN);
+    await cancelOpenJobs(svc.deps);
+    await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    const template = {
+      specificationVersion: "jobtemplate-2023-09", name: "frames",
+      steps: [{
+        name: "Render",
+        parameterSpace: { taskParameterDefinitions: [{ name: "Frame", type: "INT", range: "10-30:10" }, { name: "Eye", type: "STRING", range: ["left", "right"] }] },
+        script: { actions: { onRun: { command: "render" } } },
+      }],
+    };
+    const { job } = await submitJob(svc.deps, { body: { template, secondsPerTask: 30 } }, asClient("A"));
+    expect(job.progress.tasks).toBe(6);
+    await runPlanningCycle(svc.deps, {
+      plan: (_s, _p, now) => ({ at: now, jobs: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [],
+        assignments: [{ nodeId: "n1", jobId: job.id, stepName: "Render", taskIndex: 5, taskId: `${job.id}:Render:5`, frames: 5, estimatedSec: 30, queued: false, reason: "test" }] }),
+    }, planner);
+    const [a] = (await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"))).assignments;
+    expect(a).toMatchObject({ taskId: `${job.id}:Render:5`, frames: null, params: { Frame: 30, Eye: "right" } });
+  });
 });
