@@ -23,6 +23,7 @@ export const randomIds: IdGenerator = {
 };
 
 export interface AwsDepsOptions {
+  /** Must be built with `{ marshallOptions: { removeUndefinedValues: true } }`. */
   doc: DynamoDBDocumentClient;
   tableName: string;
   sqs?: SQSClient;
@@ -34,6 +35,11 @@ export interface AwsDepsOptions {
 }
 
 export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
+  // Records have optional fields (e.g. a node's idleSince); the marshaller must drop undefined.
+  const translate = (o.doc.config as { translateConfig?: { marshallOptions?: { removeUndefinedValues?: boolean } } }).translateConfig;
+  if (!translate?.marshallOptions?.removeUndefinedValues) {
+    throw new Error("awsServiceDeps: create the DocumentClient with marshallOptions.removeUndefinedValues = true");
+  }
   const table = new DynamoTable(o.doc, o.tableName);
   const trigger = o.trigger
     ?? (o.sqs && o.planTriggerQueueUrl ? new SqsPlanTrigger(o.sqs, o.planTriggerQueueUrl) : { requestPlan: async () => {} });
