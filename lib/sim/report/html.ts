@@ -8,6 +8,7 @@ import { POLICIES, type PolicyName } from "../policies.ts";
 import type { ScenarioRun } from "../run-scenario.ts";
 import type { SimResult } from "../types.ts";
 import { PALETTE, lineChart, timeline, type Line } from "./svg.ts";
+import { targetRows } from "../targets.ts";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -72,12 +73,16 @@ export function renderReport(run: ScenarioRun): string {
     }),
   ];
   const policies = results.map((r) => (POLICIES as Record<string, { summary: string }>)[r.policy as PolicyName]?.summary ? `<li><b>${esc(r.policy)}</b>: ${esc(POLICIES[r.policy as PolicyName].summary)}</li>` : "").join("");
+  const t = targetRows(run.rows)[0];
+  const targets = t ? `<h2>Targets (burstfarm)</h2><table><tbody>${(["misses", "guarantees", "energy", "cloud", "preview", "specialization"] as const)
+    .map((k) => `<tr><td>${k}</td><td style="text-align:left"${t[k].startsWith("SHORT") ? ' class="bad"' : ""}>${esc(t[k])}</td></tr>`).join("")}</tbody></table>` : "";
   const warnings = run.results.flatMap((r) => r.warnings.slice(0, 3).map((w) => `<li>${esc(r.policy)}: ${esc(w)}</li>`)).join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>burstfarm sim: ${esc(sc.name)}</title><style>${CSS}</style></head><body>
 <h1>Scenario: ${esc(sc.name)}</h1><p class="desc">${esc(sc.description)}</p>
 <p class="small">${sc.jobs.length} jobs, ${sc.nodes.length} on-prem nodes, ${sc.cloudOffers.length} cloud offers, horizon ${((sc.endAt - sc.startAt) / 3600_000).toFixed(0)} h, seed ${sc.seed}.
 Lower bounds: cloud ${num(run.bounds.cloudCost)} (${num(run.bounds.cloudNodeHours, 1)} node-h), energy ${num(run.bounds.energyCost)}${run.bounds.energyExact ? " (exact)" : ` (LP value at most ${num(run.bounds.energyScheduleCost)})`}, unavoidably late: ${[...run.bounds.unavoidable].join(", ") || "none"}.</p>
 <h2>Comparison</h2>${table(run.rows)}
+${targets}
 <p class="small">Energy $ is busy power × busy time × price (the shiftable part, as in the bound); energy total adds idle draw over the horizon.
 Preview % span: time to the first finished frame as a share of the job's submit-to-finish span. Guarantee violation: client-minutes below the guaranteed share while capacity was given away.</p>
 <h2>Charts</h2>${charts.join("\n")}

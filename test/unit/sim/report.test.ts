@@ -21,4 +21,11 @@ describe("HTML report", () => {
     // j2 (2 node-hours due in 1 h on 2 nodes… with j1 ahead under fifo) is drawn late.
     expect(html).toContain("j2 (late)");
   });
+
+  it("adds the targets block when our planner is in the run", () => {
+    const sc = scenario({ nodes: [node("n1")], endAt: T0 + 4 * HOUR, jobs: [job({ id: "j", tasks: 2, taskSec: 1800, due: T0 + 3 * HOUR })] });
+    const html = renderReport(runScenario(sc, { policies: ["burstfarm", "burstfarm-no-tariff", "edf"], specialization: false }));
+    expect(html).toContain("Targets (burstfarm)");
+    expect(html).toMatch(/<td>misses<\/td><td[^>]*>ok 0 vs EDF 0 \(local only\)<\/td>/);
+  });
 });
