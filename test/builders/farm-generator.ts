@@ -26,6 +26,12 @@ export interface FarmParams {
   tasksPerJob?: number;
   /** Multiplies every runtime estimate (1 = the default mix; 5 = a farm that needs the cloud). */
   load?: number;
+  /**
+   * Add the rarer states (off by default so seeds keep producing the same farms): suspended jobs,
+   * failed task attempts near the retry limit, jobs at the error limit, blocklists and per-node
+   * failure counts, checkpointable sim steps. Uses a second PRNG stream.
+   */
+  extras?: boolean;
 }
 
 /** mulberry32: tiny, fast, good enough for fixtures. */
@@ -115,6 +121,7 @@ export function generateFarm(params: FarmParams): { snapshot: Snapshot; now: num
   addDependencies(rng, jobs);
   const nodes = Array.from({ length: nodeCount }, (_, i) => makeNode(rng, i, now));
   addLeases(rng, jobs, nodes, now);
+  if (params.extras) addExtras(mulberry32((params.seed ?? 1) ^ 0x5bd1e995), jobs, nodes);
   return { now, snapshot: { jobs, nodes, clients: structuredClone(CLIENTS), tariff: makeTariff(rng, now), cloudOffers: structuredClone(FARM_OFFERS) } };
 }
 
@@ -222,4 +229,20 @@ function makeTariff(rng: Rng, now: number): Snapshot["tariff"] {
     pricePerKWh: Math.round(curve(i % 24) * between(rng, 0.9, 1.1) * 10_000) / 10_000,
   }));
   return { currency: "USD", slots, defaultPricePerKWh: 0.22 };
+}
+
+function addExtras(rng: Rng, jobs: Job[], nodes: FarmNode[]): void {
+  for (const j of jobs) {
+    if (rng() < 0.03) j.suspended = true;
+    if (rng() < 0.03) j.errorCount = 100; // at the default error limit: the job has failed
+    for (const st of j.steps) {
+      if (st.kind === "sim" && rng() < 0.5) st.checkpointable = true;
+      const first = st.pending[0];
+      if (first && rng() < 0.15) st.failedAttempts = { [first.from]: 1 + Math.floor(rng() * 3) }; // 3 = the default retry limit
+    }
+  }
+  for (const n of nodes) {
+    if (rng() < 0.1 && jobs.length > 0) n.blocklist = [pick(rng, jobs).id];
+    if (rng() < 0.1 && jobs.length > 0) n.failuresByJob = { [pick(rng, jobs).id]: 1 + Math.floor(rng() * 4) };
+  }
 }

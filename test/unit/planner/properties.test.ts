@@ -10,6 +10,7 @@ import { defaultPolicy, plan, withPolicy } from "../../../lib/planner/index.ts";
 import type { Plan, Snapshot } from "../../../lib/planner/types.ts";
 import { generateFarm } from "../../builders/farm-generator.ts";
 import { localScheduleExists } from "./bounds/local-certificate.ts";
+import { satisfies } from "../../../lib/planner/bounds/eligibility.ts";
 
 const RUNS = { numRuns: 40, seed: 4242 };
 
@@ -18,6 +19,7 @@ const aFarm = fc.record({
   tasks: fc.integer({ min: 20, max: 800 }),
   nodes: fc.integer({ min: 3, max: 60 }),
   load: fc.constantFrom(0.3, 1, 3, 10),
+  extras: fc.boolean(),
 }).map((p) => ({ ...generateFarm(p), params: p }));
 
 const pendingCount = (s: Snapshot["jobs"][number]["steps"][number]) => s.pending.reduce((n, r) => n + r.to - r.from + 1, 0);
@@ -60,6 +62,53 @@ describe("plan() invariants on generated farms", () => {
         expect(leased.has(a.taskId), `${a.taskId} is already running`).toBe(false);
       }
     }), RUNS);
+  });
+
+  it("honours the hard rules: requirements, blocklists, limits, gates, dependencies, checkpoints, cloud permission and budget", () => {
+    let assigned = 0;
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const pol = defaultPolicy;
+      const p = plan(snapshot, pol, now);
+      const nodes = new Map(snapshot.nodes.map((n) => [n.id, n]));
+      const jobs = new Map(snapshot.jobs.map((j) => [j.id, j]));
+      const left = (st: Snapshot["jobs"][number]["steps"][number]) => pendingCount(st) + st.runningTasks;
+      for (const a of p.assignments) {
+        assigned++;
+        const n = nodes.get(a.nodeId)!;
+        const j = jobs.get(a.jobId)!;
+        const st = j.steps.find((x) => x.name === a.stepName)!;
+        const at = `${a.taskId} on ${a.nodeId}`;
+        expect(satisfies(n.capabilities, st.requirements), `${at}: requirements`).toBe(true);
+        expect(["offline", "disabled", "draining"].includes(n.status), `${at}: node is ${n.status}`).toBe(false);
+        expect(n.blocklist.includes(j.id) || (n.failuresByJob?.[j.id] ?? 0) >= pol.failures.blocklistAfter, `${at}: blocklisted`).toBe(false);
+        expect(j.suspended === true || j.errorCount >= pol.failures.errorsPerJob, `${at}: job suspended or failed`).toBe(false);
+        expect(st.failedAttempts?.[a.taskIndex] ?? 0, `${at}: retries used up`).toBeLessThan(pol.failures.retriesPerTask);
+        if (st.role === "final" && j.preview.approval === "pending") {
+          // Finals wait for approval; without a preview step, the first/last/middle frames (3 tasks) may render first.
+          expect(j.steps.some((x) => x.role === "preview"), `${at}: final held for approval`).toBe(false);
+          const started = p.assignments.filter((x) => x.jobId === j.id && x.stepName === st.name).length;
+          expect(st.doneTasks + st.runningTasks + started, `${at}: more than the 3 preview frames before approval`).toBeLessThanOrEqual(3);
+        }
+        for (const dep of st.dependsOn) expect(left(j.steps.find((x) => x.name === dep)!), `${at}: step ${dep} not done`).toBe(0);
+        for (const dep of j.dependsOn) {
+          const d = jobs.get(dep);
+          if (d) expect(d.steps.reduce((m, x) => m + left(x), 0), `${at}: job ${dep} not done`).toBe(0);
+        }
+      }
+      for (const pre of p.preemptions) {
+        const lease = nodes.get(pre.nodeId)!.leases.find((l) => l.taskId === pre.taskId)!;
+        expect(jobs.get(lease.jobId)!.steps.find((x) => x.name === lease.stepName)!.checkpointable, `preempted ${pre.taskId} cannot checkpoint`).toBe(true);
+      }
+      const spend = new Map<string, number>();
+      for (const b of p.burst) {
+        const c = snapshot.clients.find((x) => x.id === b.clientId)!;
+        expect(c.cloudAllowed, `burst for ${c.id}, which does not allow cloud`).toBe(true);
+        for (const id of b.jobIds) expect(jobs.get(id)!.cloudAllowed, `burst for ${id}, which may not burst`).toBe(true);
+        spend.set(c.id, (spend.get(c.id) ?? 0) + b.estimatedCost);
+      }
+      for (const [c, cost] of spend) expect(cost, `client ${c} over its cloud budget`).toBeLessThanOrEqual(snapshot.clients.find((x) => x.id === c)!.cloudBudgetLeft + 1e-9);
+    }), RUNS);
+    expect(assigned).toBeGreaterThan(100);
   });
 
   it("gives every client with demand at least its guaranteed share of on-prem slots, and no more than its maximum", () => {
@@ -168,10 +217,10 @@ function sharesOnly(s: Snapshot): Snapshot {
   return {
     ...s,
     tariff: null,
-    nodes: s.nodes.filter((n) => n.pool === "onprem").map((n) => ({ ...n, status: "ready", leases: [], blocklist: [], idleSince: undefined })),
+    nodes: s.nodes.filter((n) => n.pool === "onprem").map((n) => ({ ...n, status: "ready", leases: [], blocklist: [], failuresByJob: undefined, idleSince: undefined })),
     jobs: s.jobs.map((j) => {
       const last = j.steps[j.steps.length - 1]!;
-      return { ...j, deadlineAt: null, dependsOn: [], errorCount: 0, preview: { previewFirst: false, approval: "not-required" }, steps: [{ ...last, dependsOn: [], runningTasks: 0, requirements: {}, failedAttempts: undefined }] };
+      return { ...j, deadlineAt: null, dependsOn: [], errorCount: 0, suspended: false, preview: { previewFirst: false, approval: "not-required" }, steps: [{ ...last, dependsOn: [], runningTasks: 0, requirements: {}, failedAttempts: undefined }] };
     }),
   };
 }
