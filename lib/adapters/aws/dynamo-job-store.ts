@@ -12,23 +12,25 @@ import type { JobStore, Mutation, Page } from "../../service/ports.ts";
 import type { DynamoTable, Item } from "./dynamo-table.ts";
 
 const key = (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" });
-
-/**
- * Steps (task ranges, leases, parameter spaces) are stored gzip'd: preview-first order leaves
- * `done` fragmented into thousands of small ranges mid-run, which as a DynamoDB map would
- * approach the 400 KB item limit; compressed it stays small, and the snapshot reads less.
- */
-export function jobFromItem(item: Item): JobRecord {
-  const { stepsZ, ...rest } = item as Item & { stepsZ?: Uint8Array };
-  const steps = stepsZ ? JSON.parse(gunzipSync(stepsZ).toString("utf8")) : (item as unknown as JobRecord).steps;
-  return { ...(rest as unknown as JobRecord), steps };
-}
 const sortKey = (job: JobRecord) => `${String(job.submittedAt).padStart(15, "0")}#${job.id}`;
 
+/**
+ * Steps (task ranges, leases, parameter spaces) and recently settled tokens are stored
+ * gzip'd: preview-first order leaves `done` fragmented into thousands of small ranges mid-run,
+ * which as a DynamoDB map would approach the 400 KB item limit; compressed it stays small,
+ * and the planner's snapshot reads fewer pages.
+ */
+export function jobFromItem(item: Item): JobRecord {
+  const { bodyZ, ...rest } = item as Item & { bodyZ?: Uint8Array };
+  if (!bodyZ) return item as unknown as JobRecord;
+  const body = JSON.parse(gunzipSync(bodyZ).toString("utf8")) as Pick<JobRecord, "steps" | "recentlySettled">;
+  return { ...(rest as unknown as JobRecord), steps: body.steps, recentlySettled: body.recentlySettled };
+}
+
 export function jobItem(job: JobRecord): Item {
-  const { steps, ...rest } = job;
+  const { steps, recentlySettled, ...rest } = job;
   return {
-    ...key(job.id), ...rest, stepsZ: gzipSync(JSON.stringify(steps)),
+    ...key(job.id), ...rest, bodyZ: gzipSync(JSON.stringify({ steps, recentlySettled })),
     gsi1pk: isActive(job.status) ? "JOBS#active" : "JOBS#closed", gsi1sk: sortKey(job),
     gsi2pk: `CLIENTJOBS#${job.clientId}`, gsi2sk: sortKey(job),
   };
