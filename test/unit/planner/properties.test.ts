@@ -133,6 +133,17 @@ describe("plan() invariants on generated farms", () => {
     expect(contended, "the farms never had more demand than slots").toBeGreaterThan(5);
   });
 
+  it("lends idle slots: every slot works while some client with demand is below its maximum", () => {
+    fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
+      const farm = sharesOnly(snapshot);
+      const p = plan(farm, defaultPolicy, now);
+      const slots = farm.nodes.reduce((n, x) => n + x.slots, 0);
+      const wanted = farm.clients.reduce((n, c) => n + Math.min(farm.jobs.filter((j) => j.clientId === c.id).reduce((m, j) => m + pendingCount(j.steps[0]!), 0), Math.floor(c.maxShare * slots)), 0);
+      const started = p.assignments.filter((a) => !a.queued).length;
+      expect(started, `${slots} slots, ${wanted} tasks placeable within max shares`).toBeGreaterThanOrEqual(Math.min(slots, wanted));
+    }), RUNS);
+  });
+
   it("asks for no cloud when local capacity meets every deadline with 25% to spare", () => {
     let ample = 0;
     fc.assert(fc.property(aFarm, ({ snapshot, now }) => {
