@@ -127,4 +127,19 @@ describe("scoping, edits, clients, nodes and the farm view", () => {
     expect(s.jobs.active).toBeGreaterThanOrEqual(2);
     expect(s.utilization).toBe(0);
   });
+
+  it("filters jobs by status, open and closed", async () => {
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ name: "to cancel" }) }, asClient("B"));
+    await cancelJob(svc.deps, { jobId: job.id }, asClient("B"));
+    await cancelJob(svc.deps, { jobId: job.id }, asClient("B")); // idempotent
+    const canceled = await listJobs(svc.deps, { status: "canceled" }, operator);
+    expect(canceled.items.map((j) => j.id)).toEqual([job.id]);
+    const queuedB = await listJobs(svc.deps, { status: "queued", limit: 100 }, asClient("B"));
+    expect(queuedB.items.every((j) => j.status === "queued" && j.clientId === "B")).toBe(true);
+    expect(queuedB.items.map((j) => j.id)).not.toContain(job.id);
+    await expect(listJobs(svc.deps, { status: "lost" as never }, operator)).rejects.toMatchObject({ field: "status" });
+    await expect(listJobs(svc.deps, { limit: 0 }, operator)).rejects.toMatchObject({ field: "limit" });
+    const cancels = (await queryAudit(svc.deps, { jobId: job.id }, asClient("B"))).items.filter((e) => e.action === "job.cancel");
+    expect(cancels).toHaveLength(1);
+  });
 });
