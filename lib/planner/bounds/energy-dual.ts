@@ -11,12 +11,12 @@
 import type { BoundsInstance } from "./instance.ts";
 import { localAt, slotHours, windowOf } from "./prepare.ts";
 
-export function energyDual(inst: BoundsInstance, rem: Float64Array[], marginal: Map<string, number>, placed: Set<string>): number {
-  const dt = slotHours(inst);
+export function energyDual(inst: BoundsInstance, rem: Float64Array[], marginal: Map<string, number>, placed: Set<string>, users: Map<number, { id: string; w: number }[]>): number {
   const K = inst.classes.length;
   const S = inst.slots;
   const e = (k: number, t: number) => inst.tariff[t]! * inst.classes[k]!.power_kw_busy;
-  const beta = Array.from({ length: K }, () => new Float64Array(S));
+  // A: what the dearest placed job that could use a full slot paid at its margin, beyond e.
+  const a = Array.from({ length: K }, () => new Float64Array(S));
   for (const j of inst.jobs) {
     const lam = marginal.get(j.id);
     if (lam === undefined || !placed.has(j.id)) continue;
@@ -26,21 +26,38 @@ export function energyDual(inst: BoundsInstance, rem: Float64Array[], marginal: 
       if (w === undefined) continue;
       for (let t = r; t < d; t++) {
         if (rem[k]![t]! > 1e-12) continue; // spare capacity is worth nothing
-        beta[k]![t] = Math.max(beta[k]![t]!, lam / w - e(k, t));
+        a[k]![t] = Math.max(a[k]![t]!, lam / w - e(k, t));
       }
     }
   }
+  // B: the same, counting only the jobs that actually used the slot.
+  const b = Array.from({ length: K }, () => new Float64Array(S));
+  for (const [key, list] of users) {
+    const k = Math.floor(key / S);
+    const t = key % S;
+    if (rem[k]![t]! > 1e-12) continue;
+    for (const { id, w } of list) b[k]![t] = Math.max(b[k]![t]!, (marginal.get(id) ?? 0) / w - e(k, t));
+  }
+  // D is concave in β: try a few points on the rays to A and B (every one is a valid bound).
+  let best = -Infinity;
+  for (const base of [a, b]) for (const theta of [0.25, 0.5, 0.75, 1]) best = Math.max(best, dualValue(inst, base, theta));
+  return best;
+}
+
+function dualValue(inst: BoundsInstance, beta: Float64Array[], theta: number): number {
+  const dt = slotHours(inst);
   let D = 0;
   for (const j of inst.jobs) {
     const [r, d] = windowOf(inst, j);
     let a = Infinity;
-    for (let k = 0; k < K; k++) {
-      const w = j.work_node_hours[inst.classes[k]!.name];
-      if (w === undefined) continue;
-      for (let t = r; t < d; t++) if (localAt(inst.classes[k]!, t) > 0) a = Math.min(a, w * (e(k, t) + beta[k]![t]!));
-    }
+    inst.classes.forEach((c, k) => {
+      const w = j.work_node_hours[c.name];
+      if (w === undefined) return;
+      const kw = c.power_kw_busy;
+      for (let t = r; t < d; t++) if (localAt(c, t) > 0) a = Math.min(a, w * (inst.tariff[t]! * kw + theta * beta[k]![t]!));
+    });
     if (a < Infinity) D += a;
   }
-  for (let k = 0; k < K; k++) for (let t = 0; t < S; t++) D -= localAt(inst.classes[k]!, t) * dt * beta[k]![t]!;
+  inst.classes.forEach((c, k) => { for (let t = 0; t < inst.slots; t++) D -= localAt(c, t) * dt * theta * beta[k]![t]!; });
   return D;
 }

@@ -44,6 +44,7 @@ export function energyLowerBound(inst: BoundsInstance): EnergyBound {
   let parallelBound = false;
   const marginal = new Map<string, number>(); // job id → dearest per-fraction cost it had to take
   const placed = new Set<string>();
+  const users = new Map<number, { id: string; w: number }[]>(); // k·S + t → the jobs that used it
   let released = true;
   for (const j of order) {
     const [r, d] = windowOf(inst, j);
@@ -69,6 +70,9 @@ export function energyLowerBound(inst: BoundsInstance): EnergyBound {
       room.set(x.t, par - use);
       left -= use / x.w;
       marginal.set(j.id, Math.max(marginal.get(j.id) ?? -Infinity, x.per));
+      const key = x.k * inst.slots + x.t;
+      const list = users.get(key);
+      if (list) list.push({ id: j.id, w: x.w }); else users.set(key, [{ id: j.id, w: x.w }]);
       const kw = inst.classes[x.k]!.power_kw_busy;
       cost += use * kw * inst.tariff[x.t]!;
       kWh += use * kw;
@@ -78,6 +82,6 @@ export function energyLowerBound(inst: BoundsInstance): EnergyBound {
   }
   const theorem = local.length <= 1 && released && !parallelBound && unplaced === 0;
   if (theorem) return { cost, scheduleCost: cost, kWh, unplacedNodeHours: unplaced, exact: true };
-  const dual = Math.min(cost, energyDual(inst, rem, marginal, placed));
+  const dual = Math.min(cost, energyDual(inst, rem, marginal, placed, users));
   return { cost: dual, scheduleCost: cost, kWh, unplacedNodeHours: unplaced, exact: unplaced === 0 && cost - dual <= 1e-9 * (1 + Math.abs(cost)) };
 }
