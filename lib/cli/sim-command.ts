@@ -87,8 +87,10 @@ export async function run(argv: string[]): Promise<number> {
       const result = runScenario(sc, { policies, specialization: !a["no-specialization"] });
       all.push(...result.rows);
       if (typeof a.report === "string") {
-        writeFileSync(a.report, renderReport(result));
-        process.stderr.write(`report written to ${a.report}\n`);
+        // One file per scenario when several run: out.html → out-<scenario>.html.
+        const file = list.length > 1 ? a.report.replace(/(\.html?)?$/, `-${sc.name.replace(/[^\w.-]+/g, "_")}$1`) : a.report;
+        writeFileSync(file, renderReport(result));
+        process.stderr.write(`report written to ${file}\n`);
       }
       if (a.json) for (const r of result.rows) process.stdout.write(JSON.stringify(r) + "\n");
       else if (!a.report) process.stdout.write(table(result.rows));
