@@ -8,7 +8,7 @@
 import { taskId as taskIdOf } from "../planner/index.ts";
 import { taskAt } from "../openjd/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
-import { NotFoundError, StaleLeaseError } from "./errors.ts";
+import { NotFoundError, RetryableError, StaleLeaseError } from "./errors.ts";
 import { framesAt } from "./frames.ts";
 import type { HeldTask, InboxEntry, JobRecord, LeaseRecord, StepRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
@@ -43,18 +43,22 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   const now = deps.clock.now();
 
   const acknowledged: PollReply["acknowledged"] = [];
+  const busy: ReportedTask[] = [];
   for (const t of input.tasks.filter((t) => t.state === "succeeded" || t.state === "failed" || t.state === "interrupted")) {
     const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}) };
     try {
       const r = t.state === "succeeded" ? await completeTask(deps, settle, actor) : await failTask(deps, { ...settle, kind: t.state as "failed" | "interrupted" }, actor);
       acknowledged.push({ taskId: t.taskId, token: t.token, outcome: r.result });
     } catch (err) {
-      if (!(err instanceof StaleLeaseError)) throw err;
-      acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "stale" });
+      if (err instanceof StaleLeaseError) acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "stale" });
+      // The job is busy (a burst of reports): keep the heartbeat going, the agent re-sends it.
+      else if (err instanceof RetryableError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "retry" }); busy.push(t); }
+      else throw err;
     }
   }
 
-  const live = input.tasks.filter((t) => t.state === "queued" || t.state === "running");
+  // A report that could not be recorded yet still holds (and renews) its lease.
+  const live = [...input.tasks.filter((t) => t.state === "queued" || t.state === "running"), ...busy];
   const jobs = await loadJobs(deps, [...live.map((t) => parseTaskRef(t.taskId).jobId), ...node.inbox.map((e) => e.jobId)]);
   const leaseOf = (jobId: string, stepName: string, taskIndex: number, token: string) => {
     const step = jobs.get(jobId)?.steps.find((s) => s.name === stepName);

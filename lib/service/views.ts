@@ -62,7 +62,8 @@ export interface PollReply {
   /** Stop these now (job canceled, lease lost or reassigned). */
   cancel: { taskId: string; token: string; reason: string }[];
   /** Results of the terminal states reported in this poll. */
-  acknowledged: { taskId: string; token: string; outcome: "accepted" | "duplicate" | "stale" }[];
+  /** `retry`: not recorded yet (storage busy) — report it again in the next poll. */
+  acknowledged: { taskId: string; token: string; outcome: "accepted" | "duplicate" | "stale" | "retry" }[];
   nextPollSec: number;
   desiredStatus: DesiredStatus;
   leaseSec: number;

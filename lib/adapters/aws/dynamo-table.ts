@@ -13,8 +13,13 @@ export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown>;
 const keyAttrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "ttl"];
 
-/** Lost races retried this many times before giving up with RetryableError. */
-export const maxWriteAttempts = 12;
+/**
+ * Lost races are retried (re-read, re-apply) up to this many times, within `writeBudgetMs`,
+ * before giving up with RetryableError. Sized for a burst: 50 agents settling tasks of one
+ * job at the same instant (e.g. a spot reclaim) all land within the budget.
+ */
+export const maxWriteAttempts = 40;
+export const writeBudgetMs = 10_000;
 
 export class DynamoTable {
   constructor(readonly doc: DynamoDBDocumentClient, readonly tableName: string) {}
@@ -83,7 +88,8 @@ export class DynamoTable {
     key: Key, what: string, mutate: Mutation<T, R>, toItem: (record: T) => Item,
     fromItem: (item: Item) => T = (i) => i as T,
   ): Promise<{ record: T; result: R }> {
-    for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
+    const started = Date.now();
+    for (let attempt = 0; attempt < maxWriteAttempts && Date.now() - started < writeBudgetMs; attempt++) {
       const current = await this.get<T>(key, what, fromItem);
       if (!current) throw new NotFoundError(what, key.pk.replace(/^[A-Z]+#/, ""));
       const { next, result } = mutate(current);
@@ -98,8 +104,9 @@ export class DynamoTable {
 }
 
 function backoff(attempt: number): Promise<void> {
-  // Full jitter, capped: collisions are short-lived (another writer's single put).
-  const ms = Math.random() * Math.min(50, 2 ** attempt);
+  // Full jitter, exponential from 4 ms, capped at 200 ms: spreads a burst of writers out
+  // without leaving a lone loser waiting long.
+  const ms = Math.random() * Math.min(200, 4 * 2 ** attempt);
   return new Promise((r) => setTimeout(r, ms));
 }
 

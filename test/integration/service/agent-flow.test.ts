@@ -8,7 +8,7 @@ import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
 import { clientUsage } from "../../../lib/service/manage-clients.ts";
 import { queryAudit } from "../../../lib/service/query-audit.ts";
 import { cancelJob } from "../../../lib/service/cancel-job.ts";
-import { StaleLeaseError } from "../../../lib/service/errors.ts";
+import { RetryableError, StaleLeaseError } from "../../../lib/service/errors.ts";
 import { asAgent, asClient, cancelOpenJobs, nativeJob, operator, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
 
 describe("an agent's life: register, poll, render, report", () => {
@@ -158,5 +158,26 @@ describe("an agent's life: register, poll, render, report", () => {
     }, planner);
     const [a] = (await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"))).assignments;
     expect(a).toMatchObject({ taskId: `${job.id}:Render:5`, frames: null, params: { Frame: 30, Eye: "right" } });
+  });
+
+  it("keeps the heartbeat when a report cannot be recorded yet (busy job): the agent re-sends it", async () => {
+    svc.clock.advance(MIN);
+    await cancelOpenJobs(svc.deps);
+    await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1" }) }, asClient("A"));
+    await runPlanningCycle(svc.deps, {
+      plan: (_s, _p, now) => ({ at: now, jobs: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [],
+        assignments: [{ nodeId: "n1", jobId: job.id, stepName: "render", taskIndex: 0, taskId: `${job.id}:render:0`, frames: 0, estimatedSec: 60, queued: false, reason: "test" }] }),
+    }, planner);
+    const [a] = (await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"))).assignments;
+    const busyJobs = { ...svc.deps.jobs, get: svc.deps.jobs.get.bind(svc.deps.jobs), update: async () => { throw new RetryableError("job: too many concurrent updates; retry"); } } as typeof svc.deps.jobs;
+    svc.clock.advance(MIN);
+    const report = { taskId: a!.taskId, token: a!.token, state: "succeeded" as const };
+    const busy = await pollAgent({ ...svc.deps, jobs: busyJobs }, { nodeId: "n1", tasks: [report] }, asAgent("n1"));
+    expect(busy.acknowledged).toEqual([{ taskId: a!.taskId, token: a!.token, outcome: "retry" }]);
+    expect(busy.cancel).toEqual([]);
+    expect((await svc.deps.nodes.get("n1"))!).toMatchObject({ lastSeenAt: svc.clock.now(), holding: [expect.objectContaining({ token: a!.token })] });
+    const again = await pollAgent(svc.deps, { nodeId: "n1", tasks: [report] }, asAgent("n1"));
+    expect(again.acknowledged[0]?.outcome).toBe("accepted");
   });
 });
