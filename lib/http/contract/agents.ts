@@ -70,7 +70,7 @@ export const pollAgent = defineRoute({
       quality: z.number().nullable(), queued: z.boolean(), leaseExpiresAt: isoOut, estimatedSec: z.number(),
     })),
     cancel: z.array(z.object({ taskId: z.string(), token: z.string(), reason: z.string() })),
-    acknowledged: z.array(z.object({ taskId: z.string(), token: z.string(), outcome: z.enum(["accepted", "duplicate", "stale"]) })),
+    acknowledged: z.array(z.object({ taskId: z.string(), token: z.string(), outcome: z.enum(["accepted", "duplicate", "stale", "retry"]) })),
     nextPollSec: z.number(),
     desiredStatus: z.enum(["run", "drain", "stop"]),
     leaseSec: z.number(),
