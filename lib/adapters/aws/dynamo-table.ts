@@ -22,7 +22,11 @@ export const maxWriteAttempts = 40;
 export const writeBudgetMs = 10_000;
 
 export class DynamoTable {
-  constructor(readonly doc: DynamoDBDocumentClient, readonly tableName: string) {}
+  constructor(
+    readonly doc: DynamoDBDocumentClient, readonly tableName: string,
+    /** Waits between lost races (injected in tests that provoke endless conflicts). */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
 
   async get<T>(key: Key, what: string, fromItem: (item: Item) => T = (i) => i as T): Promise<T | undefined> {
     try {
@@ -97,17 +101,16 @@ export class DynamoTable {
       const written = { ...next, version: current.version + 1 };
       const ok = await this.put(toItem(written), what, { condition: "version = :v", values: { ":v": current.version } });
       if (ok) return { record: written, result };
-      await backoff(attempt);
+      await this.sleep(backoffMs(attempt));
     }
     throw new RetryableError(`${what}: too many concurrent updates; retry`);
   }
 }
 
-function backoff(attempt: number): Promise<void> {
+function backoffMs(attempt: number): number {
   // Full jitter, exponential from 4 ms, capped at 200 ms: spreads a burst of writers out
   // without leaving a lone loser waiting long.
-  const ms = Math.random() * Math.min(200, 4 * 2 ** attempt);
-  return new Promise((r) => setTimeout(r, ms));
+  return Math.random() * Math.min(200, 4 * 2 ** attempt);
 }
 
 export function stripKeys(item: Item): Item {

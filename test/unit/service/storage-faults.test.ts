@@ -17,7 +17,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1"
 const ddbMock = mockClient(doc);
 const sqs = new SQSClient({ region: "us-east-1" });
 const sqsMock = mockClient(sqs);
-const store = new DynamoJobStore(new DynamoTable(doc, "burstfarm"));
+const store = new DynamoJobStore(new DynamoTable(doc, "burstfarm", async () => {}));
 
 function sdkError(name: string, status = 400): Error {
   return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
