@@ -3,9 +3,11 @@
  *
  * Times the whole `plan(snapshot, policy, now)` call on generated farms (test/builders/
  * farm-generator.ts) at (T, N) = (1,000, 50), (10,000, 500), (100,000, 5,000). Generation is not
- * timed; each timed call gets a fresh structured clone of the snapshot (cloned outside the timer),
- * so plan() cannot reuse indexes from an earlier call. Warm-up, then enough iterations for a
- * p50/p99 (nearest rank; with the 30-call minimum at the largest size p99 is close to the max). heap_mb = the largest heapUsed seen right after a timed call. Then the
+ * timed; the timed calls rotate over four deep copies of the snapshot made beforehand, and plan()
+ * builds every index inside the call (lib/planner keeps no state between calls). Warm-up, then enough iterations for a
+ * p50/p99 (nearest rank; with the 30-call minimum at the largest size p99 is close to the max).
+ * heap_mb = the largest heapUsed seen right after a timed call (it includes the four snapshot
+ * copies; snapshot_mb estimates one copy). Then the
  * bounds functions on the same farms, and the growth of plan()'s p50 against n·log n (printed,
  * not asserted). Budget: well under 2 minutes on the 2-core machine.
  */
@@ -20,15 +22,20 @@ const json = process.argv.includes("--json");
 const BUDGET_MS = 6_000; // measured time per size for plan()
 const BOUNDS = { slotMinutes: 60, horizonSlots: 72 };
 
-interface Stats { p50: number; p99: number; n: number; heapMb: number }
+interface Stats { p50: number; p99: number; n: number; heapMb: number; inputMb: number }
 
 function measure(fn: (input: Snapshot) => unknown, base: Snapshot, opts: { warmup: number; budgetMs: number; min: number; max: number }): Stats {
-  for (let i = 0; i < opts.warmup; i++) fn(structuredClone(base));
+  // Distinct deep copies made before timing, used in rotation: no harness garbage is collected
+  // inside the timer, and the planner keeps no cache across calls (it has no module state).
+  const before = process.memoryUsage().heapUsed;
+  const pool = Array.from({ length: 4 }, () => structuredClone(base));
+  const inputMb = Math.max(0, process.memoryUsage().heapUsed - before) / pool.length / 1e6;
+  for (let i = 0; i < opts.warmup; i++) fn(pool[i % pool.length]!);
   const times: number[] = [];
   let heap = 0;
   let spent = 0;
   while (times.length < opts.max && (times.length < opts.min || spent < opts.budgetMs)) {
-    const input = structuredClone(base);
+    const input = pool[times.length % pool.length]!;
     const t0 = performance.now();
     fn(input);
     const dt = performance.now() - t0;
@@ -38,7 +45,7 @@ function measure(fn: (input: Snapshot) => unknown, base: Snapshot, opts: { warmu
   }
   times.sort((a, b) => a - b);
   const rank = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  return { p50: rank(0.5), p99: rank(0.99), n: times.length, heapMb: heap / 1e6 };
+  return { p50: rank(0.5), p99: rank(0.99), n: times.length, heapMb: heap / 1e6, inputMb };
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -51,7 +58,7 @@ for (const [T, N] of SIZES) {
   const J = snapshot.jobs.length;
   const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: BUDGET_MS, min: 30, max: 1000 });
   planP50.set(T, s.p50);
-  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), iterations: s.n });
+  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), snapshot_mb: round(s.inputMb, 1), iterations: s.n });
 
   const inst = instanceFromSnapshot(snapshot, defaultPolicy, now, BOUNDS);
   const opt = { warmup: 2, budgetMs: 1_000, min: 5, max: 200 };
