@@ -2,17 +2,17 @@
 import fc from "fast-check";
 import type { BoundsClass, BoundsInstance, BoundsJob } from "../../../../lib/planner/bounds/instance.ts";
 
-export interface ArbOptions { classes?: 1 | 2; released?: boolean; noParallelCap?: boolean; mostlyNoCloud?: boolean }
+export interface ArbOptions { classes?: 1 | 2 | 3; maxClasses?: number; maxJobs?: number; maxSlots?: number; released?: boolean; noParallelCap?: boolean; mostlyNoCloud?: boolean }
 
 export function anInstance(o: ArbOptions = {}): fc.Arbitrary<BoundsInstance> {
   return fc.record({
-    slots: fc.integer({ min: 2, max: 5 }),
-    nClasses: o.classes ? fc.constant(o.classes) : fc.integer({ min: 1, max: 2 }),
+    slots: fc.integer({ min: 2, max: o.maxSlots ?? 5 }),
+    nClasses: o.classes ? fc.constant(o.classes) : fc.integer({ min: 1, max: o.maxClasses ?? 2 }),
   }).chain(({ slots, nClasses }) =>
     fc.record({
       tariff: fc.array(fc.integer({ min: 5, max: 40 }).map((c) => c / 100), { minLength: slots, maxLength: slots }),
       classes: fc.tuple(...Array.from({ length: nClasses }, (_, i) => aClass(i, slots))),
-      jobs: fc.array(aJob(slots, nClasses, o), { minLength: 1, maxLength: 4 }),
+      jobs: fc.array(aJob(slots, nClasses, o), { minLength: 1, maxLength: o.maxJobs ?? 4 }),
     }).map(({ tariff, classes, jobs }) => ({
       slot_minutes: 60,
       slots,

@@ -30,6 +30,15 @@ describe("cloudLowerBound against the exact LP", () => {
     expect(compared).toBeGreaterThan(50);
   });
 
+  it("never exceeds the LP optimum on larger instances (3 classes, 7 jobs, 7 slots)", () => {
+    fc.assert(fc.property(anInstance({ maxClasses: 3, maxJobs: 7, maxSlots: 7 }), (inst) => {
+      const lp = solveLp(cloudLp(inst, onTimeJobs(inst)));
+      const bound = cloudLowerBound(inst);
+      if (lp.status === "optimal") expect(bound.cost).toBeLessThanOrEqual(lp.value + 1e-6 * (1 + lp.value));
+      if (!bound.feasible) expect(lp.status).toBe("infeasible");
+    }), { numRuns: 40, seed: 77 });
+  });
+
   it("equals the LP optimum with one class and all work released", () => {
     let positive = 0;
     fc.assert(fc.property(anInstance({ classes: 1, released: true, noParallelCap: true }), (inst) => {
