@@ -42,7 +42,11 @@ export interface CloudBound {
   nodeHours: number;
   /** The window [fromSlot, toSlot) whose deficit sets `cost`; null when no window binds (cost 0, or set by per-job parallelism alone). */
   binding: { fromSlot: number; toSlot: number } | null;
-  /** False when work that may not burst cannot fit local capacity (the LP is infeasible); the numbers then ignore that work. */
+  /**
+   * False proves that work which may not burst cannot fit local capacity (the LP is infeasible:
+   * some deadline is missed whatever happens); cost is then still a valid but loose number. True
+   * proves nothing (the checks are Hall conditions on the natural class sets only).
+   */
   feasible: boolean;
   /** Unavoidably late jobs, left out of the LP. */
   excluded: string[];
