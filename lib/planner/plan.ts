@@ -91,9 +91,9 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
     const usable = cloudOk(s.job) ? main.eligible : main.eligibleOnprem;
     const longest = s.longestTaskSec / s.speed;
-    projected.push({ id: s.job.id, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
+    projected.push({ id: s.job.id, clientId: s.job.clientId, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
   }
-  const projection = projectCapacity(projected, classes, now);
+  const projection = projectCapacity(projected, classes, ledger.guaranteeFractions(), now);
   const deficits: Deficit[] = [];
   for (const p of projected) {
     const s = states.get(p.id)!;

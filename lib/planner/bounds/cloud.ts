@@ -114,13 +114,11 @@ function sweep(inst: BoundsInstance, jobs: BoundsJob[], price: (c: BoundsClass) 
       for (let gi = 0; gi < groups.length; gi++) if (W[gi]! > 0 && groups[gi]!.cunit < Infinity) ceiling += W[gi]! * groups[gi]!.cunit;
       if (ceiling <= best.value) continue;
       let res = maximizeDual(live(false), C, beta, betaCap);
-      let feasible = true;
       if (res.hitCap || !Number.isFinite(res.value)) {
-        feasible = false;
+        // Runaway prices: the work that may not burst (nearly) overflows local capacity. Price
+        // the window without it, so the number stays meaningful (α = 0 for it is dual-feasible).
         res = maximizeDual(live(true), C, new Array<number>(K).fill(0), betaCap);
-      }
-      if (!feasible) best.feasible = false;
-      else beta = res.beta;
+      } else beta = res.beta;
       const value = res.value + Math.max(0, totalSolo - soloIn);
       const better = value > best.value || (best.binding === null && res.value > 0 && value >= best.value); // on a tie, name the window
       if (Number.isFinite(value) && better) best = { value, binding: { fromSlot: a, toSlot: d }, feasible: best.feasible };

@@ -3,6 +3,7 @@ import { isCapacity, type NodeClass, speedOf } from "../matching/node-classes.ts
 
 export interface ProjectedJob {
   id: string;
+  clientId: string;
   deadlineAt: number;
   /** Reference seconds of work left. */
   workSec: number;
@@ -39,23 +40,86 @@ type Fill = "earliest" | "least-contended";
  * the greedy's, not the farm's); when the first pass shows a deficit, a second pass fills each
  * job from its least-contended classes first, and the pass with less total deficit wins.
  */
-export function projectCapacity(jobs: readonly ProjectedJob[], classes: readonly NodeClass[], now: number): Map<string, Projection> {
+export function projectCapacity(jobs: readonly ProjectedJob[], classes: readonly NodeClass[], guarantees: ReadonlyMap<string, number>, now: number): Map<string, Projection> {
   const ordered = [...jobs].sort((a, b) => a.deadlineAt - b.deadlineAt || (a.id < b.id ? -1 : 1));
-  const first = runPass(ordered, classes, now, "earliest");
+  const lanes = buildLanes(ordered, classes, guarantees, now);
+  const first = runPass(ordered, lanes, now, "earliest");
   if (first.deficit <= 0) return first.out;
-  const second = runPass(ordered, classes, now, "least-contended");
+  const second = runPass(ordered, lanes, now, "least-contended");
   return second.deficit < first.deficit - 1e-6 ? second.out : first.out;
 }
 
-function runPass(ordered: readonly ProjectedJob[], classes: readonly NodeClass[], now: number, fill: Fill) {
-  const booked = classes.map((c) => initialBooking(c.nodes, now));
-  const contention = fill === "least-contended" ? contentionOf(ordered, classes) : null;
+/**
+ * Capacity a job may count on: a class's slots split into each client's guaranteed part (for
+ * clients with work here) and a shared part lent in deadline order — the dispatch's guarantee
+ * pass, so a deadline does not count on slots another client is owed. Cloud classes are shared.
+ */
+interface Lane {
+  index: number;
+  slots: number;
+  speed: Record<string, number>;
+  /** Client whose guarantee this is, or null for the shared part. */
+  clientId: string | null;
+  classIndex: number;
+}
+
+interface Lanes {
+  all: Lane[];
+  /** Per class index: the shared lane and the guaranteed lanes by client. */
+  shared: Lane[];
+  owned: Map<string, Lane>[];
+  booked0: number[];
+}
+
+function buildLanes(jobs: readonly ProjectedJob[], classes: readonly NodeClass[], guarantees: ReadonlyMap<string, number>, now: number): Lanes {
+  const clients = [...new Set(jobs.map((j) => j.clientId))].filter((c) => (guarantees.get(c) ?? 0) > 0).sort();
+  const all: Lane[] = [];
+  const shared: Lane[] = [];
+  const owned: Map<string, Lane>[] = [];
+  const booked0: number[] = [];
+  for (const c of classes) {
+    const mine = new Map<string, Lane>();
+    let reserved = 0;
+    if (c.pool === "onprem") {
+      for (const id of clients) {
+        const slots = Math.floor((guarantees.get(id) ?? 0) * c.slots + 1e-9);
+        if (slots <= 0) continue;
+        const lane = { index: all.length, slots, speed: c.speed, clientId: id, classIndex: c.index };
+        all.push(lane);
+        booked0.push(0);
+        mine.set(id, lane);
+        reserved += slots;
+      }
+    }
+    const lane = { index: all.length, slots: Math.max(0, c.slots - reserved), speed: c.speed, clientId: null, classIndex: c.index };
+    all.push(lane);
+    booked0.push(initialBooking(c.nodes, now));
+    shared[c.index] = lane;
+    owned[c.index] = mine;
+  }
+  return { all, shared, owned, booked0 };
+}
+
+function lanesFor(j: ProjectedJob, lanes: Lanes): Lane[] {
+  const out: Lane[] = [];
+  for (const c of j.classes) {
+    const own = lanes.owned[c.index]?.get(j.clientId);
+    if (own) out.push(own);
+    const sh = lanes.shared[c.index];
+    if (sh && sh.slots > 0) out.push(sh);
+  }
+  return out;
+}
+
+function runPass(ordered: readonly ProjectedJob[], lanes: Lanes, now: number, fill: Fill) {
+  const booked = [...lanes.booked0];
+  const contention = fill === "least-contended" ? contentionOf(ordered, lanes) : null;
   const out = new Map<string, Projection>();
   let deficit = 0;
   for (const j of ordered) {
     const start = j.after.reduce((m, id) => Math.max(m, out.has(id) ? (out.get(id)!.finishAt - now) / 1000 : 0), 0);
     const limit = Math.max(0, (j.deadlineAt - now) / 1000 - j.marginSec);
-    const usable = j.classes.filter((c) => c.slots > 0);
+    const usable = lanesFor(j, lanes);
     // Capacity before `start` is of no use to this job.
     const from = usable.map((c) => Math.max(booked[c.index]!, start * c.slots));
     const room = (i: number, t: number) => Math.max(0, t * usable[i]!.slots - from[i]!) * speedOf(usable[i]!.speed, j.kind);
@@ -78,7 +142,7 @@ function runPass(ordered: readonly ProjectedJob[], classes: readonly NodeClass[]
 }
 
 /** Earliest finish: smallest t with Σ max(0, t·slots − from)·speed ≥ work; books every class to t. */
-function fillEarliest(j: ProjectedJob, usable: readonly NodeClass[], from: readonly number[], booked: number[]): number {
+function fillEarliest(j: ProjectedJob, usable: readonly Lane[], from: readonly number[], booked: number[]): number {
   if (j.workSec <= 0 || usable.length === 0) return 0;
   const order = usable.map((_, i) => i).sort((a, b) => from[a]! / usable[a]!.slots - from[b]! / usable[b]!.slots);
   let rate = 0;
@@ -100,7 +164,7 @@ function fillEarliest(j: ProjectedJob, usable: readonly NodeClass[], from: reado
 }
 
 /** Least-contended first: take each class up to the limit, in order of how many others need it. */
-function fillLeastContended(j: ProjectedJob, usable: readonly NodeClass[], from: readonly number[], booked: number[], contention: readonly number[], limit: number): number {
+function fillLeastContended(j: ProjectedJob, usable: readonly Lane[], from: readonly number[], booked: number[], contention: readonly number[], limit: number): number {
   const order = usable.map((_, i) => i).sort((a, b) => contention[usable[a]!.index]! - contention[usable[b]!.index]! || usable[a]!.index - usable[b]!.index);
   let left = j.workSec;
   let finish = 0;
@@ -118,14 +182,14 @@ function fillLeastContended(j: ProjectedJob, usable: readonly NodeClass[], from:
   return finish;
 }
 
-/** Demand per slot on each class, each job's work spread evenly over its eligible classes. */
-function contentionOf(jobs: readonly ProjectedJob[], classes: readonly NodeClass[]): number[] {
-  const demand = classes.map(() => 0);
+/** Demand per slot on each lane, each job's work spread evenly over its lanes. */
+function contentionOf(jobs: readonly ProjectedJob[], lanes: Lanes): number[] {
+  const demand = lanes.all.map(() => 0);
   for (const j of jobs) {
-    const usable = j.classes.filter((c) => c.slots > 0);
-    for (const c of usable) demand[c.index]! += j.workSec / usable.length;
+    const usable = lanesFor(j, lanes);
+    for (const l of usable) demand[l.index]! += j.workSec / usable.length;
   }
-  return classes.map((c, i) => demand[i]! / Math.max(1, c.slots));
+  return lanes.all.map((l, i) => demand[i]! / Math.max(1, l.slots));
 }
 
 function initialBooking(nodes: readonly FarmNode[], now: number): number {

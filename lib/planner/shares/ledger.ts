@@ -39,6 +39,13 @@ export class ShareLedger {
   }
 
   guaranteeOf(clientId: string): number { return this.guaranteed.get(clientId) ?? 0; }
+
+  /** Each client's guaranteed fraction of on-prem slots, after scaling to fit 100%. */
+  guaranteeFractions(): Map<string, number> {
+    const sumG = this.clients.reduce((t, c) => t + Math.max(0, c.guaranteedShare), 0);
+    const scale = sumG > 1 ? 1 / sumG : 1;
+    return new Map(this.clients.map((c) => [c.id, Math.max(0, c.guaranteedShare) * scale]));
+  }
   maxOf(clientId: string): number { return this.max.get(clientId) ?? this.totalSlots; }
   usedBy(clientId: string): number { return this.used.get(clientId) ?? 0; }
   add(clientId: string, slots: number): void { this.used.set(clientId, this.usedBy(clientId) + slots); }
