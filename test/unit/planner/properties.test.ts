@@ -237,14 +237,15 @@ function sharesOnly(s: Snapshot): Snapshot {
 }
 
 /**
- * A farm the bounds instance describes faithfully: no max shares (the instance has none), no
+ * A farm the bounds instance describes faithfully: no shares (the instance has none; a planner that
+ * keeps other clients' guarantees free may rightly burst where the share-blind LP would not), no
  * job dependencies, no approval gates, exact runtime estimates (no safety margin to add), and no
  * running tasks (a running task is pinned to its node; the fluid instance would spread it).
  */
 function localOnlyReasons(s: Snapshot): Snapshot {
   return {
     ...s,
-    clients: s.clients.map((c) => ({ ...c, maxShare: 1 })),
+    clients: s.clients.map((c) => ({ ...c, guaranteedShare: 0, maxShare: 1 })),
     nodes: s.nodes.map((n) => ({ ...n, leases: [] })),
     jobs: s.jobs.map((j) => ({ ...j, dependsOn: [], preview: { ...j.preview, approval: "not-required" }, steps: j.steps.map((st) => ({ ...st, runtimeSpread: 0, runningTasks: 0 })) })),
   };
