@@ -64,7 +64,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
   // 5. tariff
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
   const deferrals = curve && policy.tariff.enabled
-    ? decideDeferrals(active.filter((s) => s.job.energyIntensive && s.runningTasks === 0).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now, ledger.totalSlots)
+    ? decideDeferrals(active.filter((s) => s.job.energyIntensive).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now, ledger.totalSlots)
     : new Map();
   const runnable = active.filter((s) => !deferrals.has(s.job.id));
 
@@ -132,7 +132,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
 
 function deferralCandidate(s: JobState, deadlineAt: number | null, policy: Policy): DeferralCandidate {
   const lanes = Math.max(1, s.localParallelism);
-  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes };
+  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes, taskSec: s.longestTaskSec / s.speed };
 }
 
 function meanSpeeds(classes: ReturnType<typeof buildClasses>["classes"]): (kind: string) => number {

@@ -12,6 +12,8 @@ export interface DeferralCandidate {
   neededSec: number;
   /** Slots the job occupies while it runs. */
   parallelism: number;
+  /** Wall seconds of one task: the energy a start commits to now. */
+  taskSec: number;
 }
 
 export interface Deferral {
@@ -23,8 +25,11 @@ export interface Deferral {
  * Energy-intensive work moves into cheaper hours only when it provably keeps its deadline:
  * the deferred start plus the time needed (with margin) plus the urgent-slack buffer must land
  * before the deadline, and the deferred work must fit the farm's slots in its window alongside
- * the work deferred before it (jobs are booked in deadline order). Every cycle re-decides, so a
- * job whose slack shrinks simply starts (GreenSlot, SC'11: shift only what has slack).
+ * the work deferred before it (jobs are booked in deadline order). The test is per task start:
+ * a task started now costs the next task-length of prices; if a start before the latest safe
+ * start is `minSaving` cheaper, new tasks wait (running ones finish). Every cycle re-decides, so
+ * a job runs through cheap hours, pauses through a peak and resumes after it, and a job whose
+ * slack shrinks simply starts (GreenSlot, SC'11: shift only what has slack).
  */
 export function decideDeferrals(candidates: readonly DeferralCandidate[], curve: PriceCurve, policy: Policy, now: number, farmSlots: number): Map<string, Deferral> {
   const out = new Map<string, Deferral>();
@@ -36,10 +41,11 @@ export function decideDeferrals(candidates: readonly DeferralCandidate[], curve:
     const latestStart = Math.min(horizon, c.deadlineAt === null ? horizon : c.deadlineAt - (c.neededSec + policy.urgentSlackSec) * 1000);
     if (latestStart <= now) continue;
     const runMs = c.runSec * 1000;
-    const nowPrice = curve.average(now, now + runMs);
+    const taskMs = Math.max(60_000, Math.min(runMs, c.taskSec * 1000));
+    const nowPrice = curve.average(now, now + taskMs);
     let best = { at: now, price: nowPrice };
     for (const t of curve.boundaries(now, latestStart)) {
-      const p = curve.average(t, t + runMs);
+      const p = curve.average(t, t + taskMs);
       if (p < best.price - 1e-12) best = { at: t, price: p };
     }
     if (best.at === now || nowPrice <= 0 || best.price > (1 - policy.tariff.minSaving) * nowPrice) continue;
