@@ -7,7 +7,7 @@
  * builds every index inside the call (lib/planner keeps no state between calls). Warm-up, then enough iterations for a
  * p50/p99 (nearest rank; with the 30-call minimum at the largest size p99 is close to the max).
  * heap_mb = the largest heapUsed seen right after a timed call (it includes the four snapshot
- * copies; snapshot_mb estimates one copy). Then the
+ * copies; snapshot_json_mb is the size of one as JSON). Then the
  * bounds functions on the same farms, and the growth of plan()'s p50 against n·log n (printed,
  * not asserted). Budget: well under 2 minutes on the 2-core machine.
  */
@@ -22,14 +22,12 @@ const json = process.argv.includes("--json");
 const BUDGET_MS = 6_000; // measured time per size for plan()
 const BOUNDS = { slotMinutes: 60, horizonSlots: 72 };
 
-interface Stats { p50: number; p99: number; n: number; heapMb: number; inputMb: number }
+interface Stats { p50: number; p99: number; n: number; heapMb: number }
 
 function measure(fn: (input: Snapshot) => unknown, base: Snapshot, opts: { warmup: number; budgetMs: number; min: number; max: number }): Stats {
   // Distinct deep copies made before timing, used in rotation: no harness garbage is collected
   // inside the timer, and the planner keeps no cache across calls (it has no module state).
-  const before = process.memoryUsage().heapUsed;
   const pool = Array.from({ length: 4 }, () => structuredClone(base));
-  const inputMb = Math.max(0, process.memoryUsage().heapUsed - before) / pool.length / 1e6;
   for (let i = 0; i < opts.warmup; i++) fn(pool[i % pool.length]!);
   const times: number[] = [];
   let heap = 0;
@@ -45,7 +43,7 @@ function measure(fn: (input: Snapshot) => unknown, base: Snapshot, opts: { warmu
   }
   times.sort((a, b) => a - b);
   const rank = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  return { p50: rank(0.5), p99: rank(0.99), n: times.length, heapMb: heap / 1e6, inputMb };
+  return { p50: rank(0.5), p99: rank(0.99), n: times.length, heapMb: heap / 1e6 };
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -58,7 +56,7 @@ for (const [T, N] of SIZES) {
   const J = snapshot.jobs.length;
   const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: BUDGET_MS, min: 30, max: 1000 });
   planP50.set(T, s.p50);
-  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), snapshot_mb: round(s.inputMb, 1), iterations: s.n });
+  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), snapshot_json_mb: round(Buffer.byteLength(JSON.stringify(snapshot)) / 1e6, 1), iterations: s.n });
 
   const inst = instanceFromSnapshot(snapshot, defaultPolicy, now, BOUNDS);
   const opt = { warmup: 2, budgetMs: 1_000, min: 5, max: 200 };
