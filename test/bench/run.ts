@@ -56,7 +56,7 @@ for (const [T, N] of SIZES) {
   const J = snapshot.jobs.length;
   const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: BUDGET_MS, min: 30, max: 1000 });
   planP50.set(T, s.p50);
-  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), snapshot_json_mb: round(Buffer.byteLength(JSON.stringify(snapshot)) / 1e6, 1), iterations: s.n });
+  emit({ bench: "plan", jobs: J, tasks: T, nodes: N, p50_ms: round(s.p50), p99_ms: round(s.p99), heap_mb: round(s.heapMb, 1), snapshot_json_mb: round(Buffer.byteLength(JSON.stringify(snapshot)) / 1e6, 2), iterations: s.n });
 
   const inst = instanceFromSnapshot(snapshot, defaultPolicy, now, BOUNDS);
   const opt = { warmup: 2, budgetMs: 1_000, min: 5, max: 200 };
