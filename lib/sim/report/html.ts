@@ -44,10 +44,24 @@ function perPolicyLines(results: SimResult[], y: (p: SimResult["series"][number]
   }));
 }
 
+const MAX_TIMELINE_JOBS = 80;
+
+/** The charts end an hour after the last finish (and last deadline, on small job sets). */
 function lastActivity(run: ScenarioRun): number {
   let t = run.scenario.startAt;
-  for (const r of run.results) for (const j of r.jobs) t = Math.max(t, j.finishedAt ?? r.endAt, j.deadlineAt ?? 0, j.originalDeadlineAt ?? 0);
+  const small = run.scenario.jobs.length <= MAX_TIMELINE_JOBS;
+  for (const r of run.results) for (const j of r.jobs) {
+    t = Math.max(t, j.finishedAt ?? r.endAt, small ? Math.max(j.deadlineAt ?? 0, j.originalDeadlineAt ?? 0) : 0);
+  }
   return Math.min(run.scenario.endAt, t + 3600_000);
+}
+
+/** On big job sets, the late jobs first, then the longest waits, in submission order. */
+function timelineJobs(r: SimResult): { jobs: SimResult["jobs"]; note: string } {
+  if (r.jobs.length <= MAX_TIMELINE_JOBS) return { jobs: r.jobs, note: "" };
+  const wait = (j: SimResult["jobs"][number]) => (j.finishedAt ?? r.endAt) - j.submittedAt;
+  const pick = [...r.jobs].sort((a, b) => Number(b.late) - Number(a.late) || wait(b) - wait(a)).slice(0, MAX_TIMELINE_JOBS);
+  return { jobs: pick.sort((a, b) => a.submittedAt - b.submittedAt), note: ` (${MAX_TIMELINE_JOBS} of ${r.jobs.length}: late first, then longest)` };
 }
 
 export function renderReport(run: ScenarioRun): string {
@@ -61,8 +75,8 @@ export function renderReport(run: ScenarioRun): string {
   const charts = [
     lineChart({ title: "On-prem utilization (busy ÷ available slots)", x0, x1, yLabel: "utilization", lines: perPolicyLines(results, (p) => (p.availSlots ? p.busySlots / p.availSlots : 0)) }),
     lineChart({ title: "Cumulative cost: energy + cloud", x0, x1, yLabel: sc.tariff?.currency ?? "USD", lines: perPolicyLines(results, (p) => p.energyCost + p.cloudCost) }),
-    timeline(`Jobs under ${ours.policy}: wait (light), run (blue; red = late), deadline (black tick; grey = before an edit)`, ours.jobs, x0, x1),
-    other ? timeline(`Jobs under ${other.policy}`, other.jobs, x0, x1) : "",
+    ((t) => timeline(`Jobs under ${ours.policy}${t.note}: wait light, run blue (red: late), deadline black (grey: before an edit)`, t.jobs, x0, x1))(timelineJobs(ours)),
+    other ? ((t) => timeline(`Jobs under ${other.policy}${t.note}`, t.jobs, x0, x1))(timelineJobs(other)) : "",
     lineChart({
       title: "On-prem power against the tariff", x0, x1, yLabel: "kW", rightLabel: `${sc.tariff?.currency ?? "USD"}/kWh`,
       lines: [

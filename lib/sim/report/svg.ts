@@ -93,7 +93,7 @@ export interface TimelineJob {
 
 /** One row per job: waiting (light), running until finish (solid, red when late), deadline tick (grey: before an edit). */
 export function timeline(title: string, jobs: TimelineJob[], x0: number, x1: number, width = 900): string {
-  const rowH = jobs.length > 60 ? 4 : 14, L = 90, R = 20, T = 30, B = 24;
+  const rowH = jobs.length > 60 ? 8 : 14, pad = rowH >= 10 ? 2 : 1, L = 90, R = 20, T = 30, B = 24;
   const H = T + B + jobs.length * rowH, pw = width - L - R, span = Math.max(1, x1 - x0);
   const X = (x: number) => L + (Math.min(Math.max(x, x0), x1) - x0) / span * pw;
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" class="chart" role="img" aria-label="${esc(title)}">`];
@@ -109,8 +109,8 @@ export function timeline(title: string, jobs: TimelineJob[], x0: number, x1: num
     const end = j.finishedAt ?? x1;
     const start = j.firstStartAt ?? end;
     if (rowH >= 10) out.push(`<text x="${L - 6}" y="${y + rowH - 3}" text-anchor="end" class="tick">${esc(j.id)}</text>`);
-    out.push(`<rect x="${X(j.submittedAt)}" y="${y + 2}" width="${Math.max(0, X(start) - X(j.submittedAt))}" height="${rowH - 4}" class="wait"/>`);
-    out.push(`<rect x="${X(start)}" y="${y + 2}" width="${Math.max(1, X(end) - X(start))}" height="${rowH - 4}" class="${j.late ? "late" : "run"}"><title>${esc(j.id)}${j.late ? " (late)" : ""}</title></rect>`);
+    out.push(`<rect x="${X(j.submittedAt)}" y="${y + pad}" width="${Math.max(0, X(start) - X(j.submittedAt))}" height="${rowH - 2 * pad}" class="wait"/>`);
+    out.push(`<rect x="${X(start)}" y="${y + pad}" width="${Math.max(1, X(end) - X(start))}" height="${rowH - 2 * pad}" class="${j.late ? "late" : "run"}"><title>${esc(j.id)}${j.late ? " (late)" : ""}</title></rect>`);
     if (j.originalDeadlineAt != null) out.push(`<line x1="${X(j.originalDeadlineAt)}" y1="${y}" x2="${X(j.originalDeadlineAt)}" y2="${y + rowH}" class="moved"><title>deadline before the edit</title></line>`);
     if (j.deadlineAt !== null) out.push(`<line x1="${X(j.deadlineAt)}" y1="${y}" x2="${X(j.deadlineAt)}" y2="${y + rowH}" class="deadline"/>`);
   });
