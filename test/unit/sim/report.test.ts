@@ -29,3 +29,14 @@ describe("HTML report", () => {
     expect(html).toMatch(/<td>misses<\/td><td[^>]*>ok 0 vs EDF 0 \(local only\)<\/td>/);
   });
 });
+
+describe("timeline chart", () => {
+  it("keeps bars visible on large job sets", async () => {
+    const { timeline } = await import("../../../lib/sim/report/svg.ts");
+    const jobs = Array.from({ length: 70 }, (_, i) => ({ id: `j${i}`, submittedAt: T0, firstStartAt: T0 + 60_000 * i, finishedAt: T0 + HOUR + 60_000 * i, deadlineAt: T0 + 2 * HOUR, late: i > 60 }));
+    const svg = timeline("t", jobs, T0, T0 + 3 * HOUR);
+    expect(svg).not.toMatch(/height="0"/);
+    expect(svg.match(/class="late"/g)!.length).toBe(9);
+    expect(svg.match(/class="run"/g)!.length).toBe(61);
+  });
+});
