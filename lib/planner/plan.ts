@@ -7,7 +7,7 @@ import { cyclicJobs, inheritUrgency, markWaiting } from "./deps/job-deps.ts";
 import { dispatch } from "./matching/dispatch.ts";
 import { buildClasses, Eligibility, speedOf } from "./matching/node-classes.ts";
 import { buildPools } from "./matching/slot-pools.ts";
-import { compareJobs, type OrderFacts } from "./priority/order.ts";
+import { compareJobs, type OrderFacts, tierOf } from "./priority/order.ts";
 import { neededSec, slackSec } from "./priority/slack.ts";
 import { reclaimByCheckpoint } from "./shares/reclaim.ts";
 import { ShareLedger } from "./shares/ledger.ts";
@@ -25,7 +25,8 @@ import { type JobState, jobState, runningTails } from "./work/job-state.ts";
  *  3. deps      job cycles named, prerequisites wait, urgency flows to prerequisites
  *  4. order     slack per job, tiers, priority within policy
  *  5. tariff    energy-intensive work with slack waits for cheaper hours
- *  6. dispatch  guarantee pass, then lending pass; affinity-ranked classes; pre-assignment
+ *  6. dispatch  urgent pass (slots nobody is owed), guarantee pass, lending pass; affinity-ranked
+ *               classes; pre-assignment
  *  7. reclaim   checkpointable borrowers yield to owners below their guarantee
  *  8. burst     EDF capacity projection → deficits → cloud requests
  *  9. nodes     release idle cloud nodes, power down / wake on-prem nodes
@@ -76,7 +77,8 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
   const meanSpeed = meanSpeeds(classes);
   const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
   const pools = buildPools(classes, now, policy.preassignWithinSec);
-  const dispatched = dispatch({ ordered: runnable, pools, ledger, policy, meanSpeed, cloudOk });
+  const urgent = new Set(runnable.filter((s) => tierOf(facts.get(s.job.id)!, policy) === 0).map((s) => s.job.id));
+  const dispatched = dispatch({ ordered: runnable, pools, ledger, policy, meanSpeed, cloudOk, urgent });
 
   // 7. reclaim
   const reclaimed = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states, policy, now });
@@ -91,7 +93,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
     const usable = cloudOk(s.job) ? main.eligible : main.eligibleOnprem;
     const longest = s.longestTaskSec / s.speed;
-    projected.push({ id: s.job.id, clientId: s.job.clientId, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
+    projected.push({ id: s.job.id, clientId: s.job.clientId, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, tasks: s.liveTasks + s.runningTasks, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
   }
   const projection = projectCapacity(projected, classes, ledger.guaranteeFractions(), now);
   const deficits: Deficit[] = [];

@@ -15,6 +15,8 @@ export interface ProjectedJob {
   marginSec: number;
   /** Prerequisite jobs: this job cannot start before they are projected to finish. */
   after: readonly string[];
+  /** Tasks left (pending and running): the most slots it can use at once. */
+  tasks: number;
 }
 
 export interface Projection {
@@ -72,26 +74,45 @@ interface Lanes {
 }
 
 function buildLanes(jobs: readonly ProjectedJob[], classes: readonly NodeClass[], guarantees: ReadonlyMap<string, number>, now: number): Lanes {
-  const clients = [...new Set(jobs.map((j) => j.clientId))].filter((c) => (guarantees.get(c) ?? 0) > 0).sort();
+  // A client is owed min(guarantee, tasks) slots, placed on the best-fitting classes its work
+  // can use (the order eligibility lists them in), as the dispatcher would place them.
+  const totalSlots = classes.reduce((t, c) => t + (c.pool === "onprem" ? c.slots : 0), 0);
+  const order = new Map<string, NodeClass[]>();
+  const owed = new Map<string, number>();
+  for (const j of jobs) {
+    const g = guarantees.get(j.clientId) ?? 0;
+    if (g <= 0) continue;
+    let list = order.get(j.clientId);
+    if (!list) order.set(j.clientId, (list = []));
+    for (const c of j.classes) if (c.pool === "onprem" && !list.includes(c)) list.push(c);
+    owed.set(j.clientId, (owed.get(j.clientId) ?? 0) + j.tasks);
+  }
+  const unreserved = classes.map((c) => c.slots);
+  const reserved = classes.map(() => new Map<string, number>());
+  for (const id of [...order.keys()].sort()) {
+    let left = Math.min(owed.get(id)!, Math.floor((guarantees.get(id) ?? 0) * totalSlots + 1e-9));
+    for (const c of order.get(id)!) {
+      if (left <= 0) break;
+      const take = Math.min(left, unreserved[c.index]!);
+      if (take <= 0) continue;
+      unreserved[c.index]! -= take;
+      reserved[c.index]!.set(id, take);
+      left -= take;
+    }
+  }
   const all: Lane[] = [];
   const shared: Lane[] = [];
   const owned: Map<string, Lane>[] = [];
   const booked0: number[] = [];
   for (const c of classes) {
     const mine = new Map<string, Lane>();
-    let reserved = 0;
-    if (c.pool === "onprem") {
-      for (const id of clients) {
-        const slots = Math.floor((guarantees.get(id) ?? 0) * c.slots + 1e-9);
-        if (slots <= 0) continue;
-        const lane = { index: all.length, slots, speed: c.speed, clientId: id, classIndex: c.index };
-        all.push(lane);
-        booked0.push(0);
-        mine.set(id, lane);
-        reserved += slots;
-      }
+    for (const [id, slots] of [...reserved[c.index]!].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const lane = { index: all.length, slots, speed: c.speed, clientId: id, classIndex: c.index };
+      all.push(lane);
+      booked0.push(0);
+      mine.set(id, lane);
     }
-    const lane = { index: all.length, slots: Math.max(0, c.slots - reserved), speed: c.speed, clientId: null, classIndex: c.index };
+    const lane = { index: all.length, slots: unreserved[c.index]!, speed: c.speed, clientId: null, classIndex: c.index };
     all.push(lane);
     booked0.push(initialBooking(c.nodes, now));
     shared[c.index] = lane;

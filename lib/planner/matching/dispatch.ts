@@ -15,6 +15,8 @@ export interface DispatchInput {
   meanSpeed: (kind: string) => number;
   /** May this job use rented cloud nodes right now. */
   cloudOk: (job: Job) => boolean;
+  /** Jobs in the urgent tier (slack below the policy's threshold, late ones included). */
+  urgent: ReadonlySet<string>;
 }
 
 export interface DispatchResult {
@@ -24,24 +26,35 @@ export interface DispatchResult {
   capped: Set<string>;
 }
 
-type Pass = "guarantee" | "lend";
+type Pass = "urgent" | "guarantee" | "lend";
 
 /**
- * Two passes over the jobs in dispatch order (Kueue: nominate, then borrow): first every client
- * with demand is filled up to its guaranteed share; then idle capacity is lent in urgency order
- * up to each client's cap. Each task goes to the eligible class with the best affinity for its
- * kind (ties: the best-fitting class), and within a class to the fastest free node.
+ * Three passes over the jobs in dispatch order (Kueue: nominate, then borrow):
+ * 1. urgent — jobs about to miss their deadline take slots, up to their client's cap, but only
+ *    slots that no client below its guarantee needs: shares are counted in slots, so a client
+ *    owed 13 slots is still owed 13 if an urgent job takes the one GPU box it did not need;
+ * 2. guarantee — every client with demand is filled up to its guaranteed share;
+ * 3. lend — idle capacity goes in urgency order up to each client's cap.
+ * Each task goes to the eligible class with the best affinity for its kind (ties: the
+ * best-fitting class), and within a class to the fastest free node.
  */
 export function dispatch(input: DispatchInput): DispatchResult {
   const state = new DispatchState(input);
-  for (const pass of ["guarantee", "lend"] as const) {
+  for (const pass of ["urgent", "guarantee", "lend"] as const) {
     for (const s of input.ordered) {
       if (state.slotsLeft === 0) return state.result();
+      if (pass === "urgent" && !input.urgent.has(s.job.id)) continue;
       for (const st of stepsInOrder(s)) state.fillStep(s, st, pass);
     }
   }
   return state.result();
 }
+
+const PASS_REASON: Record<Pass, string> = {
+  urgent: "urgent: deadline close, slot not owed to another client",
+  guarantee: "within guaranteed share",
+  lend: "lent idle capacity",
+};
 
 function stepsInOrder(s: JobState): StepState[] {
   const runnable = s.steps.filter((st) => st.allowance > 0);
@@ -59,11 +72,36 @@ class DispatchState {
 
   private affinity: ReturnType<typeof comparativeAffinity>;
 
+  /** On-prem classes each client's runnable work may use (for the urgent pass's guard). */
+  private eligibleByClient = new Map<string, Set<number>>();
+
   constructor(private readonly input: DispatchInput) {
     this.slotsLeft = input.pools.reduce((t, p) => t + freeCount(p), 0);
     const kinds = new Set<string>();
-    for (const s of input.ordered) for (const st of s.steps) if (st.allowance > 0) kinds.add(st.step.kind);
+    for (const s of input.ordered) {
+      let set = this.eligibleByClient.get(s.job.clientId);
+      if (!set) this.eligibleByClient.set(s.job.clientId, (set = new Set()));
+      for (const st of s.steps) {
+        if (st.allowance <= 0) continue;
+        kinds.add(st.step.kind);
+        for (const c of st.eligibleOnprem) set.add(c.index);
+      }
+    }
     this.affinity = comparativeAffinity([...kinds].sort(), input.meanSpeed);
+  }
+
+  /** Taking a slot of this pool leaves every other client below its guarantee enough eligible free slots. */
+  private spareForUrgent(pool: SlotPool, clientId: string): boolean {
+    const { ledger, pools } = this.input;
+    for (const [other, eligible] of this.eligibleByClient) {
+      if (other === clientId || !eligible.has(pool.cls.index)) continue;
+      const gap = Math.min(ledger.guaranteeOf(other), ledger.demandOf(other)) - ledger.usedBy(other);
+      if (gap <= 0) continue;
+      let free = 0;
+      for (const i of eligible) free += freeCount(pools[i]!);
+      if (free - 1 < gap) return false;
+    }
+    return true;
   }
 
   fillStep(s: JobState, st: StepState, pass: Pass): void {
@@ -71,12 +109,13 @@ class DispatchState {
     const { ledger, policy } = this.input;
     while (st.allowance > 0 && this.slotsLeft > 0) {
       const onpremOk = pass === "guarantee" ? ledger.belowGuarantee(job.clientId) : ledger.belowMax(job.clientId);
-      const cloudOk = pass === "lend" && this.input.cloudOk(job);
+      const cloudOk = pass !== "guarantee" && this.input.cloudOk(job);
       let slot = null;
       let sawCappedOnprem = false;
       for (const pool of this.poolsFor(st)) {
         if (!hasSlot(pool)) continue;
         if (pool.cls.pool === "onprem" && !onpremOk) { sawCappedOnprem = true; continue; }
+        if (pool.cls.pool === "onprem" && pass === "urgent" && !this.spareForUrgent(pool, job.clientId)) continue;
         if (pool.cls.pool === "cloud" && !cloudOk) continue;
         slot = takeSlot(pool, job, policy.failures.blocklistAfter);
         if (slot) break;
@@ -101,7 +140,7 @@ class DispatchState {
         frames: index * st.step.framesPerTask,
         estimatedSec: Math.round(st.taskSec / (speed > 0 ? speed : 1)),
         queued: slot.queued,
-        reason: `${pass === "guarantee" ? "within guaranteed share" : "lent idle capacity"}; ${slot.queued ? "queued behind the running task" : "starts now"}`,
+        reason: `${PASS_REASON[pass]}; ${slot.queued ? "queued behind the running task" : "starts now"}`,
       });
     }
   }
