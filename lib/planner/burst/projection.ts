@@ -106,15 +106,18 @@ function buildLanes(jobs: readonly ProjectedJob[], classes: readonly NodeClass[]
   const booked0: number[] = [];
   for (const c of classes) {
     const mine = new Map<string, Lane>();
+    // Running tasks keep every slot busy until they end, whoever is owed the slot next.
+    const tails = initialBooking(c.nodes, now);
+    const share = (slots: number) => (c.slots > 0 ? (tails * slots) / c.slots : 0);
     for (const [id, slots] of [...reserved[c.index]!].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const lane = { index: all.length, slots, speed: c.speed, clientId: id, classIndex: c.index };
       all.push(lane);
-      booked0.push(0);
+      booked0.push(share(slots));
       mine.set(id, lane);
     }
     const lane = { index: all.length, slots: unreserved[c.index]!, speed: c.speed, clientId: null, classIndex: c.index };
     all.push(lane);
-    booked0.push(initialBooking(c.nodes, now));
+    booked0.push(c.slots > 0 ? share(lane.slots) : tails);
     shared[c.index] = lane;
     owned[c.index] = mine;
   }

@@ -50,21 +50,33 @@ export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, poli
     const group = groups.get(key)!.sort((a, b) => a.deadlineAt - b.deadlineAt || (a.jobId < b.jobId ? -1 : 1));
     const first = group[0]!;
     const client = clients.get(first.clientId);
-    const offer = client ? cheapestOffer(snapshot.cloudOffers, first, policy) : null;
-    if (!client || !offer) {
+    const offers = client ? rankedOffers(snapshot.cloudOffers, first, policy) : [];
+    if (!client || offers.length === 0) {
       for (const d of group) refused.set(d.jobId, client ? "no cloud instance type meets its requirements" : `unknown client ${first.clientId}`);
       continue;
     }
-    const request = sizeGroup(group, offer, client, policy, now, budgetLeft.get(client.id) ?? 0, inUse, snapshot, refused);
-    if (!request) continue;
-    budgetLeft.set(client.id, (budgetLeft.get(client.id) ?? 0) - request.estimatedCost);
-    inUse.set(offer.instanceType, (inUse.get(offer.instanceType) ?? 0) + request.count);
-    requests.push(request);
+    // Cheapest type first; what its instance limit leaves uncovered spills to the next type.
+    let remaining = group;
+    for (const [i, offer] of offers.entries()) {
+      const sized = sizeGroup(remaining, offer, client, policy, now, budgetLeft.get(client.id) ?? 0, inUse, snapshot, i === 0 ? refused : new Map());
+      if (!sized) continue;
+      const { request, covered } = sized;
+      if (!request) {
+        if (covered >= 1) break;
+        continue;
+      }
+      budgetLeft.set(client.id, (budgetLeft.get(client.id) ?? 0) - request.estimatedCost);
+      inUse.set(offer.instanceType, (inUse.get(offer.instanceType) ?? 0) + request.count);
+      requests.push(request);
+      if (covered >= 1 - 1e-9 || (budgetLeft.get(client.id) ?? 0) <= 0) break;
+      remaining = remaining.map((d) => ({ ...d, deficitSec: d.deficitSec * (1 - covered) }));
+    }
   }
   return { requests, refused };
 }
 
-function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: Policy, now: number, budget: number, inUse: Map<string, number>, snapshot: Snapshot, refused: Map<string, string>): BurstRequest | null {
+/** One instance type's request for the group, and the fraction of the deficit it covers. */
+function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: Policy, now: number, budget: number, inUse: Map<string, number>, snapshot: Snapshot, refused: Map<string, string>): { request: BurstRequest | null; covered: number } | null {
   const speed = speedOf(offer.speed, group[0]!.kind);
   const loss = interruptionLoss(group[0]!, speed, policy);
   const onDemand = prefixNodes(group, offer, speed, now, 0);
@@ -79,8 +91,9 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
   const market = spotOk ? "spot" : "on-demand";
   const price = spotOk ? offer.spotPricePerHour : offer.onDemandPricePerHour;
   const pending = (snapshot.pendingBurst ?? []).filter((p) => p.clientId === client.id && p.instanceType === offer.instanceType).reduce((t, p) => t + p.count, 0);
+  if (chosen.nodes <= pending) return { request: null, covered: 1 }; // already asked for
   let nodes = Math.min(chosen.nodes - pending, offer.maxInstances - (inUse.get(offer.instanceType) ?? 0));
-  if (nodes <= 0) return null;
+  if (nodes <= 0) return { request: null, covered: pending / chosen.nodes }; // at the instance limit: spill
   const hoursPerNode = (chosen.work / (nodes * speed) + offer.bootSec) / 3600;
   const affordable = Math.floor(budget / (price * hoursPerNode) + 1e-9);
   if (affordable < nodes) {
@@ -91,7 +104,8 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
     nodes = affordable;
   }
   const why = spotOk ? `spot: slack absorbs an interruption (${duration(loss)})` : `on-demand: slack after boot cannot absorb a spot interruption (${duration(loss)})`;
-  return {
+  const covered = Math.min(1, (nodes + pending) / chosen.nodes);
+  const request: BurstRequest = {
     clientId: client.id,
     instanceType: offer.instanceType,
     market,
@@ -102,6 +116,7 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
     estimatedCost: Math.round(nodes * price * hoursPerNode * 100) / 100,
     reason: `local capacity is ${duration(chosen.work)} of work short before ${chosen.binding.jobId}'s deadline; ${nodes} × ${offer.instanceType} at ${price.toFixed(3)}/h; ${why}`,
   };
+  return { request, covered };
 }
 
 /** EDF prefix: nodes = max over deadlines d of ⌈D(d) ÷ (speed × usable window before d)⌉. */
@@ -127,21 +142,18 @@ function prefixNodes(group: readonly Deficit[], offer: CloudOffer, speed: number
   return { nodes, work, binding, usable, tooLate };
 }
 
-/** Cost per unit of throughput for the kind; spot priced with its expected interruption loss. */
-function cheapestOffer(offers: readonly CloudOffer[], d: Deficit, policy: Policy): CloudOffer | null {
-  let best: CloudOffer | null = null;
-  let bestCost = Infinity;
-  for (const o of offers) {
-    if (unmetRequirement(o.capabilities, d.requirements) !== null) continue;
+/** Offers that meet the requirements, by cost per unit of throughput for the kind (spot priced with its expected interruption loss). */
+function rankedOffers(offers: readonly CloudOffer[], d: Deficit, policy: Policy): CloudOffer[] {
+  const cost = (o: CloudOffer) => {
     const lossHours = interruptionLoss(d, speedOf(o.speed, d.kind), policy) / 3600;
     const spot = o.spotPricePerHour * (1 + o.spotInterruptionPerHour * lossHours);
-    const cost = Math.min(spot, o.onDemandPricePerHour) / speedOf(o.speed, d.kind);
-    if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && best && o.instanceType < best.instanceType)) {
-      best = o;
-      bestCost = cost;
-    }
-  }
-  return best;
+    return Math.min(spot, o.onDemandPricePerHour) / speedOf(o.speed, d.kind);
+  };
+  return offers
+    .filter((o) => unmetRequirement(o.capabilities, d.requirements) === null)
+    .map((o) => ({ o, c: cost(o) }))
+    .sort((a, b) => a.c - b.c || (a.o.instanceType < b.o.instanceType ? -1 : 1))
+    .map((x) => x.o);
 }
 
 /** Seconds a spot interruption costs: notice and requeue, plus the progress lost with the task. */

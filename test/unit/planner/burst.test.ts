@@ -30,6 +30,16 @@ describe("burst sizing", () => {
     expect(p.jobs[0]!.reason).toContain("burst:");
   });
 
+  it("spills to the next-cheapest type when the cheapest hits its instance limit", () => {
+    const limited = [anOffer("c7i.8xlarge", { spotPricePerHour: 0.55, speed: { "render-cpu": 1.25 }, maxInstances: 2 }), anOffer("c6i.8xlarge", { spotPricePerHour: 0.5 })];
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 4 * HOUR).tasks(200, 600).build()], nodes: nodes("n", 4), cloudOffers: limited });
+    const p = plan(snap, defaultPolicy, T0);
+    expect(p.burst.map((r) => [r.instanceType, r.count > 0])).toEqual([["c7i.8xlarge", true], ["c6i.8xlarge", true]]);
+    expect(p.burst[0]!.count).toBe(2);
+    const alone = plan(aSnapshot({ ...snap, cloudOffers: [anOffer("c6i.8xlarge", { spotPricePerHour: 0.5 })] }), defaultPolicy, T0).burst[0]!;
+    expect(p.burst[1]!.count).toBeLessThan(alone.count);
+  });
+
   it("picks GPU instances for GPU work", () => {
     const snap = aSnapshot({ jobs: [aJob("g").kind("render-gpu").requires({ minGpuCount: 1 }).due(T0 + 2 * HOUR).tasks(100, 600).build()], nodes: nodes("g", 2, (b) => b.gpu(1)), cloudOffers: offers });
     expect(plan(snap, defaultPolicy, T0).burst.map((r) => r.instanceType)).toEqual(["g5.2xlarge"]);
