@@ -4,7 +4,7 @@ import type { ShareLedger } from "../shares/ledger.ts";
 import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import { speedOf } from "./node-classes.ts";
-import { comparativeAffinity, freeCount, hasSlot, type SlotPool, takeSlot } from "./slot-pools.ts";
+import { comparativeAffinity, freeCount, freeNowCount, hasSlot, type SlotPool, takeSlot } from "./slot-pools.ts";
 
 export interface DispatchInput {
   /** Jobs that may run now, in dispatch order. */
@@ -26,13 +26,15 @@ export interface DispatchResult {
   capped: Set<string>;
 }
 
-type Pass = "urgent" | "guarantee" | "lend";
+type Pass = "first-frame" | "urgent" | "guarantee" | "lend";
 
 /**
- * Three passes over the jobs in dispatch order (Kueue: nominate, then borrow):
+ * Passes over the jobs in dispatch order (Kueue: nominate, then borrow):
  * 1. urgent — jobs about to miss their deadline take slots, up to their client's cap, but only
  *    slots that no client below its guarantee needs: shares are counted in slots, so a client
  *    owed 13 slots is still owed 13 if an urgent job takes the one GPU box it did not need;
+ * 1b. first frame — a job with nothing rendered or running yet gets one task, so an artist sees
+ *    a frame early (Royal Render gives preview renders +20 priority), on the same terms as 1;
  * 2. guarantee — every client with demand is filled up to its guaranteed share;
  * 3. lend — idle capacity goes in urgency order up to each client's cap.
  * Each task goes to the eligible class with the best affinity for its kind (ties: the
@@ -40,17 +42,34 @@ type Pass = "urgent" | "guarantee" | "lend";
  */
 export function dispatch(input: DispatchInput): DispatchResult {
   const state = new DispatchState(input);
-  for (const pass of ["urgent", "guarantee", "lend"] as const) {
+  for (const pass of ["urgent", "first-frame", "guarantee", "lend"] as const) {
     for (const s of input.ordered) {
       if (state.slotsLeft === 0) return state.result();
       if (pass === "urgent" && !input.urgent.has(s.job.id)) continue;
+      if (pass === "first-frame") {
+        if (!hasNoFrameYet(s)) continue;
+        const st = stepsInOrder(s)[0];
+        if (st) state.fillStep(s, st, pass, 1);
+        continue;
+      }
       for (const st of stepsInOrder(s)) state.fillStep(s, st, pass);
     }
   }
   return state.result();
 }
 
+function freeNow(classes: ReadonlySet<number>, pools: readonly SlotPool[]): number {
+  let free = 0;
+  for (const i of classes) free += freeNowCount(pools[i]!);
+  return free;
+}
+
+function hasNoFrameYet(s: JobState): boolean {
+  return s.steps.every((st) => st.step.doneTasks === 0 && st.running === 0);
+}
+
 const PASS_REASON: Record<Pass, string> = {
+  "first-frame": "first frame of the job, for an early look",
   urgent: "urgent: deadline close, slot not owed to another client",
   guarantee: "within guaranteed share",
   lend: "lent idle capacity",
@@ -90,24 +109,34 @@ class DispatchState {
     this.affinity = comparativeAffinity([...kinds].sort(), input.meanSpeed);
   }
 
-  /** Taking a slot of this pool leaves every other client below its guarantee enough eligible free slots. */
+  /**
+   * Taking a slot of this pool leaves the other clients below their guarantee enough eligible
+   * slots free right now: each alone, and all of them together (the two ends of Hall's
+   * condition; exact when clients' work fits the same classes).
+   */
   private spareForUrgent(pool: SlotPool, clientId: string): boolean {
     const { ledger, pools } = this.input;
+    const union = new Set<number>();
+    let totalGap = 0;
+    let affected = false;
     for (const [other, eligible] of this.eligibleByClient) {
-      if (other === clientId || !eligible.has(pool.cls.index)) continue;
+      if (other === clientId) continue;
       const gap = Math.min(ledger.guaranteeOf(other), ledger.demandOf(other)) - ledger.usedBy(other);
       if (gap <= 0) continue;
-      let free = 0;
-      for (const i of eligible) free += freeCount(pools[i]!);
-      if (free - 1 < gap) return false;
+      for (const i of eligible) union.add(i);
+      totalGap += gap;
+      if (!eligible.has(pool.cls.index)) continue;
+      affected = true;
+      // Count only slots free right now: a slot freeing soon may not free in time.
+      if (freeNow(eligible, pools) - 1 < gap) return false;
     }
-    return true;
+    return !affected || freeNow(union, pools) - 1 >= totalGap;
   }
 
-  fillStep(s: JobState, st: StepState, pass: Pass): void {
+  fillStep(s: JobState, st: StepState, pass: Pass, most = Infinity): void {
     const { job } = s;
     const { ledger, policy } = this.input;
-    while (st.allowance > 0 && this.slotsLeft > 0) {
+    for (let n = 0; n < most && st.allowance > 0 && this.slotsLeft > 0; n++) {
       const onpremOk = pass === "guarantee" ? ledger.belowGuarantee(job.clientId) : ledger.belowMax(job.clientId);
       const cloudOk = pass !== "guarantee" && this.input.cloudOk(job);
       let slot = null;
@@ -115,7 +144,7 @@ class DispatchState {
       for (const pool of this.poolsFor(st)) {
         if (!hasSlot(pool)) continue;
         if (pool.cls.pool === "onprem" && !onpremOk) { sawCappedOnprem = true; continue; }
-        if (pool.cls.pool === "onprem" && pass === "urgent" && !this.spareForUrgent(pool, job.clientId)) continue;
+        if (pool.cls.pool === "onprem" && (pass === "urgent" || pass === "first-frame") && !this.spareForUrgent(pool, job.clientId)) continue;
         if (pool.cls.pool === "cloud" && !cloudOk) continue;
         slot = takeSlot(pool, job, policy.failures.blocklistAfter);
         if (slot) break;

@@ -83,6 +83,11 @@ export function hasSlot(pool: SlotPool): boolean {
   return pool.freeHead < pool.free.length || pool.soonHead < pool.soon.length;
 }
 
+/** Slots free right now (not counting those freeing soon). */
+export function freeNowCount(pool: SlotPool): number {
+  return pool.free.length - pool.freeHead;
+}
+
 export function freeCount(pool: SlotPool): number {
   return pool.free.length - pool.freeHead + pool.soon.length - pool.soonHead;
 }

@@ -38,7 +38,10 @@ describe("dependencies", () => {
     const p = plan(snap, defaultPolicy, T0);
     expect(p.jobs[0]!.jobId).toBe("prereq");
     expect(p.jobs[0]!.effectiveDeadlineAt).toBeLessThan(T0 + 6 * HOUR);
-    expect(p.assignments.every((a) => a.jobId === "prereq")).toBe(true);
+    // The middle job gets its first frame only; the low-priority prerequisite gets the rest.
+    expect(p.assignments.map((a) => a.jobId).sort()).toEqual(["middle", "prereq"]);
+    const more = plan(aSnapshot({ ...snap, nodes: nodes("n", 5) }), defaultPolicy, T0);
+    expect(more.assignments.filter((a) => a.jobId === "prereq")).toHaveLength(4);
   });
 });
 

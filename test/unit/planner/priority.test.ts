@@ -11,11 +11,21 @@ describe("deadline priority", () => {
         aJob("relaxed").due(T0 + 48 * HOUR).tasks(20).submitted(T0 - 2 * HOUR).build(),
         aJob("tight").due(T0 + 3 * HOUR).tasks(20).submitted(T0 - HOUR).build(),
       ],
-      nodes: nodes("n", 2),
+      nodes: nodes("n", 4),
     });
     const p = plan(snap, defaultPolicy, T0);
     expect(ranks(p)).toEqual(["tight", "relaxed"]);
-    expect(p.assignments.every((a) => a.jobId === "tight")).toBe(true);
+    // The relaxed job gets only its first frame (an early look); the rest goes to the tight one.
+    expect(p.assignments.map((a) => a.jobId).sort()).toEqual(["relaxed", "tight", "tight", "tight"]);
+    expect(p.assignments.find((a) => a.jobId === "relaxed")!.reason).toMatch(/^first frame of the job/);
+  });
+
+  it("gives every job with nothing rendered yet its first frame before filling the farm in order", () => {
+    const started = aJob("started").due(T0 + 3 * HOUR).tasks(20).build();
+    started.steps[0]!.doneTasks = 2;
+    const snap = aSnapshot({ jobs: [started, aJob("new").due(T0 + 30 * HOUR).tasks(20).build()], nodes: nodes("n", 3) });
+    const p = plan(snap, defaultPolicy, T0);
+    expect(p.assignments.map((a) => a.jobId).sort()).toEqual(["new", "started", "started"]);
   });
 
   it("reorders on the next call after a deadline edit", () => {
