@@ -1,5 +1,6 @@
 import type { FarmNode } from "../types.ts";
 import { isCapacity, type NodeClass, speedOf } from "../matching/node-classes.ts";
+import { insertionSort } from "../util/small-sort.ts";
 
 export interface ProjectedJob {
   id: string;
@@ -168,7 +169,7 @@ function runPass(ordered: readonly ProjectedJob[], lanes: Lanes, now: number, fi
 /** Earliest finish: smallest t with Σ max(0, t·slots − from)·speed ≥ work; books every class to t. */
 function fillEarliest(j: ProjectedJob, usable: readonly Lane[], from: readonly number[], booked: number[]): number {
   if (j.workSec <= 0 || usable.length === 0) return 0;
-  const order = usable.map((_, i) => i).sort((a, b) => from[a]! / usable[a]!.slots - from[b]! / usable[b]!.slots);
+  const order = insertionSort(usable.map((_, i) => i), (a, b) => from[a]! / usable[a]!.slots - from[b]! / usable[b]!.slots);
   let rate = 0;
   let offset = 0;
   let t = Infinity;
@@ -189,7 +190,7 @@ function fillEarliest(j: ProjectedJob, usable: readonly Lane[], from: readonly n
 
 /** Least-contended first: take each class up to the limit, in order of how many others need it. */
 function fillLeastContended(j: ProjectedJob, usable: readonly Lane[], from: readonly number[], booked: number[], contention: readonly number[], limit: number): number {
-  const order = usable.map((_, i) => i).sort((a, b) => contention[usable[a]!.index]! - contention[usable[b]!.index]! || usable[a]!.index - usable[b]!.index);
+  const order = insertionSort(usable.map((_, i) => i), (a, b) => contention[usable[a]!.index]! - contention[usable[b]!.index]! || usable[a]!.index - usable[b]!.index);
   let left = j.workSec;
   let finish = 0;
   for (const i of order) {

@@ -1,4 +1,5 @@
 import type { Capabilities, FarmNode, Requirements } from "../types.ts";
+import { sortedStrings } from "../util/small-sort.ts";
 import { requirementsKey, surplus, unmetRequirement } from "./requirements.ts";
 
 /**
@@ -29,11 +30,10 @@ export function classKey(n: FarmNode): string {
   let key = `${n.pool}|${n.instanceType ?? ""}|${c.os}|${c.cpuArch}|${c.vcpu}|${c.memoryGiB}|${c.gpuCount}|${c.gpuModel ?? ""}|${c.gpuMemoryGiB ?? ""}`;
   if (c.amounts) key += `|a${JSON.stringify(c.amounts)}`;
   if (c.attributes) key += `|t${JSON.stringify(c.attributes)}`;
-  if (n.tags.length > 0) key += `|${n.tags.length > 1 ? [...n.tags].sort().join(",") : n.tags[0]}`;
+  if (n.tags.length > 0) key += `|${n.tags.length > 1 ? sortedStrings(n.tags).join(",") : n.tags[0]}`;
   const kinds = Object.keys(n.speed);
   if (kinds.length > 0) {
-    if (kinds.length > 1) kinds.sort();
-    for (const k of kinds) key += `|${k}=${Math.round((n.speed[k] ?? 1) / SPEED_STEP)}`;
+    for (const k of sortedStrings(kinds)) key += `|${k}=${Math.round((n.speed[k] ?? 1) / SPEED_STEP)}`;
   }
   return key;
 }
@@ -43,9 +43,8 @@ export function isCapacity(n: FarmNode): boolean {
   return n.status === "ready" || n.status === "asleep" || n.status === "booting";
 }
 
-export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]; classOf: Map<string, NodeClass> } {
+export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[] } {
   const byKey = new Map<string, NodeClass>();
-  const classOf = new Map<string, NodeClass>();
   for (const n of nodes) {
     const key = classKey(n);
     let c = byKey.get(key);
@@ -54,7 +53,6 @@ export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]
       byKey.set(key, c);
     }
     c.nodes.push(n);
-    classOf.set(n.id, c);
   }
   for (const c of byKey.values()) {
     let slots = 0;
@@ -70,7 +68,7 @@ export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]
     c.slots = slots;
     c.busyW = busyW / c.nodes.length;
   }
-  return { classes: [...byKey.values()], classOf };
+  return { classes: [...byKey.values()] };
 }
 
 function countWith(nodes: readonly FarmNode[], kind: string): number {

@@ -1,4 +1,5 @@
 import type { Capabilities, Requirements } from "../types.ts";
+import { sortedStrings } from "../util/small-sort.ts";
 
 /**
  * Hard requirements filter (OpenJD host requirements). Returns null when the capabilities
@@ -36,5 +37,5 @@ export function surplus(caps: Capabilities, req: Requirements): number {
 
 /** A stable key for memoising eligibility by requirement set. */
 export function requirementsKey(req: Requirements): string {
-  return JSON.stringify(req, Object.keys(req).sort());
+  return JSON.stringify(req, sortedStrings(Object.keys(req)) as string[]);
 }
