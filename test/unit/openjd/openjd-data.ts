@@ -1,10 +1,10 @@
-/** Locates the real OpenJD data shipped beside the repo (../shared/data/openjd). */
+/** The real OpenJD data: verbatim copies in test/fixtures/openjd (see ATTRIBUTION.md there). */
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const openjdData = resolve(repoRoot, "../shared/data/openjd");
+export const openjdData = resolve(repoRoot, "test/fixtures/openjd");
 export const conformanceDir = join(openjdData, "openjd-specifications/conformance-tests/2023-09");
 
 export function walk(dir: string): string[] {

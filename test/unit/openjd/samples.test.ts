@@ -7,7 +7,7 @@ import {
 } from "../../../lib/openjd/index.ts";
 import { openjdData, rel, walk } from "./openjd-data.ts";
 
-// Every template in the shared data: files that declare a specificationVersion.
+// Every template in the OpenJD fixtures: files that declare a specificationVersion.
 // (samples/sample-template.yaml is a contributor skeleton without one, so it is not a template.)
 const templates = walk(openjdData)
   .filter((p) => /\.(ya?ml|json)$/.test(p) && !p.includes("conformance-tests"))
