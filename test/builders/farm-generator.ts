@@ -14,6 +14,7 @@
  * nodes run a leased task; a 96-hour hourly tariff (night cheap, evening peak, ±10 % noise) from
  * today's midnight; four cloud offers. Deterministic in (params, seed): its own PRNG.
  */
+import { mulberry32 as simRng } from "../../lib/sim/rng.ts";
 import type { Capabilities, Client, CloudOffer, FarmNode, Job, Lease, Requirements, Snapshot, Step } from "../../lib/planner/types.ts";
 import { satisfies } from "../../lib/planner/bounds/eligibility.ts";
 import { HOUR, MIN, T0 } from "./planner.ts";
@@ -34,16 +35,10 @@ export interface FarmParams {
   extras?: boolean;
 }
 
-/** mulberry32: tiny, fast, good enough for fixtures. */
+/** The simulator's seeded generator (mulberry32), as a plain function for fixtures. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = simRng(seed);
+  return () => rng.next();
 }
 
 type Rng = () => number;
