@@ -81,9 +81,8 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
   const dispatched = dispatch({ ordered: runnable, pools, ledger, policy, meanSpeed, cloudOk, urgent });
 
   // 7. reclaim
-  const reclaimed = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states, policy, now });
-  const assignments = [...dispatched.assignments, ...reclaimed.assignments];
-  for (const a of reclaimed.assignments) dispatched.placed.set(a.jobId, (dispatched.placed.get(a.jobId) ?? 0) + 1);
+  const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states });
+  const { assignments } = dispatched;
 
   // 8. burst
   const projected: ProjectedJob[] = [];
@@ -129,7 +128,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     });
   });
   decisions.sort((a, b) => a.rank - b.rank || (a.jobId < b.jobId ? -1 : 1));
-  return { at: now, jobs: decisions, assignments, preemptions: reclaimed.preemptions, burst: sized.requests, nodeActions, shares: ledger.report(), warnings };
+  return { at: now, jobs: decisions, assignments, preemptions, burst: sized.requests, nodeActions, shares: ledger.report(), warnings };
 }
 
 function deferralCandidate(s: JobState, deadlineAt: number | null, policy: Policy): DeferralCandidate {

@@ -1,4 +1,4 @@
-import type { Assignment, FarmNode, Policy, Preemption } from "../types.ts";
+import type { FarmNode, Preemption } from "../types.ts";
 import type { JobState } from "../work/job-state.ts";
 import type { ShareLedger } from "./ledger.ts";
 
@@ -7,8 +7,6 @@ export interface ReclaimInput {
   ledger: ShareLedger;
   nodes: readonly FarmNode[];
   states: ReadonlyMap<string, JobState>;
-  policy: Policy;
-  now: number;
 }
 
 /**
@@ -17,7 +15,7 @@ export interface ReclaimInput {
  * tasks (most recently started first: least progress to save) are asked to checkpoint and yield.
  * The freed slots go to the owner on the next cycle, which the checkpoint's completion triggers.
  */
-export function reclaimByCheckpoint(input: ReclaimInput): { preemptions: Preemption[]; assignments: Assignment[] } {
+export function reclaimByCheckpoint(input: ReclaimInput): Preemption[] {
   const { ledger, states } = input;
   const owed = new Map<string, number>();
   for (const s of input.runnable) {
@@ -27,7 +25,7 @@ export function reclaimByCheckpoint(input: ReclaimInput): { preemptions: Preempt
     if (missing > 0) owed.set(c, missing);
   }
   const preemptions: Preemption[] = [];
-  if (owed.size === 0) return { preemptions, assignments: [] };
+  if (owed.size === 0) return preemptions;
   const candidates: { node: FarmNode; lease: FarmNode["leases"][number]; client: string }[] = [];
   for (const n of input.nodes) {
     if (n.pool !== "onprem" || n.status !== "ready") continue;
@@ -50,5 +48,5 @@ export function reclaimByCheckpoint(input: ReclaimInput): { preemptions: Preempt
       left--;
     }
   }
-  return { preemptions, assignments: [] };
+  return preemptions;
 }
