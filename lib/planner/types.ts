@@ -1,5 +1,6 @@
 /**
- * The planner's contract: what it reads (Snapshot, Policy, now) and what it returns (Plan).
+ * The planner's contract: what it reads (Snapshot, Policy, now) and, re-exported from
+ * plan-types.ts, what it returns (Plan).
  *
  * Units, everywhere in the planner:
  * - instants are epoch milliseconds, named `...At` (`deadlineAt`, `submittedAt`);
@@ -237,98 +238,4 @@ export interface Policy {
   };
 }
 
-// ---- The plan ------------------------------------------------------------------------------
-
-/** Ordered: the first that applies to a job is its outcome. */
-export type JobOutcome =
-  | "placed"
-  | "running"
-  | "queued"
-  | "burst"
-  | "deferred"
-  | "held"
-  | "waiting"
-  | "unplaceable"
-  | "failed"
-  | "suspended"
-  | "done";
-
-export interface JobDecision {
-  jobId: string;
-  clientId: string;
-  outcome: JobOutcome;
-  /** One sentence a wrangler can read: why the job is (not) running. */
-  reason: string;
-  /** Position in the dispatch order (0 = first). */
-  rank: number;
-  slackSec: number | null;
-  /** Effective deadline after inheriting urgency from dependents. */
-  effectiveDeadlineAt: number | null;
-  /** Cannot meet the deadline even with all capacity it may use (local and cloud). */
-  atRisk: boolean;
-  /** Estimated finish with the capacity the plan gives it. */
-  projectedFinishAt: number | null;
-  remainingWorkSec: number;
-  tasksAssigned: number;
-}
-
-export interface Assignment {
-  nodeId: string;
-  jobId: string;
-  stepName: string;
-  taskIndex: number;
-  taskId: string;
-  /** First frame offset within the step's task list (taskIndex × framesPerTask). */
-  frames: number;
-  estimatedSec: number;
-  /** Queued behind the node's current task (pre-assignment) rather than to start now. */
-  queued: boolean;
-  reason: string;
-}
-
-export interface Preemption {
-  nodeId: string;
-  taskId: string;
-  reason: string;
-}
-
-export interface BurstRequest {
-  clientId: string;
-  instanceType: string;
-  market: "spot" | "on-demand";
-  count: number;
-  kind: string;
-  jobIds: string[];
-  /** The deadline that binds this request. */
-  deadlineAt: number;
-  estimatedCost: number;
-  reason: string;
-}
-
-export interface NodeAction {
-  nodeId: string;
-  action: "power-down" | "wake" | "release";
-  reason: string;
-}
-
-export interface ClientShare {
-  clientId: string;
-  guaranteedSlots: number;
-  maxSlots: number;
-  demandSlots: number;
-  usedSlots: number;
-  /** Slots used beyond the guarantee (lent by others). */
-  borrowedSlots: number;
-}
-
-export interface Plan {
-  at: number;
-  jobs: JobDecision[];
-  assignments: Assignment[];
-  preemptions: Preemption[];
-  burst: BurstRequest[];
-  nodeActions: NodeAction[];
-  shares: ClientShare[];
-  /** Problems with the input that did not stop planning (e.g. a dependency cycle). */
-  warnings: string[];
-}
+export type * from "./plan-types.ts";
