@@ -65,7 +65,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
   // 5. tariff
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
   const deferrals = curve && policy.tariff.enabled
-    ? decideDeferrals(active.filter((s) => s.job.energyIntensive).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now, ledger.totalSlots)
+    ? decideDeferrals(active.filter((s) => s.job.energyIntensive).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now)
     : new Map();
   const runnable = active.filter((s) => !deferrals.has(s.job.id));
 
@@ -133,7 +133,9 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
 
 function deferralCandidate(s: JobState, deadlineAt: number | null, policy: Policy): DeferralCandidate {
   const lanes = Math.max(1, s.localParallelism);
-  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes, taskSec: s.longestTaskSec / s.speed };
+  const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
+  const pool = { key: main.eligibleOnprem.map((c) => c.index).join(","), slots: main.eligibleOnprem.reduce((t, c) => t + c.slots, 0) };
+  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes, taskSec: s.longestTaskSec / s.speed, pool };
 }
 
 function meanSpeeds(classes: ReturnType<typeof buildClasses>["classes"]): (kind: string) => number {

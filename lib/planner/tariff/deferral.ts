@@ -14,6 +14,8 @@ export interface DeferralCandidate {
   parallelism: number;
   /** Wall seconds of one task: the energy a start commits to now. */
   taskSec: number;
+  /** The on-prem capacity the job runs on: jobs with the same pool share its slots. */
+  pool: { key: string; slots: number };
 }
 
 export interface Deferral {
@@ -31,9 +33,9 @@ export interface Deferral {
  * a job runs through cheap hours, pauses through a peak and resumes after it, and a job whose
  * slack shrinks simply starts (GreenSlot, SC'11: shift only what has slack).
  */
-export function decideDeferrals(candidates: readonly DeferralCandidate[], curve: PriceCurve, policy: Policy, now: number, farmSlots: number): Map<string, Deferral> {
+export function decideDeferrals(candidates: readonly DeferralCandidate[], curve: PriceCurve, policy: Policy, now: number): Map<string, Deferral> {
   const out = new Map<string, Deferral>();
-  const booking = new SlotBooking(farmSlots);
+  const bookings = new Map<string, SlotBooking>();
   const sorted = [...candidates].sort((a, b) => (a.deadlineAt ?? Infinity) - (b.deadlineAt ?? Infinity) || (a.jobId < b.jobId ? -1 : 1));
   for (const c of sorted) {
     if (c.runSec <= 0) continue;
@@ -50,6 +52,8 @@ export function decideDeferrals(candidates: readonly DeferralCandidate[], curve:
     }
     if (best.at === now || nowPrice <= 0 || best.price > (1 - policy.tariff.minSaving) * nowPrice) continue;
     const finishBy = c.deadlineAt === null ? Infinity : c.deadlineAt - policy.urgentSlackSec * 1000;
+    let booking = bookings.get(c.pool.key);
+    if (!booking) bookings.set(c.pool.key, (booking = new SlotBooking(c.pool.slots)));
     if (!booking.tryBook(best.at, runMs, c.parallelism, finishBy)) continue;
     const slack = c.deadlineAt === null ? "best effort" : `slack after waiting ${duration((c.deadlineAt - best.at) / 1000 - c.neededSec)}`;
     out.set(c.jobId, {
@@ -60,7 +64,11 @@ export function decideDeferrals(candidates: readonly DeferralCandidate[], curve:
   return out;
 }
 
-/** Slot-milliseconds already promised to deferred work, per hour bucket. */
+/**
+ * Slot-milliseconds already promised to deferred work, per hour bucket, for one pool of
+ * eligible nodes. Pools that overlap (CPU work that could also use GPU boxes) are booked
+ * separately — optimistic, which the per-cycle re-decision and the urgent-slack buffer absorb.
+ */
 class SlotBooking {
   private readonly used = new Map<number, number>();
   private static readonly BUCKET = 3600_000;
