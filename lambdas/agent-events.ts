@@ -5,15 +5,12 @@
  * "duplicate", a superseded attempt is "stale"; both are done, not retried. Storage trouble
  * fails only that message (partial batch failure); a malformed message goes to the DLQ.
  */
-import middy from "@middy/core";
-import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import { completeTask, failTask, StaleLeaseError } from "../lib/service/index.ts";
 import { id } from "../lib/http/contract/common.ts";
+import { type SqsHandler, sqsConsumer } from "./sqs-consumer.ts";
 import { wired, type Wired } from "./wire.ts";
 
 export const agentEventSchema = z.strictObject({
@@ -27,7 +24,7 @@ export const agentEventSchema = z.strictObject({
 });
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 
-export type AgentEventsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+export type AgentEventsHandler = SqsHandler;
 
 export function createAgentEvents(w: Wired): AgentEventsHandler {
   const settle = async (record: SQSRecord): Promise<string> => {
@@ -44,13 +41,7 @@ export function createAgentEvents(w: Wired): AgentEventsHandler {
       throw err;
     }
   };
-  return middy(async (event: SQSEvent) => Promise.allSettled(event.Records.map(settle)))
-    .use(injectLambdaContext(w.logger))
-    .use(logMetrics(w.metrics))
-    .use(sqsPartialBatchFailure({
-      logger: (reason: unknown, record: SQSRecord) =>
-        w.logger.warn("agent event not settled", { messageId: record.messageId, reason: reason instanceof Error ? reason.message : String(reason) }),
-    })) as unknown as AgentEventsHandler;
+  return sqsConsumer(w, settle, "agent event not settled");
 }
 
 let consumer: AgentEventsHandler | undefined;

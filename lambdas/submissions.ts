@@ -5,15 +5,12 @@
  * the same job. A submission the service refuses fails its record, which ends in the DLQ (and
  * its alarm) where a person sees it; storage trouble fails it for a retry.
  */
-import middy from "@middy/core";
-import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import { submitJob } from "../lib/service/index.ts";
 import { id } from "../lib/http/contract/common.ts";
+import { type SqsHandler, sqsConsumer } from "./sqs-consumer.ts";
 import { wired, type Wired } from "./wire.ts";
 
 export const submissionMessageSchema = z.strictObject({
@@ -24,7 +21,7 @@ export const submissionMessageSchema = z.strictObject({
   job: z.record(z.string(), z.unknown()),
 });
 
-export type SubmissionsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+export type SubmissionsHandler = SqsHandler;
 
 export function createSubmissions(w: Wired): SubmissionsHandler {
   const submit = async (record: SQSRecord): Promise<string> => {
@@ -35,13 +32,7 @@ export function createSubmissions(w: Wired): SubmissionsHandler {
     w.metrics.addMetric(created ? "submissionsCreated" : "submissionsReplayed", MetricUnit.Count, 1);
     return job.id;
   };
-  return middy(async (event: SQSEvent) => Promise.allSettled(event.Records.map(submit)))
-    .use(injectLambdaContext(w.logger))
-    .use(logMetrics(w.metrics))
-    .use(sqsPartialBatchFailure({
-      logger: (reason: unknown, record: SQSRecord) =>
-        w.logger.warn("submission not accepted", { messageId: record.messageId, reason: reason instanceof Error ? reason.message : String(reason) }),
-    })) as unknown as SubmissionsHandler;
+  return sqsConsumer(w, submit, "submission not accepted");
 }
 
 let consumer: SubmissionsHandler | undefined;
