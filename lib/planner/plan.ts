@@ -44,11 +44,11 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
 
   // 2–3. state and dependencies
   const cyclic = cyclicJobs(snapshot.jobs);
-  for (const [id, text] of cyclic) if (!warnings.includes(`dependency cycle: ${text}`)) warnings.push(`dependency cycle: ${text}`);
+  for (const text of new Set(cyclic.values())) warnings.push(`dependency cycle: ${text}`);
   const tails = runningTails(snapshot.nodes, now);
   const states = new Map<string, JobState>();
   for (const j of snapshot.jobs) {
-    states.set(j.id, jobState(j, { policy, now, eligibility, runningTailSec: tails, maxSlotsOf: (c) => ledger.maxOf(c), cyclic }));
+    states.set(j.id, jobState(j, { policy, eligibility, runningTailSec: tails, maxSlotsOf: (c) => ledger.maxOf(c), cyclic }));
   }
   markWaiting(states);
   const urgency = inheritUrgency(states, (s) => neededSec(s, policy));

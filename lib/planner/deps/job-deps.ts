@@ -67,7 +67,7 @@ export function inheritUrgency(states: Map<string, JobState>, neededSec: (s: Job
   for (const id of order) {
     const s = states.get(id)!;
     const u = out.get(id)!;
-    if (u.deadlineAt === null && u.priority === s.job.priority && u.from === null && s.job.dependsOn.length === 0) continue;
+    if (s.job.dependsOn.length === 0) continue;
     for (const dep of s.job.dependsOn) {
       const du = out.get(dep);
       if (!du) continue;

@@ -159,7 +159,7 @@ class DispatchState {
       st.allowance--;
       if (slot.node.pool === "onprem") ledger.add(job.clientId, 1);
       this.placed.set(job.id, (this.placed.get(job.id) ?? 0) + 1);
-      const speed = slot.node.speed[st.step.kind] ?? speedOf({}, st.step.kind);
+      const speed = speedOf(slot.node.speed, st.step.kind);
       this.assignments.push({
         nodeId: slot.node.id,
         jobId: job.id,
@@ -167,7 +167,7 @@ class DispatchState {
         taskIndex: index,
         taskId: taskId(job.id, st.step.name, index),
         frames: index * st.step.framesPerTask,
-        estimatedSec: Math.round(st.taskSec / (speed > 0 ? speed : 1)),
+        estimatedSec: Math.round(st.taskSec / speed),
         queued: slot.queued,
         reason: `${PASS_REASON[pass]}; ${slot.queued ? "queued behind the running task" : "starts now"}`,
       });

@@ -18,8 +18,6 @@ export interface NodeClass {
   nodes: FarmNode[];
   /** Slots of ready (or draining-free) nodes, for capacity projections. */
   slots: number;
-  /** Mean busy power per slot, W. */
-  busyW: number;
 }
 
 /** Speeds are rounded to this step when grouping, so per-node measurements don't explode classes. */
@@ -49,24 +47,21 @@ export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]
     const key = classKey(n);
     let c = byKey.get(key);
     if (!c) {
-      c = { index: byKey.size, key, pool: n.pool, capabilities: n.capabilities, tags: n.tags, speed: {}, nodes: [], slots: 0, busyW: 0 };
+      c = { index: byKey.size, key, pool: n.pool, capabilities: n.capabilities, tags: n.tags, speed: {}, nodes: [], slots: 0 };
       byKey.set(key, c);
     }
     c.nodes.push(n);
   }
   for (const c of byKey.values()) {
     let slots = 0;
-    let busyW = 0;
     const sums: Record<string, number> = {};
     for (const n of c.nodes) {
       if (isCapacity(n)) slots += n.slots;
-      busyW += n.powerBusyW / Math.max(1, n.slots);
       for (const k in n.speed) sums[k] = (sums[k] ?? 0) + n.speed[k]!;
     }
     // A kind measured on some nodes of the class only: the others count as 1.0.
     for (const k in sums) c.speed[k] = (sums[k]! + (c.nodes.length - countWith(c.nodes, k))) / c.nodes.length;
     c.slots = slots;
-    c.busyW = busyW / c.nodes.length;
   }
   return { classes: [...byKey.values()] };
 }

@@ -12,16 +12,12 @@ export function* taskOrder(pending: readonly IndexRange[], taskCount: number, pr
     return;
   }
   if (taskCount <= 0 || pending.length === 0) return;
-  const isPending = (i: number) => contains(pending, i);
-  const emitted = new Set<number>();
+  // Every index is visited once: the endpoints, then each interval's midpoint (never an endpoint).
   const emit = function* (i: number) {
-    if (!emitted.has(i)) {
-      emitted.add(i);
-      if (isPending(i)) yield i;
-    }
+    if (contains(pending, i)) yield i;
   };
   yield* emit(0);
-  yield* emit(taskCount - 1);
+  if (taskCount > 1) yield* emit(taskCount - 1);
   const queue: [number, number][] = [[0, taskCount - 1]];
   for (let head = 0; head < queue.length; head++) {
     const [a, b] = queue[head]!;

@@ -47,7 +47,6 @@ export interface JobState {
 
 export interface JobStateInput {
   policy: Policy;
-  now: number;
   eligibility: Eligibility;
   runningTailSec: Map<string, number>;
   maxSlotsOf: (clientId: string) => number;
