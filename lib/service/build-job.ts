@@ -25,8 +25,11 @@ export interface JobDraft {
   source: JobRecord["source"];
 }
 
-/** Job records must stay well inside DynamoDB's 400 KB item limit, aggregates included. */
-const maxDraftBytes = 200_000;
+/**
+ * Step definitions are stored gzip'd in the job's header item (the store refuses one whose
+ * compressed size would not fit); this is a cheaper first cut, in UTF-8 bytes as DynamoDB counts.
+ */
+const maxDraftBytes = 4_000_000;
 
 export function resolveClientId(actor: Actor, client: string | undefined): string {
   if (actor.kind === "client") {
@@ -59,7 +62,7 @@ export async function buildJob(
     if (!dep || dep.clientId !== clientId) throw new ValidationError(`dependsOn[${i}]`, `no job "${depId}" for client ${clientId}`);
   }
   checkStepGraph(draft.steps);
-  if (JSON.stringify(draft.steps).length > maxDraftBytes) {
+  if (Buffer.byteLength(JSON.stringify(draft.steps), "utf8") > maxDraftBytes) {
     throw new ValidationError("steps", "job description is too large to store; split it into several jobs");
   }
   return {
@@ -68,6 +71,6 @@ export async function buildJob(
     steps: draft.steps.map((s) => ({ ...s, pending: fullRange(s.taskCount), leases: [], done: [], exhausted: [], failedAttempts: {} })),
     dependsOn: [...new Set(draft.dependsOn)], energyIntensive: draft.energyIntensive, preview: draft.preview,
     errorCount: 0, cloudAllowed: draft.cloudAllowed, suspended: false, source: draft.source,
-    idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, recentlySettled: [], version: 1,
+    idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, version: 1,
   };
 }

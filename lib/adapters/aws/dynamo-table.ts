@@ -4,7 +4,7 @@
  * `version`, re-read and re-apply on a lost race). dynalite has no transactions, so nothing
  * here relies on them.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, RetryableError, ValidationError } from "../../service/errors.ts";
 import type { Mutation, Page } from "../../service/ports.ts";
 import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
@@ -82,6 +82,25 @@ export class DynamoTable {
       cursor = page.cursor;
     } while (cursor);
     return out;
+  }
+
+  /**
+   * Unconditional puts and deletes, 25 per BatchWriteItem (DynamoDB's limit); unprocessed items
+   * are re-sent with backoff. Only for writes whose outcome does not depend on the current item.
+   */
+  async batchWrite(puts: Item[], deletes: Key[], what: string): Promise<void> {
+    const requests = [...puts.map((Item) => ({ PutRequest: { Item } })), ...deletes.map((Key) => ({ DeleteRequest: { Key } }))];
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: typeof requests = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= maxWriteAttempts) throw new RetryableError(`${what}: writes not processed; retry`);
+        try {
+          const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+          pending = (r.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        } catch (err) { throw mapSdkError(err, what); }
+        if (pending.length > 0) await this.sleep(backoffMs(attempt));
+      }
+    }
   }
 
   /**

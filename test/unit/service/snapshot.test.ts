@@ -17,7 +17,7 @@ function job(id: string, over: Partial<JobRecord> = {}): JobRecord {
     }],
     dependsOn: [], energyIntensive: false, preview: { previewFirst: true, approval: "pending", lowQualityPass: null },
     errorCount: 1, cloudAllowed: true, suspended: false, source: "native", idempotencyKey: null, requestHash: "", finishedAt: null,
-    recentlySettled: [], version: 3, ...over,
+    version: 3, ...over,
   };
 }
 
@@ -25,7 +25,7 @@ function node(id: string, over: Partial<NodeRecord> = {}): NodeRecord {
   return {
     id, pool: "onprem", status: "ready", capabilities: { vcpu: 8, memoryGiB: 32, gpuCount: 0, os: "linux", cpuArch: "x86_64" },
     tags: [], speed: {}, slots: 1, powerIdleW: 100, powerBusyW: 300, blocklist: [], hostname: id, registeredAt: T, lastSeenAt: T,
-    agentVersion: null, metrics: null, holding: [], desiredStatus: "run", inbox: [], version: 1, ...over,
+    agentVersion: null, metrics: null, holding: [], desiredStatus: "run", version: 1, ...over,
   };
 }
 
