@@ -42,7 +42,7 @@ export async function editJob(deps: ServiceDeps, input: EditJobInput, actor: Act
     openOnly: true, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
   });
   const before = jobAuditFields(old);
-  const job = { ...after, status: statusOf({ ...current, ...after }) };
+  const job = { ...after, steps: current.steps, status: statusOf({ ...current, ...after, steps: current.steps }) };
   const action = input.suspended === true ? "job.suspend" : input.suspended === false ? "job.resume" : "job.edit";
   await audit(deps, actor, { clientId: job.clientId, action, target: { type: "job", id: job.id }, before, after: jobAuditFields(job) });
   await deps.trigger.requestPlan(`job ${job.id} edited`, now);

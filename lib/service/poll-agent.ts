@@ -11,7 +11,7 @@
  */
 import { taskId as taskIdOf } from "../planner/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
-import { NotFoundError, StaleLeaseError } from "./errors.ts";
+import { NotFoundError, RetryableError, StaleLeaseError } from "./errors.ts";
 import type { HeldTask, InboxEntry, NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { idlePollSec } from "./register-agent.ts";
@@ -50,6 +50,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
 
   const acknowledged: PollReply["acknowledged"] = [];
   let learned: NodeRecord = node;
+  const busy = new Set<string>();
   for (const t of input.tasks.filter(terminal)) {
     const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}) };
     let r: Settled;
@@ -57,6 +58,8 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
       r = await recordSettle(deps, settle, t.state as "succeeded" | "failed" | "interrupted", actor);
     } catch (err) {
       if (err instanceof StaleLeaseError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "stale" }); continue; }
+      // Storage throttled: keep the heartbeat going and the lease held; the agent re-sends it.
+      if (err instanceof RetryableError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "retry" }); busy.add(t.token); continue; }
       throw err;
     }
     acknowledged.push({ taskId: t.taskId, token: t.token, outcome: r.result });
@@ -67,7 +70,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   }
 
   const cancels = new Map(inbox.filter((e) => e.kind === "cancel").map((e) => [e.token, e]));
-  const live = input.tasks.filter((t) => t.state === "queued" || t.state === "running");
+  const live = input.tasks.filter((t) => t.state === "queued" || t.state === "running" || busy.has(t.token));
   const cancel: PollReply["cancel"] = [];
   const holding: HeldTask[] = [];
   for (const t of live) {
@@ -88,7 +91,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
     else if (e.kind === "grant" && !cancels.has(e.token) && accepting) assignments.push(assignmentOf(e));
     else if (e.kind === "grant" && cancels.has(e.token)) drop.push(e);
   }
-  if (drop.length > 0) await deps.nodes.dropInbox(input.nodeId, drop);
+  if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
   const idle = holding.length === 0 && assignments.length === 0;
   await deps.nodes.touch(input.nodeId, {

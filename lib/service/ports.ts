@@ -78,8 +78,8 @@ export interface NodeStore {
   getWithInbox(id: string): Promise<{ node: NodeRecord; inbox: InboxEntry[] } | undefined>;
   /** Unconditional batched puts of inbox entries (each its own item, keyed by token and kind). */
   deliver(entries: (InboxEntry & { nodeId: string })[]): Promise<void>;
-  /** Remove delivered / acknowledged entries (batched). */
-  dropInbox(nodeId: string, entries: Pick<InboxEntry, "kind" | "token">[]): Promise<void>;
+  /** Remove delivered / acknowledged / settled entries, of any nodes (batched). */
+  dropInbox(entries: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[]): Promise<void>;
   /**
    * A poll's write: set these fields and bump `version`, without a read or a condition (it
    * renews the node's leases; a concurrent read-modify-write of the node then re-reads).

@@ -16,7 +16,7 @@ import { assembleJob } from "../../service/tasks/assemble.ts";
 import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
 import { ItemTooLargeError, assertItemFits } from "./dynamo-item-size.ts";
 import { isShardItem, jobSortKey, shardFromItem } from "./dynamo-task-store.ts";
-import { maxWriteAttempts, stripKeys, writeBudgetMs, type DynamoTable, type Item } from "./dynamo-table.ts";
+import { backoffMs, maxWriteAttempts, stripKeys, writeBudgetMs, type DynamoTable, type Item } from "./dynamo-table.ts";
 
 const key = (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" });
 const taskFields = ["pending", "leases", "done", "exhausted", "failedAttempts"] as const;
@@ -91,7 +91,7 @@ export class DynamoJobStore implements JobStore {
       if (next === null) return { job: current, result };
       const written = { ...next, version: current.version + 1 };
       if (await this.table.put(jobItem(written), "job", { condition: "version = :v", values: { ":v": current.version } })) return { job: written, result };
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 4 * 2 ** attempt)));
+      await this.table.sleep(backoffMs(attempt));
     }
     throw new RetryableError(`job ${id}: too many concurrent updates; retry`);
   }

@@ -45,8 +45,8 @@ export class DynamoNodeStore implements NodeStore {
     await this.table.batchWrite(entries.map(({ nodeId, ...e }) => ({ ...inboxKey(nodeId, e), ...e, ttl: Math.floor(e.at / 1000) + inboxTtlSec })), [], "node inbox");
   }
 
-  async dropInbox(nodeId: string, entries: Pick<InboxEntry, "kind" | "token">[]): Promise<void> {
-    await this.table.batchWrite([], entries.map((e) => inboxKey(nodeId, e)), "node inbox");
+  async dropInbox(entries: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[]): Promise<void> {
+    await this.table.batchWrite([], entries.map((e) => inboxKey(e.nodeId, e)), "node inbox");
   }
 
   async touch(id: string, fields: Partial<Omit<NodeRecord, "id" | "version">>, remove: (keyof NodeRecord)[] = []): Promise<void> {

@@ -25,7 +25,7 @@ export class DynamoTable {
   constructor(
     readonly doc: DynamoDBDocumentClient, readonly tableName: string,
     /** Waits between lost races (injected in tests that provoke endless conflicts). */
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async get<T>(key: Key, what: string, fromItem: (item: Item) => T = (i) => i as T): Promise<T | undefined> {
@@ -126,7 +126,7 @@ export class DynamoTable {
   }
 }
 
-function backoffMs(attempt: number): number {
+export function backoffMs(attempt: number): number {
   // Full jitter, exponential from 4 ms, capped at 200 ms: spreads a burst of writers out
   // without leaving a lone loser waiting long.
   return Math.random() * Math.min(200, 4 * 2 ** attempt);

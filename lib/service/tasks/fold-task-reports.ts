@@ -43,6 +43,8 @@ export async function foldTaskReports(
   const expiry = leaseExpiry(nodes, policy.leaseSec);
   const out: FoldOutcome = { jobs: [], reports: 0, expired: 0, warnings: [] };
   const notices: (InboxEntry & { nodeId: string })[] = [];
+  // A lease that ended (reported or lapsed) is no longer offered to its node, however it was reported.
+  const ended: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[] = [];
   const events: AuditEvent[] = [];
   const usage = new Map<string, { clientId: string; day: string; delta: UsageDelta }>();
   const cloudSpend = new Map<string, number>();
@@ -57,12 +59,15 @@ export async function foldTaskReports(
       after.set(s0.no * 1e4 + s0.step, r.shard);
       for (const f of r.folded) {
         out.reports++;
+        ended.push({ nodeId: f.lease.node, kind: "grant", token: f.token });
         if (f.report.outcome === "failed") failures++;
         record(f, s0, job);
       }
       for (const e of r.expired) {
-        out.expired++;
+        ended.push({ nodeId: e.node, kind: "grant", token: e.token });
         notices.push(notice(s0, e.token, e, closing ? `job ${closing}` : "lease expired", x.now));
+        if (closing) continue; // ended with its job (audited as the cancel or the failure)
+        out.expired++;
         events.push(event(deps.ids, x.now, "system:planner", "system", s0.clientId, "task.lease-expired", taskId(s0.jobId, s0.stepName, e.i), { nodeId: e.node, attempt: e.attempt, grantedAt: e.grantedAt }, null));
       }
     }
@@ -107,6 +112,7 @@ export async function foldTaskReports(
 
   await Promise.all([
     notices.length > 0 ? deps.nodes.deliver(notices) : undefined,
+    ended.length > 0 ? deps.nodes.dropInbox(ended) : undefined,
     events.length > 0 ? deps.audit.appendMany(events) : undefined,
     ...[...usage.values()].map((u) => deps.usage.add(u.clientId, u.day, u.delta)),
     ...[...cloudSpend].map(([c, cost]) => spendCloudBudget(deps, c, cost).catch(() => undefined)),
