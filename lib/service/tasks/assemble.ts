@@ -4,6 +4,11 @@
  * pending — unless the job is closed: a canceled job's unstarted tasks will never run, a failed
  * job's are exhausted. Linear in the shards present, so a 10M-task job with nothing started is
  * one range.
+ *
+ * Reports agents made since the last fold already count: a succeeded task reads as done, an
+ * interrupted or failed one as pending (whether a failure exhausts it is the fold's decision),
+ * and the lease is no longer listed — so views are current at once and the planner sees the
+ * node's slot as free. The shard itself still says `l` until the fold, so nothing is granted twice.
  */
 import type { IndexRange } from "../../planner/index.ts";
 import type { JobRecord, LeaseRecord, ShardRecord, StepRecord } from "../model.ts";
@@ -26,19 +31,31 @@ function assembleStep(step: StepRecord, shards: ShardRecord[], gap: Bucket): Ste
   let next = 0;
   for (const s of [...shards].sort((a, b) => a.no - b.no)) {
     add(gap, next, s.from - 1);
+    const state = projected(s);
     let runStart = 0;
     for (let k = 1; k <= s.count; k++) {
-      if (k < s.count && s.state[k] === s.state[runStart]) continue;
-      add(bucketOf(s.state[runStart]!), s.from + runStart, s.from + k - 1);
+      if (k < s.count && state[k] === state[runStart]) continue;
+      add(bucketOf(state[runStart]!), s.from + runStart, s.from + k - 1);
       runStart = k;
     }
-    for (const [token, l] of Object.entries(s.leases)) leases.push(leaseRecordOf(token, l));
+    for (const [token, l] of Object.entries(s.leases)) if (!s.settled[token]) leases.push(leaseRecordOf(token, l));
     Object.assign(failedAttempts, s.failed);
     next = s.from + s.count;
   }
   add(gap, next, step.taskCount - 1);
   leases.sort((a, b) => a.taskIndex - b.taskIndex);
   return { ...step, ...out, leases, failedAttempts };
+}
+
+function projected(s: ShardRecord): string {
+  const reports = Object.entries(s.settled);
+  if (reports.length === 0) return s.state;
+  const state = s.state.split("");
+  for (const [token, r] of reports) {
+    const l = s.leases[token];
+    if (l) state[l.i - s.from] = r.outcome === "succeeded" ? "d" : "p";
+  }
+  return state.join("");
 }
 
 function bucketOf(c: string): Bucket {

@@ -45,7 +45,12 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
       return [];
     }
   })).flat();
-  if (entries.length > 0) await deps.nodes.deliver(entries);
+  // Jobs that start running say so (one header patch each, only on the change).
+  const started = [...new Set(entries.map((e) => e.jobId))].filter((id) => jobs.get(id)?.status === "queued");
+  await Promise.all([
+    entries.length > 0 ? deps.nodes.deliver(entries) : undefined,
+    ...started.map((id) => deps.jobs.patch(id, { set: { status: "running" } }, { openOnly: true }).catch(() => undefined)),
+  ]);
   return { written: entries.length, skipped: assignments.length - entries.length, warnings };
 }
 
