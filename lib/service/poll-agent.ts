@@ -84,12 +84,11 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   const assignments: Assignment[] = [];
   const drop: Pick<InboxEntry, "kind" | "token">[] = [];
   for (const e of inbox) {
-    // Grants: handed over until the agent reports the task (held or finished). Cancels: kept
-    // while the agent still reports the task, so a lost reply is repeated.
-    if (e.kind === "grant" && reported.has(e.token)) drop.push(e);
-    else if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
-    else if (e.kind === "grant" && !cancels.has(e.token) && accepting) assignments.push(assignmentOf(e));
-    else if (e.kind === "grant" && cancels.has(e.token)) drop.push(e);
+    // Grants: handed over until the agent reports the task; the planner removes the entry when
+    // it folds the task's report or ends the lease (batched there, not a write per poll).
+    // Cancels: kept while the agent still reports the task, so a lost reply is repeated.
+    if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
+    else if (e.kind === "grant" && !reported.has(e.token) && !cancels.has(e.token) && accepting) assignments.push(assignmentOf(e));
   }
   if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
@@ -103,8 +102,10 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   }, !idle && node.idleSince !== undefined ? ["idleSince"] : []);
 
   const settledSome = acknowledged.some((a) => a.outcome === "accepted");
-  // One trigger per poll at most, whatever it reported (coalesced further per container).
-  if (settledSome) await deps.trigger.requestPlan(`node ${input.nodeId} settled ${acknowledged.filter((a) => a.outcome === "accepted").length} task(s)`, now);
+  // One trigger per poll at most, and only when a slot frees with nothing queued for it: a
+  // node with pre-assigned work needs no plan now (the next cycle folds its reports anyway).
+  const freeSlot = holding.length + assignments.length < node.slots;
+  if (settledSome && freeSlot) await deps.trigger.requestPlan(`node ${input.nodeId} settled ${acknowledged.filter((a) => a.outcome === "accepted").length} task(s)`, now);
   return {
     assignments, cancel, acknowledged,
     // Right after a terminal state come back at once: a pre-assigned or freshly planned task waits.

@@ -41,6 +41,7 @@ export interface JobStore {
   listActive(): Promise<JobRecord[]>;
   /** The same, plus shards still listed as active whose job has finished (the planner closes them). */
   listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[] }>;
+  /** An open `status` (queued, running, suspended) lists every open job: the caller filters on the live status. */
   list(filter: { clientId?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<Page<JobRecord>>;
 }
 

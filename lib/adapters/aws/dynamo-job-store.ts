@@ -145,7 +145,12 @@ export class DynamoJobStore implements JobStore {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const filters: string[] = [];
-    if (f.status) { names["#s"] = "status"; values[":s"] = f.status; filters.push("#s = :s"); }
+    // Open jobs store queued or suspended (running is read from their leases): an open status
+    // selects open jobs here and the caller keeps those whose live status matches.
+    if (f.status && !isActive(f.status)) { names["#s"] = "status"; values[":s"] = f.status; filters.push("#s = :s"); }
+    if (f.status && isActive(f.status) && f.clientId) {
+      names["#s"] = "status"; Object.assign(values, { ":q": "queued", ":r": "running", ":u": "suspended" }); filters.push("#s IN (:q, :r, :u)");
+    }
     let base: Omit<QueryCommandInput, "TableName">;
     if (f.clientId) {
       base = { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :pk" };

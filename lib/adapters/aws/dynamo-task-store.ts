@@ -57,16 +57,21 @@ export class DynamoTaskStore implements TaskStore {
 
   async settle(ref: SettleRef, report: SettleReport): Promise<{ accepted: true; shard: ShardRecord; lease: ShardLease } | { accepted: false; shard: ShardRecord | undefined }> {
     try {
+      // The no-op SETs make UPDATED_NEW return just what the caller needs (the lease's grant
+      // time, the step's kind and work), not the whole shard.
       const r = await this.table.doc.send(new UpdateCommand({
         TableName: this.table.tableName, Key: shardKey(ref.jobId, ref.stepName, ref.shardNo),
-        UpdateExpression: "SET #s.#t = :r",
+        UpdateExpression: "SET #s.#t = :r, #l.#t.#g = #l.#t.#g, #k = #k, #ts = #ts, #c = #c",
         ConditionExpression: "#l.#t.#node = :node AND #l.#t.#i = :i AND attribute_not_exists(#s.#t)",
-        ExpressionAttributeNames: { "#s": "settled", "#l": "leases", "#t": ref.token, "#node": "node", "#i": "i" },
+        ExpressionAttributeNames: { "#s": "settled", "#l": "leases", "#t": ref.token, "#node": "node", "#i": "i", "#g": "grantedAt", "#k": "kind", "#ts": "taskSec", "#c": "clientId" },
         ExpressionAttributeValues: { ":r": report, ":node": ref.nodeId, ":i": ref.taskIndex },
-        ReturnValues: "ALL_NEW",
+        ReturnValues: "UPDATED_NEW",
       }));
-      const shard = shardFromItem(r.Attributes ?? {});
-      return { accepted: true, shard, lease: shard.leases[ref.token]! };
+      const a = (r.Attributes ?? {}) as { leases?: Record<string, { grantedAt: number }>; kind?: string; taskSec?: number; clientId?: string };
+      const grantedAt = a.leases?.[ref.token]?.grantedAt ?? report.at;
+      const lease: ShardLease = { i: ref.taskIndex, node: ref.nodeId, attempt: 0, grantedAt, expiresAt: 0, expectedEndAt: 0, queued: false };
+      const shard = { jobId: ref.jobId, stepName: ref.stepName, no: ref.shardNo, kind: a.kind ?? "", taskSec: a.taskSec ?? 0, clientId: a.clientId ?? "" } as ShardRecord;
+      return { accepted: true, shard, lease };
     } catch (err) {
       if (!isConditionFailed(err)) throw mapSdkError(err, "task settle");
       return { accepted: false, shard: await this.shard(ref.jobId, ref.stepName, ref.shardNo) };

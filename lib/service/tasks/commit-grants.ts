@@ -45,12 +45,7 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
       return [];
     }
   })).flat();
-  // Jobs that start running say so (one header patch each, only on the change).
-  const started = [...new Set(entries.map((e) => e.jobId))].filter((id) => jobs.get(id)?.status === "queued");
-  await Promise.all([
-    entries.length > 0 ? deps.nodes.deliver(entries) : undefined,
-    ...started.map((id) => deps.jobs.patch(id, { set: { status: "running" } }, { openOnly: true }).catch(() => undefined)),
-  ]);
+  if (entries.length > 0) await deps.nodes.deliver(entries);
   return { written: entries.length, skipped: assignments.length - entries.length, warnings };
 }
 

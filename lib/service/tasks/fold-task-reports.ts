@@ -139,9 +139,10 @@ async function settleJob(deps: ServiceDeps, job: JobRecord, failures: number, po
   const errorCount = job.errorCount + failures;
   let status = statusOf(job);
   if (errorCount >= policy.failures.errorsPerJob && isActive(status)) status = "failed";
-  if (status === job.status && failures === 0) return job;
   const finished = !isActive(status);
-  const { after } = await deps.jobs.patch(job.id, { set: { status, ...(finished ? { finishedAt: now } : {}) }, addErrors: failures });
+  // Open jobs keep their stored status (queued/suspended); running is read from the leases.
+  if (!finished && failures === 0) return job;
+  const { after } = await deps.jobs.patch(job.id, { ...(finished ? { set: { status, finishedAt: now } } : {}), addErrors: failures });
   if (finished) events.push(event(deps.ids, now, "system:planner", "system", job.clientId, `job.${status}`, job.id, undefined, null, { status }, "job"));
   return { ...job, ...after, steps: job.steps, shards: job.shards };
 }

@@ -16,11 +16,12 @@
 import type { JobRecord, LeaseRecord, SettleReport, ShardLease, ShardRecord, StepRecord } from "../model.ts";
 
 /**
- * Tasks per shard. Bounds every shard item by construction (see shardBytesBound): 256 leases,
- * 256 settle reports, 256 failure counters and the recent tokens stay under ~200 KB even with
- * the longest node ids, tokens and messages accepted.
+ * Tasks per shard. Bounds every shard item by construction: 64 leases, 64 settle reports, 64
+ * failure counters and the recent tokens stay under ~60 KB even with the longest node ids,
+ * tokens and messages accepted (test: lease-store.property.test.ts). Small also because a
+ * write is billed by the whole item's size: a busy shard of 64 leases is ~10 KB.
  */
-export const shardSize = 256;
+export const shardSize = 64;
 /** Settled tokens remembered per shard after folding, so a re-sent report is a duplicate. */
 export const recentLimit = 64;
 /** Longest agent message kept in a settle report (the shard item bound depends on it). */

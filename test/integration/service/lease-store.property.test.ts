@@ -123,7 +123,7 @@ describe("task shards in DynamoDB under concurrent grant / settle / fold", () =>
     }
     worst.recent = Array.from({ length: 64 }, (_, k) => long(k, 64));
     const bytes = itemBytes(shardItem(worst, true));
-    expect(bytes).toBeLessThan(300 * 1024);
+    expect(bytes).toBeLessThan(64 * 1024);
     expect(await tasks.write(worst, { version: 0, settled: 0 })).toBe(true);
     // Read back: every report counts at once (interrupted: pending again), the rest untouched.
     const back = (await jobs.get("huge"))!.steps[999]!;
