@@ -30,8 +30,14 @@ function valueBytes(v: unknown): number {
   return 0;
 }
 
-/** Refuse (before any request) an item that would not fit the budget. */
+/** Refuse (before any request) an item that would not fit the budget; returns an upper bound of its size. */
 export function assertItemFits(item: Item, what: string, budget = itemBudgetBytes): number {
+  // Fast path for plain items: JSON spends at least as many characters as DynamoDB spends
+  // bytes on every name and value, and a character is at most 3 UTF-8 bytes.
+  if (!Object.values(item).some((v) => v instanceof Uint8Array)) {
+    const upper = JSON.stringify(item).length * 3;
+    if (upper <= budget) return upper;
+  }
   const bytes = itemBytes(item);
   if (bytes > budget) throw new ItemTooLargeError(what, bytes, budget);
   return bytes;
