@@ -11,10 +11,15 @@
  *   cycle          one planning cycle at 2,000 jobs / 100,000 tasks / 5,000 nodes: requests per
  *                  assignment, wall and plan() time.
  *   edit_to_order  a deadline edit → trigger → cycle → the new order saved, at 2,000 jobs.
- * Counts are exact; times are from whatever machine runs it.
+ * Counts are exact; times are from whatever machine runs it. DynamoDB (dynalite) runs in a child
+ * process, as the real service is remote: its CPU is not charged to the code under test.
  */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createTable } from "../../lib/adapters/aws/table-schema.ts";
 import { awsServiceDeps } from "../../lib/adapters/aws/service-deps.ts";
 import { DynamoTable } from "../../lib/adapters/aws/dynamo-table.ts";
 import { jobItem } from "../../lib/adapters/aws/dynamo-job-store.ts";
@@ -30,7 +35,7 @@ import { runPlanningCycle } from "../../lib/service/run-planning-cycle.ts";
 import { commitGrants } from "../../lib/service/tasks/commit-grants.ts";
 import { generateFarm } from "../builders/farm-generator.ts";
 import { T0 } from "../builders/planner.ts";
-import { startLocalAws, type LocalAws } from "../support/local-aws.ts";
+import { localCredentials, localRegion, startLocalAws, type LocalAws } from "../support/local-aws.ts";
 import { ManualClock, sequentialIds } from "../support/service-fixture.ts";
 
 const json = process.argv.includes("--json");
@@ -47,6 +52,25 @@ function counting(aws: LocalAws): { total: () => number } {
     c.middlewareStack.add((next: (a: unknown) => Promise<unknown>) => async (args: unknown) => { n++; return next(args); }, { step: "initialize", name: `count-${Math.random()}` });
   }
   return { total: () => n };
+}
+
+/** fauxqs in this process, dynalite in a child process on a loopback port. */
+async function startAws(): Promise<LocalAws> {
+  const local = await startLocalAws();
+  const cli = createRequire(import.meta.url).resolve("dynalite/cli.js");
+  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const child = spawn(process.execPath, [cli, "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout!.on("data", (d: Buffer) => { if (d.toString().includes("listening")) resolve(); });
+  });
+  const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+  await createTable(ddb, local.tableName);
+  return {
+    ...local, ddb, doc,
+    async stop() { ddb.destroy(); child.kill(); await local.stop(); },
+  };
 }
 
 async function service(aws: LocalAws, clock: ManualClock): Promise<ServiceDeps> {
@@ -106,7 +130,7 @@ async function commitBench(): Promise<void> {
 }
 
 async function contentionBench(): Promise<void> {
-  const aws = await startLocalAws();
+  const aws = await startAws();
   try {
     const clock = new ManualClock(T0);
     const deps = await service(aws, clock);
@@ -146,7 +170,7 @@ async function contentionBench(): Promise<void> {
 }
 
 async function frameBench(): Promise<void> {
-  const aws = await startLocalAws();
+  const aws = await startAws();
   try {
     const clock = new ManualClock(T0);
     const deps = await service(aws, clock);
@@ -185,7 +209,7 @@ async function frameBench(): Promise<void> {
 }
 
 async function cycleBench(): Promise<void> {
-  const aws = await startLocalAws();
+  const aws = await startAws();
   try {
     const { snapshot, now } = generateFarm({ tasks: 100_000, nodes: 5_000, seed: 42 });
     const clock = new ManualClock(now);

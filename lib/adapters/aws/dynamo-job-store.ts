@@ -57,7 +57,8 @@ function group(items: Item[]): { jobs: JobRecord[]; orphans: ShardRecord[] } {
   for (const it of items) {
     if (isShardItem(it)) {
       const s = shardFromItem(it);
-      shards.set(s.jobId, [...(shards.get(s.jobId) ?? []), s]);
+      const list = shards.get(s.jobId);
+      if (list) list.push(s); else shards.set(s.jobId, [s]);
     } else {
       const j = jobFromItem(it);
       headers.set(j.id, j);

@@ -8,6 +8,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBD
 import { NotFoundError, RetryableError, ValidationError } from "../../service/errors.ts";
 import type { Mutation, Page } from "../../service/ports.ts";
 import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
+import { mapLimit } from "../../service/map-limit.ts";
 
 export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown>;
@@ -20,6 +21,8 @@ const keyAttrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "ttl"];
  */
 export const maxWriteAttempts = 40;
 export const writeBudgetMs = 10_000;
+/** BatchWriteItem requests in flight at once. */
+const batchConcurrency = 8;
 
 export class DynamoTable {
   constructor(
@@ -90,8 +93,11 @@ export class DynamoTable {
    */
   async batchWrite(puts: Item[], deletes: Key[], what: string): Promise<void> {
     const requests = [...puts.map((Item) => ({ PutRequest: { Item } })), ...deletes.map((Key) => ({ DeleteRequest: { Key } }))];
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: typeof requests = requests.slice(i, i + 25);
+    const chunks: (typeof requests)[] = [];
+    for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+    // Chunks are independent: several in flight (a cycle's 5,000 inbox entries are 200 requests).
+    await mapLimit(chunks, batchConcurrency, async (chunk) => {
+      let pending = chunk;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= maxWriteAttempts) throw new RetryableError(`${what}: writes not processed; retry`);
         try {
@@ -100,7 +106,7 @@ export class DynamoTable {
         } catch (err) { throw mapSdkError(err, what); }
         if (pending.length > 0) await this.sleep(backoffMs(attempt));
       }
-    }
+    });
   }
 
   /**

@@ -18,7 +18,7 @@ type Bucket = "pending" | "done" | "exhausted" | null;
 
 export function assembleJob(job: JobRecord, shards: readonly ShardRecord[]): JobRecord {
   const byStep = new Map<string, ShardRecord[]>();
-  for (const s of shards) byStep.set(s.stepName, [...(byStep.get(s.stepName) ?? []), s]);
+  for (const s of shards) { const list = byStep.get(s.stepName); if (list) list.push(s); else byStep.set(s.stepName, [s]); }
   const gap: Bucket = job.status === "canceled" ? null : job.status === "failed" ? "exhausted" : "pending";
   return { ...job, shards: [...shards], steps: job.steps.map((st) => assembleStep(st, byStep.get(st.name) ?? [], gap)) };
 }

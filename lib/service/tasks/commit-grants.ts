@@ -35,10 +35,13 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
     g.list.push(a);
     byShard.set(k, g);
   }
+  // The snapshot's shards by key, so each grant starts from what was read (no read, no scan).
+  const known = new Map<string, ShardRecord>();
+  for (const job of new Set([...byShard.values()].map((g) => g.job))) for (const s of job.shards ?? []) known.set(`${s.jobId}\n${s.stepName}\n${s.no}`, s);
   const failedJobs = new Set<string>();
   const entries = (await mapLimit([...byShard.values()], writeConcurrency, async (g) => {
     try {
-      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, policy, now);
+      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, policy, now, known.get(`${g.job.id}\n${g.job.steps[g.stepIndex]!.name}\n${g.no}`));
     } catch (err) {
       if (!failedJobs.has(g.job.id)) warnings.push(`job ${g.job.id}: leases not granted this cycle (${(err as Error).message})`);
       failedJobs.add(g.job.id);
@@ -50,14 +53,14 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
 }
 
 async function grantShard(
-  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], policy: Policy, now: number,
+  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], policy: Policy, now: number, read: ShardRecord | undefined,
 ): Promise<(InboxEntry & { nodeId: string })[]> {
   const step = job.steps[stepIndex]!;
   // Tokens are drawn once, outside the retry loop, so a retried write grants the same leases.
   const grants: ShardGrant[] = list.map((a) => ({
     taskIndex: a.taskIndex, nodeId: a.nodeId, token: deps.ids.token(), now, leaseSec: policy.leaseSec, expectedSec: a.estimatedSec, queued: a.queued,
   }));
-  let cur: ShardRecord | undefined = job.shards?.find((s) => s.stepName === step.name && s.no === no) ?? emptyShard(job, stepIndex, step, no);
+  let cur: ShardRecord = read ?? emptyShard(job, stepIndex, step, no);
   for (let attempt = 0; attempt < maxShardAttempts; attempt++) {
     const { next, granted } = grantInShard(cur, grants);
     if (!next) return [];

@@ -99,7 +99,7 @@ export async function foldTaskReports(
   }
   // Shards of jobs that finished or were canceled since: end their leases, take them out of the view.
   const orphanJobs = new Map<string, ShardRecord[]>();
-  for (const s of x.orphans) orphanJobs.set(s.jobId, [...(orphanJobs.get(s.jobId) ?? []), s]);
+  for (const s of x.orphans) { const list = orphanJobs.get(s.jobId); if (list) list.push(s); else orphanJobs.set(s.jobId, [s]); }
   for (const [jobId, shards] of orphanJobs) {
     try {
       const header = await deps.jobs.get(jobId);
