@@ -46,7 +46,7 @@ export interface JobStore {
 }
 
 export interface JobPatch {
-  set?: Partial<Pick<JobRecord, "deadlineAt" | "priority" | "suspended" | "status" | "finishedAt">>;
+  set?: Partial<Pick<JobRecord, "deadlineAt" | "priority" | "suspended" | "status" | "finishedAt" | "errorCount">>;
   addErrors?: number;
 }
 

@@ -121,7 +121,7 @@ export class DynamoJobStore implements JobStore {
         ReturnValues: "ALL_OLD",
       }));
       const before = jobFromItem(r.Attributes ?? {});
-      const after = { ...before, ...change.set, errorCount: before.errorCount + (change.addErrors ?? 0), version: before.version + 1 };
+      const after = { ...before, ...change.set, errorCount: (change.set?.errorCount ?? before.errorCount) + (change.addErrors ?? 0), version: before.version + 1 };
       return { before, after };
     } catch (err) {
       if (!isConditionFailed(err)) throw mapSdkError(err, "job");

@@ -11,6 +11,7 @@ import { getJob } from "../../../lib/service/get-job.ts";
 import { pollAgent } from "../../../lib/service/poll-agent.ts";
 import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
 import type { PlanStore, ServiceDeps, TaskStore } from "../../../lib/service/ports.ts";
+import { requeueExhaustedTasks } from "../../../lib/service/tasks/requeue-exhausted.ts";
 import { asAgent, asClient, cancelOpenJobs, nativeJob, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
 
 const empty = (now: number): Plan => ({ at: now, jobs: [], assignments: [], preemptions: [], burst: [], nodeActions: [], shares: [], warnings: [] });
@@ -82,6 +83,35 @@ describe("task state at scale", () => {
     const cycle = await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => empty(now) }, planner);
     expect(cycle.leasesExpired).toBe(0);
     expect((await svc.deps.jobs.get(job.id))!.steps[0]!.leases.map((l) => l.token)).toEqual([a!.token]);
+  });
+});
+
+describe("requeueing a failed job's tasks", () => {
+  let svc: ServiceFixture;
+  beforeAll(async () => {
+    svc = await startService();
+    await seedClient(svc.deps, "A", { guaranteedShare: 0.5 });
+    await seedNode(svc.deps, "r1");
+  });
+  afterAll(async () => { await svc.stop(); });
+
+  it("brings exhausted tasks and the closed shards back into the planner's view, without rerunning done ones", async () => {
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1-2" }) }, asClient("A"));
+    const run = async (outcome: "succeeded" | "failed", index: number) => {
+      await runPlanningCycle(svc.deps, { plan: ((_s, _p, now) => ({ ...empty(now), assignments: [{ nodeId: "r1", jobId: job.id, stepName: "render", taskIndex: index, taskId: taskId(job.id, "render", index), frames: index, estimatedSec: 60, queued: false, reason: "test" }] })) }, planner);
+      const [a] = (await pollAgent(svc.deps, { nodeId: "r1", tasks: [] }, asAgent("r1"))).assignments;
+      await pollAgent(svc.deps, { nodeId: "r1", tasks: [{ taskId: a!.taskId, token: a!.token, state: outcome }] }, asAgent("r1"));
+    };
+    await run("succeeded", 0);
+    for (let k = 0; k < 3; k++) await run("failed", 1); // retriesPerTask = 3
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => empty(now) }, planner); // folds: the job fails
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => empty(now) }, planner); // closes its shards
+    expect((await getJob(svc.deps, { jobId: job.id }, asClient("A")))).toMatchObject({ status: "failed", progress: { done: 1, failed: 1 } });
+    expect(await requeueExhaustedTasks(svc.deps, (await svc.deps.jobs.get(job.id))!)).toBe(1);
+    let seen: string[] = [];
+    await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s.jobs.filter((j) => j.id === job.id).flatMap((j) => j.steps.flatMap((st) => st.pending.map((r) => `${r.from}-${r.to}`))); return empty(now); } }, planner);
+    expect(seen).toEqual(["1-1"]); // task 0 stays done
+    expect((await getJob(svc.deps, { jobId: job.id }, asClient("A")))).toMatchObject({ status: "queued", progress: { done: 1, pending: 1, failed: 0 } });
   });
 });
 
