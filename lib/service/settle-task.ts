@@ -58,7 +58,7 @@ export async function recordSettle(deps: ServiceDeps, input: SettleTaskInput, ou
     ...(input.startedAt !== undefined ? { startedAt: input.startedAt } : {}),
     ...(input.endedAt !== undefined ? { endedAt: input.endedAt } : {}),
     ...(input.message ? { message: input.message.slice(0, settleMessageChars) } : {}),
-    ...(actor.requestId ? { requestId: actor.requestId } : {}),
+    ...(actor.requestId ? { requestId: actor.requestId.slice(0, 64) } : {}), // bounded: it sits in the shard until folded
   };
   const r = await deps.tasks.settle({
     jobId: ref.jobId, stepName: ref.stepName, shardNo: shardNoOf(ref.taskIndex), taskIndex: ref.taskIndex, token: input.token, nodeId: input.nodeId,
