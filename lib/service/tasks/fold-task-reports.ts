@@ -129,6 +129,9 @@ async function foldOne(deps: ServiceDeps, s0: ShardRecord, p: FoldPolicy, open: 
     if (await deps.tasks.write(next, { version: cur.version, settled: Object.keys(cur.settled).length }, open)) {
       return { shard: { ...next, version: cur.version + 1 }, folded: r.folded, expired: r.expired };
     }
+    // Closing a finished job's shard that changed meanwhile (a requeue reopening it): leave it
+    // to the next cycle, which reads the header afresh — never close a reopened job's shard.
+    if (!open) throw new Error(`shard ${s0.stepName}#${s0.no} changed while its job was being closed`);
     cur = await deps.tasks.shard(s0.jobId, s0.stepName, s0.no);
   }
   throw new Error(`shard ${s0.stepName}#${s0.no} kept changing`);
