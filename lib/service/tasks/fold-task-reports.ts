@@ -13,11 +13,15 @@ import type { ServiceDeps } from "../ports.ts";
 import { statusOf } from "../lease-book.ts";
 import { attemptUsage, dayOf } from "../usage.ts";
 import { spendCloudBudget } from "../learn-from-attempt.ts";
+import { mapLimit } from "../map-limit.ts";
 import { assembleJob } from "./assemble.ts";
 import { foldShard, needsFold, type Folded, type FoldPolicy } from "./shard-book.ts";
 
 /** Lost races on one shard before the cycle gives it up (the next cycle folds it). */
 const maxShardAttempts = 8;
+/** Shard writes in flight: jobs × shards of one job. */
+const jobConcurrency = 8;
+const shardConcurrency = 4;
 
 export interface FoldOutcome {
   jobs: JobRecord[];
@@ -53,8 +57,9 @@ export async function foldTaskReports(
     const p: FoldPolicy = { now: x.now, retriesPerTask: policy.failures.retriesPerTask, expiry, ...(closing ? { closing } : {}) };
     const after = new Map(shards.map((s) => [s.no * 1e4 + s.step, s]));
     let failures = 0;
-    for (const s0 of shards) {
-      if (!closing && !needsFold(s0, p)) continue; // a closing job's shards all leave the planner's view
+    // A closing job's shards all leave the planner's view; an open job's only when they have news.
+    const todo = closing ? shards : shards.filter((s0) => needsFold(s0, p));
+    await mapLimit(todo, shardConcurrency, async (s0) => {
       const r = await foldOne(deps, s0, p, !closing);
       after.set(s0.no * 1e4 + s0.step, r.shard);
       for (const f of r.folded) {
@@ -70,7 +75,7 @@ export async function foldTaskReports(
         out.expired++;
         events.push(event(deps.ids, x.now, "system:planner", "system", s0.clientId, "task.lease-expired", taskId(s0.jobId, s0.stepName, e.i), { nodeId: e.node, attempt: e.attempt, grantedAt: e.grantedAt }, null));
       }
-    }
+    });
     return closing ? job : settleJob(deps, assembleJob(job, [...after.values()]), failures, policy, x.now, events);
   };
 
@@ -88,19 +93,20 @@ export async function foldTaskReports(
       undefined, f.report.requestId ?? null, { nodeId: f.lease.node, attempt: f.lease.attempt, becomes: f.becomes, ...(f.report.message ? { message: f.report.message } : {}) }));
   };
 
-  for (const job of x.jobs) {
+  // Jobs are independent: several fold at once (order of the snapshot kept).
+  const folded = await mapLimit(x.jobs, jobConcurrency, async (job) => {
     try {
-      const next = await foldJob(job, job.shards ?? [], undefined);
-      if (isActive(next.status)) out.jobs.push(next);
+      return await foldJob(job, job.shards ?? [], undefined);
     } catch (err) {
       out.warnings.push(`job ${job.id}: task state not folded this cycle (${(err as Error).message}); its leases stay as they are`);
-      out.jobs.push(job);
+      return job;
     }
-  }
+  });
+  for (const next of folded) if (isActive(next.status)) out.jobs.push(next);
   // Shards of jobs that finished or were canceled since: end their leases, take them out of the view.
   const orphanJobs = new Map<string, ShardRecord[]>();
   for (const s of x.orphans) { const list = orphanJobs.get(s.jobId); if (list) list.push(s); else orphanJobs.set(s.jobId, [s]); }
-  for (const [jobId, shards] of orphanJobs) {
+  await mapLimit([...orphanJobs], jobConcurrency, async ([jobId, shards]) => {
     try {
       const header = await deps.jobs.get(jobId);
       const closing = header?.status === "canceled" ? "canceled" : header?.status === "failed" ? "failed" : "done";
@@ -108,7 +114,7 @@ export async function foldTaskReports(
     } catch (err) {
       out.warnings.push(`job ${jobId}: closing its task state failed (${(err as Error).message}); retried next cycle`);
     }
-  }
+  });
 
   await Promise.all([
     notices.length > 0 ? deps.nodes.deliver(notices) : undefined,
