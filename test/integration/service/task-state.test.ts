@@ -83,6 +83,21 @@ describe("task state at scale", () => {
     const cycle = await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => empty(now) }, planner);
     expect(cycle.leasesExpired).toBe(0);
     expect((await svc.deps.jobs.get(job.id))!.steps[0]!.leases.map((l) => l.token)).toEqual([a!.token]);
+
+    // What a poll costs: renewing is a Query and an UpdateItem; finishing adds the report's one
+    // conditional write and (the slot frees with nothing queued) one plan trigger.
+    await svc.deps.plans.settings(); // the container's cached copy (5 s), as in a busy poll Lambda
+    let requests = 0;
+    const count = (next: (x: unknown) => Promise<unknown>) => async (x: unknown) => { requests++; return next(x); };
+    svc.aws.ddb.middlewareStack.add(count as never, { step: "initialize", name: "count-ddb" });
+    svc.aws.sqs.middlewareStack.add(count as never, { step: "initialize", name: "count-sqs" });
+    await pollAgent(svc.deps, { nodeId: NODES[0]!, tasks: [{ taskId: a!.taskId, token: a!.token, state: "running" }] }, asAgent(NODES[0]!));
+    expect(requests).toBe(2);
+    requests = 0;
+    await pollAgent(svc.deps, { nodeId: NODES[0]!, tasks: [{ taskId: a!.taskId, token: a!.token, state: "succeeded" }] }, asAgent(NODES[0]!));
+    expect(requests).toBe(4);
+    svc.aws.ddb.middlewareStack.remove("count-ddb");
+    svc.aws.sqs.middlewareStack.remove("count-sqs");
   });
 });
 
