@@ -177,6 +177,12 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   holding: HeldTask[];
   /** Operator intent; `status` is what the planner sees. */
   desiredStatus: DesiredStatus;
+  /**
+   * Messages waiting for the node (grants, cancel notices): their own items in the node's
+   * partition, read with the node; writing a node record never writes its inbox (the planner
+   * adds entries with NodeStore.deliver, polls and the planner remove them with dropInbox).
+   */
+  inbox: InboxEntry[];
   version: number;
 }
 

@@ -42,9 +42,9 @@ const terminal = (t: ReportedTask) => t.state === "succeeded" || t.state === "fa
 
 export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Actor): Promise<PollReply> {
   assertAgent(actor, input.nodeId);
-  const found = await deps.nodes.getWithInbox(input.nodeId);
-  if (!found) throw new NotFoundError("node", input.nodeId);
-  const { node, inbox } = found;
+  const node = await deps.nodes.get(input.nodeId);
+  if (!node) throw new NotFoundError("node", input.nodeId);
+  const inbox = node.inbox;
   const { policy } = await deps.plans.settings();
   const now = deps.clock.now();
 

@@ -74,9 +74,8 @@ export interface TaskStore {
 }
 
 export interface NodeStore {
+  /** The node with the messages waiting for it (one Query of its partition). */
   get(id: string): Promise<NodeRecord | undefined>;
-  /** The node and the messages waiting for it (one Query of its partition). */
-  getWithInbox(id: string): Promise<{ node: NodeRecord; inbox: InboxEntry[] } | undefined>;
   /** Unconditional batched puts of inbox entries (each its own item, keyed by token and kind). */
   deliver(entries: (InboxEntry & { nodeId: string })[]): Promise<void>;
   /** Remove delivered / acknowledged / settled entries, of any nodes (batched). */
@@ -86,7 +85,7 @@ export interface NodeStore {
    * renews the node's leases; a concurrent read-modify-write of the node then re-reads).
    */
   touch(id: string, fields: Partial<Omit<NodeRecord, "id" | "version">>, remove?: (keyof NodeRecord)[]): Promise<void>;
-  /** Create, or replace the registration fields of, a node. */
+  /** Create, or replace the registration fields of, a node (never its inbox). */
   put(node: NodeRecord): Promise<void>;
   update<R>(id: string, mutate: Mutation<NodeRecord, R>): Promise<{ node: NodeRecord; result: R }>;
   list(): Promise<NodeRecord[]>;

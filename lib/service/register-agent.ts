@@ -51,7 +51,7 @@ export async function registerAgent(deps: ServiceDeps, raw: RegisterAgentInput, 
   if (!existing) {
     const node: NodeRecord = {
       id: input.nodeId, ...fields, status: "ready", speed: {}, blocklist: [], idleSince: now,
-      registeredAt: now, lastSeenAt: now, metrics: null, holding: [], desiredStatus: "run", version: 1,
+      registeredAt: now, lastSeenAt: now, metrics: null, holding: [], desiredStatus: "run", inbox: [], version: 1,
     };
     await deps.nodes.put(node);
     await audit(deps, actor, { clientId: null, action: "node.register", target: { type: "node", id: node.id }, after: fields });

@@ -94,7 +94,7 @@ export function jobRecord(j: Job, now: number): JobRecord {
 
 function nodeRecord(n: Snapshot["nodes"][number], now: number): NodeRecord {
   const { leases: _l, ...rest } = n;
-  return { ...rest, status: rest.status === "booting" ? "ready" : rest.status, hostname: n.id, registeredAt: now, lastSeenAt: now, agentVersion: null, metrics: null, holding: [], desiredStatus: "run", version: 1 };
+  return { ...rest, status: rest.status === "booting" ? "ready" : rest.status, hostname: n.id, registeredAt: now, lastSeenAt: now, agentVersion: null, metrics: null, holding: [], desiredStatus: "run", inbox: [], version: 1 };
 }
 
 /** Write a farm straight into the table (batched; not what is measured). */

@@ -1,9 +1,10 @@
 /**
  * Nodes: `NODE#<id>` / `NODE`; gsi1 `NODES` / `<id>` lists them all for the planner. The node's
- * inbox entries are items of its partition (`INBOX#<kind>#<token>`), so the planner adds them
- * in batched puts without reading the node, and a poll reads node and inbox in one Query.
+ * inbox entries are items of its partition (`INBOX#<kind>#<token>`, on gsi1 right after their
+ * node), so the planner adds them in batched puts without reading the node, and a poll reads
+ * node and inbox in one Query. Writing a node record never touches its inbox items.
  */
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { InboxEntry, NodeRecord } from "../../service/model.ts";
 import type { Mutation, NodeStore } from "../../service/ports.ts";
 import { mapSdkError } from "./dynamo-errors.ts";
@@ -11,39 +12,45 @@ import { stripKeys, type DynamoTable, type Item } from "./dynamo-table.ts";
 
 const key = (id: string) => ({ pk: `NODE#${id}`, sk: "NODE" });
 const inboxKey = (nodeId: string, e: Pick<InboxEntry, "kind" | "token">) => ({ pk: `NODE#${nodeId}`, sk: `INBOX#${e.kind}#${e.token}` });
-const nodeItem = (n: NodeRecord): Item => ({ ...key(n.id), ...n, gsi1pk: "NODES", gsi1sk: n.id });
+function nodeItem(n: NodeRecord): Item {
+  const { inbox: _inbox, ...rest } = n;
+  return { ...key(n.id), ...rest, gsi1pk: "NODES", gsi1sk: n.id };
+}
+
+/** Node and inbox items in key order (each node's entries follow it) → records with their inbox. */
+function group(items: Item[]): NodeRecord[] {
+  const out: NodeRecord[] = [];
+  const byId = new Map<string, NodeRecord>();
+  const orphans: [string, InboxEntry][] = [];
+  for (const it of items) {
+    const nodeId = String(it.pk).slice("NODE#".length);
+    if (it.sk === "NODE") {
+      const n = { ...(stripKeys(it) as unknown as NodeRecord), inbox: [] as InboxEntry[] };
+      byId.set(nodeId, n);
+      out.push(n);
+    } else if (String(it.sk).startsWith("INBOX#")) {
+      const { nodeId: _n, ...e } = stripKeys(it) as unknown as InboxEntry & { nodeId?: string };
+      orphans.push([nodeId, e]);
+    }
+  }
+  for (const [nodeId, e] of orphans) byId.get(nodeId)?.inbox.push(e);
+  return out;
+}
 /** Inbox entries nobody collects (a node that never polls again) expire (real DynamoDB only). */
 const inboxTtlSec = 7 * 86400;
 
 export class DynamoNodeStore implements NodeStore {
   constructor(private readonly table: DynamoTable) {}
 
-  get(id: string): Promise<NodeRecord | undefined> {
-    return this.table.get<NodeRecord>(key(id), "node");
-  }
-
-  async getWithInbox(id: string): Promise<{ node: NodeRecord; inbox: InboxEntry[] } | undefined> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const r = await this.table.doc.send(new QueryCommand({
-          TableName: this.table.tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `NODE#${id}` },
-          ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}),
-        }));
-        items.push(...(r.Items ?? []));
-        start = r.LastEvaluatedKey;
-      } while (start);
-    } catch (err) { throw mapSdkError(err, "node"); }
-    const node = items.find((i) => i.sk === "NODE");
-    if (!node) return undefined;
-    const inbox = items.filter((i) => String(i.sk).startsWith("INBOX#")).map((i) => stripKeys(i) as unknown as InboxEntry);
-    return { node: stripKeys(node) as unknown as NodeRecord, inbox };
+  async get(id: string): Promise<NodeRecord | undefined> {
+    return group(await this.queryItems({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `NODE#${id}` }, ConsistentRead: true }))[0];
   }
 
   async deliver(entries: (InboxEntry & { nodeId: string })[]): Promise<void> {
     // Spread, not rest: building 10,000 entries with `({ nodeId, ...e })` cost 4× the CPU.
-    await this.table.batchWrite(entries.map((e) => ({ ...e, ...inboxKey(e.nodeId, e), ttl: Math.floor(e.at / 1000) + inboxTtlSec })), [], "node inbox");
+    await this.table.batchWrite(entries.map((e) => ({
+      ...e, ...inboxKey(e.nodeId, e), gsi1pk: "NODES", gsi1sk: `${e.nodeId}#INBOX#${e.kind}#${e.token}`, ttl: Math.floor(e.at / 1000) + inboxTtlSec,
+    })), [], "node inbox");
   }
 
   async dropInbox(entries: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[]): Promise<void> {
@@ -77,9 +84,20 @@ export class DynamoNodeStore implements NodeStore {
     return { node: record, result };
   }
 
-  list(): Promise<NodeRecord[]> {
-    return this.table.queryAll<NodeRecord>({
-      IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": "NODES" },
-    }, "nodes");
+  async list(): Promise<NodeRecord[]> {
+    return group(await this.queryItems({ IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": "NODES" } }));
+  }
+
+  private async queryItems(input: Omit<QueryCommandInput, "TableName">): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const r = await this.table.doc.send(new QueryCommand({ TableName: this.table.tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        items.push(...(r.Items ?? []));
+        start = r.LastEvaluatedKey;
+      } while (start);
+    } catch (err) { throw mapSdkError(err, "nodes"); }
+    return items;
   }
 }

@@ -25,7 +25,7 @@ function node(id: string, over: Partial<NodeRecord> = {}): NodeRecord {
   return {
     id, pool: "onprem", status: "ready", capabilities: { vcpu: 8, memoryGiB: 32, gpuCount: 0, os: "linux", cpuArch: "x86_64" },
     tags: [], speed: {}, slots: 1, powerIdleW: 100, powerBusyW: 300, blocklist: [], hostname: id, registeredAt: T, lastSeenAt: T,
-    agentVersion: null, metrics: null, holding: [], desiredStatus: "run", version: 1, ...over,
+    agentVersion: null, metrics: null, holding: [], desiredStatus: "run", inbox: [], version: 1, ...over,
   };
 }
 
