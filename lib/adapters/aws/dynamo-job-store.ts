@@ -45,6 +45,8 @@ export function jobItem(job: JobRecord): Item {
   return item;
 }
 
+const taskState = (j: JobRecord): string => JSON.stringify(j.steps.map((st) => taskFields.map((f) => st[f])));
+
 const indexAttrs = (job: Pick<JobRecord, "status" | "submittedAt" | "id" | "clientId">) => ({
   gsi1pk: isActive(job.status) ? "JOBS#active" : "JOBS#closed", gsi1sk: jobSortKey(job.submittedAt, job.id),
   gsi2pk: `CLIENTJOBS#${job.clientId}`, gsi2sk: jobSortKey(job.submittedAt, job.id),
@@ -90,6 +92,8 @@ export class DynamoJobStore implements JobStore {
       if (!current) throw new NotFoundError("job", id);
       const { next, result } = mutate(current);
       if (next === null) return { job: current, result };
+      // Loud, not lost: task state lives in the shards (TaskStore; e.g. tasks/requeue-exhausted.ts).
+      if (taskState(next) !== taskState(current)) throw new Error(`job ${id}: JobStore.update writes the header only; change task state through TaskStore`);
       const written = { ...next, version: current.version + 1 };
       if (await this.table.put(jobItem(written), "job", { condition: "version = :v", values: { ":v": current.version } })) return { job: written, result };
       await this.table.sleep(backoffMs(attempt));
