@@ -39,8 +39,11 @@ export interface JobStore {
   patch(id: string, change: JobPatch, cond?: { expectedVersion?: number; openOnly?: boolean }): Promise<{ before: JobRecord; after: JobRecord }>;
   /** Jobs not yet finished (queued, running, suspended) with their shards: the planner's view. */
   listActive(): Promise<JobRecord[]>;
-  /** The same, plus shards still listed as active whose job has finished (the planner closes them). */
-  listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[] }>;
+  /**
+   * The same, plus shards still listed as active whose job has finished (the planner closes
+   * them) and the ids of jobs whose stored items could not be read (left out, not fatal).
+   */
+  listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[]; unreadable: string[] }>;
   /** An open `status` (queued, running, suspended) lists every open job: the caller filters on the live status. */
   list(filter: { clientId?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<Page<JobRecord>>;
 }

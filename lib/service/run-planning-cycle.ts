@@ -53,7 +53,7 @@ export async function runPlanningCycle(
     const [settings, nodes, active, clients, burst] = await Promise.all([
       deps.plans.settings(), deps.nodes.list(), deps.jobs.listActiveWithOrphans(), deps.clients.list(), deps.plans.pendingBurst(),
     ]);
-    const folded = await foldTaskReports(deps, { jobs: active.jobs, orphans: active.orphans, nodes, settings, now });
+    const folded = await foldTaskReports(deps, { ...active, nodes, settings, now });
     const jobs = folded.jobs;
     const snapshot = buildSnapshot({
       jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients, settings,

@@ -52,23 +52,36 @@ const indexAttrs = (job: Pick<JobRecord, "status" | "submittedAt" | "id" | "clie
   gsi2pk: `CLIENTJOBS#${job.clientId}`, gsi2sk: jobSortKey(job.submittedAt, job.id),
 });
 
-/** Items of one query (headers and shards, in key order) → assembled jobs + shards without an active header. */
-function group(items: Item[]): { jobs: JobRecord[]; orphans: ShardRecord[] } {
+/**
+ * Items of one query (headers and shards, in key order) → assembled jobs, shards without an
+ * active header, and the ids of jobs whose items cannot be read (skipped, so one bad item never
+ * stops the others).
+ */
+function group(items: Item[]): { jobs: JobRecord[]; orphans: ShardRecord[]; unreadable: string[] } {
   const headers = new Map<string, JobRecord>();
   const shards = new Map<string, ShardRecord[]>();
+  const unreadable = new Set<string>();
   for (const it of items) {
-    if (isShardItem(it)) {
-      const s = shardFromItem(it);
-      const list = shards.get(s.jobId);
-      if (list) list.push(s); else shards.set(s.jobId, [s]);
-    } else {
-      const j = jobFromItem(it);
-      headers.set(j.id, j);
+    try {
+      if (isShardItem(it)) {
+        const s = shardFromItem(it);
+        const list = shards.get(s.jobId);
+        if (list) list.push(s); else shards.set(s.jobId, [s]);
+      } else {
+        const j = jobFromItem(it);
+        headers.set(j.id, j);
+      }
+    } catch {
+      unreadable.add(String(it.pk).slice("JOB#".length));
     }
   }
-  const jobs = [...headers.values()].map((j) => assembleJob(j, shards.get(j.id) ?? []));
-  const orphans = [...shards].filter(([id]) => !headers.has(id)).flatMap(([, s]) => s);
-  return { jobs, orphans };
+  const jobs: JobRecord[] = [];
+  for (const j of headers.values()) {
+    if (unreadable.has(j.id)) continue;
+    try { jobs.push(assembleJob(j, shards.get(j.id) ?? [])); } catch { unreadable.add(j.id); }
+  }
+  const orphans = [...shards].filter(([id]) => !headers.has(id) && !unreadable.has(id)).flatMap(([, s]) => s);
+  return { jobs, orphans, unreadable: [...unreadable] };
 }
 
 export class DynamoJobStore implements JobStore {
@@ -142,7 +155,7 @@ export class DynamoJobStore implements JobStore {
     return (await this.listActiveWithOrphans()).jobs;
   }
 
-  async listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[] }> {
+  async listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[]; unreadable: string[] }> {
     return group(await this.queryItems({ IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :pk", ExpressionAttributeValues: { ":pk": "JOBS#active" } }));
   }
 

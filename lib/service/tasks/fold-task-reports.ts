@@ -40,12 +40,12 @@ export function leaseExpiry(nodes: Map<string, NodeRecord>, leaseSec: number) {
 }
 
 export async function foldTaskReports(
-  deps: ServiceDeps, x: { jobs: JobRecord[]; orphans: ShardRecord[]; nodes: NodeRecord[]; settings: FarmSettings; now: number },
+  deps: ServiceDeps, x: { jobs: JobRecord[]; orphans: ShardRecord[]; unreadable?: string[]; nodes: NodeRecord[]; settings: FarmSettings; now: number },
 ): Promise<FoldOutcome> {
   const { policy, tariff } = x.settings;
   const nodes = new Map(x.nodes.map((n) => [n.id, n]));
   const expiry = leaseExpiry(nodes, policy.leaseSec);
-  const out: FoldOutcome = { jobs: [], reports: 0, expired: 0, warnings: [] };
+  const out: FoldOutcome = { jobs: [], reports: 0, expired: 0, warnings: (x.unreadable ?? []).map((id) => `job ${id}: its stored items cannot be read; left out of this plan`) };
   const notices: (InboxEntry & { nodeId: string })[] = [];
   // A lease that ended (reported or lapsed) is no longer offered to its node, however it was reported.
   const ended: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[] = [];

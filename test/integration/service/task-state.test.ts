@@ -4,6 +4,7 @@
  * per-container settings cache and plan-trigger coalescing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { taskId, type Plan } from "../../../lib/planner/index.ts";
 import { CoalescingTrigger, cachedSettings } from "../../../lib/adapters/aws/per-container.ts";
 import { submitJob } from "../../../lib/service/submit-job.ts";
@@ -65,6 +66,20 @@ describe("task state at scale", () => {
     expect((await svc.deps.plans.latest())!.warnings.join("\n")).toContain(broken);
     const delivered = (await Promise.all(NODES.slice(0, 4).map(async (n) => (await pollAgent(svc.deps, { nodeId: n, tasks: [] }, asAgent(n))).assignments))).flat();
     expect(delivered.map((a) => a.jobId)).toEqual([fine, fine]);
+  });
+
+  it("leaves out a job whose stored item cannot be read, with a warning, and plans the rest", async () => {
+    await cancelOpenJobs(svc.deps);
+    svc.clock.advance(60_000);
+    const fine = (await submitJob(svc.deps, { body: nativeJob({ frames: "1", name: "fine" }) }, asClient("A"))).job.id;
+    await svc.aws.doc.send(new PutCommand({ TableName: svc.aws.tableName, Item: {
+      pk: "JOB#job-corrupt", sk: "JOB", id: "job-corrupt", clientId: "A", status: "queued", version: 1,
+      defsZ: Buffer.from("not gzip"), gsi1pk: "JOBS#active", gsi1sk: "000000000000001#job-corrupt",
+    } }));
+    const r = await runPlanningCycle(svc.deps, { plan: oneEach(NODES, [fine], 1) }, planner);
+    expect(r.warnings).toContain("job job-corrupt: its stored items cannot be read; left out of this plan");
+    expect(r.assignmentsWritten).toBe(1);
+    await svc.aws.doc.send(new DeleteCommand({ TableName: svc.aws.tableName, Key: { pk: "JOB#job-corrupt", sk: "JOB" } }));
   });
 
   it("renews a running task's lease in a poll that reads no job and no shard", async () => {
