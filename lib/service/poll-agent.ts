@@ -6,8 +6,8 @@
  * poll and desired status.
  *
  * Requests: one Query (node + inbox), one conditional write per terminal report (its shard),
- * one write of the node (renews every lease it reports holding — no read of any job), at most
- * one inbox clean-up batch and at most one plan trigger.
+ * one write of the node (renews every lease it reports holding — no read of any job), one
+ * inbox clean-up batch when it picked up or finished something new, at most one plan trigger.
  */
 import { taskId as taskIdOf } from "../planner/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
@@ -84,11 +84,12 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   const assignments: Assignment[] = [];
   const drop: Pick<InboxEntry, "kind" | "token">[] = [];
   for (const e of inbox) {
-    // Grants: handed over until the agent reports the task; the planner removes the entry when
-    // it folds the task's report or ends the lease (batched there, not a write per poll).
+    // Grants: handed over until the agent reports the task, then removed (so the planner's node
+    // query carries only undelivered ones; the fold removes those whose lease ended unreported).
     // Cancels: kept while the agent still reports the task, so a lost reply is repeated.
-    if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
-    else if (e.kind === "grant" && !reported.has(e.token) && !cancels.has(e.token) && accepting) assignments.push(assignmentOf(e));
+    if (e.kind === "grant" && (reported.has(e.token) || cancels.has(e.token))) drop.push(e);
+    else if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
+    else if (e.kind === "grant" && accepting) assignments.push(assignmentOf(e));
   }
   if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 

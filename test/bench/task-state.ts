@@ -232,6 +232,10 @@ async function cycleBench(): Promise<void> {
     const requests = count.total() - before;
     emit({ bench: "cycle", jobs: jobs.length, tasks, nodes: snapshot.nodes.length, assignments: r.assignmentsWritten, requests, requests_per_assignment: round(requests / Math.max(1, r.assignmentsWritten), 3), wall_ms: Math.round(wall), plan_ms: Math.round(r.planMs), warnings: r.warnings.length });
 
+    // The agents pick their grants up (their polls remove the inbox entries), as within 15 s.
+    const delivered = (await deps.nodes.list()).flatMap((n) => n.inbox.map((e) => ({ nodeId: n.id, kind: e.kind, token: e.token })));
+    await deps.nodes.dropInbox(delivered);
+
     // Deadline edits at 2,000 active jobs: edit → (the trigger's) cycle → new order saved.
     const latencies: number[] = [];
     let savedAt = 0;

@@ -100,7 +100,8 @@ describe("task state at scale", () => {
     expect((await svc.deps.jobs.get(job.id))!.steps[0]!.leases.map((l) => l.token)).toEqual([a!.token]);
 
     // What a poll costs: renewing is a Query and an UpdateItem; finishing adds the report's one
-    // conditional write and (the slot frees with nothing queued) one plan trigger.
+    // conditional write and (the slot frees with nothing queued) one plan trigger. (The first
+    // poll that reported the task already removed its inbox entry.)
     await svc.deps.plans.settings(); // the container's cached copy (5 s), as in a busy poll Lambda
     let requests = 0;
     const count = (next: (x: unknown) => Promise<unknown>) => async (x: unknown) => { requests++; return next(x); };
