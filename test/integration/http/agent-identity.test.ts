@@ -142,6 +142,16 @@ describe("token renewal and revocation", () => {
     expect((await h.call(aRequest("POST", "/agents/stolen/token").as(nodeToken(h, "stolen")))).status).toBe(401);
   });
 
+  it("revoking a node also stops a static agent token and IdP claims naming it", async () => {
+    await registerNode(h, "n1-static-peer");
+    await h.call(aRequest("POST", "/nodes/n1-static-peer/revoke").as(tokens.operator));
+    const claims = aRequest("POST", "/agents/n1-static-peer/poll").withJwtClaims({ sub: "idp-agent", "burstfarm:role": "agent", "burstfarm:node": "n1-static-peer" });
+    expect((await h.call(claims.json({ tasks: [] }))).status).toBe(401);
+    expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(200);
+    await h.call(aRequest("POST", "/nodes/n1/revoke").as(tokens.operator));
+    expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(401);
+  });
+
   it("a revoked registration secret admits no one", async () => {
     const issued = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ label: "temp" }));
     expect(issued.status).toBe(201);
