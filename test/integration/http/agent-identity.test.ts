@@ -164,6 +164,18 @@ describe("token renewal and revocation", () => {
   });
 });
 
+describe("what API Gateway must check per route (for the stack)", () => {
+  it("agent and registration routes are verified by the Lambda; only the session exchange needs IAM", async () => {
+    const doc = (await h.call(aRequest("GET", "/openapi.json").as(tokens.operator))).body;
+    const auth = (path: string, method: string) => doc.paths[path][method]["x-burstfarm-gateway-auth"];
+    expect(auth("/agents/register", "post")).toBe("none");
+    expect(auth("/agents/{nodeId}/poll", "post")).toBe("none");
+    expect(auth("/agents/session-token", "post")).toBe("iam");
+    expect(auth("/jobs", "post")).toBe("jwt");
+    expect(auth("/registration-secrets", "post")).toBe("jwt");
+  });
+});
+
 describe("IAM: a cloud agent is the launched instance its role session names", () => {
   const arn = (role: string, session: string) => `arn:aws:sts::111111111111:assumed-role/${role}/${session}`;
 
