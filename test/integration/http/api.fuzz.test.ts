@@ -6,7 +6,8 @@
  *   - not a 5xx,
  *   - what the document says (a documented status; the body matches its schema or Problem),
  *   - and a 4xx must leave the stored state exactly as it was.
- * Bounded in time (a coverage pass of every route × credential, then random cases for ~12 s).
+ * Bounded in time (a coverage pass of every route × credential, then random cases for 10 s, or
+ * BURSTFARM_FUZZ_MS).
  */
 import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -19,6 +20,8 @@ import { invalid, nasty, valid, type JsonSchema } from "../../support/schema-arb
 import { poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness, type Reply } from "./harness.ts";
 
+/** Random phase length; `BURSTFARM_FUZZ_MS=600000 npx vitest run test/integration/http/api.fuzz.test.ts` for a long hunt. */
+const fuzzMs = Number(process.env.BURSTFARM_FUZZ_MS ?? 10_000);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 let h: ApiHarness;
@@ -195,10 +198,10 @@ describe("API fuzzing from the OpenAPI document", () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...ops).chain((o) => caseFor(o).map((c) => [o, c] as const)), async ([o, c]) => {
       runs++;
       if (!(await check(o, c))) throw new Error(failures.at(-1));
-    }), { numRuns: 3000, interruptAfterTimeLimit: 10_000, markInterruptAsFailure: false, endOnFailure: true });
+    }), { numRuns: 1_000_000, interruptAfterTimeLimit: fuzzMs, markInterruptAsFailure: false, endOnFailure: true });
     expect(failures).toEqual([]);
     // Floors, not targets: the run is time-bounded and the machine may be busy.
     expect(runs).toBeGreaterThan(50);
     expect(succeeded.size).toBeGreaterThanOrEqual(12);
-  }, 60_000);
+  }, fuzzMs + 50_000);
 });

@@ -206,3 +206,28 @@ describe("prerequisites that will never finish", () => {
     expect(r.body.why.reason).not.toMatch(/finished jobs are dropped/);
   });
 });
+
+describe("deep nesting", () => {
+  it("a body nested 100,000 levels deep is refused promptly with a 4xx naming a field", async () => {
+    const deep = `${"[".repeat(100_000)}5e-324${"]".repeat(100_000)}`;
+    const r = await h.call(asA("POST", "/jobs").raw(deep, "application/json"));
+    expect(r.status).toBe(400);
+    const deepObject = `{"name":${"{\"a\":".repeat(50_000)}1${"}".repeat(50_000)}}`;
+    const o = await h.call(asA("POST", "/jobs").raw(deepObject, "application/json"));
+    expect(o.status).toBe(400);
+    expect(fields(o)[0]).toMatch(/^name/);
+  });
+});
+
+describe("deep nesting where a schema takes any JSON", () => {
+  it.each([
+    ["an OpenJD template object", (deep: string) => `{"template":${deep}}`],
+    ["an OpenJD parameter", (deep: string) => `{"template":{"specificationVersion":"jobtemplate-2023-09","name":"t","steps":[]},"parameters":{"p":${deep}}}`],
+    ["requirements.amounts", (deep: string) => `{"name":"x","frames":"1","secondsPerFrame":1,"requirements":{"amounts":${deep}}}`],
+  ])("%s nested 50,000 deep is a 4xx", async (_what, body) => {
+    const deep = `${"{\"a\":".repeat(50_000)}1${"}".repeat(50_000)}`;
+    const r = await h.call(asA("POST", "/jobs").raw(body(deep), "application/json"));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+  });
+});
