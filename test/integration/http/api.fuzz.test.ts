@@ -95,7 +95,9 @@ function caseFor(o: Operation): fc.Arbitrary<Case> {
   );
   const path = fc.tuple(...pathParams.map(segment)).map((values) =>
     values.reduce<string>((acc, v, i) => acc.replace(`{${pathParams[i]!.name}}`, encodeURIComponent(v)), o.path));
-  const queryValue = (p: { schema: JsonSchema }) => fc.oneof({ weight: 4, arbitrary: valid(p.schema) }, { weight: 1, arbitrary: nasty }).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  const queryValue = (p: { name: string; schema: JsonSchema }) => fc.oneof(
+    { weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema) }, { weight: 1, arbitrary: nasty },
+  ).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
   const query = fc.record(Object.fromEntries(queryParams.map((p) => [p.name, queryValue(p)])), { requiredKeys: [] })
     .map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>);
   const schema = o.op.requestBody?.content?.["application/json"]?.schema as JsonSchema | undefined;
@@ -121,6 +123,16 @@ function caseFor(o: Operation): fc.Arbitrary<Case> {
     idempotencyKey: fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/), fc.string({ maxLength: 200 })), { nil: undefined }),
   });
 }
+
+/** Cursors as an attacker would forge them: base64url JSON with our key names and partition prefixes. */
+const cursorLike = fc.dictionary(
+  fc.constantFrom("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "m", "c"),
+  fc.oneof(
+    fc.constantFrom("CLIENTJOBS#studio-a", "JOBS#active", "AUDIT#studio-a", "AUDIT#_farm", "AUDITMONTH#2026-11", "2026-11", "zzzz", "0000"),
+    fc.string({ maxLength: 30 }), fc.integer(),
+  ),
+  { minKeys: 1, maxKeys: 5 },
+).map((k) => Buffer.from(JSON.stringify(k)).toString("base64url"));
 
 /**
  * A schema-valid body made to fit this farm, so requests get past the checks a schema cannot

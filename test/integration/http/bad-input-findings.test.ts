@@ -77,6 +77,12 @@ describe("hand-made cursors", () => {
     expect(fields(r)).toEqual(["cursor"]);
   });
 
+  it("a cursor with the right keys but outside the query's range is a 400 on cursor", async () => {
+    const r = await h.call(asA("GET", "/audit").withQuery({ cursor: cursorOf({ pk: "AUDIT#studio-a", sk: "zz" }) }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["cursor"]);
+  });
+
   it("a farm-wide audit cursor naming no month of the window is a 400, not an endless walk", async () => {
     const r = await h.call(aRequest("GET", "/audit").as(tokens.operator).withQuery({ cursor: cursorOf({ m: "zzzz" }) }));
     expect(r.status).toBe(400);
