@@ -55,7 +55,10 @@ export function buildOpenApi(routes: readonly RouteContract[], info: { title: st
       "x-burstfarm-principals": [...r.accepts],
       "x-burstfarm-gateway-auth": gatewayAuthOf(r),
       security: [{ bearer: [] }],
-      parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
+      parameters: [
+        ...parameters(r.params, "path"), ...parameters(r.query, "query"),
+        ...Object.entries(r.headerParams ?? {}).map(([name, h]) => ({ name, in: "header", required: false, description: h.description, schema: h.schema })),
+      ],
       responses: {
         [status]: status === "204"
           ? { description: "done" }

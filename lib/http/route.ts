@@ -38,6 +38,8 @@ export interface RouteContract<
   readonly bodyValidatedBy?: "route" | "service";
   /** Larger bodies are refused with 413 before parsing. */
   readonly maxBodyBytes?: number;
+  /** Request headers the route reads (documented in OpenAPI; the implementation validates them). */
+  readonly headerParams?: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>>;
   /** What API Gateway must check before the Lambda runs; default from `accepts` (see gatewayAuthOf). */
   readonly gatewayAuth?: GatewayAuth;
 }

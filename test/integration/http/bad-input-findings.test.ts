@@ -182,6 +182,7 @@ describe("HTTP details", () => {
     expect(usageTo.description).toMatch(/not be before from/);
     expect(doc.info.description).toMatch(/1e-130 and 9007199254740991/);
     expect(Object.keys(doc.paths["/jobs"].post.responses)).toEqual(expect.arrayContaining(["200", "201"]));
+    expect(doc.paths["/jobs"].post.parameters).toContainEqual(expect.objectContaining({ name: "Idempotency-Key", in: "header" }));
   });
 });
 
