@@ -4,7 +4,7 @@
  * revocation ends a node's credentials and a secret's registrations.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admitNode, issueRegistrationSecret } from "../../../lib/service/index.ts";
+import { admitNode, issueRegistrationSecret, registerAgent } from "../../../lib/service/index.ts";
 import { aLambdaContext, aScheduledEvent } from "../../builders/api-events.ts";
 import { linuxNode, nodeToken, poll, registerNode } from "./agents.ts";
 import { agentRoleName, aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
@@ -150,6 +150,21 @@ describe("token renewal and revocation", () => {
     expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(200);
     await h.call(aRequest("POST", "/nodes/n1/revoke").as(tokens.operator));
     expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(401);
+  });
+
+  it("an expired registration secret admits no one", async () => {
+    const { secret } = await issueRegistrationSecret(h.wired.deps, { label: "one minute", expiresInSec: 60 }, { kind: "operator" });
+    clock.advance(61_000);
+    expect((await h.call(aRequest("POST", "/agents/register").as(secret).json(linuxNode("late")))).status).toBe(401);
+    expect(await h.wired.deps.nodes.get("late")).toBeUndefined();
+  });
+
+  it("without signing keys, registration refuses before writing anything", async () => {
+    const { credentials: _c, ...noKeys } = h.wired.deps;
+    const secret = (await h.wired.deps.secrets.list())[0]!;
+    const err = await registerAgent(noKeys, { ...linuxNode("keyless") }, { kind: "registrant", secretId: secret.id }).catch((e: Error) => e);
+    expect((err as Error).name).toBe("RetryableError");
+    expect(await h.wired.deps.nodes.get("keyless")).toBeUndefined();
   });
 
   it("a revoked registration secret admits no one", async () => {
