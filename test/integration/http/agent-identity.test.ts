@@ -152,6 +152,20 @@ describe("token renewal and revocation", () => {
     expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(401);
   });
 
+  it("a secret bound to one machine re-registers that node (after its token lapsed) and no other", async () => {
+    const issued = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ label: "ws-12", nodeId: "ws-12" }));
+    expect(issued.body.nodeId).toBe("ws-12");
+    const first = await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json(hostOf("ws-12")));
+    expect(first.body.nodeId).toBe("ws-12");
+    const monday = await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json({ ...hostOf("ws-12"), agentVersion: "3" }));
+    expect(monday.status).toBe(200);
+    expect(monday.body.nodeId).toBe("ws-12");
+    expect((await h.wired.deps.nodes.get("ws-12"))!.agentVersion).toBe("3");
+    expect((await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json(linuxNode("n2")))).status).toBe(403);
+    const forN2 = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ nodeId: "n2" }));
+    expect((await h.call(aRequest("POST", "/agents/register").as(forN2.body.secret).json(hostOf("n2")))).status).toBe(409);
+  });
+
   it("an expired registration secret admits no one", async () => {
     const { secret } = await issueRegistrationSecret(h.wired.deps, { label: "one minute", expiresInSec: 60 }, { kind: "operator" });
     clock.advance(61_000);
