@@ -212,6 +212,7 @@ describe("API fuzzing from the OpenAPI document", () => {
       if (!(await check(o, c))) throw new Error(failures.at(-1));
     }), { numRuns: 1_000_000, interruptAfterTimeLimit: fuzzMs, markInterruptAsFailure: false, endOnFailure: true });
     expect(failures).toEqual([]);
+    if (process.env.BURSTFARM_FUZZ_MS) console.info(`fuzz: ${runs} random cases, ${succeeded.size} routes answered 2xx`);
     // Floors, not targets: the run is time-bounded and the machine may be busy.
     expect(runs).toBeGreaterThan(50);
     expect(succeeded.size).toBeGreaterThanOrEqual(12);
