@@ -202,7 +202,7 @@ describe("API fuzzing from the OpenAPI document", () => {
     }
     expect(covered).toBe(operations().length * Object.keys(credentials).length);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 
   it("random valid and broken requests: no 5xx, documented answers, no state change on 4xx", async () => {
     const ops = operations();
