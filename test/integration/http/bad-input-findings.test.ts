@@ -214,6 +214,24 @@ describe("prerequisites that will never finish", () => {
   });
 });
 
+describe("a poll with one malformed report", () => {
+  it("is refused whole, naming the report; the well-formed report beside it is not settled", async () => {
+    const job = await h.call(asA("POST", "/jobs").json(aNativeJob({ frames: "1", secondsPerFrame: 5, name: "one-frame" })));
+    await h.planner(aScheduledEvent(), aLambdaContext("planner"));
+    const token = h.nodeTokens.get("n1")!;
+    const polled = await h.call(aRequest("POST", "/agents/n1/poll").as(token).json({ tasks: [] }));
+    const task = polled.body.assignments.find((a: { jobId: string }) => a.jobId === job.body.id);
+    expect(task).toBeDefined();
+    const r = await h.call(aRequest("POST", "/agents/n1/poll").as(token).json({
+      tasks: [{ taskId: task.taskId, token: task.token, state: "succeeded" }, { taskId: "garbage", token: "t", state: "running" }],
+    }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["tasks[1].taskId"]);
+    expect((await h.call(asA("GET", `/jobs/${job.body.id}`))).body.progress.done).toBe(0);
+    await h.call(asA("DELETE", `/jobs/${job.body.id}`));
+  });
+});
+
 describe("deep nesting", () => {
   it("a body nested 100,000 levels deep is refused promptly with a 4xx naming a field", async () => {
     const deep = `${"[".repeat(100_000)}5e-324${"]".repeat(100_000)}`;
