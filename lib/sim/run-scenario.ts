@@ -6,8 +6,8 @@
  * not mask what matching by kind is worth.
  */
 import { simulate } from "./engine.ts";
-import { scenarioInstance } from "./export-instance.ts";
-import { computeBounds, metricsOf, type Bounds, type MetricsRow } from "./metrics.ts";
+import { computeBounds, type Bounds, type LpSolver } from "./bounds/index.ts";
+import { metricsOf, type MetricsRow } from "./metrics.ts";
 import { POLICY_NAMES, policyByName, type PolicyName } from "./policies.ts";
 import type { Scenario, SimOptions, SimResult } from "./types.ts";
 
@@ -15,6 +15,8 @@ export interface RunOptions {
   policies?: readonly string[];
   specialization?: boolean;
   recordAttempts?: boolean;
+  /** LP/MIP solver for the bounds (default HiGHS). */
+  solver?: LpSolver;
 }
 
 export interface ScenarioRun {
@@ -31,13 +33,15 @@ export function runPolicy(sc: Scenario, name: string, opts: SimOptions = {}): Si
 
 export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
   const names = opts.policies ?? POLICY_NAMES;
-  const bounds = computeBounds(scenarioInstance(sc));
+  const bounds = opts.solver ? computeBounds(sc, opts.solver) : computeBounds(sc);
   const results: SimResult[] = [];
   const rows: MetricsRow[] = [];
   for (const name of names) {
     const res = runPolicy(sc, name, { recordAttempts: opts.recordAttempts ?? false });
     results.push(res);
     rows.push(metricsOf(res, bounds));
+    // A run below a lower bound means the bound is wrong: say so loudly.
+    if (rows[rows.length - 1]!.misses < bounds.missLowerBound) res.warnings.push(`misses below the joint miss bound ${bounds.missLowerBound}`);
   }
   if (opts.specialization !== false && names.some((n) => n.startsWith("burstfarm"))) {
     const ref: PolicyName = "burstfarm-no-tariff";
