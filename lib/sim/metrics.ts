@@ -59,6 +59,8 @@ export interface MetricsRow {
   rejected_assignments: number;
   plans: number;
   specialization_gain_pct?: number | null;
+  /** The LP's best possible gain of placing the same backlog by kind (specialization.ts). */
+  specialization_lp_gain_pct?: number | null;
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;

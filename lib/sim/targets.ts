@@ -54,9 +54,16 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
     return [{
       scenario, misses, cloud, preview, energy,
       guarantees: mark(bf.guarantee_violation_min === 0, `${bf.guarantee_violation_min.toFixed(1)} client-min below`),
-      specialization: g === null || g === undefined ? "n/a" : mark(g >= 25, `${g >= 0 ? "+" : ""}${g.toFixed(1)}%`),
+      specialization: specialization(g, bf.specialization_lp_gain_pct),
     }];
   });
+}
+
+/** +25% is a target only where the LP's best possible gain on the backlog reaches it. */
+function specialization(g: number | null | undefined, lp: number | null | undefined): string {
+  if (g === null || g === undefined) return "n/a";
+  const text = `${g >= 0 ? "+" : ""}${g.toFixed(1)}%${lp == null ? "" : ` (LP best ${lp >= 0 ? "+" : ""}${lp.toFixed(1)}%)`}`;
+  return lp != null && lp < 25 ? `n/a: ${text}` : mark(g >= 25, text);
 }
 
 export function formatTargets(t: TargetRow[]): string {

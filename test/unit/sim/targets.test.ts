@@ -40,4 +40,10 @@ describe("targets", () => {
     expect(t!.cloud).toBe("ok 1.05× bound (21.00 / 20.00)");
     expect(targetRows([row("burstfarm", { cloud_allowed_jobs: 1 }), row("edf-autoscale", { misses: 3 })])[0]!.misses).toBe("ok 0 avoidable (cloud allowed, edf-autoscale 3)");
   });
+
+  it("+25% specialization is only a target where the LP's best gain on the backlog reaches it", () => {
+    const spec = (lp: number) => targetRows([row("burstfarm", { specialization_gain_pct: 4, specialization_lp_gain_pct: lp })])[0]!.specialization;
+    expect(spec(10)).toBe("n/a: +4.0% (LP best +10.0%)");
+    expect(spec(40)).toBe("SHORT +4.0% (LP best +40.0%)");
+  });
 });
