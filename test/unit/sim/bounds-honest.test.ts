@@ -56,6 +56,20 @@ describe("energy bound allows cloud, as far as the policy paid for it", () => {
   });
 });
 
+describe("energy bound shifts only what a policy may shift", () => {
+  it("energy-intensive work pays the cheapest hour of its window, other work its window's mean", () => {
+    // 0.40 in the first hour, 0.10 after; one 1 h frame due at 3 h on a 500 W node.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + HOUR, pricePerKWh: 0.4 }, { startAt: T0 + HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const mk = (energyIntensive: boolean) => {
+      const j = job({ id: "j", tasks: 1, taskSec: 3600, due: T0 + 3 * HOUR });
+      return scenario({ nodes: [node("n1")], tariff, jobs: [{ ...j, job: { ...j.job, energyIntensive } }] });
+    };
+    // Shiftable: 0.5 kWh at 0.10. Not shiftable: 0.5 kWh at (0.4 + 0.1 + 0.1) ÷ 3 = 0.20.
+    expect(computeBounds(mk(true)).energyFor(0)).toBeCloseTo(0.05, 9);
+    expect(computeBounds(mk(false)).energyFor(0)).toBeCloseTo(0.1, 9);
+  });
+});
+
 describe("cloud bound under guarantees", () => {
   it("prices the capacity a guaranteed client keeps", () => {
     // B is guaranteed half of two nodes and has a 10 h frame; A needs 4 node-hours by 2 h.
