@@ -1,7 +1,8 @@
 /**
  * What matching work to hardware by kind is worth, measured the same way on both sides: our
  * planner (tariff timing off) with speeds and tags known vs hidden, on the scenario's work as a
- * fixed backlog — every job submitted at the start, no deadlines, no cloud on either side — so
+ * fixed backlog — every job submitted at the start, no deadlines, no cloud on either side, a
+ * horizon long enough to finish — so
  * throughput (reference work-hours per hour to the last finish) measures matching alone, not
  * arrivals, deadline pressure or rented nodes. Beside it, the LP's best possible gain on the same
  * backlog: the throughput of the least fluid makespan with work placed by kind (below) over the
@@ -11,9 +12,10 @@ import { boundModel } from "./bounds/model.ts";
 import { Lp, type LpSolver } from "./bounds/lp.ts";
 import type { Scenario } from "./types.ts";
 
+/** The scenario's work released at once, with three times the horizon so the backlog can finish. */
 export function backlogOf(sc: Scenario): Scenario {
   return {
-    ...sc, name: `${sc.name} (backlog)`, cloudOffers: [], events: sc.events.filter((e) => e.type === "crash"),
+    ...sc, name: `${sc.name} (backlog)`, endAt: sc.startAt + 3 * (sc.endAt - sc.startAt), cloudOffers: [], events: sc.events.filter((e) => e.type === "crash"),
     jobs: sc.jobs.map((j) => ({ ...j, submitAt: sc.startAt, job: { ...j.job, submittedAt: sc.startAt, deadlineAt: null, cloudAllowed: false } })),
   };
 }
