@@ -2,20 +2,22 @@
  * Per scenario × policy metrics, each beside its lower bound where one exists. Definitions:
  * - misses: jobs with a deadline not finished by it (unfinished at the end counts);
  *   unavoidable: late in the bounds' sense on the exported instance; avoidable = the rest.
- * - utilization: busy ÷ available on-prem slot-time from the start until the last job ends.
+ * - utilization: busy ÷ available on-prem slot-time over the whole scenario horizon (the same
+ *   span for every policy); asleep and waking nodes are not available capacity.
  * - wc_violation_node_min: node-minutes an on-prem node sat ready with a free slot while work
  *   it could run was pending and not deferred/waiting by the plan (includes plan latency).
  * - energy_cost: busy power × busy time × price (the part a schedule can shift; the bound's
  *   model); energy_total_cost adds idle and sleep draw over the whole horizon.
  * - cloud_cost: per-second billing from request to release; cloud_cost_lb the LP bound at spot.
- * - preview_latency_pct: mean over finished multi-task jobs of (first frame done − submit) ÷
- *   (finish − submit) × 100.
+ * - preview_latency_pct, first_frame_min: preview-latency.ts (window denominators, unfinished
+ *   jobs censored at the horizon).
  * - guarantee_violation_min: client-minutes below guarantee with capacity given away (guarantees.ts).
  * - throughput: reference work-hours finished per hour until the last finish.
  * - idle gap: seconds from a node freeing (with eligible work waiting) to its next start.
  */
 import { cloudLowerBound, energyLowerBound, unavoidablyLate, type BoundsInstance } from "../planner/bounds/index.ts";
 import { boundsJobOwner } from "./export-instance.ts";
+import { previewLatency } from "./preview-latency.ts";
 import type { SimResult } from "./types.ts";
 
 export interface Bounds {
@@ -60,6 +62,7 @@ export interface MetricsRow {
   cloud_cost: number;
   cloud_cost_lb: number;
   preview_latency_pct: number | null;
+  first_frame_min: number | null;
   guarantee_violation_min: number;
   throughput_ref_hours_per_hour: number;
   makespan_hours: number;
@@ -94,20 +97,19 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
   const end = lastFinishAt(res);
   const spanH = (end - res.startAt) / 3600_000;
   const done = res.jobs.filter((j) => j.finishedAt !== null);
-  const previews = done.filter((j) => j.finishedAt! > j.submittedAt && j.firstOutputAt !== null)
-    .map((j) => ((j.firstOutputAt! - j.submittedAt) / (j.finishedAt! - j.submittedAt)) * 100);
+  const preview = previewLatency(res.jobs, res.endAt);
   const gaps = t.idleGapsSec;
   return {
     scenario: res.scenario, policy: res.policy, jobs: res.jobs.length, cloud_allowed_jobs: res.jobs.filter((j) => j.cloudAllowed).length,
     misses: late.length, unavoidable_misses: unavoidable, avoidable_misses: late.length - unavoidable,
     failed_jobs: res.jobs.filter((j) => j.failed).length,
-    utilization: r3(t.activeAvailSlotSec > 0 ? t.activeBusySlotSec / t.activeAvailSlotSec : 0),
+    utilization: r3(t.availSlotSec > 0 ? t.busySlotSec / t.availSlotSec : 0),
     wc_violation_node_min: r3(t.wcViolationNodeSec / 60),
     energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(b.energyCost), energy_lb_exact: b.energyExact,
     energy_cost_lp_ub: r3(b.energyScheduleCost),
     energy_total_cost: r3(t.energyCost),
     cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost),
-    preview_latency_pct: previews.length ? r3(previews.reduce((s, x) => s + x, 0) / previews.length) : null,
+    preview_latency_pct: preview.pct === null ? null : r3(preview.pct), first_frame_min: preview.firstFrameMin === null ? null : r3(preview.firstFrameMin),
     guarantee_violation_min: r3(t.guaranteeViolationClientSec / 60),
     throughput_ref_hours_per_hour: r3(spanH > 0 ? done.reduce((s, j) => s + j.workSec, 0) / 3600 / spanH : 0),
     makespan_hours: r3(spanH),

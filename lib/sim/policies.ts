@@ -5,6 +5,7 @@
  */
 import { defaultPolicy, plan, withPolicy, type Policy } from "../planner/index.ts";
 import { edf } from "./baselines/edf.ts";
+import { edfAutoscale } from "./baselines/edf-autoscale.ts";
 import { fifo } from "./baselines/fifo.ts";
 import { opencue } from "./baselines/opencue.ts";
 import { priority } from "./baselines/priority.ts";
@@ -19,7 +20,7 @@ export interface PolicyEntry {
   summary: string;
 }
 
-export const POLICY_NAMES = ["burstfarm", "burstfarm-no-tariff", "fifo", "priority", "edf", "opencue", "weighted", "queue-depth"] as const;
+export const POLICY_NAMES = ["burstfarm", "burstfarm-no-tariff", "fifo", "priority", "edf", "opencue", "weighted", "queue-depth", "edf-autoscale"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export const POLICIES: Record<PolicyName, PolicyEntry> = {
@@ -34,6 +35,7 @@ export const POLICIES: Record<PolicyName, PolicyEntry> = {
   opencue: { name: "opencue", planFn: opencue, policy: defaultPolicy, summary: "OpenCue subscriptions: size first, up to burst" },
   weighted: { name: "weighted", planFn: weighted, policy: defaultPolicy, summary: "Deadline Cloud weighted balanced, default weights" },
   "queue-depth": { name: "queue-depth", planFn: queueDepth, policy: defaultPolicy, summary: "priority + cloud scaled on queue depth (Spot Event Plugin)" },
+  "edf-autoscale": { name: "edf-autoscale", planFn: edfAutoscale, policy: defaultPolicy, summary: "EDF + cloud sized by the EDF deficit (the strong baseline)" },
 };
 
 export function policyByName(name: string): PolicyEntry {

@@ -2,7 +2,7 @@
  * The issue's targets, checked per scenario from the metric rows (burstfarm unless stated):
  * 0 avoidable misses where cloud is allowed, fewer misses than EDF where it is not; guarantees
  * met 100%; energy ≥ 15% below tariff-blind (burstfarm-no-tariff) where the bound allows that
- * much; cloud cost ≤ 1.15 × its bound; previews within 10% of span; specialization ≥ +25%.
+ * much; cloud cost ≤ 1.15 × its bound; first frames within 10% of the job window; specialization ≥ +25%.
  */
 import type { MetricsRow } from "./metrics.ts";
 
@@ -44,7 +44,7 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
     const cloud = bf.cloud_cost_lb > 0
       ? bf.cloud_cost < bf.cloud_cost_lb && bf.misses > 0 ? `n/a: ${ratio} with ${bf.misses} missed` : mark(bf.cloud_cost <= 1.15 * bf.cloud_cost_lb, ratio)
       : bf.cloud_cost > 0 ? `SHORT ${bf.cloud_cost.toFixed(2)} spent, bound 0` : "ok none needed, none spent";
-    const preview = bf.preview_latency_pct === null ? "n/a" : mark(bf.preview_latency_pct <= 10, `${bf.preview_latency_pct.toFixed(1)}% of span`);
+    const preview = bf.preview_latency_pct === null ? "n/a" : mark(bf.preview_latency_pct <= 10, `${bf.preview_latency_pct.toFixed(1)}% of window`);
     const g = bf.specialization_gain_pct;
     return [{
       scenario, misses, cloud, preview, energy,

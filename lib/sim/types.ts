@@ -106,6 +106,8 @@ export interface JobOutcomeRow {
   cloudAllowed: boolean;
   /** Reference work in node-seconds at speed 1 (for throughput). */
   workSec: number;
+  /** Tasks over all steps (previews are measured on multi-task jobs). */
+  tasks: number;
 }
 
 export interface SeriesPoint {

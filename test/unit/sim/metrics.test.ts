@@ -18,8 +18,10 @@ describe("metrics on hand-checkable runs", () => {
     expect(row.energy_cost).toBeCloseTo(0.2, 6);
     // Idle 100 W for the other 10 h of the 12 h horizon: 1 kWh + 1 kWh = 0.40.
     expect(row.energy_total_cost).toBeCloseTo(0.4, 6);
-    expect(row.utilization).toBe(1);
-    expect(row.preview_latency_pct).toBe(50);
+    // Busy 2 h of the 12 h horizon; the first frame at 1 h of a 1.5 h window.
+    expect(row.utilization).toBeCloseTo(2 / 12, 3);
+    expect(row.preview_latency_pct).toBeCloseTo(100 / 1.5, 3);
+    expect(row.first_frame_min).toBe(60);
     expect(row.misses).toBe(1);
     expect(row.unavoidable_misses).toBe(1);
     expect(row.avoidable_misses).toBe(0);

@@ -5,7 +5,7 @@ function row(policy: string, over: Partial<MetricsRow> = {}): MetricsRow {
   return {
     scenario: "s", policy, jobs: 2, cloud_allowed_jobs: 0, misses: 0, unavoidable_misses: 0, avoidable_misses: 0, failed_jobs: 0,
     utilization: 1, wc_violation_node_min: 0, energy_kwh: 1, energy_cost: 10, energy_cost_lb: 5, energy_lb_exact: false, energy_cost_lp_ub: 6,
-    energy_total_cost: 12, cloud_node_hours: 0, cloud_cost: 0, cloud_cost_lb: 0, preview_latency_pct: 5, guarantee_violation_min: 0,
+    energy_total_cost: 12, cloud_node_hours: 0, cloud_cost: 0, cloud_cost_lb: 0, preview_latency_pct: 5, first_frame_min: 10, guarantee_violation_min: 0,
     throughput_ref_hours_per_hour: 1, makespan_hours: 1, idle_gap_mean_sec: 0, idle_gap_p95_sec: 0, spot_interruptions: 0, crashes: 0,
     task_errors: 0, rejected_assignments: 0, plans: 1, ...over,
   };
@@ -18,7 +18,7 @@ describe("targets", () => {
       row("burstfarm-no-tariff"), row("edf", { misses: 2 }),
     ]);
     expect(t).toMatchObject({
-      misses: "ok 1 vs EDF 2 (local only)", guarantees: "ok 0.0 client-min below", preview: "ok 5.0% of span", specialization: "ok +30.0%",
+      misses: "ok 1 vs EDF 2 (local only)", guarantees: "ok 0.0 client-min below", preview: "ok 5.0% of window", specialization: "ok +30.0%",
       cloud: "ok 1.10× bound (11.00 / 10.00)",
     });
     expect(t!.energy).toBe("ok 20.0% saved, bound allows ≤50.0% (≥40.0%)");
@@ -31,7 +31,7 @@ describe("targets", () => {
     ]);
     expect(t).toMatchObject({
       misses: "SHORT 1 avoidable (cloud allowed)", guarantees: "SHORT 3.0 client-min below", cloud: "SHORT 5.00 spent, bound 0",
-      preview: "SHORT 40.0% of span", specialization: "SHORT +4.0%", energy: "SHORT 0.0% saved, bound allows ≤50.0% (≥40.0%)",
+      preview: "SHORT 40.0% of window", specialization: "SHORT +4.0%", energy: "SHORT 0.0% saved, bound allows ≤50.0% (≥40.0%)",
     });
   });
 });
