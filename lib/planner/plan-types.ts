@@ -85,7 +85,7 @@ export interface ClientShare {
 export interface PlannerRun {
   mode: "lp" | "greedy";
   reason: string;
-  lp?: { status: string; columns: number; rows: number; nonzeros: number; groups: number; resources: number; slots: number; solveMs?: number };
+  lp?: { status: string; columns: number; rows: number; nonzeros: number; groups: number; resources: number; slots: number };
 }
 
 export interface Plan {

@@ -47,7 +47,6 @@ export interface LpStats {
   groups: number;
   resources: number;
   slots: number;
-  solveMs?: number;
 }
 
 export type LpStageOutcome = { ok: true; result: StageResult; stats: LpStats } | { ok: false; reason: string; stats: LpStats };
@@ -95,7 +94,6 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const stats: LpStats = { status: "unsolved", columns: m.numCols, rows: m.numRows, nonzeros: m.index.length, groups: groups.length, resources: resources.length, slots: grid.count };
   const sol = input.solver.solve(m, { timeLimitSec: input.timeLimitSec });
   stats.status = sol.status;
-  if (sol.solveMs !== undefined) stats.solveMs = Math.round(sol.solveMs * 10) / 10;
   if (sol.status !== "optimal") return { ok: false, reason: `LP solver ${sol.status}${sol.detail ? ` (${sol.detail})` : ""}`, stats };
   const reading = readSolution(built, groups, resources.length, grid, sol.colValue, sol.rowDual);
 

@@ -31,7 +31,7 @@ export interface LpSolution {
   rowDual: Float64Array;
   /** Solver's own message when not optimal. */
   detail?: string;
-  /** Wall time the solver spent, measured by the adapter (the planner never reads a clock). */
+  /** Wall time the solver spent, measured by the adapter; never copied into the plan (same input → same plan). */
   solveMs?: number;
 }
 
