@@ -16,7 +16,8 @@ import type { PlanFn } from "./types.ts";
 
 /** Our planner with its plan of record: the LP solved by HiGHS (loaded once; solving is synchronous). */
 const solver = await loadHighsSolver();
-const planOfRecord: PlanFn = (snapshot, policy, now) => plan(snapshot, policy, now, { solver });
+// A generous budget: a wall-clock limit hit on a busy machine would make runs differ (the service keeps the default).
+const planOfRecord: PlanFn = (snapshot, policy, now) => plan(snapshot, policy, now, { solver, solverTimeLimitSec: 60 });
 
 export interface PolicyEntry {
   name: PolicyName;

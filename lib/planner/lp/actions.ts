@@ -33,7 +33,12 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const work = users.reduce((t, g) => t + r.cloudH[g.index]! * speedOf(c.offer.speed, g.kind), 0);
     const minTask = Math.min(...users.map((g) => g.taskH));
     if (users.length === 0 || work < minTask) continue;
-    const count = Math.ceil(need - HYSTERESIS);
+    let inUse = 0;
+    for (const n of snapshot.nodes) if (n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.status !== "offline") inUse++;
+    for (const p of snapshot.pendingBurst ?? []) if (p.instanceType === c.offer.instanceType) inUse += p.count;
+    for (const q of requests) if (q.instanceType === c.offer.instanceType) inUse += q.count;
+    const count = Math.min(Math.ceil(need - HYSTERESIS), c.offer.maxInstances - inUse);
+    if (count <= 0) continue;
     const binding = users.reduce((m, g) => ((g.dueAt ?? Infinity) < (m.dueAt ?? Infinity) ? g : m), users[0]!);
     let lastRent = b;
     for (let t = b; t < grid.count; t++) if ((perSlot[t] ?? 0) > 1e-6) lastRent = t;

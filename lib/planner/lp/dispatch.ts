@@ -56,7 +56,9 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fill(members, pools, Math.ceil(q - 0.3), "LP quota on rented");
     }
   }
+  const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   for (const s of input.ordered) {
+    if (!anyFree()) break;
     if (input.deferred.has(s.job.id)) continue;
     for (const st of s.steps) {
       if (st.allowance <= 0) continue;

@@ -69,6 +69,14 @@ export function buildModel(input: ModelInput): BuiltModel {
   const cols: ColInfo[] = [];
   const T = grid.count;
   const col = (info: ColInfo, cost: number, lo: number, hi: number, rows: number[], coefs: number[]) => { cols.push(info); lp.addCol(cost, lo, hi, rows, coefs); };
+  // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
+  const heldMemo = new Map<string, number>();
+  const held = (clientId: string, c: CloudResource, at: number) => {
+    const key = `${clientId}|${c.index}|${at}`;
+    let v = heldMemo.get(key);
+    if (v === undefined) heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false)));
+    return v;
+  };
   const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
 
   // Rows per group: accumulation per slot (work done so far), deadlines as a cumulative profile, the total.
@@ -163,7 +171,10 @@ export function buildModel(input: ModelInput): BuiltModel {
     const price = g.energyIntensive ? input.priceTimed : input.priceFlat;
     const end = lastSlot(g);
     for (let t = g.releaseSlot; t <= end; t++) {
-      const timeCost = grid.midHours[t]! * (WEIGHTS.earlierPerHourHour + (g.preview ? WEIGHTS.previewPerHourHour : 0));
+      // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
+      // slack is kept for the runtime spread rather than spent on later work).
+      const urgency = g.dueAt === null ? 1 : 1 + 24 / Math.max(0.5, (g.dueAt - now) / 3600_000);
+      const timeCost = grid.midHours[t]! * (WEIGHTS.earlierPerHourHour * urgency + (g.preview ? WEIGHTS.previewPerHourHour : 0));
       const par = parRow[gi]![t];
       for (const r of g.resources) {
         const hours = r.readyHours[t]! + r.asleepHours[t]!;
@@ -178,7 +189,7 @@ export function buildModel(input: ModelInput): BuiltModel {
       }
       if (g.cloudOk) {
         for (const c of g.clouds) {
-          if (t < c.firstSlot && heldCloud(snapshot, g.clientId, c.offer, grid.startAt[t]!, false) === 0) continue;
+          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) continue;
           const speed = speedOf(c.offer.speed, g.kind);
           const rows = [accRow[gi]![t]!, ccapRow.get(`${g.clientId}|${c.index}`)![t]!];
           const coefs = [speed, 1];
@@ -210,7 +221,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     for (const c of [...renters.get(client.id)!].sort((a, b) => a.index - b.index)) {
       const ccap = ccapRow.get(`${client.id}|${c.index}`)!;
       for (let t = 0; t <= until; t++) {
-        const ub = t < c.firstSlot ? heldCloud(snapshot, client.id, c.offer, grid.startAt[t]!, false) : c.offer.maxInstances;
+        const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
         if (ub <= 0) continue;
         const cost = c.pricePerHour * grid.hours[t]!;
         col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!], [-grid.hours[t]!, 1, cost]);

@@ -59,11 +59,15 @@ export type LpStageOutcome = { ok: true; result: StageResult; stats: LpStats } |
 export function planWithLp(input: LpStageInput): LpStageOutcome {
   const { snapshot, policy, now, ledger } = input;
   let latest: number | null = null;
+  const dueAts: number[] = [];
   for (const s of [...input.ordered, ...input.waiting]) {
     const d = input.facts.get(s.job.id)!.deadlineAt;
-    if (d !== null && (latest === null || d > latest)) latest = d;
+    if (d === null) continue;
+    if (latest === null || d > latest) latest = d;
+    // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
+    for (const st of s.steps) if (st.live > 0) dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000, Math.max(0, (d - now) / 4)));
   }
-  const grid = slotGrid(now, latest);
+  const grid = slotGrid(now, latest, dueAts);
   const kinds = new Set<string>();
   const reqs: NodeClass[][] = [];
   const seen = new Set<readonly NodeClass[]>();

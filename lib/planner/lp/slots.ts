@@ -18,8 +18,20 @@ export interface SlotGrid {
   count: number;
 }
 
-export function slotGrid(now: number, latestDeadlineAt: number | null): SlotGrid {
-  const startAt = EDGES_MIN.map((m) => now + m * 60_000);
+/** Most deadline edges added to the grid (evenly picked when more deadlines are due). */
+const MAX_DEADLINE_EDGES = 16;
+
+/**
+ * `dueAts`: effective deadlines; each becomes a slot edge (rounded down to 5 minutes, beyond the
+ * first 15 minutes) so a deadline is not rounded down to a coarse slot's start.
+ */
+export function slotGrid(now: number, latestDeadlineAt: number | null, dueAts: readonly number[] = []): SlotGrid {
+  const base = EDGES_MIN.map((m) => now + m * 60_000);
+  const last = base[base.length - 1]!;
+  const step = 5 * 60_000;
+  let due = [...new Set(dueAts.map((d) => now + Math.floor((d - now) / step) * step).filter((d) => d > now + 15 * 60_000 && d < last))].sort((a, b) => a - b);
+  if (due.length > MAX_DEADLINE_EDGES) due = Array.from({ length: MAX_DEADLINE_EDGES }, (_, i) => due[Math.floor(((i + 1) * due.length) / MAX_DEADLINE_EDGES) - 1]!);
+  const startAt = [...new Set([...base, ...due])].sort((a, b) => a - b);
   const end = startAt[startAt.length - 1]!;
   if (latestDeadlineAt !== null && latestDeadlineAt > end + 3600_000) startAt.push(latestDeadlineAt);
   const count = startAt.length - 1;
