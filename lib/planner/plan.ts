@@ -63,8 +63,10 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number, options: P
     const u = urgency.get(s.job.id)!;
     facts.set(s.job.id, { id: s.job.id, priority: u.priority, submittedAt: s.job.submittedAt, deadlineAt: u.deadlineAt, slackSec: slackSec(s, u.deadlineAt, policy, now) });
   }
-  const active = [...states.values()].filter((s) => s.status === "active");
-  active.sort((a, b) => compareJobs(facts.get(a.job.id)!, facts.get(b.job.id)!, policy));
+  const ranked: { s: JobState; f: OrderFacts }[] = [];
+  for (const s of states.values()) if (s.status === "active") ranked.push({ s, f: facts.get(s.job.id)! });
+  ranked.sort((a, b) => compareJobs(a.f, b.f, policy));
+  const active = ranked.map((r) => r.s);
 
   // 5–9. the plan of record, or the greedy passes
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;

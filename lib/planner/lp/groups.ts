@@ -1,6 +1,5 @@
 import type { Policy } from "../types.ts";
 import type { OrderFacts } from "../priority/order.ts";
-import { requirementsKey } from "../matching/requirements.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import { unmetRequirement } from "../matching/requirements.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
@@ -70,8 +69,7 @@ export interface GroupInput {
 export function buildGroups(input: GroupInput): Group[] {
   const { grid, now, policy } = input;
   const byKey = new Map<string, Group>();
-  const cloudsByReq = new Map<string, CloudResource[]>();
-  const resByEligible = new Map<readonly unknown[], Resource[]>();
+  const byEligible = new Map<readonly unknown[], { id: number; res: Resource[]; clouds: CloudResource[] }>();
   const rank = new Map<JobState, number>();
   const add = (s: JobState, waiting: boolean) => {
     rank.set(s, rank.size);
@@ -79,25 +77,22 @@ export function buildGroups(input: GroupInput): Group[] {
     for (const st of s.steps) {
       const tasks = waiting || st.blocked ? (st.blocked?.startsWith("finals held") ? 0 : st.live) : st.allowance;
       if (tasks <= 0 || st.eligible.length === 0) continue;
-      const reqKey = requirementsKey(st.step.requirements);
-      let res = resByEligible.get(st.eligibleOnprem);
-      if (!res) {
+      // Per requirement set (one shared `eligible` array each, from Eligibility's memo): its id, resources and offers, built once.
+      let req = byEligible.get(st.eligible);
+      if (!req) {
         const set = new Set<Resource>();
         for (const c of st.eligibleOnprem) set.add(input.resourceOf.get(c.index)!);
         // Hardware at under a quarter of the best eligible speed for the kind is left out (GPU work on CPU boxes).
         const speedOn = (r: Resource) => r.speed.get(st.step.kind) ?? 1;
         const best = Math.max(0, ...[...set].map(speedOn));
-        res = [...set].filter((r) => speedOn(r) >= best / 4).sort((a, b) => a.index - b.index);
-        resByEligible.set(st.eligibleOnprem, res);
+        const res = [...set].filter((r) => speedOn(r) >= best / 4).sort((a, b) => a.index - b.index);
+        const clouds = input.clouds.filter((c) => unmetRequirement(c.offer.capabilities, st.step.requirements) === null);
+        byEligible.set(st.eligible, (req = { id: byEligible.size, res, clouds }));
       }
+      const res = req.res;
       const hasDeadline = f.deadlineAt !== null;
       const cloudOk = input.cloudOk(s) && hasDeadline;
-      let clouds: CloudResource[] = [];
-      if (cloudOk) {
-        let hit = cloudsByReq.get(reqKey);
-        if (!hit) cloudsByReq.set(reqKey, (hit = input.clouds.filter((c) => unmetRequirement(c.offer.capabilities, st.step.requirements) === null)));
-        clouds = hit;
-      }
+      const clouds = cloudOk ? req.clouds : [];
       let dueAt: number | null = null;
       if (f.deadlineAt !== null) {
         let best = 1e-9;
@@ -111,7 +106,7 @@ export function buildGroups(input: GroupInput): Group[] {
       const releaseSlot = waiting || st.blocked ? 1 : 0;
       const energy = input.tariffOn && s.job.energyIntensive;
       const preview = st.step.role === "preview";
-      const key = `${s.job.clientId}|${reqKey}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}`;
+      const key = `${s.job.clientId}|${req.id}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}`;
       let g = byKey.get(key);
       if (!g) {
         g = {

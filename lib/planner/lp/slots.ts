@@ -19,7 +19,7 @@ export interface SlotGrid {
 }
 
 /** Most deadline edges added to the grid (evenly picked when more deadlines are due). */
-const MAX_DEADLINE_EDGES = 16;
+const MAX_DEADLINE_EDGES = 10;
 
 /**
  * `dueAts`: effective deadlines; each becomes a slot edge (rounded down to 5 minutes, beyond the
