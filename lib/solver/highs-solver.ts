@@ -24,13 +24,21 @@ export class HighsSolver implements LpSolver {
   lastSolveMs = 0;
   constructor(private readonly highs: Highs) {}
 
+  /**
+   * Presolve off first (measured 3–5× faster on the planner's models); when simplex ends without a
+   * verdict (model status "unknown" on a degenerate model), once more with presolve on.
+   */
   solve(m: LpModel, options: { timeLimitSec: number }): LpSolution {
-    const sol = this.run(m, options);
+    let sol = this.run(m, options, "off");
+    if (sol.status === "error" && !/^HiGHS model status 13$/.test(sol.detail ?? "")) {
+      const again = this.run(m, options, "on");
+      sol = { ...again, solveMs: (sol.solveMs ?? 0) + (again.solveMs ?? 0) };
+    }
     this.lastSolveMs = sol.solveMs ?? 0;
     return sol;
   }
 
-  private run(m: LpModel, options: { timeLimitSec: number }): LpSolution {
+  private run(m: LpModel, options: { timeLimitSec: number }, presolve: "on" | "off"): LpSolution {
     const t0 = performance.now();
     const empty = new Float64Array(0);
     if (m.numCols === 0) return { status: "optimal", colValue: empty, rowDual: new Float64Array(m.numRows), solveMs: 0 };
@@ -45,7 +53,7 @@ export class HighsSolver implements LpSolver {
       matrix: { format: "csc", numRows: m.numRows, numCols: m.numCols, starts: m.start, indices: m.index, values: m.value },
     });
     try {
-      model.options.set({ output_flag: false, time_limit: options.timeLimitSec, random_seed: 0, presolve: "off" });
+      model.options.set({ output_flag: false, time_limit: options.timeLimitSec, random_seed: 0, presolve });
       model.run();
       const status = model.getModelStatus();
       const codes = this.highs.constants.modelStatus;

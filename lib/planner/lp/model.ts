@@ -15,13 +15,13 @@ export const WEIGHTS = {
   missPerRefHour: 10_000,
   /** Work with no deadline not done within the horizon: above any energy price, never worth renting for. */
   bestEffortPerRefHour: 5,
-  guaranteePerSlotHour: 0.002,
+  guaranteePerSlotHour: 0.01,
   previewPerHourHour: 0.0002,
   earlierPerHourHour: 0.00001,
   wakePerSlotHour: 0.001,
 } as const;
 
-export type ColKind = "x" | "y" | "done" | "miss" | "unsched" | "wake" | "rent" | "short";
+export type ColKind = "x" | "y" | "done" | "miss" | "unsched" | "wake" | "rent" | "start" | "short";
 
 /** What each column means, for reading the solution back. */
 export interface ColInfo {
@@ -110,7 +110,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     return rows;
   });
 
-  // Shares: a cap in every slot, a guarantee (soft) in the first two hours.
+  // Shares: a cap in every slot, a guarantee (soft) in the first four hours.
   const byClient = new Map<string, Group[]>();
   for (const g of groups) byClient.set(g.clientId, [...(byClient.get(g.clientId) ?? []), g]);
   const shareRow = new Map<string, number[]>();
@@ -128,7 +128,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     let tasks = 0;
     for (const g of mine) if (g.releaseSlot === 0) { left += g.workH; tasks += g.tasks; }
     const rows: number[] = [];
-    for (let t = 0; t < T && grid.startAt[t]! < now + 2 * 3600_000; t++) {
+    for (let t = 0; t < T && grid.startAt[t]! < now + 4 * 3600_000; t++) {
       let cap = 0;
       for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
       const target = Math.min(gShare * totalCap[t]!, cap, left, tasks * grid.hours[t]!);
@@ -220,11 +220,20 @@ export function buildModel(input: ModelInput): BuiltModel {
     const until = rentUntil.get(client.id)!;
     for (const c of [...renters.get(client.id)!].sort((a, b) => a.index - b.index)) {
       const ccap = ccapRow.get(`${client.id}|${c.index}`)!;
+      // Nodes started in slot t pay for their boot: rent_t − rent_{t−1} ≤ start_t (rent_{−1}: the nodes held now),
+      // so the LP rents few nodes for long rather than many for a moment.
+      const boot = c.pricePerHour * (c.offer.bootSec / 3600);
+      let startRow = lp.addRow(-INF, held(client.id, c, now));
       for (let t = 0; t <= until; t++) {
         const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
-        if (ub <= 0) continue;
         const cost = c.pricePerHour * grid.hours[t]!;
-        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!], [-grid.hours[t]!, 1, cost]);
+        const next = t < until ? lp.addRow(-INF, 0) : -1;
+        const rows = [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!, startRow];
+        const coefs = [-grid.hours[t]!, 1, cost, 1];
+        if (next >= 0) { rows.push(next); coefs.push(-1); }
+        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, rows, coefs);
+        col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF, [startRow, budgetRow.get(client.id)!], [-1, boot]);
+        startRow = next;
       }
     }
   });
