@@ -17,6 +17,7 @@ import { defaultPolicy, plan } from "../../lib/planner/index.ts";
 import type { Snapshot } from "../../lib/planner/types.ts";
 import { generateFarm } from "../builders/farm-generator.ts";
 import { runLpBench } from "./lp-plan.ts";
+import { simBoundsRows } from "./sim-bounds.ts";
 
 const SIZES: [number, number][] = [[1_000, 50], [10_000, 500], [100_000, 5_000]];
 const json = process.argv.includes("--json");
@@ -87,6 +88,8 @@ for (const [T, N] of SIZES) {
   const cloud = cloudLowerBound(inst);
   emit({ bench: "bounds.cloud", farm: "loaded", jobs: snapshot.jobs.length, tasks: T, nodes: N, p50_ms: round(performance.now() - t0), cost: round(cloud.cost), node_hours: round(cloud.nodeHours), unavoidably_late: cloud.excluded.length, feasible: cloud.feasible });
 }
+
+for (const r of await simBoundsRows()) emit(r);
 
 const nlogn = (n: number) => n * Math.log2(n);
 for (let i = 1; i < SIZES.length; i++) {

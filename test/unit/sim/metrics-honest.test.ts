@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../../lib/planner/index.ts";
-import { computeBounds, metricsOf, policyByName, scenarioInstance, simulate, type PlanFn } from "../../../lib/sim/index.ts";
+import { computeBounds, metricsOf, policyByName, simulate, type PlanFn } from "../../../lib/sim/index.ts";
 import { HOUR, T0, client, gpuNode, job, node, offer, scenario } from "./tiny.ts";
 
 function run(sc: ReturnType<typeof scenario>, policy: string, planFn?: PlanFn) {
   const p = policyByName(policy);
   const res = simulate(sc, planFn ?? p.planFn, p.policy, policy);
-  return { res, row: metricsOf(res, computeBounds(scenarioInstance(sc))) };
+  return { res, row: metricsOf(res, computeBounds(sc)) };
 }
 
 describe("preview latency has one denominator for every policy", () => {
