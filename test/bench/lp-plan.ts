@@ -54,10 +54,13 @@ export async function runLpBench(emit: Emit): Promise<void> {
   }
 }
 
-/** A frame finishes on a busy node; the decision that follows replays the plan of record. */
+/**
+ * A frame finishes on a busy node seconds after the cycle; the decision that follows replays the
+ * plan of record (same 5-minute slot window, same model shape), or falls back and says so.
+ */
 function dispatchBench(emit: Emit, snapshot: Snapshot, now: number, solver: Parameters<typeof recording>[0]): void {
   const rec = recording(solver);
-  plan(structuredClone(snapshot), defaultPolicy, now, { solver: rec });
+  plan(structuredClone(snapshot), defaultPolicy, now + 1000, { solver: rec });
   const record = rec.last!;
   const times: number[] = [];
   const cpus: number[] = [];
@@ -68,10 +71,10 @@ function dispatchBench(emit: Emit, snapshot: Snapshot, now: number, solver: Para
     const lease = node.leases.pop()!;
     const step = event.jobs.find((j) => j.id === lease.jobId)?.steps.find((s) => s.name === lease.stepName);
     if (step) { step.runningTasks = Math.max(0, step.runningTasks - 1); step.doneTasks++; }
-    node.idleSince = now + 1000;
+    node.idleSince = now + 2000 + i * 1000;
     const t0 = performance.now();
     const u0 = process.cpuUsage();
-    const p = plan(event, defaultPolicy, now + 1000, { solver: replay(record) });
+    const p = plan(event, defaultPolicy, now + 2000 + i * 1000, { solver: replay(record) });
     times.push(performance.now() - t0);
     const u = process.cpuUsage(u0);
     cpus.push((u.user + u.system) / 1000);

@@ -48,9 +48,11 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const slackH = ((binding.dueAt ?? now) - now) / 3600_000 - c.offer.bootSec / 3600 - r.cloudH[binding.index]! / Math.max(1, want);
     const lossH = lossSec / 3600 + taskH;
     const spotCost = c.offer.spotPricePerHour * (1 + c.offer.spotInterruptionPerHour * lossH);
-    const spot = spotCost < c.offer.onDemandPricePerHour && slackH >= lossH;
+    // On-demand only when an interruption is both likely enough over the rental and unabsorbable.
+    const interruptP = 1 - Math.exp(-c.offer.spotInterruptionPerHour * hours);
+    const spot = spotCost < c.offer.onDemandPricePerHour && (slackH >= lossH || interruptP < 0.05);
     const price = spot ? c.offer.spotPricePerHour : c.offer.onDemandPricePerHour;
-    const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and the slack absorbs one (${duration(lossH * 3600)})`
+    const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and ${slackH >= lossH ? `the slack absorbs one (${duration(lossH * 3600)})` : `an interruption within ${duration(hours * 3600)} is ${(interruptP * 100).toFixed(1)}% likely`}`
       : `on-demand: ${slackH < lossH ? `the slack after boot cannot absorb a spot interruption (${duration(lossH * 3600)})` : "spot's expected cost is not lower"}`;
     const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h; ${why}`;
     const jobIds = [...new Set(users.flatMap((g) => g.members.map((m) => m.s.job.id)))].sort();

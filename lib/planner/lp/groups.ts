@@ -98,7 +98,7 @@ export function buildGroups(input: GroupInput): Group[] {
         let best = 1e-9;
         for (const r of res) best = Math.max(best, r.speed.get(st.step.kind) ?? 1);
         for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, st.step.kind));
-        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000, Math.max(0, (f.deadlineAt - now) / 4));
+        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000, Math.max(0, (f.deadlineAt - grid.startAt[1]!) / 4));
         dueAt = f.deadlineAt - margin;
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).

@@ -102,11 +102,8 @@ export function buildModel(input: ModelInput): BuiltModel {
   const totalCap = grid.hours.map((_, t) => resources.reduce((s, r) => s + r.readyHours[t]! + r.asleepHours[t]!, 0));
   const parRow = groups.map((g) => {
     const rows: number[] = [];
-    for (let t = g.releaseSlot; t <= lastSlot(g); t++) {
-      let room = 0;
-      for (const r of g.resources) room += r.readyHours[t]! + r.asleepHours[t]!;
-      if (g.clouds.length > 0 || g.tasks * grid.hours[t]! < room) rows[t] = lp.addRow(-INF, g.tasks * grid.hours[t]!);
-    }
+    // One row per slot whether or not it binds now, so the model's shape does not follow every lease.
+    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(-INF, g.tasks * grid.hours[t]!);
     return rows;
   });
 
@@ -131,8 +128,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     for (let t = 0; t < T && grid.startAt[t]! < now + 4 * 3600_000; t++) {
       let cap = 0;
       for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
-      const target = Math.min(gShare * totalCap[t]!, cap, left, tasks * grid.hours[t]!);
-      if (target <= 1e-9) break;
+      const target = Math.max(0, Math.min(gShare * totalCap[t]!, cap, left, tasks * grid.hours[t]!));
       rows[t] = lp.addRow(target, INF);
       left -= target;
     }
@@ -177,8 +173,8 @@ export function buildModel(input: ModelInput): BuiltModel {
       const timeCost = grid.midHours[t]! * (WEIGHTS.earlierPerHourHour * urgency + (g.preview ? WEIGHTS.previewPerHourHour : 0));
       const par = parRow[gi]![t];
       for (const r of g.resources) {
+        // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
         const hours = r.readyHours[t]! + r.asleepHours[t]!;
-        if (hours <= 0) continue;
         const speed = r.speed.get(g.kind) ?? 1;
         const rows = [accRow[gi]![t]!, capRow[r.index]![t]!];
         const coefs = [speed, 1];

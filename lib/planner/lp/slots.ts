@@ -26,10 +26,13 @@ const MAX_DEADLINE_EDGES = 10;
  * first 15 minutes) so a deadline is not rounded down to a coarse slot's start.
  */
 export function slotGrid(now: number, latestDeadlineAt: number | null, dueAts: readonly number[] = []): SlotGrid {
-  const base = EDGES_MIN.map((m) => now + m * 60_000);
-  const last = base[base.length - 1]!;
+  // Edges sit on a 5-minute clock grid (slot 0 runs from now to the next edge), so events within the
+  // same 5 minutes see the same slots and a fresh plan of record can be replayed (plan-of-record.ts).
   const step = 5 * 60_000;
-  let due = [...new Set(dueAts.map((d) => now + Math.floor((d - now) / step) * step).filter((d) => d > now + 15 * 60_000 && d < last))].sort((a, b) => a - b);
+  const anchor = Math.floor(now / step) * step;
+  const base = [now, ...EDGES_MIN.slice(1).map((m) => anchor + m * 60_000)];
+  const last = base[base.length - 1]!;
+  let due = [...new Set(dueAts.map((d) => anchor + Math.floor((d - anchor) / step) * step).filter((d) => d > anchor + 15 * 60_000 && d < last))].sort((a, b) => a - b);
   if (due.length > MAX_DEADLINE_EDGES) due = Array.from({ length: MAX_DEADLINE_EDGES }, (_, i) => due[Math.floor(((i + 1) * due.length) / MAX_DEADLINE_EDGES) - 1]!);
   const startAt = [...new Set([...base, ...due])].sort((a, b) => a - b);
   const end = startAt[startAt.length - 1]!;
