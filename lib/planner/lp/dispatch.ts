@@ -1,4 +1,5 @@
 import type { Assignment, Job, Policy } from "../types.ts";
+import { dateTime } from "../format.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type Slot, type SlotPool, takeSlot } from "../matching/slot-pools.ts";
 import { taskOrder } from "../preview/order.ts";
@@ -46,14 +47,16 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   for (const gi of order) {
     const g = input.groups[gi]!;
     const members = firstFrameFirst(g.members);
+    const due = g.dueAt === null ? "" : ` due ${dateTime(g.dueAt)}`;
     for (const [r, q] of sorted(input.reading.quotaOnprem[gi]!)) {
-      const pools = input.resources[r]!.classes.map((c) => input.pools[c.index]!);
-      d.fill(members, pools, Math.ceil(q - 0.3), "LP quota");
+      const res = input.resources[r]!;
+      const pools = res.classes.map((c) => input.pools[c.index]!);
+      d.fill(members, pools, Math.ceil(q - 0.3), `LP: ${q.toFixed(1)} × ${res.label} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
     for (const [o, q] of sorted(input.reading.quotaCloud[gi]!)) {
       const type = input.clouds[o]!.offer.instanceType;
       const pools = input.pools.filter((p) => p.cls.pool === "cloud" && p.cls.nodes[0]?.instanceType === type);
-      d.fill(members, pools, Math.ceil(q - 0.3), "LP quota on rented");
+      d.fill(members, pools, Math.ceil(q - 0.3), `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
@@ -62,7 +65,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
     if (input.deferred.has(s.job.id)) continue;
     for (const st of s.steps) {
       if (st.allowance <= 0) continue;
-      d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity", true);
+      d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true);
     }
   }
   return d.result();

@@ -129,7 +129,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   for (const [jobId, t] of timing) {
     const finishAt = t.finishSlot === null ? grid.startAt[grid.count]! + 1 : grid.startAt[t.finishSlot + 1]!;
     projection.set(jobId, { finishAt, deficitSec: 0, startAt: now });
-    why.set(jobId, whyOf(jobId, t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
+    why.set(jobId, whyOf(t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
   }
   const result: StageResult = {
     assignments: dispatched.assignments, preemptions, burst: burst.requests, nodeActions, placed: dispatched.placed, capped: dispatched.capped,
@@ -191,7 +191,7 @@ function deferralsFrom(timing: Map<string, JobTiming>, grid: SlotGrid, input: Lp
 }
 
 /** The binding fact behind the job's plan, in words: a miss, the cloud, the share cap, or the deadline it keeps. */
-function whyOf(jobId: string, t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): string {
+function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): string {
   const g = t.groups[0]!;
   const due = t.dueAt === null ? "" : `, deadline ${dateTime(t.dueAt)}`;
   if (t.finishSlot === null) return `LP: its work does not all fit within the ${duration((grid.startAt[grid.count]! - grid.startAt[0]!) / 1000)} horizon${due}`;
@@ -200,6 +200,5 @@ function whyOf(jobId: string, t: JobTiming, r: LpReading, grid: SlotGrid, client
   if (t.groups.some((x) => r.cloudH[x.index]! > 1e-6)) return `LP: keeps${due ? due.slice(1) : " its plan"} with rented capacity for its group`;
   if (r.cappedNow.has(g.clientId)) return `LP: client ${g.clientId} is at its cap of ${clientMax} on-prem slot(s)`;
   const full = g.resources.some((x) => r.fullNow[x.index]);
-  void jobId;
   return `LP: planned to finish by ${dateTime(finish)}${due}${full ? "; its eligible nodes are fully planned now" : ""}`;
 }

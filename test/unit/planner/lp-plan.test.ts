@@ -115,5 +115,6 @@ describe("plan() with the LP of record", () => {
     expect(explained.length).toBeGreaterThan(0);
     for (const d of explained) expect(d.reason, d.jobId).toMatch(/LP: /);
     for (const b of p.burst) expect(b.reason).toMatch(/the LP meets/);
+    for (const a of p.assignments) expect(a.reason).toMatch(/^(LP: .+ now for |idle capacity)/);
   });
 });
