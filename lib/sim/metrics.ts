@@ -9,7 +9,7 @@
  *   it could run was pending and not deferred/waiting by the plan (includes plan latency).
  * - energy_cost: busy power × busy time × price (the part a schedule can shift; the bound's
  *   model); energy_total_cost adds idle and sleep draw over the whole horizon; energy_cost_lb
- *   the LP bound of bounds/energy.ts with this row's cloud spend allowed.
+ *   the LP bound of bounds/energy.ts for this row's work with its cloud spend allowed.
  * - cloud_cost: per-second billing from request to release; cloud_cost_lb the offline LP bound
  *   at spot (lib/planner/bounds); cloud_cost_lb_guarantees the budget-, ownership- and
  *   guarantee-aware one, boot rounded up (bounds/cloud-guarantees.ts).
@@ -81,7 +81,7 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
   const t = res.tally;
   const late = res.jobs.filter((j) => j.late);
   const unavoidable = Math.min(late.length, b.missLowerBound);
-  const energyLb = b.energyFor(t.cloudCost);
+  const energyLb = b.energyFor(t.cloudCost, res.jobs);
   const end = lastFinishAt(res);
   const spanH = (end - res.startAt) / 3600_000;
   const done = res.jobs.filter((j) => j.finishedAt !== null);

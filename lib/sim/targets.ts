@@ -40,7 +40,7 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
       // The LP value lies in [lb, ub]: the room for saving is at most `room`, at least `sure`.
       const room = (blind.energy_cost - bf.energy_cost_lb) / blind.energy_cost;
       const sure = (blind.energy_cost - bf.energy_cost_lp_ub) / blind.energy_cost;
-      const text = `${pct(saving)} saved, bound allows ≤${pct(room)} (≥${pct(sure)})`;
+      const text = `${pct(saving)} saved, bound allows ≤${pct(room)}${sure === room ? "" : ` (≥${pct(sure)})`}`;
       energy = room >= 0.15 ? mark(saving >= 0.15, text) : `n/a: ${text}`;
     }
     const lb = Math.max(bf.cloud_cost_lb, bf.cloud_cost_lb_guarantees ?? 0);

@@ -108,6 +108,8 @@ export interface JobOutcomeRow {
   workSec: number;
   /** Tasks over all steps (previews are measured on multi-task jobs). */
   tasks: number;
+  /** Tasks done per step at the end (the energy bound asks for the same work). */
+  doneTasks: number[];
 }
 
 export interface SeriesPoint {

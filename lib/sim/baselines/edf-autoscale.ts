@@ -6,22 +6,28 @@
  * the type's published speed for the kind)⌉, at most one per pending task, on the spot type
  * with the lowest price per unit of throughput that meets its requirements, for its own
  * client (cloud nodes are the client's, as budgets are), within the client's budget for the
- * time the fleet will run. Nodes the client already holds or has asked for count first; idle
+ * time the fleet will run. A job that may not burst hands its deficit to earlier jobs that may
+ * and share its hardware (renting for them frees the farm before its deadline). Nodes the
+ * client already holds or has asked for count first; idle
  * ones are released after `burst.idleReleaseSec`, as Deadline Cloud auto scaling does.
  * Kind-blind and tariff-blind like the other baselines.
  */
 import type { BurstRequest, CloudOffer, FarmNode, Plan, Policy, Snapshot } from "../../planner/index.ts";
 import { meets, speedFor } from "../eligibility.ts";
-import { edfDeficits } from "./edf-deficit.ts";
+import { edfDeficits, type JobDeficit } from "./edf-deficit.ts";
 import { edf } from "./edf.ts";
 
 export function edfAutoscale(snapshot: Snapshot, policy: Policy, now: number): Plan {
   const plan = edf(snapshot, policy, now);
   const want = new Map<string, { clientId: string; offer: CloudOffer; count: number; jobIds: string[]; kind: string; deadlineAt: number }>();
-  for (const d of edfDeficits(snapshot, now, policy.safetySigma)) {
-    if (d.deficitSec <= 0) continue;
+  const deficits = edfDeficits(snapshot, now, policy.safetySigma);
+  const canBurst = (d: JobDeficit) => {
     const client = snapshot.clients.find((c) => c.id === d.job.clientId);
-    if (!d.job.cloudAllowed || !client?.cloudAllowed || client.cloudBudgetLeft <= 0) continue;
+    return d.job.cloudAllowed && !!client?.cloudAllowed && client.cloudBudgetLeft > 0;
+  };
+  handOver(snapshot, deficits, canBurst);
+  for (const d of deficits) {
+    if (d.deficitSec <= 0 || !canBurst(d)) continue;
     const perWork = (o: CloudOffer) => o.spotPricePerHour / speedFor(o.speed, d.step.kind);
     const offer = snapshot.cloudOffers.filter((o) => meets(o.capabilities, d.step.requirements))
       .sort((a, b) => perWork(a) - perWork(b) || (a.instanceType < b.instanceType ? -1 : 1))[0];
@@ -56,6 +62,23 @@ export function edfAutoscale(snapshot: Snapshot, policy: Policy, now: number): P
     });
   }
   return { ...plan, burst, nodeActions: idleReleases(snapshot, plan, policy, now) };
+}
+
+/** Move the deficit of jobs that may not burst to earlier burstable jobs on the same hardware. */
+function handOver(snapshot: Snapshot, ds: JobDeficit[], canBurst: (d: JobDeficit) => boolean): void {
+  const onprem = snapshot.nodes.filter((n) => n.pool === "onprem");
+  const share = (a: JobDeficit, b: JobDeficit) => onprem.some((n) => meets(n.capabilities, a.step.requirements) && meets(n.capabilities, b.step.requirements));
+  ds.forEach((late, i) => {
+    if (late.deficitSec <= 0 || canBurst(late)) return;
+    let left = late.deficitSec;
+    for (let k = 0; k < i && left > 0; k++) {
+      const e = ds[k]!;
+      if (!canBurst(e) || !share(e, late)) continue;
+      const move = Math.min(e.workSec - e.deficitSec, left);
+      e.deficitSec += move;
+      left -= move;
+    }
+  });
 }
 
 function idleReleases(snapshot: Snapshot, plan: Plan, policy: Policy, now: number): Plan["nodeActions"] {

@@ -17,6 +17,8 @@ export interface JobDeficit {
   step: Step;
   /** Estimated seconds (reference speed) the farm cannot fit before the deadline. */
   deficitSec: number;
+  /** Remaining work, estimated seconds with the margin. */
+  workSec: number;
   /** Pending tasks (a cloud fleet for the job never needs more nodes than this). */
   pendingTasks: number;
   /** Seconds of one task at reference speed. */
@@ -69,7 +71,7 @@ export function edfDeficits(snapshot: Snapshot, now: number, sigma: number): Job
     } else {
       for (const s of mine) s.free = Math.max(s.free, d);
     }
-    out.push({ job, step, deficitSec: Math.max(0, work - fits), pendingTasks, taskSec });
+    out.push({ job, step, deficitSec: Math.max(0, work - fits), workSec: work, pendingTasks, taskSec });
   }
   return out;
 }

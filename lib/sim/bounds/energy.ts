@@ -1,6 +1,8 @@
 /**
  * The least on-prem busy-energy cost (busy power × time × price, as `energy_cost` meters it)
- * of doing ALL of the scenario's work, over the fluid schedule (flow-lp.ts):
+ * of doing the same work as a run — every task it finished (each step's done count, priced as
+ * its shortest tasks), each job it finished on time by its deadline, the rest by the horizon —
+ * or, without a run, ALL the work; over the fluid schedule (flow-lp.ts):
  * - cloud is allowed: cloud-allowed jobs may run on rented nodes (no farm energy) within each
  *   client's budget and within `cloudSpendCap` — the row's own cloud spend, so a policy cannot
  *   beat the bound by bursting, and the bound buys no energy saving the policy did not pay for;
@@ -21,8 +23,24 @@ const UNPLACED_PER_PART = 1e6;
 
 export interface EnergyLb { cost: number; lateNodeHours: number; status: string }
 
-export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: number): EnergyLb {
-  const jobs = m.jobs.filter((j) => j.parts.length > 0);
+/** What a run did: tasks done per step and whether the job met its deadline, by job id. */
+export type RunWork = Map<string, { doneTasks: number[]; onTime: boolean }>;
+
+/** Fraction of a part's work the run did, at least: its done tasks as the step's shortest ones. */
+function doneFraction(part: BoundJob["parts"][number], doneTasks: number[]): number {
+  let total = 0;
+  let done = 0;
+  for (const s of part.steps) {
+    for (const h of s.hours) total += h;
+    const k = doneTasks[s.step] ?? 0;
+    for (let i = 0; i < k && i < s.hours.length; i++) done += s.hours[i]!;
+  }
+  return total > 0 ? done / total : 1;
+}
+
+export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: number, run?: RunWork): EnergyLb {
+  // A job the run finished late, or not at all, needs its done work only by the horizon.
+  const jobs = m.jobs.filter((j) => j.parts.length > 0).map((j) => (run && !run.get(j.id)?.onTime ? { ...j, dueAt: null } : j));
   const { lp, cols, dueOf } = flowLp(m, { jobs, late: true, cloudSpendCap });
   const mean = (j: BoundJob): number => {
     const a = j.submitAt;
@@ -42,11 +60,14 @@ export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: 
     lp.cost(c.name, e);
   }
   cover.forEach((parts, j) => parts.forEach((terms, p) => {
+    const w = run?.get(jobs[j]!.id);
+    const need = w ? doneFraction(jobs[j]!.parts[p]!, w.doneTasks) : 1;
+    if (need <= 0) return;
     const u = `u${j}_${p}`;
     terms.set(u, 1);
-    lp.bound(u, 1);
+    lp.bound(u, need);
     lp.cost(u, UNPLACED_PER_PART);
-    lp.row(`cover${j}_${p}`, terms, ">=", 1);
+    lp.row(`cover${j}_${p}`, terms, ">=", need);
   }));
   const r = solve(lp.text(), {});
   if (r.status !== "Optimal") throw new Error(`energy bound: LP ended "${r.status}"`);

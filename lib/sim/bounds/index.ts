@@ -5,9 +5,9 @@
  */
 import { cloudLowerBound } from "../../planner/bounds/index.ts";
 import { scenarioInstance } from "../export-instance.ts";
-import type { Scenario } from "../types.ts";
+import type { JobOutcomeRow, Scenario } from "../types.ts";
 import { cloudCostLbGuarantees } from "./cloud-guarantees.ts";
-import { energyLowerBound } from "./energy.ts";
+import { energyLowerBound, type RunWork } from "./energy.ts";
 import { highsSolver } from "./highs-solver.ts";
 import type { LpSolver } from "./lp.ts";
 import { missLowerBound } from "./misses.ts";
@@ -23,8 +23,8 @@ export interface Bounds {
   cloudNodeHours: number;
   /** Cloud bound with budgets, ownership, boot rounded up and guarantees (cloud-guarantees.ts). */
   cloudCostGuarantees: number;
-  /** Least busy-energy cost for a run that spent `cloudSpend` on cloud (energy.ts). */
-  energyFor(cloudSpend: number): number;
+  /** Least busy-energy cost of a run's work with its cloud spend (energy.ts); without jobs, all the work. */
+  energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number;
 }
 
 export { type LpSolver } from "./lp.ts";
@@ -37,15 +37,17 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
   const miss = missLowerBound(m, solver);
   const offline = cloudLowerBound(scenarioInstance(sc));
   const withGuarantees = cloudCostLbGuarantees(m, solver);
-  const energy = new Map<number, number>();
+  const energy = new Map<string, number>();
   return {
     missLowerBound: miss.lowerBound, forcedLate: miss.forcedLate,
     cloudCost: offline.cost, cloudNodeHours: offline.nodeHours, cloudCostGuarantees: withGuarantees.cost,
-    energyFor(cloudSpend: number): number {
+    energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number {
       // Round the cap UP to a cent: more cloud allowed only lowers the bound.
       const cap = Math.ceil(cloudSpend * 100 - 1e-9) / 100;
-      let e = energy.get(cap);
-      if (e === undefined) energy.set(cap, (e = energyLowerBound(me, solver, cap).cost));
+      const run: RunWork | undefined = jobs && new Map(jobs.map((j) => [j.id, { doneTasks: j.doneTasks, onTime: j.finishedAt !== null && !j.late }]));
+      const key = `${cap}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
+      let e = energy.get(key);
+      if (e === undefined) energy.set(key, (e = energyLowerBound(me, solver, cap, run).cost));
       return e;
     },
   };

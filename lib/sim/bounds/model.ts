@@ -28,6 +28,8 @@ export interface Part {
   shortestCloud: Map<number, number>;
   /** Each task's hours on the fastest class it may use, longest first. */
   taskHours: number[];
+  /** Per step of the part: its index and its tasks' hours (fastest class), shortest first. */
+  steps: { step: number; hours: number[] }[];
 }
 
 export interface BoundJob {
@@ -115,13 +117,15 @@ export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
       const ci = cloudAllowed ? cloud.flatMap((c, i) => (meets(c.caps, step.requirements) ? [i] : [])) : [];
       if (li.length + ci.length === 0) return;
       const key = `${li.join(",")}|${ci.join(",")}`;
-      const p: Part = parts.get(key) ?? { local: new Map(), cloud: new Map(), tasks: 0, longestLocal: new Map(), longestCloud: new Map(), shortestLocal: new Map(), shortestCloud: new Map(), taskHours: [] };
+      const p: Part = parts.get(key) ?? { local: new Map(), cloud: new Map(), tasks: 0, longestLocal: new Map(), longestCloud: new Map(), shortestLocal: new Map(), shortestCloud: new Map(), taskHours: [], steps: [] };
       let sum = 0;
       let longest = 0;
       let shortest = Infinity;
       const fastest = Math.max(...li.map((i) => speedFor(local[i]!.speed, step.kind)), ...ci.map((i) => speedFor(cloud[i]!.speed, step.kind)));
+      const own: number[] = [];
       for (let i = 0; i < step.taskCount; i++) {
         const s = trueTaskSec(sc.seed, spec, k, i);
+        own.push(s / fastest / 3600);
         sum += s;
         longest = Math.max(longest, s);
         shortest = Math.min(shortest, s);
@@ -136,6 +140,7 @@ export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
       for (const i of li) add(p.local, p.longestLocal, p.shortestLocal, i, local[i]!.speed);
       for (const i of ci) add(p.cloud, p.longestCloud, p.shortestCloud, i, cloud[i]!.speed);
       p.tasks += step.taskCount;
+      p.steps.push({ step: k, hours: own.sort((a, b) => a - b) });
       parts.set(key, p);
     });
     for (const p of parts.values()) p.taskHours.sort((a, b) => b - a);

@@ -56,6 +56,19 @@ describe("energy bound allows cloud, as far as the policy paid for it", () => {
   });
 });
 
+describe("energy bound asks for the work the run did", () => {
+  it("a run cut off by the horizon is bounded on the tasks it finished", () => {
+    // One 500 W node at 0.20, four 1 h frames, the horizon at 2.5 h: two frames done, the third
+    // half-rendered. Achieved 2.5 h busy = 0.25; the bound prices the 2 finished node-hours = 0.20
+    // (asking for all the work, the bound fills the 2.5 h horizon: 0.25).
+    const sc = scenario({ nodes: [node("n1")], endAt: T0 + 2.5 * HOUR, jobs: [job({ id: "j", tasks: 4, taskSec: 3600 })] });
+    const row = run(sc, "fifo");
+    expect(row.energy_cost).toBeCloseTo(0.25, 6);
+    expect(row.energy_cost_lb).toBeCloseTo(0.2, 6);
+    expect(computeBounds(sc).energyFor(0)).toBeCloseTo(0.25, 6);
+  });
+});
+
 describe("energy bound shifts only what a policy may shift", () => {
   it("energy-intensive work pays the cheapest hour of its window, other work its window's mean", () => {
     // 0.40 in the first hour, 0.10 after; one 1 h frame due at 3 h on a 500 W node.
