@@ -16,6 +16,7 @@ import { cloudLowerBound, energyLowerBound, instanceFromSnapshot, unavoidablyLat
 import { defaultPolicy, plan } from "../../lib/planner/index.ts";
 import type { Snapshot } from "../../lib/planner/types.ts";
 import { generateFarm } from "../builders/farm-generator.ts";
+import { runLpBench } from "./lp-plan.ts";
 import { simBoundsRows } from "./sim-bounds.ts";
 
 const SIZES: [number, number][] = [[1_000, 50], [10_000, 500], [100_000, 5_000]];
@@ -96,6 +97,8 @@ for (let i = 1; i < SIZES.length; i++) {
   const [b] = SIZES[i]!;
   emit({ bench: "growth", from_tasks: a, to_tasks: b, time_ratio: round(planP50.get(b)! / planP50.get(a)!), nlogn_ratio: round(nlogn(b) / nlogn(a)) });
 }
+
+await runLpBench(emit);
 
 if (!json) {
   const cols = ["bench", "farm", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio", "cost", "node_hours"];
