@@ -4,7 +4,8 @@ import type { JobRecord, StepRecord } from "./model.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+// A projection can be unbounded (no eligible node yet: huge or infinite): "unknown", not a crash.
+const iso = (t: number | null): string | null => (t === null || !(Math.abs(t) <= 8.64e15) ? null : new Date(t).toISOString());
 
 function stepProgress(steps: readonly StepRecord[]): JobProgress {
   let tasks = 0, done = 0, running = 0, pending = 0, failed = 0;

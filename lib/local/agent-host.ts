@@ -1,0 +1,32 @@
+/**
+ * How the local farm runs a render node: the farm hands over what a real machine would have
+ * (the API URL, its credential, its hardware) plus the farm clock; the host runs an agent and
+ * returns a handle. `stop` drains (interrupts running tasks, reports, exits); `kill` is a crash:
+ * the agent stops dead, reports nothing, and its leases lapse on the server.
+ */
+import type { FarmClock } from "./farm-clock.ts";
+import type { LocalNodeSpec } from "./demo/demo-farm.ts";
+
+export interface AgentLaunch {
+  spec: LocalNodeSpec;
+  pool: "onprem" | "cloud";
+  apiUrl: string;
+  /** A bearer credential for this node only. */
+  token: string;
+  clock: FarmClock;
+  /** Where the simulated renderer writes frames (the local output store). */
+  outputsDir: string;
+  /** The agent's own folder (journal, logs). */
+  workDir: string;
+  onError: (name: string, err: unknown) => void;
+}
+
+export interface RunningAgent {
+  readonly nodeId: string;
+  /** Resolves when the agent has exited. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+export type AgentHost = (launch: AgentLaunch) => RunningAgent;

@@ -1,0 +1,173 @@
+/**
+ * `npm start`: a whole farm on one machine, on the handlers that run in AWS. In order:
+ *   1. files    `.burstfarm/` (wiped by --fresh); the farm clock resumes where it stopped
+ *   2. servers  dynalite (data under .burstfarm/db) and fauxqs, queues + DLQs as the stack has them
+ *   3. wire     lambdas/wire.ts with the local endpoints, token table and farm clock
+ *   4. api      the API Lambda behind a Node http adapter (and the monitor page, if present)
+ *   5. events   SQS consumers driven like event source mappings; the planner's one-minute schedule
+ *   6. seed     a fresh farm gets its settings (tariff, offers, policy) and clients through the API
+ *   7. agents   one simulated render node per spec, each with its own credential
+ *   8. config   `.burstfarm/local.json` for the CLI
+ * `stop()` undoes it in reverse: agents drain, consumers and servers stop, the clock is saved.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Server } from "node:http";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { createAgentEvents } from "../../lambdas/agent-events.ts";
+import { createApi } from "../../lambdas/api.ts";
+import { createPlanner } from "../../lambdas/planner.ts";
+import { createSubmissions } from "../../lambdas/submissions.ts";
+import { wire, type Wired } from "../../lambdas/wire.ts";
+import { ApiClient, ApiError } from "../http/client/api-client.ts";
+import type { ClientInput } from "../service/index.ts";
+import type { AgentHost, RunningAgent } from "./agent-host.ts";
+import { demoClients, demoNodes, farmSettings, type LocalNodeSpec } from "./demo/demo-farm.ts";
+import { startEventSource, type EventSource } from "./event-source.ts";
+import { demoStartAt, FarmClock } from "./farm-clock.ts";
+import { apiServer, closeServer, listen, type StaticHandler } from "./http-adapter.ts";
+import { localCredentials, startLocalServers, type LocalServers } from "./local-servers.ts";
+import { LocalFiles, newToken, type FarmState, type LocalConfig } from "./local-files.ts";
+import { startSchedule, type Schedule } from "./schedule.ts";
+import { loadMonitor } from "./monitor-mount.ts";
+
+export interface LocalFarmOptions {
+  files?: LocalFiles;
+  fresh?: boolean;
+  /** Farm seconds per real second (default 60: a tariff hour in a minute). */
+  speed?: number;
+  /** The farm clock's start on a fresh farm (default: 07:40 Los Angeles on the latest weekday). */
+  startAt?: number;
+  nodes?: LocalNodeSpec[];
+  clients?: ClientInput[];
+  /** Runs the agents; without one the farm has no render nodes (API, planner and queues only). */
+  agentHost?: AgentHost;
+  /** Farm seconds between scheduled planning cycles (the stack's schedule: 60). */
+  planEverySec?: number;
+  /** Fixed API port (default: a free one). */
+  port?: number;
+}
+
+export interface LocalFarm {
+  readonly files: LocalFiles;
+  readonly config: LocalConfig;
+  readonly clock: FarmClock;
+  readonly wired: Wired;
+  /** True when the farm was loaded from `.burstfarm/` rather than created. */
+  readonly resumed: boolean;
+  readonly agents: Map<string, RunningAgent>;
+  operator(): ApiClient;
+  client(clientId: string): ApiClient;
+  /** Start one more agent (e.g. a cloud node the simulated cloud booted). */
+  startAgent(spec: LocalNodeSpec, pool: "onprem" | "cloud"): RunningAgent;
+  /** Crash an agent: no drain, no report (its leases lapse on the server). */
+  killAgent(nodeId: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFarm> {
+  const files = o.files ?? new LocalFiles();
+  if (o.fresh) files.wipe();
+  const saved = files.readState();
+  const previous = files.readConfig();
+  files.ensure();
+  const onError = (name: string, err: unknown) => {
+    const text = err instanceof Error ? `${err.name}: ${err.message}${err.cause ? ` (cause: ${String((err.cause as Error).message ?? err.cause)})` : ""}` : String(err);
+    appendFileSync(files.logPath, `${new Date().toISOString()} ${name}: ${text}\n`);
+  };
+
+  const servers = await startLocalServers({ dataDir: files.dbDir, visibilityTimeoutSec: 30 });
+  const resumed = servers.resumed && saved !== undefined && previous !== undefined;
+  const speed = o.speed ?? saved?.speed ?? 60;
+  const clock = new FarmClock(resumed ? saved!.clockAt : o.startAt ?? demoStartAt(Date.now()), speed);
+  const clients = o.clients ?? demoClients;
+  const nodes = o.nodes ?? demoNodes;
+
+  const config: LocalConfig = {
+    apiUrl: "",
+    tokens: { operator: previous?.tokens.operator ?? newToken("op"), ...Object.fromEntries(clients.map((c) => [c.id, previous?.tokens[c.id] ?? newToken(c.id)])) },
+  };
+  const agentTokens: Record<string, string> = { ...(resumed ? saved!.agentTokens : {}) };
+  for (const n of nodes) agentTokens[n.nodeId] ??= newToken("node");
+  const tokenTable = () => ({
+    [config.tokens.operator]: { kind: "operator" },
+    ...Object.fromEntries(clients.map((c) => [config.tokens[c.id]!, { kind: "client", clientId: c.id }])),
+    ...Object.fromEntries(Object.entries(agentTokens).map(([nodeId, t]) => [t, { kind: "agent", nodeId }])),
+  });
+
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  const wired = wire({
+    TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
+    PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable()),
+    POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
+  }, { credentials: localCredentials, clock });
+
+  const monitor: StaticHandler | undefined = await loadMonitor();
+  const server: Server = apiServer(createApi(wired), monitor);
+  config.apiUrl = await listen(server, o.port ?? 0);
+  if (monitor) config.monitorUrl = `${config.apiUrl}/`;
+
+  const sqs = new SQSClient({ endpoint: servers.sqsEndpoint, region: "us-east-1", credentials: localCredentials, useQueueUrlAsEndpoint: false });
+  // Batch sizes and windows as the stack's event source mappings.
+  const sources: EventSource[] = [
+    startEventSource({ sqs, queueUrl: servers.queueUrls.planTrigger, name: "planner", handler: createPlanner(wired), batchSize: 10, onError }),
+    startEventSource({ sqs, queueUrl: servers.queueUrls.agentEvents, name: "agent-events", handler: createAgentEvents(wired), batchSize: 25, batchWindowMs: 1000, onError }),
+    startEventSource({ sqs, queueUrl: servers.queueUrls.submissions, name: "submissions", handler: createSubmissions(wired), batchSize: 10, batchWindowMs: 1000, onError }),
+  ];
+  const schedules: Schedule[] = [startSchedule(clock, o.planEverySec ?? 60, "planner-schedule", createPlanner(wired), onError)];
+
+  const operator = () => new ApiClient(config.apiUrl, config.tokens.operator);
+  const client = (id: string) => {
+    const token = config.tokens[id];
+    if (!token) throw new Error(`no token for client ${id} in ${files.configPath}`);
+    return new ApiClient(config.apiUrl, token);
+  };
+
+  if (!resumed) await seed(wired, operator(), clients, clock.now());
+  else await wired.deps.plans.saveSettings({ tariff: farmSettings(clock.now()).tariff });
+  files.writeConfig(config);
+
+  const agents = new Map<string, RunningAgent>();
+  const startAgent = (spec: LocalNodeSpec, pool: "onprem" | "cloud"): RunningAgent => {
+    if (!o.agentHost) throw new Error("this farm runs without agents");
+    const workDir = join(files.dir, "agents", spec.nodeId);
+    mkdirSync(workDir, { recursive: true });
+    const agent = o.agentHost({ spec, pool, apiUrl: config.apiUrl, token: agentTokens[spec.nodeId]!, clock, outputsDir: files.outputsDir, workDir, onError });
+    agents.set(spec.nodeId, agent);
+    return agent;
+  };
+  if (o.agentHost) for (const n of nodes) startAgent(n, "onprem");
+
+  let stopped = false;
+  return {
+    files, config, clock, wired, resumed, agents, operator, client, startAgent,
+    killAgent(nodeId) {
+      agents.get(nodeId)?.kill();
+      agents.delete(nodeId);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.allSettled([...agents.values()].map((a) => a.stop()));
+      await Promise.all(schedules.map((s) => s.stop()));
+      await Promise.all(sources.map((s) => s.stop()));
+      await closeServer(server);
+      sqs.destroy();
+      await servers.stop();
+      const state: FarmState = { clockAt: clock.now(), speed, agentTokens };
+      files.writeState(state);
+    },
+  };
+}
+
+/** A new farm: settings, then the clients through the API (as an operator would). */
+async function seed(wired: Wired, operator: ApiClient, clients: ClientInput[], now: number): Promise<void> {
+  await wired.deps.plans.saveSettings(farmSettings(now));
+  for (const c of clients) {
+    try {
+      await operator.request("POST", "/clients", { body: c });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 409)) throw err;
+    }
+  }
+}
