@@ -11,6 +11,8 @@ import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoSecretStore } from "./dynamo-secret-store.ts";
+import type { NodeCredentials } from "../../service/identity/node-credentials.ts";
 import { DynamoTable } from "./dynamo-table.ts";
 import { DynamoUsageLedger } from "./dynamo-usage-ledger.ts";
 import { SqsPlanTrigger } from "./sqs-queue.ts";
@@ -32,6 +34,8 @@ export interface AwsDepsOptions {
   trigger?: PlanTrigger;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Node token issuer/verifier (lib/service/identity); without it agents cannot obtain tokens. */
+  credentials?: NodeCredentials;
 }
 
 export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
@@ -53,5 +57,7 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
+    secrets: new DynamoSecretStore(table),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
   };
 }

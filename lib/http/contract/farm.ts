@@ -24,6 +24,9 @@ export const nodeView = z.object({
   market: z.enum(["spot", "on-demand"]).optional(),
   pricePerHour: z.number().optional(),
   clientId: z.string().optional(),
+  instanceId: z.string().optional(),
+  registeredWith: z.string().optional(),
+  revokedAt: isoOut.optional(),
 });
 
 export const listNodes = defineRoute({
