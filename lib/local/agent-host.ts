@@ -11,8 +11,11 @@ export interface AgentLaunch {
   spec: LocalNodeSpec;
   pool: "onprem" | "cloud";
   apiUrl: string;
-  /** A bearer credential for this node only. */
-  token: string;
+  /**
+   * How the agent proves who it is: on-prem, a registration secret it exchanges for a node token
+   * (then the token, on restarts); a simulated cloud node, the token issued at launch.
+   */
+  credential: { registrationSecret: string } | { token: string; expiresAt: number };
   clock: FarmClock;
   /** Where the simulated renderer writes frames (the local output store). */
   outputsDir: string;

@@ -20,8 +20,8 @@ import { createPlanner } from "../../lambdas/planner.ts";
 import { createSubmissions } from "../../lambdas/submissions.ts";
 import { wire, type Wired } from "../../lambdas/wire.ts";
 import { ApiClient, ApiError } from "../http/client/api-client.ts";
-import type { ClientInput } from "../service/index.ts";
-import type { AgentHost, RunningAgent } from "./agent-host.ts";
+import { ephemeralTokenKeys, type ClientInput } from "../service/index.ts";
+import type { AgentHost, AgentLaunch, RunningAgent } from "./agent-host.ts";
 import { demoClients, demoNodes, farmSettings, type LocalNodeSpec } from "./demo/demo-farm.ts";
 import { startEventSource, type EventSource } from "./event-source.ts";
 import { demoStartAt, FarmClock } from "./farm-clock.ts";
@@ -58,8 +58,8 @@ export interface LocalFarm {
   readonly agents: Map<string, RunningAgent>;
   operator(): ApiClient;
   client(clientId: string): ApiClient;
-  /** Start one more agent (e.g. a cloud node the simulated cloud booted). */
-  startAgent(spec: LocalNodeSpec, pool: "onprem" | "cloud"): RunningAgent;
+  /** Start one more agent: an on-prem machine of the farm, or a cloud node the simulated cloud booted (with its token). */
+  startAgent(spec: LocalNodeSpec, pool: "onprem" | "cloud", credential?: AgentLaunch["credential"]): RunningAgent;
   /** Crash an agent: no drain, no report (its leases lapse on the server). */
   killAgent(nodeId: string): void;
   stop(): Promise<void>;
@@ -87,18 +87,19 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     apiUrl: "",
     tokens: { operator: previous?.tokens.operator ?? newToken("op"), ...Object.fromEntries(clients.map((c) => [c.id, previous?.tokens[c.id] ?? newToken(c.id)])) },
   };
-  const agentTokens: Record<string, string> = { ...(resumed ? saved!.agentTokens : {}) };
-  for (const n of nodes) agentTokens[n.nodeId] ??= newToken("node");
-  const tokenTable = () => ({
+  // Agents get node tokens from the API (a registration secret each); people get static tokens.
+  const tokenKeys = resumed ? saved!.tokenKeys : ephemeralTokenKeys();
+  const nodeSecrets: Record<string, string> = { ...(resumed ? saved!.nodeSecrets : {}) };
+  const tokenTable = {
     [config.tokens.operator]: { kind: "operator" },
     ...Object.fromEntries(clients.map((c) => [config.tokens[c.id]!, { kind: "client", clientId: c.id }])),
-    ...Object.fromEntries(Object.entries(agentTokens).map(([nodeId, t]) => [t, { kind: "agent", nodeId }])),
-  });
+  };
 
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const wired = wire({
     TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
-    PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable()),
+    PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable),
+    BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(tokenKeys),
     POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
   }, { credentials: localCredentials, clock });
 
@@ -125,14 +126,18 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
 
   if (!resumed) await seed(wired, operator(), clients, clock.now());
   else await wired.deps.plans.saveSettings({ tariff: farmSettings(clock.now()).tariff });
+  // One secret per machine: it carries the machine's power figures (a farm fact, not the agent's word).
+  for (const n of nodes) nodeSecrets[n.nodeId] ??= await issueSecret(operator(), n.nodeId, n.powerIdleW, n.powerBusyW);
+  config.registrationSecret = previous?.registrationSecret && resumed ? previous.registrationSecret : await issueSecret(operator(), "burstfarm agent (CLI)", 150, 450);
   files.writeConfig(config);
 
   const agents = new Map<string, RunningAgent>();
-  const startAgent = (spec: LocalNodeSpec, pool: "onprem" | "cloud"): RunningAgent => {
+  const startAgent = (spec: LocalNodeSpec, pool: "onprem" | "cloud", given?: AgentLaunch["credential"]): RunningAgent => {
     if (!o.agentHost) throw new Error("this farm runs without agents");
     const workDir = join(files.dir, "agents", spec.nodeId);
     mkdirSync(workDir, { recursive: true });
-    const agent = o.agentHost({ spec, pool, apiUrl: config.apiUrl, token: agentTokens[spec.nodeId]!, clock, outputsDir: files.outputsDir, workDir, onError });
+    const credential = given ?? { registrationSecret: nodeSecrets[spec.nodeId] ?? config.registrationSecret! };
+    const agent = o.agentHost({ spec, pool, apiUrl: config.apiUrl, credential, clock, outputsDir: files.outputsDir, workDir, onError });
     agents.set(spec.nodeId, agent);
     return agent;
   };
@@ -154,10 +159,14 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await closeServer(server);
       sqs.destroy();
       await servers.stop();
-      const state: FarmState = { clockAt: clock.now(), speed, agentTokens };
+      const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets };
       files.writeState(state);
     },
   };
+}
+
+async function issueSecret(operator: ApiClient, label: string, powerIdleW: number, powerBusyW: number): Promise<string> {
+  return (await operator.request<{ secret: string }>("POST", "/registration-secrets", { body: { label, powerIdleW, powerBusyW } })).secret;
 }
 
 /** A new farm: settings, then the clients through the API (as an operator would). */

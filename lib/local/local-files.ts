@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { TokenKeys } from "../service/index.ts";
 
 export interface LocalConfig {
   apiUrl: string;
@@ -21,8 +22,10 @@ export interface FarmState {
   /** The farm clock's instant when it last stopped (epoch ms). */
   clockAt: number;
   speed: number;
-  /** Agent bearer tokens by node id (until node-bound tokens are issued by the API). */
-  agentTokens: Record<string, string>;
+  /** The keys that sign node tokens (BURSTFARM_AGENT_TOKEN_KEYS), so tokens survive a restart. */
+  tokenKeys: TokenKeys;
+  /** Registration secrets the farm issued for its own nodes, by node id. */
+  nodeSecrets: Record<string, string>;
 }
 
 export class LocalFiles {
