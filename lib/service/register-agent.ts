@@ -5,6 +5,7 @@ import { audit } from "./audit.ts";
 import { parseWith } from "./job-spec.ts";
 import type { NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { launchFacts } from "./capacity/cloud-node.ts";
 
 const capabilities = z.strictObject({
   vcpu: z.number().positive(), memoryGiB: z.number().positive(), gpuCount: z.number().int().min(0),
@@ -58,8 +59,9 @@ export async function registerAgent(deps: ServiceDeps, raw: RegisterAgentInput, 
   } else {
     await deps.nodes.update(input.nodeId, (n) => ({
       // A node that was powered down and has come back wants work again.
+      // A node the farm launched keeps its launch facts (pool, type, market, price, client).
       next: {
-        ...n, ...fields, lastSeenAt: now,
+        ...n, ...fields, ...launchFacts(n), lastSeenAt: now,
         status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
         desiredStatus: n.status === "asleep" ? "run" : n.desiredStatus,
       },
