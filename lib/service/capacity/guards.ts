@@ -45,7 +45,7 @@ export function priceOf(offers: readonly CloudOffer[], type: string, market: Mar
 }
 
 export function guardLaunch(ask: GuardAsk, live: readonly NodeRecord[], client: ClientRecord | undefined, offers: readonly CloudOffer[], limits: CapacityLimits): GuardAnswer {
-  const none = (reason: string): GuardAnswer => ({ spotCount: 0, onDemandCount: 0, instanceTypes: [], reason });
+  const none = (reason: string): GuardAnswer => ({ spotCount: 0, onDemandCount: 0, instanceTypes: [], reason: `refused: ${reason}` });
   if (!client) return none(`unknown client ${ask.clientId}`);
   if (!client.cloudAllowed) return none(`client ${client.id} does not allow cloud rendering`);
   const allowed = limits.allowedTypes.length === 0 ? null : new Set(limits.allowedTypes);
