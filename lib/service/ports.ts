@@ -14,6 +14,13 @@ import type {
 import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
 
+/** What became of one burst request (lib/service/capacity). */
+export interface BurstOutcome {
+  at: number;
+  reason: string;
+  instanceIds: string[];
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque; pass back to get the next page. Absent on the last page. */
@@ -69,8 +76,11 @@ export interface PlanStore {
   /** Recorded for the EC2 adapter; it marks them fulfilled. */
   recordBurst(at: number, requests: BurstRequest[]): Promise<void>;
   pendingBurst(): Promise<(BurstRequest & { requestedAt: number; index: number })[]>;
-  /** The EC2 adapter reports what became of a request (it stops counting as pending). */
-  settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed"): Promise<void>;
+  /**
+   * The capacity use case reports what became of a request (it stops counting as pending),
+   * with the instances launched and a sentence (partial, refused by a guard, capacity errors).
+   */
+  settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed", outcome?: BurstOutcome): Promise<void>;
   /** A lease on the planning role, so two planners rarely overlap (correctness never depends on it). */
   tryLock(owner: string, now: number, ttlMs: number): Promise<boolean>;
   unlock(owner: string): Promise<void>;
