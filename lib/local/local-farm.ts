@@ -29,6 +29,7 @@ import { apiServer, closeServer, listen, type StaticHandler } from "./http-adapt
 import { localCredentials, startLocalServers, type LocalServers } from "./local-servers.ts";
 import { LocalFiles, newToken, type FarmState, type LocalConfig } from "./local-files.ts";
 import { startSchedule, type Schedule } from "./schedule.ts";
+import { startLocalCloud, type LocalCloud } from "./local-cloud.ts";
 import { loadMonitor } from "./monitor-mount.ts";
 
 export interface LocalFarmOptions {
@@ -44,6 +45,8 @@ export interface LocalFarmOptions {
   agentHost?: AgentHost;
   /** Farm seconds between scheduled planning cycles (the stack's schedule: 60). */
   planEverySec?: number;
+  /** Rent simulated cloud nodes for deadlines the farm cannot keep (default true). */
+  cloud?: boolean;
   /** Fixed API port (default: a free one). */
   port?: number;
 }
@@ -56,6 +59,8 @@ export interface LocalFarm {
   /** True when the farm was loaded from `.burstfarm/` rather than created. */
   readonly resumed: boolean;
   readonly agents: Map<string, RunningAgent>;
+  /** The simulated cloud (when the farm runs agents). */
+  readonly cloud: LocalCloud | undefined;
   operator(): ApiClient;
   client(clientId: string): ApiClient;
   /** Start one more agent: an on-prem machine of the farm, or a cloud node the simulated cloud booted (with its token). */
@@ -142,10 +147,16 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     return agent;
   };
   if (o.agentHost) for (const n of nodes) startAgent(n, "onprem");
+  // The cloud boots agents too, so it runs only where agents can.
+  const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
+    deps: wired.deps, clock, onError,
+    startAgent: (spec, credential) => startAgent(spec, "cloud", credential),
+    stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
+  }) : undefined;
 
   let stopped = false;
   return {
-    files, config, clock, wired, resumed, agents, operator, client, startAgent,
+    files, config, clock, wired, resumed, agents, cloud, operator, client, startAgent,
     killAgent(nodeId) {
       agents.get(nodeId)?.kill();
       agents.delete(nodeId);
@@ -153,6 +164,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     async stop() {
       if (stopped) return;
       stopped = true;
+      await cloud?.stop();
       await Promise.allSettled([...agents.values()].map((a) => a.stop()));
       await Promise.all(schedules.map((s) => s.stop()));
       await Promise.all(sources.map((s) => s.stop()));

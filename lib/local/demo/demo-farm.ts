@@ -6,7 +6,7 @@
  * energy-intensive job that waits for the cheaper tariff hour, a GPU-only job, an OpenJD sample.
  */
 import { readFileSync } from "node:fs";
-import { withPolicy, type CloudOffer, type Policy } from "../../planner/index.ts";
+import { withPolicy, type Capabilities, type CloudOffer, type Policy } from "../../planner/index.ts";
 import type { ClientInput, FarmSettings } from "../../service/index.ts";
 import { bundledCloudOffers, bundledTariff } from "../../sim/data/index.ts";
 
@@ -17,7 +17,7 @@ const hour = 60 * minute;
 /** A simulated on-prem machine: what it registers, and how fast the simulated renderer runs on it. */
 export interface LocalNodeSpec {
   nodeId: string;
-  capabilities: { vcpu: number; memoryGiB: number; gpuCount: number; gpuModel?: string; gpuMemoryGiB?: number; os: "linux"; cpuArch: string };
+  capabilities: Capabilities;
   tags: string[];
   /** Simulated renderer speed per job kind (1 = the reference 32-core box). */
   speed: Record<string, number>;
