@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   start: () => import("./start-command.ts"),
   openjd: () => import("./openjd-command.ts"),
   sim: () => import("./sim-command.ts"),
+  agent: () => import("./agent-command.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,12 +5,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Clock, IdGenerator, PlanTrigger, ServiceDeps } from "../../service/ports.ts";
+import type { Clock, IdGenerator, OutputStore, PlanTrigger, ServiceDeps } from "../../service/ports.ts";
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
 import { DynamoTable } from "./dynamo-table.ts";
 import { DynamoUsageLedger } from "./dynamo-usage-ledger.ts";
 import { SqsPlanTrigger } from "./sqs-queue.ts";
@@ -32,6 +33,8 @@ export interface AwsDepsOptions {
   trigger?: PlanTrigger;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Task logs and outputs (S3, or a folder locally); without it task logs cannot be read. */
+  outputs?: OutputStore;
 }
 
 export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
@@ -53,5 +56,7 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
+    runSpecs: new DynamoRunSpecStore(table),
+    ...(o.outputs ? { outputs: o.outputs } : {}),
   };
 }

@@ -20,6 +20,7 @@ export const contracts = {
   editJob: jobs.editJob,
   cancelJob: jobs.cancelJob,
   approveJob: jobs.approveJob,
+  getTaskLog: jobs.getTaskLog,
   listClients: clients.listClients,
   createClient: clients.createClient,
   getClient: clients.getClient,
@@ -34,6 +35,7 @@ export const contracts = {
   pollAgent: agents.pollAgent,
   completeTask: agents.completeTask,
   failTask: agents.failTask,
+  getRunSpec: agents.getRunSpec,
   getOpenApi,
 } as const;
 
