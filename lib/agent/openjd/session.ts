@@ -9,7 +9,7 @@
  * printed by its onEnter add to them (unset wins within one environment).
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobTemplate, ParamValues, TaskParams } from "../../openjd/index.ts";
 import { Cancellation } from "../cancellation.ts";
@@ -150,6 +150,8 @@ export class OpenJdSession {
 
   private async writeCancelInfo(notifyEnd: Date): Promise<void> {
     const text = `${notifyEnd.toISOString().slice(0, 19)}Z`;
-    await writeFile(join(this.workingDirectory, "cancel_info.json"), JSON.stringify({ NotifyEnd: text })).catch(() => {});
+    // Renamed into place: the task may read it at any moment.
+    const file = join(this.workingDirectory, "cancel_info.json");
+    await writeFile(`${file}.tmp`, JSON.stringify({ NotifyEnd: text })).then(() => rename(`${file}.tmp`, file)).catch(() => {});
   }
 }
