@@ -11,7 +11,7 @@ import { FolderOutputStore } from "../adapters/folder-output-store.ts";
 import type { OutputStore } from "../service/ports.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import { AgentApi, ApiUnavailable } from "./api-client.ts";
-import { detectCapabilities, type GpuInfo } from "./capabilities.ts";
+import { detectCapabilities, type Capabilities, type GpuInfo } from "./capabilities.ts";
 import { NodeCredentials } from "./credentials.ts";
 import { Journal } from "./journal.ts";
 import { PollLoop, type ExitReason } from "./poll-loop.ts";
@@ -50,6 +50,8 @@ export interface AgentOptions {
   sessionIdleMs?: number;
   maxBackoffSec?: number;
   gpus?: GpuInfo[];
+  /** The hardware to announce instead of this host's (a simulated machine of the local farm). */
+  capabilities?: Capabilities;
   log?: (line: string) => void;
 }
 
@@ -71,8 +73,9 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   const credentials = new NodeCredentials({ ...(o.token ? { token: o.token } : {}), ...(o.registrationSecret ? { registrationSecret: o.registrationSecret } : {}) });
   const api = new AgentApi(o.api.replace(/\/$/, ""), () => credentials.bearer());
   const slotsCount = o.slots ?? 1;
-  const caps = detectCapabilities(o.tags ?? [], o.gpus);
-  const body = { nodeId, hostname: hostname(), pool: o.pool ?? "onprem", capabilities: caps, tags: o.tags ?? [], slots: slotsCount, agentVersion: "burstfarm-agent/0.1" };
+  const caps = o.capabilities ?? detectCapabilities(o.tags ?? [], o.gpus);
+  // The pool is the farm's fact (launch record or registration secret), never the agent's word.
+  const body = { nodeId, hostname: hostname(), capabilities: caps, tags: o.tags ?? [], slots: slotsCount, agentVersion: "burstfarm-agent/0.1" };
   const reg = await untilAvailable(() => api.register(body, credentials.registrationSecret), log);
   credentials.accept(reg);
   writeFileSync(join(workDir, "node.json"), JSON.stringify({ nodeId: reg.nodeId }));

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { startLocalFarm, type LocalFarm } from "../local/local-farm.ts";
-import { demoJobs, timeZone } from "../local/demo/demo-farm.ts";
+import { demoJobs, demoNodes, openJdOutputDir, timeZone } from "../local/demo/demo-farm.ts";
 import { readFarmStatus, statusLines, tariffText } from "../local/farm-status.ts";
 import { localAgentHost } from "../local/local-agents.ts";
 import { farmSummary } from "../local/summary.ts";
@@ -58,10 +58,12 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
   process.on("SIGTERM", onSignal);
   try {
     const submitted: { id: string; at: number }[] = [];
+    const openJdFolders: Record<string, string> = {};
     if (o.demo === true || (o.demo === undefined && !farm.resumed)) {
-      for (const s of demoJobs(farm.clock.now())) {
+      for (const s of demoJobs(farm.clock.now(), farm.files.outputsDir)) {
         const job = await farm.client(s.client).request("POST", "/jobs", { body: s.body });
         submitted.push({ id: job.id, at: Date.now() });
+        if ("template" in s.body) openJdFolders[job.id] = openJdOutputDir(farm.files.outputsDir);
       }
     }
     log(`burstfarm local farm ${farm.resumed ? "resumed" : "started"} in ${((Date.now() - realStart) / 1000).toFixed(1)} s\n` +
@@ -86,7 +88,10 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
       view?.stop();
     }
     if (stopping) { await stopping; return exitCodes.ok; }
-    const summary = await farmSummary(farm, submitted);
+    const summary = await farmSummary({
+      api, manifest: farm.outputs.entries(), openJdFolders, submittedAt: submitted.map((x) => x.at),
+      previewWave: demoNodes.length, farmNow: farm.clock.now(),
+    });
     await stop();
     io.out.write(o.json ? JSON.stringify(summary) + "\n" : `\nall jobs finished\n${json(summary)}`);
     return exitCodes.ok;

@@ -4,6 +4,7 @@
  * returns a handle. `stop` drains (interrupts running tasks, reports, exits); `kill` is a crash:
  * the agent stops dead, reports nothing, and its leases lapse on the server.
  */
+import type { OutputStore } from "../service/index.ts";
 import type { FarmClock } from "./farm-clock.ts";
 import type { LocalNodeSpec } from "./demo/demo-farm.ts";
 
@@ -17,7 +18,8 @@ export interface AgentLaunch {
    */
   credential: { registrationSecret: string } | { token: string; expiresAt: number };
   clock: FarmClock;
-  /** Where the simulated renderer writes frames (the local output store). */
+  /** The farm's output store (frames, previews, task logs), and its folder for agents in other processes. */
+  outputs: OutputStore;
   outputsDir: string;
   /** The agent's own folder (journal, logs). */
   workDir: string;

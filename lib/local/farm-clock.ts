@@ -14,6 +14,13 @@ export class FarmClock implements Clock {
   now(): number {
     return Math.round(this.startAt + (Date.now() - this.realStart) * this.speed);
   }
+  /** The farm instant at real instant `realMs` (epoch ms), and back. */
+  toFarm(realMs: number): number {
+    return Math.round(this.startAt + (realMs - this.realStart) * this.speed);
+  }
+  toReal(farmMs: number): number {
+    return Math.round(this.realStart + (farmMs - this.startAt) / this.speed);
+  }
   /** Real milliseconds that cover `simMs` of farm time. */
   realMs(simMs: number): number {
     return simMs / this.speed;

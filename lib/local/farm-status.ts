@@ -6,6 +6,7 @@
 import type { ApiClient } from "../http/client/api-client.ts";
 import { money } from "../cli/format.ts";
 import type { JobSnapshot } from "../cli/progress-view.ts";
+import { listAllJobs } from "../cli/list-jobs.ts";
 import type { FarmSettings } from "../service/index.ts";
 
 export interface FarmStatus {
@@ -21,7 +22,7 @@ const usageKeys = ["cloudCost", "energyCost", "energyKWh"] as const;
 
 export async function readFarmStatus(api: ApiClient, usageFrom: string): Promise<FarmStatus> {
   const [farm, nodes, jobs, clients] = await Promise.all([
-    api.get("/farm"), api.get("/nodes"), api.all<JobSnapshot>("/jobs"), api.get("/clients"),
+    api.get("/farm"), api.get("/nodes"), listAllJobs<JobSnapshot & { submittedAt: string }>(api), api.get("/clients"),
   ]);
   const at = Date.parse(farm.at);
   const to = new Date(at + 864e5).toISOString().slice(0, 10);

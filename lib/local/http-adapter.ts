@@ -57,13 +57,22 @@ function problem(res: ServerResponse, status: number, code: string, message: str
   res.end(JSON.stringify({ error: { code, message, issues: [] }, requestId: null }));
 }
 
-export function apiServer(api: ApiHandler, staticHandler?: StaticHandler): Server {
+/** Rewrites a JSON request body before the handler sees it, and the reply body after. */
+export interface BodyTranslator {
+  request(path: string, body: unknown): unknown;
+  response(path: string, body: unknown): unknown;
+}
+
+export function apiServer(api: ApiHandler, staticHandler?: StaticHandler, translate?: BodyTranslator): Server {
   return createServer((req, res) => {
     void (async () => {
       if (staticHandler && (await staticHandler(req, res))) return;
-      const body = await readBody(req);
+      let body = await readBody(req);
       if (!body) return problem(res, 413, "payload_too_large", `body over ${maxBodyBytes} bytes`);
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (translate && body.length > 0) body = mapJson(body, (v) => translate.request(path, v));
       const result = await api(toApiEvent(req, body), localContext("api", 30_000));
+      if (translate && result.body && (result.statusCode ?? 200) < 300) result.body = mapJson(Buffer.from(result.body), (v) => translate.response(path, v)).toString("utf8");
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       res.writeHead(result.statusCode ?? 200, headers);
@@ -74,6 +83,13 @@ export function apiServer(api: ApiHandler, staticHandler?: StaticHandler): Serve
       else res.destroy();
     });
   });
+}
+
+/** JSON in, JSON out; a body that is not JSON passes untouched (the handler answers it). */
+function mapJson(body: Buffer, f: (value: unknown) => unknown): Buffer {
+  let value: unknown;
+  try { value = JSON.parse(body.toString("utf8")); } catch { return body; }
+  return Buffer.from(JSON.stringify(f(value)));
 }
 
 export async function listen(server: Server, port = 0): Promise<string> {

@@ -31,6 +31,9 @@ import { LocalFiles, newToken, type FarmState, type LocalConfig } from "./local-
 import { startSchedule, type Schedule } from "./schedule.ts";
 import { startLocalCloud, type LocalCloud } from "./local-cloud.ts";
 import { loadMonitor } from "./monitor-mount.ts";
+import { agentTimeTranslator } from "./agent-gateway.ts";
+import { RecordedOutputStore } from "./output-manifest.ts";
+import { useDccStandIns } from "./demo/dcc-stand-ins.ts";
 
 export interface LocalFarmOptions {
   files?: LocalFiles;
@@ -53,6 +56,7 @@ export interface LocalFarmOptions {
 
 export interface LocalFarm {
   readonly files: LocalFiles;
+  readonly outputs: RecordedOutputStore;
   readonly config: LocalConfig;
   readonly clock: FarmClock;
   readonly wired: Wired;
@@ -101,17 +105,22 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   };
 
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  const outputs = new RecordedOutputStore(files.outputsDir);
   const wired = wire({
     TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable),
     BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(tokenKeys),
     POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
-  }, { credentials: localCredentials, clock });
+  }, { credentials: localCredentials, clock, outputs });
 
   const monitor: StaticHandler | undefined = await loadMonitor();
-  const server: Server = apiServer(createApi(wired), monitor);
+  const api = createApi(wired);
+  const server: Server = apiServer(api, monitor);
   config.apiUrl = await listen(server, o.port ?? 0);
   if (monitor) config.monitorUrl = `${config.apiUrl}/`;
+  // Agents live in real time; their door converts to and from the farm clock.
+  const agentServer: Server = apiServer(api, undefined, agentTimeTranslator(clock));
+  config.agentApiUrl = await listen(agentServer);
 
   const sqs = new SQSClient({ endpoint: servers.sqsEndpoint, region: "us-east-1", credentials: localCredentials, useQueueUrlAsEndpoint: false });
   // Batch sizes and windows as the stack's event source mappings.
@@ -137,16 +146,35 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   files.writeConfig(config);
 
   const agents = new Map<string, RunningAgent>();
+  let stopped = false;
   const startAgent = (spec: LocalNodeSpec, pool: "onprem" | "cloud", given?: AgentLaunch["credential"]): RunningAgent => {
     if (!o.agentHost) throw new Error("this farm runs without agents");
     const workDir = join(files.dir, "agents", spec.nodeId);
     mkdirSync(workDir, { recursive: true });
     const credential = given ?? { registrationSecret: nodeSecrets[spec.nodeId] ?? config.registrationSecret! };
-    const agent = o.agentHost({ spec, pool, apiUrl: config.apiUrl, credential, clock, outputsDir: files.outputsDir, workDir, onError });
+    const agent = o.agentHost({ spec, pool, apiUrl: config.agentApiUrl!, credential, clock, outputs, outputsDir: files.outputsDir, workDir, onError });
     agents.set(spec.nodeId, agent);
+    void agent.done.then(() => { if (agents.get(spec.nodeId) === agent) agents.delete(spec.nodeId); });
     return agent;
   };
-  if (o.agentHost) for (const n of nodes) startAgent(n, "onprem");
+  const tokenFor = async (nodeId: string) => {
+    const t = await wired.deps.credentials!.issue(nodeId, clock.now());
+    return { token: t.token, expiresAt: clock.toReal(t.expiresAt) };
+  };
+  if (o.agentHost) {
+    useDccStandIns(clock.speed);
+    for (const n of nodes) {
+      // A machine the farm already knows (a resumed farm) comes back with a fresh token for its node.
+      startAgent(n, "onprem", (await wired.deps.nodes.get(n.nodeId)) ? await tokenFor(n.nodeId) : undefined);
+    }
+    // Wake-on-LAN, locally: a machine the planner powered down (its agent exited) and now wakes starts again.
+    schedules.push(startSchedule(clock, 30, "wake-on-lan", async () => {
+      for (const node of await wired.deps.nodes.list()) {
+        const spec = nodes.find((n) => n.nodeId === node.id);
+        if (spec && !agents.has(node.id) && node.desiredStatus === "run" && node.status !== "disabled" && !stopped) startAgent(spec, "onprem", await tokenFor(node.id));
+      }
+    }, onError));
+  }
   // The cloud boots agents too, so it runs only where agents can.
   const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
     deps: wired.deps, clock, onError,
@@ -154,9 +182,8 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
   }) : undefined;
 
-  let stopped = false;
   return {
-    files, config, clock, wired, resumed, agents, cloud, operator, client, startAgent,
+    files, outputs, config, clock, wired, resumed, agents, cloud, operator, client, startAgent,
     killAgent(nodeId) {
       agents.get(nodeId)?.kill();
       agents.delete(nodeId);
@@ -169,6 +196,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await Promise.all(schedules.map((s) => s.stop()));
       await Promise.all(sources.map((s) => s.stop()));
       await closeServer(server);
+      await closeServer(agentServer);
       sqs.destroy();
       await servers.stop();
       const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets };

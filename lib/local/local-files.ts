@@ -14,6 +14,8 @@ import type { TokenKeys } from "../service/index.ts";
 export interface LocalConfig {
   apiUrl: string;
   monitorUrl?: string;
+  /** Where agents connect (`burstfarm agent --api …`): the API with times converted to real time. */
+  agentApiUrl?: string;
   tokens: Record<string, string> & { operator: string };
   registrationSecret?: string;
 }

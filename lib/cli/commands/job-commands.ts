@@ -10,6 +10,7 @@ import { duration, json, parseInstant, table, when } from "../format.ts";
 import { outlookText, whyText, type JobSnapshot } from "../progress-view.ts";
 import { submissionBody } from "../submission.ts";
 import { watchJobs } from "../watch-jobs.ts";
+import { listAllJobs } from "../list-jobs.ts";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const int = (name: string) => (v: string) => {
@@ -76,7 +77,7 @@ export function jobCommands(ctx: CliContext): Command[] {
     });
 
   const jobs = new Command("jobs")
-    .description("list jobs, newest first")
+    .description("list jobs (open and finished), newest first")
     .option("--client <id>", "only this client's jobs")
     .addOption(new Option("--status <status>", "only jobs in this state").choices(["queued", "running", "suspended", "done", "failed", "canceled"]))
     .option("--at-risk", "only jobs the last plan says may miss their deadline")
@@ -84,7 +85,7 @@ export function jobCommands(ctx: CliContext): Command[] {
     .option("--json", "print the API's job views")
     .action(async (o, cmd: Command) => {
       const { api } = ctx.connect(cmd);
-      let items = await api.all<JobSnapshot>("/jobs", { clientId: o.client, status: o.status }, o.limit);
+      let items = await listAllJobs<JobSnapshot & { submittedAt: string }>(api, { clientId: o.client, status: o.status }, o.limit);
       if (o.atRisk) items = items.filter((j) => j.outlook.atRisk);
       items = items.slice(0, o.limit);
       if (o.json) return void io.out.write(json(items));

@@ -6,6 +6,8 @@
  * energy-intensive job that waits for the cheaper tariff hour, a GPU-only job, an OpenJD sample.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { dccSecondsPerFrame } from "./dcc-stand-ins.ts";
 import { withPolicy, type Capabilities, type CloudOffer, type Policy } from "../../planner/index.ts";
 import type { ClientInput, FarmSettings } from "../../service/index.ts";
 import { bundledCloudOffers, bundledTariff } from "../../sim/data/index.ts";
@@ -69,8 +71,11 @@ export interface DemoSubmission {
   body: Record<string, unknown>;
 }
 
+/** Where the OpenJD sample's frames land (its OutputDir parameter). */
+export const openJdOutputDir = (outputsDir: string) => join(outputsDir, "openjd", "ep3_sh010");
+
 /** The demo's jobs, due relative to the farm's clock `now`. */
-export function demoJobs(now: number): DemoSubmission[] {
+export function demoJobs(now: number, outputsDir: string): DemoSubmission[] {
   const due = (ms: number) => new Date(now + ms).toISOString();
   return [
     {
@@ -81,8 +86,8 @@ export function demoJobs(now: number): DemoSubmission[] {
       // 60 frames × 3 min on CPU due in 45 min: the on-prem CPU boxes cannot make it alone.
       client: "harbor",
       body: {
-        template: blenderTemplate(), parameters: { BlenderSceneFile: "scenes/ep3_sh010.blend", Frames: "1-60", Format: "PNG" },
-        name: "ep3 sh010 beauty (OpenJD)", priority: 50, deadline: due(45 * minute), secondsPerTask: 180, kind: "render-cpu",
+        template: blenderTemplate(), parameters: { BlenderSceneFile: "scenes/ep3_sh010.blend", Frames: "1-60", Format: "PNG", OutputDir: openJdOutputDir(outputsDir) },
+        name: "ep3 sh010 beauty (OpenJD)", priority: 50, deadline: due(45 * minute), secondsPerTask: dccSecondsPerFrame, kind: "render-cpu",
       },
     },
     {
