@@ -146,6 +146,8 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   files.writeConfig(config);
 
   const agents = new Map<string, RunningAgent>();
+  /** Machines that crashed (killAgent) stay down: only powered-down ones are woken. */
+  const crashed = new Set<string>();
   let stopped = false;
   const startAgent = (spec: LocalNodeSpec, pool: "onprem" | "cloud", given?: AgentLaunch["credential"]): RunningAgent => {
     if (!o.agentHost) throw new Error("this farm runs without agents");
@@ -171,7 +173,8 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     schedules.push(startSchedule(clock, 30, "wake-on-lan", async () => {
       for (const node of await wired.deps.nodes.list()) {
         const spec = nodes.find((n) => n.nodeId === node.id);
-        if (spec && !agents.has(node.id) && node.desiredStatus === "run" && node.status !== "disabled" && !stopped) startAgent(spec, "onprem", await tokenFor(node.id));
+        const woken = spec && !agents.has(node.id) && !crashed.has(node.id) && node.desiredStatus === "run" && node.status !== "disabled";
+        if (woken && !stopped) startAgent(spec, "onprem", await tokenFor(node.id));
       }
     }, onError));
   }
@@ -185,6 +188,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   return {
     files, outputs, config, clock, wired, resumed, agents, cloud, operator, client, startAgent,
     killAgent(nodeId) {
+      crashed.add(nodeId);
       agents.get(nodeId)?.kill();
       agents.delete(nodeId);
     },

@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { CliError, exitCodes } from "../exit-codes.ts";
 import { startCommand } from "../start-command.ts";
+import { agentCommand } from "./agent-command.ts";
 
 /** A command module that parses its own arguments and returns an exit code. */
 type Runner = (argv: string[]) => Promise<number>;
@@ -37,15 +38,6 @@ function openjdCommand(): Command {
   return openjd;
 }
 
-function agentCommand(): Command {
-  return passThrough("agent", "run a render node agent against an API (see `burstfarm agent --help`)", async () => {
-    const { existsSync } = await import("node:fs");
-    const entry = new URL("../../agent/cli.ts", import.meta.url);
-    if (!existsSync(entry)) throw new CliError("the render node agent (lib/agent) is not part of this build", exitCodes.failure);
-    return ((await import(entry.href)) as { run: Runner }).run;
-  });
-}
-
 export function toolCommands(ctx: CliContext): Command[] {
   const start = new Command("start").description("run a whole farm on this machine: local DynamoDB/SQS, the API, planner, agents, simulated cloud, a demo")
     .option("--fresh", "forget the previous farm in .burstfarm/ and start empty")
@@ -64,7 +56,7 @@ export function toolCommands(ctx: CliContext): Command[] {
 
   return [
     start,
-    agentCommand(),
+    agentCommand(ctx),
     passThrough("sim", "run the farm simulator: scenarios, policies, traces, reports (see `burstfarm sim --help`)", async () => (await import("../sim-command.ts")).run),
     openjdCommand(),
     passThrough("plan-sample", "plan the bundled sample farm once and print every decision (--at ISO, --json)", async () => (await import("../plan-sample-command.ts")).run),
