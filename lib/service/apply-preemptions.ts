@@ -4,15 +4,22 @@
  * agent uses, so it does not count against retries and the task is pending again after the next
  * fold — and the node finds a cancel notice in its inbox (stop and checkpoint).
  */
-import { parseTaskId, type Preemption } from "../planner/index.ts";
+import { parseTaskId, type Policy, type Preemption } from "../planner/index.ts";
 import type { Actor } from "./actor.ts";
 import { audit } from "./audit.ts";
 import type { JobRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { shardNoOf } from "./tasks/shard-book.ts";
 
-export async function applyPreemptions(deps: ServiceDeps, jobs: JobRecord[], preemptions: Preemption[], actor: Actor): Promise<number> {
-  const byId = new Map(jobs.map((j) => [j.id, j]));
+/**
+ * `known`: jobs already read (the planning cycle's snapshot); others are read here (a cloud
+ * interruption notice). `_policy` is kept for callers: an interruption never counts a retry.
+ */
+export async function applyPreemptions(deps: ServiceDeps, preemptions: Preemption[], _policy: Policy, actor: Actor, known: JobRecord[] = []): Promise<number> {
+  const byId = new Map(known.map((j) => [j.id, j]));
+  for (const id of new Set(preemptions.map((p) => parseTaskId(p.taskId).jobId))) {
+    if (!byId.has(id)) { const j = await deps.jobs.get(id); if (j) byId.set(id, j); }
+  }
   const now = deps.clock.now();
   const applied = await Promise.all(preemptions.map(async (p) => {
     const ref = parseTaskId(p.taskId);

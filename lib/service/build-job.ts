@@ -7,8 +7,10 @@ import { assertCanSeeClient, type Actor } from "./actor.ts";
 import { ForbiddenError, ValidationError } from "./errors.ts";
 import type { JobPreview, JobRecord, StepRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import type { JobRunSpec } from "./run-spec.ts";
 import { fullRange } from "./ranges.ts";
 import { checkStepGraph } from "./step-graph.ts";
+import { assertStorableNumbers } from "./storable.ts";
 
 export type StepDraft = Omit<StepRecord, "pending" | "leases" | "done" | "exhausted" | "failedAttempts">;
 
@@ -23,11 +25,14 @@ export interface JobDraft {
   preview: JobPreview;
   cloudAllowed: boolean;
   source: JobRecord["source"];
+  /** What agents run (stored beside the job, see run-spec.ts). */
+  runSpec: Omit<JobRunSpec, "jobId">;
 }
 
 /**
- * Step definitions are stored gzip'd in the job's header item (the store refuses one whose
- * compressed size would not fit); this is a cheaper first cut, in UTF-8 bytes as DynamoDB counts.
+ * A first cut in UTF-8 bytes (as DynamoDB counts them). What is stored is checked again,
+ * compressed, by each store: the job header's step definitions (300 KB budget) and the run
+ * spec (350 KB) — so a 1,000-step job fits, and nothing accepted can outgrow an item.
  */
 const maxDraftBytes = 4_000_000;
 
@@ -62,10 +67,12 @@ export async function buildJob(
     if (!dep || dep.clientId !== clientId) throw new ValidationError(`dependsOn[${i}]`, `no job "${depId}" for client ${clientId}`);
   }
   checkStepGraph(draft.steps);
-  if (Buffer.byteLength(JSON.stringify(draft.steps), "utf8") > maxDraftBytes) {
-    throw new ValidationError("steps", "job description is too large to store; split it into several jobs");
+  // DynamoDB counts UTF-8 bytes (a CJK character is 3), not UTF-16 characters.
+  const bytes = Buffer.byteLength(JSON.stringify(draft));
+  if (bytes > maxDraftBytes) {
+    throw new ValidationError("steps", `job description is ${bytes} bytes (UTF-8), more than the ${maxDraftBytes} that can be stored; split it into several jobs`);
   }
-  return {
+  const job: JobRecord = {
     id: ids.jobId, clientId, name: draft.name, priority: draft.priority, submittedAt: now, deadlineAt,
     status: "queued",
     steps: draft.steps.map((s) => ({ ...s, pending: fullRange(s.taskCount), leases: [], done: [], exhausted: [], failedAttempts: {} })),
@@ -73,4 +80,12 @@ export async function buildJob(
     errorCount: 0, cloudAllowed: draft.cloudAllowed, suspended: false, source: draft.source,
     idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, version: 1,
   };
+  // The last check before the first write: every number in the record is one DynamoDB stores
+  // (a NaN task count, say, must be refused here, not fail the audit write after the job exists).
+  assertStorableNumbers(job);
+  deps.jobs.assertStorable(job); // compressed, as stored: before the run spec or anything else is written
+  for (const [i, s] of job.steps.entries()) {
+    if (!Number.isSafeInteger(s.taskCount) || s.taskCount < 1) throw new ValidationError(`steps[${i}]`, `has ${s.taskCount} tasks; a step needs at least one`);
+  }
+  return job;
 }

@@ -128,6 +128,8 @@ export interface JobRecord {
   /** Hash of the submitted body, so a reused idempotency key with another body is a conflict. */
   requestHash: string;
   finishedAt: number | null;
+  /** What the capacity use case last did about this job's cloud request (shown with the plan's "why"). */
+  capacityNote?: { at: number; reason: string };
   /** Bumped on every write of the header; conditional writes check it. */
   version: number;
   /** The stored task shards (read-only view; the planner writes them through TaskStore). */
@@ -165,6 +167,8 @@ export interface InboxEntry {
   /** Cancels: why. */
   reason?: string;
   at: number;
+  /** Position in the plan's assignment order (items come back in key order; the agent runs them in this one). */
+  seq?: number;
 }
 
 export interface NodeRecord extends Omit<FarmNode, "leases"> {
@@ -183,7 +187,55 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
    * adds entries with NodeStore.deliver, polls and the planner remove them with dropInbox).
    */
   inbox: InboxEntry[];
+  /** Cloud nodes: the EC2 instance this record was launched as (an IAM session name must equal it). */
+  instanceId?: string;
+  /** The registration secret an on-prem node was admitted with (audit; revoking it stops new registrations). */
+  registeredWith?: string;
+  /** Set by an operator: every credential of this node stops working (tokens, IAM sessions). */
+  revokedAt?: number;
+  /** Cloud nodes: the launch record (identity and price come from here, not from the agent). */
+  cloud?: CloudLaunch;
   version: number;
+}
+
+/**
+ * An operator-issued secret an on-prem agent exchanges at registration for a node token.
+ * Only its SHA-256 is stored. The node facts it carries are the farm's word, never the agent's.
+ */
+export interface RegistrationSecretRecord {
+  id: string;
+  label: string;
+  /** hex SHA-256 of the whole secret string. */
+  hash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /**
+   * Bound to one machine: the secret (re)registers exactly this node, any time (a workstation
+   * off for the weekend comes back as itself). Unbound secrets only admit new nodes.
+   */
+  nodeId: string | null;
+  /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
+  powerIdleW: number;
+  powerBusyW: number;
+  version: number;
+}
+
+/** Written by the capacity use case at launch (lib/service/capacity). */
+export interface CloudLaunch {
+  /** The burst request(s) it was launched for, `<requestedAt>#<index>`. */
+  requestKey: string;
+  launchedAt: number;
+  jobIds: string[];
+  /** The fallback round of the launch (its ClientToken's suffix): a re-run continues after it. */
+  round: number;
+  placement?: string;
+  /** A rebalance recommendation arrived: give it no long tasks. */
+  rebalanceAt?: number;
+  /** A spot interruption warning arrived: draining, its tasks requeued. */
+  interruptedAt?: number;
+  terminatedAt?: number;
+  terminateReason?: string;
 }
 
 export interface ClientRecord extends Client {

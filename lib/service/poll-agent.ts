@@ -44,7 +44,8 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   assertAgent(actor, input.nodeId);
   const node = await deps.nodes.get(input.nodeId);
   if (!node) throw new NotFoundError("node", input.nodeId);
-  const inbox = node.inbox;
+  // In the order the plans made them (items come back in key order).
+  const inbox = [...node.inbox].sort((a, b) => a.at - b.at || (a.seq ?? 0) - (b.seq ?? 0));
   const { policy } = await deps.plans.settings();
   const now = deps.clock.now();
 

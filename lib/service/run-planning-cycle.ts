@@ -71,7 +71,7 @@ export async function runPlanningCycle(
 
     const [commit, preempted] = await Promise.all([
       commitGrants(deps, new Map(jobs.map((j) => [j.id, j])), result.assignments, settings.policy, now),
-      applyPreemptions(deps, jobs, result.preemptions, actor),
+      applyPreemptions(deps, result.preemptions, settings.policy, actor, jobs),
       result.burst.length > 0 ? deps.plans.recordBurst(now, result.burst) : undefined,
       applyNodeActions(deps, result.nodeActions, actor),
     ]);

@@ -39,7 +39,7 @@ export function jobItem(job: JobRecord): Item {
     ...indexAttrs(job),
   };
   try { assertItemFits(item, `job ${job.id}`); } catch (err) {
-    if (err instanceof ItemTooLargeError) throw new ValidationError("steps", `the job's step definitions take ${err.bytes} bytes compressed, over the ${err.budget}-byte limit; split the job`, { cause: err });
+    if (err instanceof ItemTooLargeError) throw new ValidationError("steps", `the job's step definitions take ${err.bytes} bytes (UTF-8, compressed), over the ${err.budget} that can be stored; split it into several jobs`, { cause: err });
     throw err;
   }
   return item;
@@ -67,10 +67,10 @@ function group(items: Item[]): { jobs: JobRecord[]; orphans: ShardRecord[]; unre
         const s = shardFromItem(it);
         const list = shards.get(s.jobId);
         if (list) list.push(s); else shards.set(s.jobId, [s]);
-      } else {
+      } else if (it.sk === "JOB") {
         const j = jobFromItem(it);
         headers.set(j.id, j);
-      }
+      } // other items of a job's partition (its run spec) are not the job's
     } catch {
       unreadable.add(String(it.pk).slice("JOB#".length));
     }
@@ -86,6 +86,10 @@ function group(items: Item[]): { jobs: JobRecord[]; orphans: ShardRecord[]; unre
 
 export class DynamoJobStore implements JobStore {
   constructor(private readonly table: DynamoTable) {}
+
+  assertStorable(job: JobRecord): void {
+    jobItem(job);
+  }
 
   async create(job: JobRecord): Promise<void> {
     const ok = await this.table.put(jobItem(job), "job", { ifAbsent: true });

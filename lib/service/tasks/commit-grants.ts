@@ -38,10 +38,11 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
   // The snapshot's shards by key, so each grant starts from what was read (no read, no scan).
   const known = new Map<string, ShardRecord>();
   for (const job of new Set([...byShard.values()].map((g) => g.job))) for (const s of job.shards ?? []) known.set(`${s.jobId}\n${s.stepName}\n${s.no}`, s);
+  const order = new Map(assignments.map((a, i) => [a, i]));
   const failedJobs = new Set<string>();
   const entries = (await mapLimit([...byShard.values()], writeConcurrency, async (g) => {
     try {
-      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, policy, now, known.get(`${g.job.id}\n${g.job.steps[g.stepIndex]!.name}\n${g.no}`));
+      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, policy, now, order, known.get(`${g.job.id}\n${g.job.steps[g.stepIndex]!.name}\n${g.no}`));
     } catch (err) {
       if (!failedJobs.has(g.job.id)) warnings.push(`job ${g.job.id}: leases not granted this cycle (${(err as Error).message})`);
       failedJobs.add(g.job.id);
@@ -53,7 +54,8 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
 }
 
 async function grantShard(
-  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], policy: Policy, now: number, read: ShardRecord | undefined,
+  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], policy: Policy, now: number,
+  order: Map<PlanAssignment, number>, read: ShardRecord | undefined,
 ): Promise<(InboxEntry & { nodeId: string })[]> {
   const step = job.steps[stepIndex]!;
   // Tokens are drawn once, outside the retry loop, so a retried write grants the same leases.
@@ -73,7 +75,7 @@ async function grantShard(
           queued: l.queued, estimatedSec: a.estimatedSec, taskKind: step.kind,
           frames: step.frames ? framesAt(step.frames, l.i * step.framesPerTask, step.framesPerTask) : null,
           params: step.parameterSpace ? taskAt(step.parameterSpace, l.i) : null,
-          quality: step.previewQuality ?? null, leaseExpiresAt: l.expiresAt, at: now,
+          quality: step.previewQuality ?? null, leaseExpiresAt: l.expiresAt, at: now, seq: order.get(a) ?? 0,
         };
       });
     }
