@@ -21,7 +21,7 @@ import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import { nodeCredentialsFromEnv, type Clock, type ServiceDeps } from "../lib/service/index.ts";
+import { nodeCredentialsFromEnv, type Clock, type OutputStore, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
@@ -32,6 +32,8 @@ export interface Wired {
 
 export interface WireOverrides {
   clock?: Clock;
+  /** Where task logs and outputs live (local mode: a folder). */
+  outputs?: OutputStore;
   /** Local credentials for the stand-ins (never used in AWS). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -52,6 +54,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(overrides.outputs ? { outputs: overrides.outputs } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });

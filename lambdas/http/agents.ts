@@ -32,4 +32,6 @@ export const agentRoutes = [
     svc.completeTask(deps, { ...params, ...body }, actorFor(principal, requestId, params.nodeId))),
   bindRoute(c.failTask, async ({ params, body, principal, requestId }, deps: ServiceDeps) =>
     svc.failTask(deps, { ...params, ...body }, actorFor(principal, requestId, params.nodeId))),
+  bindRoute(c.getRunSpec, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.getRunSpec(deps, params, actorFor(principal, requestId, params.nodeId))),
 ];

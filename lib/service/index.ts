@@ -29,3 +29,5 @@ export { runPlanningCycle, type PlanningCycleResult, type PlanFn } from "./run-p
 export { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 export { requestPlan } from "./request-plan.ts";
 export { queryAudit } from "./query-audit.ts";
+export { getRunSpec, readTaskLog, outputPrefix, taskLogKey } from "./run-spec-access.ts";
+export { nativeRunSchema, type JobRunSpec, type StepRunSpec, type NativeRun } from "./run-spec.ts";

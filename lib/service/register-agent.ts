@@ -14,6 +14,7 @@ import { issueNodeToken, isLive } from "./identity/agent-identity.ts";
 import { parseWith } from "./job-spec.ts";
 import type { NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { launchFacts } from "./capacity/cloud-node.ts";
 
 const nodeIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
 const capabilities = z.strictObject({
@@ -118,6 +119,8 @@ async function refresh(deps: ServiceDeps, input: z.infer<typeof registerAgentSch
     next: {
       ...n, hostname: input.hostname, capabilities: input.capabilities, tags: input.tags, slots: input.slots,
       agentVersion: input.agentVersion ?? null, lastSeenAt: now,
+      // A node the farm launched keeps its launch facts (pool, type, market, price, client).
+      ...launchFacts(n),
       // A node that was powered down and has come back wants work again.
       status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
       desiredStatus: n.status === "asleep" ? "run" : n.desiredStatus,

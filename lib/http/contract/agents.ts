@@ -92,3 +92,14 @@ export const sessionToken = defineRoute({
   summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
   accepts: ["agent"], gatewayAuth: "iam", response: z.object(tokenReply),
 });
+
+export const getRunSpec = defineRoute({
+  operationId: "getRunSpec", method: "GET", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
+  summary: "What this node runs for a job it was handed: per step the renderer (native) or the OpenJD template and job parameters",
+  accepts: ["agent"], params: z.strictObject({ nodeId: id, jobId: id }),
+  response: z.object({
+    jobId: z.string(),
+    steps: z.array(z.object({ name: z.string(), kind: z.string(), secondsPerFrame: z.number(), run: z.record(z.string(), z.unknown()) })),
+    openjd: z.object({ template: z.unknown(), parameters: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  }),
+});

@@ -21,6 +21,7 @@ export const contracts = {
   editJob: jobs.editJob,
   cancelJob: jobs.cancelJob,
   approveJob: jobs.approveJob,
+  getTaskLog: jobs.getTaskLog,
   listClients: clients.listClients,
   createClient: clients.createClient,
   getClient: clients.getClient,
@@ -41,6 +42,7 @@ export const contracts = {
   listRegistrationSecrets: identity.listRegistrationSecrets,
   revokeRegistrationSecret: identity.revokeRegistrationSecret,
   revokeNode: identity.revokeNode,
+  getRunSpec: agents.getRunSpec,
   getOpenApi,
 } as const;
 
