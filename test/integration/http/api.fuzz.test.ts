@@ -6,7 +6,7 @@
  *   - not a 5xx,
  *   - what the document says (a documented status; the body matches its schema or Problem),
  *   - and a 4xx must leave the stored state exactly as it was.
- * Bounded in time (a coverage pass of every route × credential, then random cases for 10 s, or
+ * Bounded in time (a coverage pass of every route × credential, then random cases for 7 s, or
  * BURSTFARM_FUZZ_MS).
  */
 import { createHash } from "node:crypto";
@@ -21,7 +21,7 @@ import { poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness, type Reply } from "./harness.ts";
 
 /** Random phase length; `BURSTFARM_FUZZ_MS=600000 npx vitest run test/integration/http/api.fuzz.test.ts` for a long hunt. */
-const fuzzMs = Number(process.env.BURSTFARM_FUZZ_MS ?? 10_000);
+const fuzzMs = Number(process.env.BURSTFARM_FUZZ_MS ?? 7_000);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 let h: ApiHarness;
