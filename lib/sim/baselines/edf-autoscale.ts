@@ -8,7 +8,8 @@
  * client (cloud nodes are the client's, as budgets are), within the client's budget for the
  * time the fleet will run. A job that may not burst hands its deficit to earlier jobs that may
  * and share its hardware (renting for them frees the farm before its deadline). Nodes the
- * client already holds or has asked for count first; idle
+ * client already holds or has asked for count first; a job waiting on others lends them its
+ * deadline (as any wrangler bumps a blocking job) and rents nothing itself; idle
  * ones are released after `burst.idleReleaseSec`, as Deadline Cloud auto scaling does.
  * Kind-blind and tariff-blind like the other baselines.
  */
@@ -17,13 +18,14 @@ import { meets, speedFor } from "../eligibility.ts";
 import { edfDeficits, type JobDeficit } from "./edf-deficit.ts";
 import { edf } from "./edf.ts";
 
-export function edfAutoscale(snapshot: Snapshot, policy: Policy, now: number): Plan {
+export function edfAutoscale(given: Snapshot, policy: Policy, now: number): Plan {
+  const snapshot = inheritDeadlines(given);
   const plan = edf(snapshot, policy, now);
   const want = new Map<string, { clientId: string; offer: CloudOffer; count: number; jobIds: string[]; kind: string; deadlineAt: number }>();
   const deficits = edfDeficits(snapshot, now, policy.safetySigma);
   const canBurst = (d: JobDeficit) => {
     const client = snapshot.clients.find((c) => c.id === d.job.clientId);
-    return d.job.cloudAllowed && !!client?.cloudAllowed && client.cloudBudgetLeft > 0;
+    return d.job.dependsOn.length === 0 && d.job.cloudAllowed && !!client?.cloudAllowed && client.cloudBudgetLeft > 0;
   };
   handOver(snapshot, deficits, canBurst);
   for (const d of deficits) {
@@ -62,6 +64,23 @@ export function edfAutoscale(snapshot: Snapshot, policy: Policy, now: number): P
     });
   }
   return { ...plan, burst, nodeActions: idleReleases(snapshot, plan, policy, now) };
+}
+
+/** A job's deadline also binds every job it waits on (transitively). */
+function inheritDeadlines(snapshot: Snapshot): Snapshot {
+  const due = new Map(snapshot.jobs.map((j) => [j.id, j.deadlineAt]));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const j of snapshot.jobs) {
+      const d = due.get(j.id);
+      if (d === null || d === undefined) continue;
+      for (const dep of j.dependsOn) {
+        const cur = due.get(dep);
+        if (cur !== undefined && (cur === null || cur > d)) { due.set(dep, d); changed = true; }
+      }
+    }
+  }
+  return { ...snapshot, jobs: snapshot.jobs.map((j) => ({ ...j, deadlineAt: due.get(j.id) ?? null })) };
 }
 
 /** Move the deficit of jobs that may not burst to earlier burstable jobs on the same hardware. */

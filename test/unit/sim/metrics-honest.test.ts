@@ -75,6 +75,35 @@ describe("edf-autoscale sizes its burst by the EDF deficit", () => {
     expect(run(sc, "queue-depth").row.cloud_cost).toBeGreaterThan(row.cloud_cost);
   });
 
+  it("rents for an earlier burstable job to make room for one that may not burst", () => {
+    // One node; A (may burst) and C (may not) both due at 2 h, A first in EDF order. Alone the
+    // farm runs A twice, then C late; renting one node for A's deficit lets C finish at 2 h.
+    const sc = scenario({
+      nodes: [node("n1")], clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 }), client("C")],
+      cloudOffers: [offer({ bootSec: 300, speed: {} })],
+      jobs: [job({ id: "a", tasks: 2, taskSec: 3600, cloud: true, due: T0 + 2 * HOUR }), job({ id: "c", client: "C", tasks: 1, taskSec: 3600, due: T0 + 2 * HOUR })],
+    });
+    expect(run(sc, "edf").row.misses).toBe(1);
+    const strong = run(sc, "edf-autoscale");
+    expect(strong.row.misses).toBe(0);
+    expect(strong.row.cloud_cost).toBeGreaterThan(0);
+  });
+
+  it("lends a waiting job's deadline to the job it waits on", () => {
+    // One node: base (best effort) blocks urgent (due 4.5 h); other is due at 6 h. Plain EDF runs
+    // other, then base, and urgent ends at 5 h; inheriting the deadline runs base first (urgent
+    // then waits one frame of other, pre-assigned while it was still blocked, and ends at 4 h).
+    const sc = scenario({
+      nodes: [node("n1")],
+      jobs: [
+        job({ id: "base", tasks: 2, taskSec: 3600 }), job({ id: "urgent", tasks: 1, taskSec: 3600, due: T0 + 4.5 * HOUR, dependsOn: ["base"] }),
+        job({ id: "other", tasks: 2, taskSec: 3600, due: T0 + 6 * HOUR }),
+      ],
+    });
+    expect(run(sc, "edf").row.misses).toBe(1);
+    expect(run(sc, "edf-autoscale").row).toMatchObject({ misses: 0, cloud_cost: 0 });
+  });
+
   it("does not rent when the farm fits the deadline", () => {
     const sc = scenario({
       nodes: [node("n1"), node("n2")], clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 })], cloudOffers: [offer({ bootSec: 300 })],
