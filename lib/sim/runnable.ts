@@ -15,7 +15,7 @@ export interface RunnableStep {
   pending: number;
 }
 
-const NOT_RUNNABLE = new Set(["deferred", "waiting", "suspended", "failed", "done"]);
+const NOT_RUNNABLE = new Set(["deferred", "waiting", "blocked", "suspended", "failed", "done"]);
 
 export function runnableSteps(view: FarmView, opts: { includeHeld?: boolean } = {}): RunnableStep[] {
   const out: RunnableStep[] = [];
