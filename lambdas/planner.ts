@@ -59,8 +59,10 @@ export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`, solve
 let planner: PlannerHandler | undefined;
 let solver: Promise<LpSolver | null> | undefined;
 
+/** HiGHS, loaded once per process; null if its WASM cannot load (cycles then fall back to the greedy passes). */
+export const planOfRecordSolver = (): Promise<LpSolver | null> => (solver ??= loadHighsSolver().catch(() => null));
+
 export const handler: PlannerHandler = (event, context) => {
-  // HiGHS loads once per container; if its WASM cannot load, cycles fall back to the greedy passes.
-  planner ??= createPlanner(wired(), undefined, () => (solver ??= loadHighsSolver().catch(() => null)));
+  planner ??= createPlanner(wired(), undefined, planOfRecordSolver);
   return planner(event, context);
 };

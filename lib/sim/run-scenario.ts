@@ -43,6 +43,7 @@ export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
     rows.push(metricsOf(res, bounds));
     // A run below a lower bound means the bound is wrong: say so loudly.
     if (rows[rows.length - 1]!.misses < bounds.missLowerBound) res.warnings.push(`misses below the joint miss bound ${bounds.missLowerBound}`);
+    for (const f of bounds.failures) if (!res.warnings.includes(`bound fell back to 0: ${f}`)) res.warnings.push(`bound fell back to 0: ${f}`);
   }
   if (opts.specialization !== false && names.some((n) => n.startsWith("burstfarm"))) {
     const ref: PolicyName = "burstfarm-no-tariff";

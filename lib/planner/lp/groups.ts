@@ -98,7 +98,9 @@ export function buildGroups(input: GroupInput): Group[] {
         let best = 1e-9;
         for (const r of res) best = Math.max(best, r.speed.get(st.step.kind) ?? 1);
         for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, st.step.kind));
-        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000, Math.max(0, (f.deadlineAt - grid.startAt[1]!) / 4));
+        // One task plus its spread, and a tenth of the time left: estimates drift over hours (3Sigma).
+        const left = Math.max(0, f.deadlineAt - grid.startAt[1]!);
+        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000 + left / 10, left / 4);
         dueAt = f.deadlineAt - margin;
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).

@@ -63,6 +63,13 @@ export interface ModelInput {
 
 const INF = Infinity;
 
+/** Reference hours of the group due by the end of slot t (work due before its release counts at the release). */
+function dueTotal(g: Group, t: number): number {
+  let h = 0;
+  for (const [slot, hours] of g.dueBySlot) if (Math.max(slot, g.releaseSlot) <= t) h += hours;
+  return h;
+}
+
 export function buildModel(input: ModelInput): BuiltModel {
   const { groups, resources, clouds, grid, snapshot, now } = input;
   const lp = new LpBuilder();
@@ -202,8 +209,15 @@ export function buildModel(input: ModelInput): BuiltModel {
       if (t === end && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
       col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
     }
+    // Misses count jobs, the LP counts hours: an hour short on a small deadline costs more, so when
+    // something must be late the LP sacrifices few big pieces of work rather than many small ones.
     const missCost = WEIGHTS.missPerRefHour * (0.5 + g.priority / 100);
-    for (const [t, row] of dueRow[gi]!) col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost, 0, INF, [row], [1]);
+    let prevDue = 0;
+    for (const [t, row] of [...dueRow[gi]!.entries()].sort((a, b) => a[0] - b[0])) {
+      const dueH = dueTotal(g, t) - prevDue;
+      prevDue += dueH;
+      col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF, [row], [1]);
+    }
     if (totalRow[gi]! >= 0) col({ kind: "unsched", g: gi, r: -1, t: -1, speed: 1 }, WEIGHTS.bestEffortPerRefHour, 0, INF, [totalRow[gi]!], [1]);
   });
   for (const r of resources) {

@@ -65,7 +65,10 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
     if (d === null) continue;
     if (latest === null || d > latest) latest = d;
     // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
-    for (const st of s.steps) if (st.live > 0) dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000, Math.max(0, (d - Math.floor(now / 300_000) * 300_000) / 4)));
+    for (const st of s.steps) if (st.live > 0) {
+      const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
+      dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000 + left / 10, left / 4));
+    }
   }
   const grid = slotGrid(now, latest, dueAts);
   const kinds = new Set<string>();

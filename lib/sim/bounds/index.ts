@@ -23,6 +23,8 @@ export interface Bounds {
   cloudNodeHours: number;
   /** Cloud bound with budgets, ownership, boot rounded up and guarantees (cloud-guarantees.ts). */
   cloudCostGuarantees: number;
+  /** Bounds that could not be computed (solver failure): they fall back to 0, still a bound. */
+  failures: string[];
   /** Least busy-energy cost of a run's work with its cloud spend (energy.ts); without jobs, all the work. */
   energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number;
 }
@@ -34,20 +36,25 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
   // The energy LP spans every job to the horizon: size its slots for that.
   const horizonJobs = { ...sc, jobs: sc.jobs.map((j) => ({ ...j, job: { ...j.job, deadlineAt: null } })) };
   const me = boundModel(sc, slotMinutesFor(horizonJobs));
-  const miss = missLowerBound(m, solver);
+  const failures: string[] = [];
+  // 0 is a lower bound on every quantity here: a solver failure costs tightness, not validity.
+  const safe = <T>(what: string, fn: () => T, fallback: T): T => {
+    try { return fn(); } catch (e) { failures.push(`${what}: ${(e as Error).message}`); return fallback; }
+  };
+  const miss = safe("misses", () => missLowerBound(m, solver), { lowerBound: 0, forcedLate: [] as string[], method: "none" as const });
   const offline = cloudLowerBound(scenarioInstance(sc));
-  const withGuarantees = cloudCostLbGuarantees(m, solver);
+  const withGuarantees = safe("cloud under guarantees", () => cloudCostLbGuarantees(m, solver).cost, 0);
   const energy = new Map<string, number>();
   return {
-    missLowerBound: miss.lowerBound, forcedLate: miss.forcedLate,
-    cloudCost: offline.cost, cloudNodeHours: offline.nodeHours, cloudCostGuarantees: withGuarantees.cost,
+    missLowerBound: miss.lowerBound, forcedLate: miss.forcedLate, failures,
+    cloudCost: offline.cost, cloudNodeHours: offline.nodeHours, cloudCostGuarantees: withGuarantees,
     energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number {
       // Round the cap UP to a cent: more cloud allowed only lowers the bound.
       const cap = Math.ceil(cloudSpend * 100 - 1e-9) / 100;
       const run: RunWork | undefined = jobs && new Map(jobs.map((j) => [j.id, { doneTasks: j.doneTasks, onTime: j.finishedAt !== null && !j.late }]));
       const key = `${cap}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
       let e = energy.get(key);
-      if (e === undefined) energy.set(key, (e = energyLowerBound(me, solver, cap, run).cost));
+      if (e === undefined) energy.set(key, (e = safe("energy", () => energyLowerBound(me, solver, cap, run).cost, 0)));
       return e;
     },
   };

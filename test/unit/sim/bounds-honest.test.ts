@@ -110,3 +110,18 @@ describe("cloud bound under guarantees", () => {
     expect(computeBounds(mk(0.25)).cloudCostGuarantees).toBeCloseTo(0.25, 6);
   });
 });
+
+describe("the solver is injected", () => {
+  it("a failing solver costs tightness, not validity: the bounds fall back to 0 and say why", () => {
+    const sc = scenario({ nodes: [node("n1")], jobs: [job({ id: "a", tasks: 1, taskSec: 3600, due: T0 + HOUR }), job({ id: "b", tasks: 1, taskSec: 3600, due: T0 + HOUR })] });
+    const b = computeBounds(sc, () => ({ status: "Solve error", objective: 0, values: {} }));
+    expect(b.missLowerBound).toBe(0);
+    expect(b.cloudCostGuarantees).toBe(0);
+    expect(b.energyFor(0)).toBe(0);
+    expect(b.failures).toEqual([
+      'misses: miss bound: LP ended "Solve error"',
+      'cloud under guarantees: cloud bound under guarantees: LP ended "Solve error"',
+      'energy: energy bound: LP ended "Solve error"',
+    ]);
+  });
+});
