@@ -6,5 +6,6 @@ import { clientRoutes } from "./clients.ts";
 import { farmRoutes } from "./farm.ts";
 import { jobRoutes } from "./jobs.ts";
 import { metaRoutes } from "./meta.ts";
+import { monitorRoutes } from "./monitor.ts";
 
-export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...metaRoutes];
+export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...metaRoutes, ...monitorRoutes];

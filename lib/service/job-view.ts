@@ -4,7 +4,8 @@ import type { JobRecord, StepRecord } from "./model.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+/** Past the last representable Date (the planner's "never" is MAX_SAFE_INTEGER) there is no instant to show. */
+const iso = (t: number | null): string | null => (t === null || !(Math.abs(t) <= 8.64e15) ? null : new Date(t).toISOString());
 
 function stepProgress(steps: readonly StepRecord[]): JobProgress {
   let tasks = 0, done = 0, running = 0, pending = 0, failed = 0;

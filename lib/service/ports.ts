@@ -12,6 +12,7 @@ import type {
   UsageDay, UsageDelta,
 } from "./model.ts";
 import type { BurstRequest } from "../planner/index.ts";
+import type { MonitorStore } from "./monitor/monitor-store.ts";
 
 export interface Page<T> {
   items: T[];
@@ -114,4 +115,6 @@ export interface ServiceDeps {
   trigger: PlanTrigger;
   clock: Clock;
   ids: IdGenerator;
+  /** Per-job cost and farm samples for the web monitor (optional: absent, the monitor shows less). */
+  monitor?: MonitorStore;
 }

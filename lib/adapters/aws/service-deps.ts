@@ -9,6 +9,7 @@ import type { Clock, IdGenerator, PlanTrigger, ServiceDeps } from "../../service
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
+import { DynamoMonitorStore } from "./dynamo-monitor-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
 import { DynamoTable } from "./dynamo-table.ts";
@@ -53,5 +54,6 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
+    monitor: new DynamoMonitorStore(table),
   };
 }

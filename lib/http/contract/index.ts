@@ -4,6 +4,7 @@ import * as agents from "./agents.ts";
 import * as clients from "./clients.ts";
 import * as farm from "./farm.ts";
 import * as jobs from "./jobs.ts";
+import * as monitor from "./monitor.ts";
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
 
@@ -35,6 +36,10 @@ export const contracts = {
   completeTask: agents.completeTask,
   failTask: agents.failTask,
   getOpenApi,
+  getJobTasks: monitor.getJobTasks,
+  requeueFailed: monitor.requeueFailed,
+  getJobCosts: monitor.getJobCosts,
+  getFarmHistory: monitor.getFarmHistory,
 } as const;
 
 export const allContracts: readonly RouteContract[] = Object.values(contracts);

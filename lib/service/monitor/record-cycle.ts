@@ -1,0 +1,39 @@
+/**
+ * After a planning cycle commits, what the monitor keeps of it: a farm sample, and a "why"
+ * entry in the job's audit trail whenever its outcome changed (queued → placed → running,
+ * → burst, deferred …), so the Job view can show how the sentence evolved. Best effort: a
+ * lost sample is a gap in a chart and must never fail a cycle that already granted leases.
+ * Costs one read of the previous plan per cycle, and one write per job whose outcome changed.
+ */
+import type { Plan } from "../../planner/index.ts";
+import type { Actor } from "../actor.ts";
+import { audit } from "../audit.ts";
+import type { FarmSettings, JobRecord, NodeRecord } from "../model.ts";
+import type { ServiceDeps } from "../ports.ts";
+import { farmSample } from "./farm-history.ts";
+
+export interface CycleForMonitor {
+  now: number;
+  nodes: NodeRecord[];
+  jobs: JobRecord[];
+  plan: Pick<Plan, "jobs" | "shares" | "assignments">;
+  settings: FarmSettings;
+}
+
+/** Call before the new plan is saved (the previous one is what outcomes are compared with). */
+export async function recordCycleForMonitor(deps: ServiceDeps, x: CycleForMonitor, actor: Actor): Promise<void> {
+  if (!deps.monitor) return;
+  try {
+    await deps.monitor.recordSample(farmSample({ ...x, shares: x.plan.shares, assigned: x.plan.assignments }));
+    const previous = await deps.plans.latest();
+    const before = new Map((previous?.decisions ?? []).map((d) => [d.jobId, d.outcome]));
+    const clientOf = new Map(x.jobs.map((j) => [j.id, j.clientId]));
+    for (const d of x.plan.jobs) {
+      const clientId = clientOf.get(d.jobId);
+      if (clientId === undefined || before.get(d.jobId) === d.outcome) continue;
+      await audit(deps, actor, { clientId, action: "job.why", target: { type: "job", id: d.jobId }, after: { outcome: d.outcome, reason: d.reason } });
+    }
+  } catch {
+    // Best effort (see above); the next cycle records again.
+  }
+}
