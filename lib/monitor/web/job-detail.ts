@@ -91,7 +91,7 @@ export class JobDetail extends PollingView {
         <div><dt>Client</dt><dd>${j.clientId}</dd></div>
         <div><dt>Priority</dt><dd>${j.priority}</dd></div>
         <div><dt>Deadline</dt><dd>${when(j.deadline)} <span class="sub">${relative(j.deadline, now)}</span></dd></div>
-        <div class=${risk ? "risk" : ""}><dt>Predicted finish</dt><dd>${when(j.outlook.projectedFinish)}${risk ? html` <strong class="risk-label">⚠ at risk</strong>` : nothing}</dd></div>
+        <div class=${risk ? "risk" : ""}><dt>${open ? "Predicted finish" : "Finished"}</dt><dd>${when(j.outlook.projectedFinish)}${risk ? html` <strong class="risk-label">⚠ ${open ? "at risk" : "late"}</strong>` : nothing}</dd></div>
         <div><dt>Progress</dt><dd><progress max="1" .value=${j.progress.fraction} aria-label="progress"></progress> ${j.progress.done}/${j.progress.tasks}</dd></div>
         <div><dt>Cost so far</dt><dd>${money((this.cost?.energyCost ?? 0) + (this.cost?.cloudCost ?? 0))} <span class="sub">energy ${money(this.cost?.energyCost ?? 0)} · cloud ${money(this.cost?.cloudCost ?? 0)}</span></dd></div>
         <div><dt>Preview</dt><dd>${j.preview.previewFirst ? "preview frames first" : "in order"}${j.preview.lowQualityPass ? `, low-quality pass every ${j.preview.lowQualityPass.everyNth}th` : ""}; approval ${j.preview.approval}</dd></div>

@@ -183,7 +183,7 @@ export class JobsView extends PollingView {
       <td><span class="status s-${j.status}">${j.status}</span>${j.preview.approval === "pending" ? html` <span class="badge">approval</span>` : nothing}</td>
       <td class="num">${j.priority}</td>
       <td>${when(j.deadline)}<div class="sub">${relative(j.deadline, now)}</div></td>
-      <td class=${risk ? "risk" : ""}>${when(j.outlook.projectedFinish)}${risk ? html`<div class="risk-label">⚠ at risk</div>` : j.outlook.slackSec !== null ? html`<div class="sub">slack ${Math.round(j.outlook.slackSec / 60)}m</div>` : nothing}</td>
+      <td class=${risk ? "risk" : ""}>${when(j.outlook.projectedFinish)}${risk ? html`<div class="risk-label">⚠ ${j.finishedAt ? "late" : "at risk"}</div>` : j.outlook.slackSec !== null ? html`<div class="sub">slack ${Math.round(j.outlook.slackSec / 60)}m</div>` : nothing}</td>
       <td><progress max="1" .value=${p.fraction} aria-label="${j.name} progress"></progress> <span class="num">${Math.round(p.fraction * 100)}%</span></td>
       <td class="num frames"><span class="f-done">${p.done}</span> / <span class="f-running">${p.running}</span> / <span class="f-queued">${p.pending}</span> / <span class="f-failed">${p.failed}</span></td>
       <td class="num">${c ? html`${money(c.energyCost + c.cloudCost)}<div class="sub">energy ${money(c.energyCost)} · cloud ${money(c.cloudCost)}</div>` : money(0)}</td>

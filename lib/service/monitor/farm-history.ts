@@ -10,7 +10,7 @@ import type { ServiceDeps } from "../ports.ts";
 import { priceAt } from "../usage.ts";
 import type { FarmSample } from "./monitor-store.ts";
 
-const tariffLookaheadMs = 6 * 3_600_000;
+const tariffLookaheadMs = 4 * 3_600_000;
 
 export interface FarmHistory {
   from: number;

@@ -14,6 +14,7 @@ const expectedRoutes = [
   "GET /nodes", "POST /nodes/{id}/drain", "POST /nodes/{id}/enable", "GET /farm", "GET /audit",
   "POST /agents/register", "POST /agents/{nodeId}/poll", "POST /agents/{nodeId}/tasks/{taskId}/complete",
   "POST /agents/{nodeId}/tasks/{taskId}/fail", "GET /openapi.json",
+  "GET /jobs/{id}/tasks", "POST /jobs/{id}/requeue-failed", "GET /job-costs", "GET /farm/history",
 ];
 
 describe("GET /openapi.json", () => {
