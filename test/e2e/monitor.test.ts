@@ -9,8 +9,12 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApi } from "../../lambdas/api.ts";
+import { buildMonitorAssets, createMonitorHandler } from "../../lib/monitor/index.ts";
 import { aRequest, tokens } from "../integration/http/harness.ts";
+import { serveApi } from "../support/http-api-server.ts";
 import { launchChromium, screenshotDir } from "./browser.ts";
+import { startFakeOidc } from "./fake-oidc.ts";
 import { startMonitorFarm, type MonitorFarm } from "./monitor-farm.ts";
 
 let farm: MonitorFarm;
@@ -30,7 +34,7 @@ async function signIn(p: Page, token: string, hash = ""): Promise<void> {
 beforeAll(async () => {
   farm = await startMonitorFarm();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
   await signIn(page, tokens.operator);
 }, 90_000);
 
@@ -66,6 +70,20 @@ describe("the monitor, as a wrangler uses it", () => {
     await page.getByRole("button", { name: "Priority" }).click();
     await page.getByRole("button", { name: /Priority/ }).click();
     await expect.poll(() => page.locator("table.jobs tbody tr").first().locator("a").textContent()).toBe("ep3 fx sim");
+  });
+
+  it("acts on several selected jobs at once, after one confirmation", async () => {
+    await page.getByLabel("Select sh010 beauty").check();
+    await page.getByLabel("Select sh020 lookdev").check();
+    await page.getByRole("toolbar").getByRole("button", { name: "Suspend" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.textContent()).toContain("Suspend 2 jobs?");
+    await dialog.getByRole("button", { name: "Suspend" }).click();
+    for (const id of [farm.jobs.beauty, farm.jobs.review]) {
+      await expect.poll(async () => (await api(`/jobs/${id}`)).body.suspended).toBe(true);
+    }
+    expect((await api(`/jobs/${farm.jobs.comp}`)).body.suspended).toBe(false);
+    await expect.poll(() => page.locator("table.jobs tbody tr").filter({ hasText: "suspended" }).count()).toBe(2);
   });
 
   it("Job: frame grid with preview frames, why and its history; requeues failed frames", async () => {
@@ -138,12 +156,17 @@ describe("the monitor, as a wrangler uses it", () => {
         .map((el) => el.outerHTML.slice(0, 80)));
       expect(unlabeled, hash).toEqual([]);
     }
-    await page.reload();
-    await page.locator("main h1").first().waitFor();
-    await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
-    await page.keyboard.press("Enter");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    const fresh = await page.context().newPage();
+    try {
+      await fresh.goto(`${farm.server.url}/?poll=500#/farm`);
+      await fresh.locator("main h1").first().waitFor();
+      await fresh.keyboard.press("Tab");
+      expect(await fresh.evaluate(() => document.activeElement?.className)).toBe("skip");
+      await fresh.keyboard.press("Enter");
+      expect(await fresh.evaluate(() => document.activeElement?.id)).toBe("main");
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("a client's token sees only its own jobs, not the farm", async () => {
@@ -161,6 +184,28 @@ describe("the monitor, as a wrangler uses it", () => {
       expect((await api(`/jobs/${farm.jobs.beauty}`, tokens.clientB)).status).toBe(403);
     } finally {
       await ctx.close();
+    }
+  });
+
+  it("signs in through the studio's OIDC provider (code + PKCE) and sends the ID token as the bearer", async () => {
+    const idp = await startFakeOidc(tokens.clientA, "burstfarm-monitor");
+    const assets = await buildMonitorAssets({ auth: "oidc", apiBase: "", issuer: idp.issuer, clientId: "burstfarm-monitor", scope: "openid" });
+    const site = await serveApi(createApi(farm.h.wired), createMonitorHandler(assets, { connectSrc: [idp.issuer] }));
+    const ctx = await browser.newContext();
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`${site.url}/`);
+      expect(await p.getByLabel("API token").count()).toBe(0);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => p.locator("table.jobs tbody tr").count(), { timeout: 10_000 }).toBe(2);
+      expect(new Set(await p.locator("table.jobs tbody tr td:nth-child(3)").allTextContents())).toEqual(new Set(["studio-a"]));
+      expect(p.url()).not.toContain("code=");
+      expect(idp.refused).toEqual([]);
+      expect(await p.evaluate(() => [localStorage.length, sessionStorage.getItem("burstfarm.token")])).toEqual([0, tokens.clientA]);
+    } finally {
+      await ctx.close();
+      await site.close();
+      await idp.close();
     }
   });
 });

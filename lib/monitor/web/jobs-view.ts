@@ -180,7 +180,7 @@ export class JobsView extends PollingView {
         @change=${(e: Event) => this.toggle(j.id, (e.target as HTMLInputElement).checked)}></td>
       <td><a href="#/jobs/${encodeURIComponent(j.id)}">${j.name}</a><div class="sub">${j.why ? j.why.reason : "not planned yet"}</div></td>
       <td>${j.clientId}</td>
-      <td><span class="status s-${j.status}">${j.status}</span>${j.preview.approval === "pending" ? html` <span class="badge">approval</span>` : nothing}</td>
+      <td><span class="status s-${j.status}">${j.status}</span>${j.suspended && j.status !== "suspended" ? html` <span class="badge">suspended</span>` : nothing}${j.preview.approval === "pending" ? html` <span class="badge">approval</span>` : nothing}</td>
       <td class="num">${j.priority}</td>
       <td>${when(j.deadline)}<div class="sub">${relative(j.deadline, now)}</div></td>
       <td class=${risk ? "risk" : ""}>${when(j.outlook.projectedFinish)}${risk ? html`<div class="risk-label">⚠ ${j.finishedAt ? "late" : "at risk"}</div>` : j.outlook.slackSec !== null ? html`<div class="sub">slack ${Math.round(j.outlook.slackSec / 60)}m</div>` : nothing}</td>

@@ -27,16 +27,21 @@ const powerState = (n: NodeView) => (n.status === "asleep" ? "asleep" : nodeStat
 export class NodesView extends PollingView {
   declare nodes: NodeView[];
   declare poolFilter: string;
-  static override properties = { ...PollingView.properties, nodes: { state: true }, poolFilter: { state: true } };
+  /** Job id → name, for the frames a node is running. */
+  declare jobNames: Map<string, string>;
+  static override properties = { ...PollingView.properties, nodes: { state: true }, poolFilter: { state: true }, jobNames: { state: true } };
 
   constructor() {
     super();
     this.nodes = [];
     this.poolFilter = "";
+    this.jobNames = new Map();
   }
 
   protected async refresh(): Promise<void> {
-    this.nodes = (await this.api.call("listNodes")).items.sort((a, b) => a.pool.localeCompare(b.pool) || a.id.localeCompare(b.id));
+    const [nodes, jobs] = await Promise.all([this.api.call("listNodes"), this.api.call("listJobs", { query: { limit: 100 } })]);
+    this.jobNames = new Map(jobs.items.map((j) => [j.id, j.name]));
+    this.nodes = nodes.items.sort((a, b) => a.pool.localeCompare(b.pool) || a.id.localeCompare(b.id));
   }
 
   private async setDrain(n: NodeView, drain: boolean): Promise<void> {
@@ -85,7 +90,7 @@ export class NodesView extends PollingView {
       <td class="num">${age(n.lastSeenAgeSec)} ago</td>
       <td>${(n.holding ?? []).length === 0 ? html`<span class="sub">idle</span>` : (n.holding ?? []).map((h) => {
         const t = parseTaskId(h.taskId);
-        return html`<div><a href="#/jobs/${encodeURIComponent(t.jobId)}">${t.jobId}</a> ${t.stepName} #${t.taskIndex} <span class="sub">${Math.round(h.progress * 100)}%</span></div>`;
+        return html`<div><a href="#/jobs/${encodeURIComponent(t.jobId)}">${this.jobNames.get(t.jobId) ?? t.jobId}</a> ${t.stepName} task ${t.taskIndex} <span class="sub">${Math.round(h.progress * 100)}%</span></div>`;
       })}</td>
       <td>${n.instanceType ? html`${n.instanceType}<div class="sub">${n.market ?? ""}</div>` : "—"}</td>
       <td class="num">${n.pricePerHour !== undefined ? money(n.pricePerHour) : "—"}</td>
