@@ -58,7 +58,7 @@ export class FarmViewElement extends PollingView {
       <div class="charts">
         <section aria-labelledby="util-h"><h2 id="util-h">Utilization over time</h2>${this.utilizationChart()}</section>
         <section aria-labelledby="energy-h"><h2 id="energy-h">Power draw over the tariff</h2>${this.energyChart()}</section>
-        <section aria-labelledby="cloud-h"><h2 id="cloud-h">Cloud spend rate</h2>${this.cloudChart()}</section>
+        <section aria-labelledby="cloud-h"><h2 id="cloud-h">Spend rate: cloud and energy</h2>${this.cloudChart()}</section>
       </div>
       <div class="two">
         <section aria-labelledby="shares-h"><h2 id="shares-h">Client shares (slots, last plan)</h2>${this.shares()}</section>
@@ -97,8 +97,9 @@ export class FarmViewElement extends PollingView {
 
   private cloudChart() {
     const s = this.history!.samples;
-    const data: uPlot.AlignedData = [s.map((x) => sec(x.at)), s.map((x) => x.cloudPerHour), s.map((x) => x.nodes.cloud)];
-    return html`<bf-chart .data=${data} .options=${cloudOptions} summary="cloud price per hour and cloud node count over time"></bf-chart>`;
+    // Energy $/h = farm power × the price in force: the tariff's effect on what the farm costs to run.
+    const data: uPlot.AlignedData = [s.map((x) => sec(x.at)), s.map((x) => x.cloudPerHour), s.map((x) => (x.pricePerKWh ?? 0) * x.powerKW), s.map((x) => x.nodes.cloud)];
+    return html`<bf-chart .data=${data} .options=${cloudOptions} summary="cloud and energy spend per hour, and cloud node count, over time"></bf-chart>`;
   }
 
   private shares() {
@@ -142,7 +143,8 @@ const energyOptions = (currency: string): Omit<uPlot.Options, "width" | "height"
 });
 
 const cloudOptions: Omit<uPlot.Options, "width" | "height"> = {
-  series: [{}, { label: "cloud $/h", stroke: "#7a2da3", width: 2, scale: "usd" }, { label: "cloud nodes", stroke: "#777", width: 1, scale: "n" }],
+  series: [{}, { label: "cloud $/h", stroke: "#7a2da3", width: 2, scale: "usd" }, { label: "energy $/h", stroke: "#b35900", width: 2, scale: "usd" },
+    { label: "cloud nodes", stroke: "#777", width: 1, dash: [4, 4], scale: "n" }],
   axes: [axis, { ...axis, scale: "usd", label: "$/h" }, { ...axis, scale: "n", side: 1, label: "nodes", grid: { show: false } }],
   scales: { usd: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, n: { range: (_u, _min, max) => [0, Math.max(1, max + 1)] } },
 };

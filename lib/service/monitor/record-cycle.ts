@@ -5,12 +5,19 @@
  * lost sample is a gap in a chart and must never fail a cycle that already granted leases.
  * Costs one read of the previous plan per cycle, and one write per job whose outcome changed.
  */
-import type { Plan } from "../../planner/index.ts";
+import type { JobOutcome, Plan } from "../../planner/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { FarmSettings, JobRecord, NodeRecord } from "../model.ts";
+import { mapLimit } from "../map-limit.ts";
 import type { ServiceDeps } from "../ports.ts";
 import { farmSample } from "./farm-history.ts";
+
+/** Concurrent audit writes after a cycle (the first plan after many submissions changes every job). */
+const writeConcurrency = 16;
+
+/** A running job is "placed" in cycles that give it more frames: one state for its history. */
+const historyState = (o: JobOutcome | undefined) => (o === "placed" ? "running" : o);
 
 export interface CycleForMonitor {
   now: number;
@@ -26,13 +33,12 @@ export async function recordCycleForMonitor(deps: ServiceDeps, x: CycleForMonito
   try {
     await deps.monitor.recordSample(farmSample({ ...x, shares: x.plan.shares, assigned: x.plan.assignments }));
     const previous = await deps.plans.latest();
-    const before = new Map((previous?.decisions ?? []).map((d) => [d.jobId, d.outcome]));
+    const before = new Map((previous?.decisions ?? []).map((d) => [d.jobId, historyState(d.outcome)]));
     const clientOf = new Map(x.jobs.map((j) => [j.id, j.clientId]));
-    for (const d of x.plan.jobs) {
-      const clientId = clientOf.get(d.jobId);
-      if (clientId === undefined || before.get(d.jobId) === d.outcome) continue;
-      await audit(deps, actor, { clientId, action: "job.why", target: { type: "job", id: d.jobId }, after: { outcome: d.outcome, reason: d.reason } });
-    }
+    const changed = x.plan.jobs.filter((d) => clientOf.has(d.jobId) && before.get(d.jobId) !== historyState(d.outcome));
+    await mapLimit(changed, writeConcurrency, (d) => audit(deps, actor, {
+      clientId: clientOf.get(d.jobId)!, action: "job.why", target: { type: "job", id: d.jobId }, after: { outcome: d.outcome, reason: d.reason },
+    }));
   } catch {
     // Best effort (see above); the next cycle records again.
   }
