@@ -60,6 +60,7 @@ export async function farmHistory(deps: ServiceDeps, input: { from?: number; to?
   const until = to + tariffLookaheadMs;
   return {
     from, to, samples,
-    tariff: t ? { currency: t.currency, defaultPricePerKWh: t.defaultPricePerKWh, slots: t.slots.filter((s) => s.endAt > from && s.startAt < until) } : null,
+    tariff: t ? { currency: t.currency, defaultPricePerKWh: t.defaultPricePerKWh, slots: t.slots.filter((s) => s.endAt > from && s.startAt < until)
+      .map((s) => ({ startAt: Math.max(s.startAt, from), endAt: Math.min(s.endAt, until), pricePerKWh: s.pricePerKWh })) } : null,
   };
 }
