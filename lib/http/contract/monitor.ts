@@ -50,7 +50,7 @@ export const getJobCosts = defineRoute({
   query: z.strictObject({
     ids: z.string().transform((s) => s.split(",").filter((x) => x !== "")).pipe(z.array(id).min(1, "name at least one job id").max(100, "at most 100 job ids")),
   }),
-  response: z.object({ items: z.array(jobCostView) }),
+  response: z.object({ items: z.array(jobCostView), at: isoOut.describe("The farm's clock when read: the page shows times relative to it (local mode runs faster than real time)") }),
 });
 
 const share = z.object({

@@ -8,6 +8,7 @@ import { html, nothing } from "lit";
 import uPlot from "uplot";
 import type { ClientView, FarmHistory, FarmView } from "./api.ts";
 import { PollingView } from "./base.ts";
+import { farmNow, syncFarmClock } from "./clock.ts";
 import "./chart.ts";
 import { money, pct, relative, when } from "./format.ts";
 
@@ -31,9 +32,10 @@ export class FarmViewElement extends PollingView {
   }
 
   protected async refresh(): Promise<void> {
-    const to = Date.now();
-    const [farm, history, clients] = await Promise.all([
-      this.api.call("getFarm"),
+    const farm = await this.api.call("getFarm");
+    syncFarmClock(farm.at);
+    const to = Date.parse(farm.at);
+    const [history, clients] = await Promise.all([
       this.api.call("getFarmHistory", { query: { from: String(to - windows[this.window]), to: String(to) } }),
       this.api.call("listClients"),
     ]);
@@ -43,7 +45,7 @@ export class FarmViewElement extends PollingView {
   override render() {
     const f = this.farm;
     if (!f || !this.history) return html`<h1>Farm</h1><p>Loading…</p>`;
-    const now = Date.now();
+    const now = farmNow();
     return html`
       <h1>Farm</h1>
       <div class="cards">

@@ -7,6 +7,7 @@
 import { html, nothing } from "lit";
 import { ApiError, type AuditEvent, type JobCost, type JobTasks, type JobView } from "./api.ts";
 import { announce, PollingView } from "./base.ts";
+import { farmNow, syncFarmClock } from "./clock.ts";
 import { confirmAction } from "./confirm.ts";
 import "./frame-grid.ts";
 import { fromLocalInput, money, relative, toLocalInput, when } from "./format.ts";
@@ -41,6 +42,7 @@ export class JobDetail extends PollingView {
         this.api.call("getJob", { params }), this.api.call("getJobTasks", { params }),
         this.api.call("getAudit", { query: { jobId: this.jobId, limit: 50 } }), this.api.call("getJobCosts", { query: { ids: this.jobId } }),
       ]);
+      syncFarmClock(costs.at);
       Object.assign(this, { job, tasks, history: audit.items, cost: costs.items[0] ?? null, missing: null });
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) this.missing = err.message;
@@ -83,7 +85,7 @@ export class JobDetail extends PollingView {
     if (!j) return html`<p>Loading…</p>`;
     const open = j.status === "queued" || j.status === "running" || j.status === "suspended";
     const risk = j.outlook.atRisk || j.outlook.meetsDeadline === false;
-    const now = Date.now();
+    const now = farmNow();
     return html`
       <p><a href="#/jobs">← Jobs</a></p>
       <h1>${j.name} <span class="status s-${j.status}">${j.status}</span></h1>

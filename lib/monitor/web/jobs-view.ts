@@ -7,6 +7,7 @@
 import { html, nothing } from "lit";
 import type { JobCost, JobView } from "./api.ts";
 import { announce, PollingView } from "./base.ts";
+import { farmNow, syncFarmClock } from "./clock.ts";
 import { confirmAction } from "./confirm.ts";
 import { money, relative, when } from "./format.ts";
 
@@ -66,7 +67,10 @@ export class JobsView extends PollingView {
     const costs = new Map<string, JobCost>();
     for (let i = 0; i < jobs.length; i += 100) {
       const ids = jobs.slice(i, i + 100).map((j) => j.id).join(",");
-      if (ids) for (const c of (await this.api.call("getJobCosts", { query: { ids } })).items) costs.set(c.jobId, c);
+      if (!ids) continue;
+      const reply = await this.api.call("getJobCosts", { query: { ids } });
+      syncFarmClock(reply.at);
+      for (const c of reply.items) costs.set(c.jobId, c);
     }
     this.jobs = jobs;
     this.costs = costs;
@@ -136,7 +140,7 @@ export class JobsView extends PollingView {
   }
 
   override render() {
-    const now = Date.now();
+    const now = farmNow();
     const rows = this.visible();
     const clients = [...new Set(this.jobs.map((j) => j.clientId))].sort();
     const allSelected = rows.length > 0 && rows.every((j) => this.selected.has(j.id));

@@ -67,6 +67,7 @@ describe("monitor routes", () => {
     const r = await h.call(a("GET", "/job-costs").withQuery({ ids: `${jobId},job-never-ran` }));
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(1);
+    expect(Math.abs(Date.parse(r.body.at) - Date.now())).toBeLessThan(60_000);
     expect(r.body.items[0]).toMatchObject({ jobId, clientId: "studio-a" });
     expect(r.body.items[0].nodeHours).toBeGreaterThan(0);
     expect(r.body.items[0].energyKWh).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contracts } from "../../../lib/http/contract/index.ts";
-import { monitorAssets, monitorHandler, type MonitorAssets } from "../../../lib/monitor/index.ts";
+import { builtMonitorAssets, monitorAssets, type MonitorAssets } from "../../../lib/monitor/index.ts";
 import { routes } from "../../../lib/monitor/web/api.ts";
 
 let assets: MonitorAssets;
@@ -14,10 +14,10 @@ let url = "";
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  assets = await monitorAssets();
-  const handler = await monitorHandler();
-  const server = createServer((req, res) => {
-    if (handler(req, res)) return;
+  assets = await builtMonitorAssets();
+  const handler = monitorAssets();
+  const server = createServer(async (req, res) => {
+    if (await handler(req, res)) return;
     res.writeHead(418).end("api");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
