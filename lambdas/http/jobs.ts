@@ -27,4 +27,6 @@ export const jobRoutes = [
     svc.cancelJob(deps, { jobId: params.id }, actorFor(principal, requestId))),
   bindRoute(c.approveJob, async ({ params, principal, requestId }, deps: ServiceDeps) =>
     svc.approvePreview(deps, { jobId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.getTaskLog, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.readTaskLog(deps, { jobId: params.id, taskId: params.taskId }, actorFor(principal, requestId))),
 ];

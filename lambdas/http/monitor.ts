@@ -11,7 +11,7 @@ export const monitorRoutes = [
   bindRoute(c.requeueFailed, async ({ params, principal, requestId }, deps: ServiceDeps) =>
     svc.requeueFailed(deps, { jobId: params.id }, actorFor(principal, requestId))),
   bindRoute(c.getJobCosts, async ({ query, principal, requestId }, deps: ServiceDeps) =>
-    ({ items: await svc.jobCosts(deps, { jobIds: query.ids }, actorFor(principal, requestId)) })),
+    ({ items: await svc.jobCosts(deps, { jobIds: query.ids }, actorFor(principal, requestId)), at: deps.clock.now() })),
   bindRoute(c.getFarmHistory, async ({ query, principal, requestId }, deps: ServiceDeps) =>
     svc.farmHistory(deps, query, actorFor(principal, requestId))),
 ];

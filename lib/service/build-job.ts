@@ -7,6 +7,7 @@ import { assertCanSeeClient, type Actor } from "./actor.ts";
 import { ForbiddenError, ValidationError } from "./errors.ts";
 import type { JobPreview, JobRecord, StepRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import type { JobRunSpec } from "./run-spec.ts";
 import { fullRange } from "./ranges.ts";
 import { checkStepGraph } from "./step-graph.ts";
 
@@ -23,6 +24,8 @@ export interface JobDraft {
   preview: JobPreview;
   cloudAllowed: boolean;
   source: JobRecord["source"];
+  /** What agents run (stored beside the job, see run-spec.ts). */
+  runSpec: Omit<JobRunSpec, "jobId">;
 }
 
 /** Job records must stay well inside DynamoDB's 400 KB item limit, aggregates included. */

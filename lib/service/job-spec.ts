@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ValidationError } from "./errors.ts";
+import { nativeRunSchema } from "./run-spec.ts";
 
 const requirementsSchema = z.strictObject({
   os: z.array(z.enum(["linux", "windows", "macos"])).min(1).optional(),
@@ -35,6 +36,8 @@ const stepSchema = z.strictObject({
   runtimeSpread: z.number().min(0).max(5).optional(),
   requirements: requirementsSchema.optional(),
   checkpointable: z.boolean().default(false),
+  /** What renders this step (run-spec.ts); defaults to the job's `run`. */
+  run: nativeRunSchema.optional(),
 });
 
 const previewSchema = z.strictObject({
@@ -67,6 +70,8 @@ export const jobSpecSchema = z.strictObject({
   preview: previewSchema.default({ previewFirst: true, lowQualityPass: null, requireApproval: false }),
   cloudAllowed: z.boolean().default(true),
   checkpointable: z.boolean().default(false),
+  /** What renders the frames: Blender, kick, V-Ray, a command line, or (default) the simulated renderer. */
+  run: nativeRunSchema.optional(),
   /** Several steps (a DAG); instead of top-level frames/secondsPerFrame. */
   steps: z.array(stepSchema).min(1).max(50).optional(),
 }).superRefine((spec, ctx) => {

@@ -4,7 +4,7 @@ import type { JobRecord, StepRecord } from "./model.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
-/** Past the last representable Date (the planner's "never" is MAX_SAFE_INTEGER) there is no instant to show. */
+// A projection can be unbounded (no eligible node yet: huge or infinite): "unknown", not a crash.
 const iso = (t: number | null): string | null => (t === null || !(Math.abs(t) <= 8.64e15) ? null : new Date(t).toISOString());
 
 function stepProgress(steps: readonly StepRecord[]): JobProgress {
@@ -43,7 +43,14 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
     },
     why: finished
       ? { outcome: job.status === "done" ? "done" : job.status === "failed" ? "failed" : "canceled", reason: `job is ${job.status}`, rank: -1, planAt: iso(job.finishedAt ?? job.submittedAt)! }
-      : decision ? { outcome: decision.outcome, reason: decision.reason, rank: decision.rank, planAt: iso(planAt ?? 0)! } : null,
+      : decision ? { outcome: decision.outcome, reason: withCapacityNote(decision.reason, job, planAt), rank: decision.rank, planAt: iso(planAt ?? 0)! } : null,
     version: job.version,
   };
+}
+
+/** What the capacity use case did about the plan's cloud request (refused by a guard, partial, launched). */
+function withCapacityNote(reason: string, job: JobRecord, planAt: number | undefined): string {
+  const note = job.capacityNote;
+  // Only a note about this plan's request or a later one; an older note is history.
+  return note && note.at >= (planAt ?? 0) - 60_000 ? `${reason} — ${note.reason}` : reason;
 }

@@ -81,6 +81,8 @@ export interface JobRecord {
   finishedAt: number | null;
   /** The last settled attempts (`step:index` + token), so a re-sent report is a duplicate, not stale. */
   recentlySettled: { taskId: string; token: string }[];
+  /** What the capacity use case last did about this job's cloud request (shown with the plan's "why"). */
+  capacityNote?: { at: number; reason: string };
   /** Bumped on every write; conditional writes check it. */
   version: number;
 }
@@ -117,7 +119,50 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   desiredStatus: DesiredStatus;
   /** Leases granted by the planner, waiting to be handed over at the next poll. */
   inbox: InboxEntry[];
+  /** Cloud nodes: the EC2 instance this record was launched as (an IAM session name must equal it). */
+  instanceId?: string;
+  /** The registration secret an on-prem node was admitted with (audit; revoking it stops new registrations). */
+  registeredWith?: string;
+  /** Set by an operator: every credential of this node stops working (tokens, IAM sessions). */
+  revokedAt?: number;
+  /** Cloud nodes: the launch record (identity and price come from here, not from the agent). */
+  cloud?: CloudLaunch;
   version: number;
+}
+
+/**
+ * An operator-issued secret an on-prem agent exchanges at registration for a node token.
+ * Only its SHA-256 is stored. The node facts it carries are the farm's word, never the agent's.
+ */
+export interface RegistrationSecretRecord {
+  id: string;
+  label: string;
+  /** hex SHA-256 of the whole secret string. */
+  hash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
+  powerIdleW: number;
+  powerBusyW: number;
+  version: number;
+}
+
+/** Written by the capacity use case at launch (lib/service/capacity). */
+export interface CloudLaunch {
+  /** The burst request(s) it was launched for, `<requestedAt>#<index>`. */
+  requestKey: string;
+  launchedAt: number;
+  jobIds: string[];
+  /** The fallback round of the launch (its ClientToken's suffix): a re-run continues after it. */
+  round: number;
+  placement?: string;
+  /** A rebalance recommendation arrived: give it no long tasks. */
+  rebalanceAt?: number;
+  /** A spot interruption warning arrived: draining, its tasks requeued. */
+  interruptedAt?: number;
+  terminatedAt?: number;
+  terminateReason?: string;
 }
 
 export interface ClientRecord extends Client {

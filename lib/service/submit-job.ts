@@ -40,6 +40,10 @@ export async function submitJob(deps: ServiceDeps, input: SubmitJobInput, actor:
     if (existing) return replay(existing, requestHash);
   }
   const job = await buildJob(deps, draft, actor, { jobId, idempotencyKey: key ?? null, requestHash });
+  // What agents will run goes first: a job never exists without it.
+  if (!(await deps.runSpecs.put({ jobId, ...draft.runSpec }, requestHash))) {
+    throw new ConflictError(`idempotency key was already used for job ${jobId} with a different body`);
+  }
   try {
     await deps.jobs.create(job);
   } catch (err) {

@@ -8,11 +8,11 @@
  * follows the wall clock.
  */
 import { bundledTariff } from "../../lib/sim/data/index.ts";
-import { runPlanningCycle } from "../../lib/service/index.ts";
-import { monitorHandler } from "../../lib/monitor/index.ts";
+import { issueRegistrationSecret, runPlanningCycle } from "../../lib/service/index.ts";
+import { monitorAssets } from "../../lib/monitor/index.ts";
 import { createApi } from "../../lambdas/api.ts";
 import { aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "../integration/http/harness.ts";
-import { serveApi, type ServedApi } from "../support/http-api-server.ts";
+import { serveApi, type ServedApi } from "./serve.ts";
 
 const H = 3_600_000;
 
@@ -24,9 +24,9 @@ class FarmClock extends ManualClock {
 
 type Assignment = { taskId: string; token: string; jobId: string; taskIndex: number };
 
-const node = (id: string, over: Record<string, unknown> = {}) => ({
-  nodeId: id, hostname: `${id}.farm.local`, pool: "onprem", slots: 2, agentVersion: "e2e", powerIdleW: 120, powerBusyW: 450,
-  capabilities: { vcpu: 32, memoryGiB: 128, gpuCount: 0, os: "linux", cpuArch: "x86_64" }, ...over,
+const node = (id: string) => ({
+  nodeId: id, hostname: `${id}.farm.local`, slots: 2, agentVersion: "e2e",
+  capabilities: { vcpu: 32, memoryGiB: 128, gpuCount: 0, os: "linux", cpuArch: "x86_64" },
 });
 
 export interface MonitorFarm {
@@ -46,11 +46,19 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
     tariff: bundledTariff("sce-tou8", { from: clock.at - 6 * H, to: clock.at + 24 * H, timeZone: "America/Los_Angeles" }),
   });
   const nodes = ["r01", "r02", "r03", "spot-1"];
-  const spot = { pool: "cloud", instanceType: "c6i.8xlarge", market: "spot", pricePerHour: 0.58, clientId: "studio-b" };
+  const operator = { kind: "operator", operatorId: "e2e" } as const;
+  const { secret } = await issueRegistrationSecret(h.wired.deps, { label: "render room", powerIdleW: 120, powerBusyW: 450 }, operator);
+  const nodeTokens = new Map<string, string>();
   for (const id of nodes) {
-    const r = await h.call(aRequest("POST", "/agents/register").as(tokens.agent).json(node(id, id.startsWith("spot") ? spot : {})));
+    const r = await h.call(aRequest("POST", "/agents/register").as(secret).json(node(id)));
     if (r.status !== 200) throw new Error(`register ${id}: ${JSON.stringify(r.body)}`);
+    nodeTokens.set(id, r.body.token);
   }
+  // A spot node as the capacity use case would have launched it (launch facts are the farm's, not the agent's).
+  await h.wired.deps.nodes.update("spot-1", (n) => ({
+    next: { ...n, pool: "cloud", instanceType: "c6i.8xlarge", market: "spot", pricePerHour: 0.58, clientId: "studio-b" }, result: null,
+  }));
+  const agent = (id: string) => nodeTokens.get(id)!;
   const submit = async (token: string, job: Record<string, unknown>, dueH: number) => {
     const r = await h.call(aRequest("POST", "/jobs").as(token).json({ ...aNativeJob(job), deadline: new Date(clock.at + dueH * H).toISOString() }));
     if (r.status !== 201) throw new Error(`submit: ${JSON.stringify(r.body)}`);
@@ -66,7 +74,7 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
   const settle = async (nodeId: string, a: Assignment, startedAt: number, endedAt: number) => {
     const fail = a.jobId === jobs.failing && a.taskIndex === 4;
     const path = `/agents/${nodeId}/tasks/${encodeURIComponent(a.taskId)}/${fail ? "fail" : "complete"}`;
-    await h.call(aRequest("POST", path).as(tokens.agent).json({ token: a.token, startedAt, endedAt, ...(fail ? { message: "exit 139: segfault in fluid solver" } : {}) }));
+    await h.call(aRequest("POST", path).as(agent(nodeId)).json({ token: a.token, startedAt, endedAt, ...(fail ? { message: "exit 139: segfault in fluid solver" } : {}) }));
   };
 
   let lastStep = clock.now();
@@ -76,10 +84,17 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
     lastStep = clock.now();
     held.clear();
     // Heartbeat first (agents poll every few seconds), then plan, then collect assignments.
-    const poll = (id: string, i: number, tasks: Assignment[] = []) => h.call(aRequest("POST", `/agents/${id}/poll`).as(tokens.agent).json({
+    const poll = (id: string, i: number, tasks: Assignment[] = []) => h.call(aRequest("POST", `/agents/${id}/poll`).as(agent(id)).json({
       tasks: tasks.map((a) => ({ taskId: a.taskId, token: a.token, state: "running", progress: 0.3 })), metrics: { cpuPct: 35 + 20 * i, memoryPct: 40 + 9 * i },
     }));
-    for (const [i, id] of nodes.entries()) await poll(id, i);
+    for (const [i, id] of nodes.entries()) {
+      // Agents renew their node token at about half its life; fast-forwarding, renew every step.
+      const renewed = await h.call(aRequest("POST", `/agents/${id}/token`).as(agent(id)));
+      if (renewed.status !== 200) throw new Error(`renew ${id}: ${JSON.stringify(renewed.body)}`);
+      nodeTokens.set(id, renewed.body.token);
+      const r = await poll(id, i);
+      if (r.status !== 200) throw new Error(`poll ${id}: ${JSON.stringify(r.body)}`);
+    }
     await runPlanningCycle(h.wired.deps, { owner: "e2e" }, { kind: "system", component: "planner" });
     for (const [i, id] of nodes.entries()) {
       const r = await poll(id, i);
@@ -92,6 +107,6 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
   clock.at = Date.now();
   clock.follow = true;
   await step();
-  const server = await serveApi(createApi(h.wired), await monitorHandler());
+  const server = await serveApi(createApi(h.wired), monitorAssets());
   return { h, server, jobs, nodes, step, async stop() { await server.close(); await h.stop(); } };
 }

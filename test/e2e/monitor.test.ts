@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../lambdas/api.ts";
 import { buildMonitorAssets, createMonitorHandler } from "../../lib/monitor/index.ts";
 import { aRequest, tokens } from "../integration/http/harness.ts";
-import { serveApi } from "../support/http-api-server.ts";
+import { serveApi } from "./serve.ts";
 import { launchChromium, screenshotDir } from "./browser.ts";
 import { startFakeOidc } from "./fake-oidc.ts";
 import { startMonitorFarm, type MonitorFarm } from "./monitor-farm.ts";

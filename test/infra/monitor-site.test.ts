@@ -28,8 +28,8 @@ beforeAll(() => {
 }, 60_000);
 
 describe("MonitorSite", () => {
-  it("routes every non-agent API path to the HTTP API and nothing else", () => {
-    expect(apiPathPatterns(allContracts)).toEqual(["/audit*", "/clients*", "/farm*", "/job-costs*", "/jobs*", "/nodes*", "/openapi.json"]);
+  it("routes the API paths people call to the HTTP API, and no agent path", () => {
+    expect(apiPathPatterns(allContracts)).toEqual(["/audit*", "/clients*", "/farm*", "/job-costs*", "/jobs*", "/nodes*", "/openapi.json", "/registration-secrets*"]);
   });
 
   it("keeps the bucket private, read through origin access control only", () => {

@@ -87,3 +87,10 @@ export const approveJob = defineRoute({
   summary: "Approve the preview so final frames may run", accepts: ["client", "operator"],
   params: idParams, response: jobView,
 });
+
+export const getTaskLog = defineRoute({
+  operationId: "getTaskLog", method: "GET", path: "/jobs/{id}/tasks/{taskId}/log", tag: "jobs",
+  summary: "The full log of a task's latest attempt (the last 1 MB), as the agent uploaded it", accepts: ["client", "operator"],
+  params: z.strictObject({ id, taskId: z.string().min(1).max(400) }),
+  response: z.object({ taskId: z.string(), log: z.string(), truncated: z.boolean() }),
+});

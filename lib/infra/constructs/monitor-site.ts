@@ -24,7 +24,7 @@ import { contentSecurityPolicy, writeMonitorSite } from "../../monitor/index.ts"
 export interface MonitorSiteProps {
   /** The HTTP API's endpoint (`https://<id>.execute-api.<region>.amazonaws.com`). */
   readonly apiEndpoint: string;
-  /** Routes the page may call through the distribution (agent-only routes are left out). */
+  /** Routes people call (client or operator) go through the distribution; agent routes do not. */
   readonly routes: readonly RouteContract[];
   /** The studio's OIDC provider and the monitor's public client id (no secret: PKCE). */
   readonly oidc: { readonly issuer: string; readonly clientId: string; readonly scope?: string };
@@ -32,7 +32,7 @@ export interface MonitorSiteProps {
 
 /** `/jobs/{id}` → `/jobs*`: one behavior per first path segment. */
 export function apiPathPatterns(routes: readonly RouteContract[]): string[] {
-  const segments = routes.filter((r) => r.accepts.some((k) => k !== "agent")).map((r) => r.path.split("/")[1]!);
+  const segments = routes.filter((r) => r.accepts.some((k) => k === "client" || k === "operator")).map((r) => r.path.split("/")[1]!);
   return [...new Set(segments)].sort().map((s) => (s.includes(".") ? `/${s}` : `/${s}*`));
 }
 

@@ -3,7 +3,8 @@
  * entry in the job's audit trail whenever its outcome changed (queued → placed → running,
  * → burst, deferred …), so the Job view can show how the sentence evolved. Best effort: a
  * lost sample is a gap in a chart and must never fail a cycle that already granted leases.
- * Costs one read of the previous plan per cycle, and one write per job whose outcome changed.
+ * Costs one write for the sample and one per job whose outcome changed; the previous outcomes
+ * are remembered per process (a warm planner), so the previous plan is read only on a cold start.
  */
 import type { JobOutcome, Plan } from "../../planner/index.ts";
 import type { Actor } from "../actor.ts";
@@ -27,18 +28,22 @@ export interface CycleForMonitor {
   settings: FarmSettings;
 }
 
-/** Call before the new plan is saved (the previous one is what outcomes are compared with). */
+/** The last cycle's outcomes per farm (its ServiceDeps), while this process stays warm. */
+const lastOutcomes = new WeakMap<ServiceDeps, Map<string, string | undefined>>();
+
+/** Call before the new plan is saved (on a cold start the saved plan is what outcomes are compared with). */
 export async function recordCycleForMonitor(deps: ServiceDeps, x: CycleForMonitor, actor: Actor): Promise<void> {
   if (!deps.monitor) return;
   try {
-    await deps.monitor.recordSample(farmSample({ ...x, shares: x.plan.shares, assigned: x.plan.assignments }));
-    const previous = await deps.plans.latest();
-    const before = new Map((previous?.decisions ?? []).map((d) => [d.jobId, historyState(d.outcome)]));
+    const sample = deps.monitor.recordSample(farmSample({ ...x, shares: x.plan.shares, assigned: x.plan.assignments }));
+    const before = lastOutcomes.get(deps)
+      ?? new Map(((await deps.plans.latest())?.decisions ?? []).map((d) => [d.jobId, historyState(d.outcome)]));
+    lastOutcomes.set(deps, new Map(x.plan.jobs.map((d) => [d.jobId, historyState(d.outcome)])));
     const clientOf = new Map(x.jobs.map((j) => [j.id, j.clientId]));
     const changed = x.plan.jobs.filter((d) => clientOf.has(d.jobId) && before.get(d.jobId) !== historyState(d.outcome));
-    await mapLimit(changed, writeConcurrency, (d) => audit(deps, actor, {
+    await Promise.all([sample, mapLimit(changed, writeConcurrency, (d) => audit(deps, actor, {
       clientId: clientOf.get(d.jobId)!, action: "job.why", target: { type: "job", id: d.jobId }, after: { outcome: d.outcome, reason: d.reason },
-    }));
+    }))]);
   } catch {
     // Best effort (see above); the next cycle records again.
   }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPlanningCycle } from "../../../lib/service/index.ts";
-import { poll, registerNode } from "./agents.ts";
+import { nodeToken, poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
 
 let h: ApiHarness;
@@ -29,7 +29,7 @@ async function renderOnce(): Promise<void> {
   const got = (await poll(h, "n1")).body.assignments as { taskId: string; token: string; taskIndex: number }[];
   for (const t of got) {
     const verb = t.taskIndex === 1 ? "fail" : "complete";
-    await h.call(aRequest("POST", `/agents/n1/tasks/${encodeURIComponent(t.taskId)}/${verb}`).as(tokens.agent)
+    await h.call(aRequest("POST", `/agents/n1/tasks/${encodeURIComponent(t.taskId)}/${verb}`).as(nodeToken(h, "n1"))
       .json({ token: t.token, startedAt: Date.now() - 600_000, endedAt: Date.now() }));
   }
   await runPlanningCycle(h.wired.deps, {}, planner);
