@@ -8,7 +8,7 @@
  * follows the wall clock.
  */
 import { bundledTariff } from "../../lib/sim/data/index.ts";
-import { issueRegistrationSecret, runPlanningCycle } from "../../lib/service/index.ts";
+import { issueRegistrationSecret, runPlanningCycle, taskLogKey, type OutputStore } from "../../lib/service/index.ts";
 import { monitorAssets } from "../../lib/monitor/index.ts";
 import { createApi } from "../../lambdas/api.ts";
 import { aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "../integration/http/harness.ts";
@@ -40,7 +40,10 @@ export interface MonitorFarm {
 
 export async function startMonitorFarm(): Promise<MonitorFarm> {
   const clock = new FarmClock(Date.now() - 2 * H);
-  const h = await startApi({ clock });
+  // Where agents upload task logs (S3 in AWS, a folder locally).
+  const files = new Map<string, Uint8Array>();
+  const outputs: OutputStore = { put: async (k, b) => { files.set(k, typeof b === "string" ? Buffer.from(b) : b); }, get: async (k) => files.get(k) };
+  const h = await startApi({ clock, outputs });
   await seedClients(h);
   await h.wired.deps.plans.saveSettings({
     tariff: bundledTariff("sce-tou8", { from: clock.at - 6 * H, to: clock.at + 24 * H, timeZone: "America/Los_Angeles" }),
@@ -73,6 +76,8 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
   const held = new Map<string, Assignment[]>();
   const settle = async (nodeId: string, a: Assignment, startedAt: number, endedAt: number) => {
     const fail = a.jobId === jobs.failing && a.taskIndex === 4;
+    const log = [`burstfarm-agent: task ${a.taskId} on ${nodeId}`, "Fra:1 Mem:812M | Syncing scene", fail ? "exit 139: segfault in fluid solver" : "Saved frame; exit 0"];
+    await outputs.put(taskLogKey(a.jobId, "render", a.taskIndex), log.join("\n"));
     const path = `/agents/${nodeId}/tasks/${encodeURIComponent(a.taskId)}/${fail ? "fail" : "complete"}`;
     await h.call(aRequest("POST", path).as(agent(nodeId)).json({ token: a.token, startedAt, endedAt, ...(fail ? { message: "exit 139: segfault in fluid solver" } : {}) }));
   };

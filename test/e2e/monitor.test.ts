@@ -97,6 +97,10 @@ describe("the monitor, as a wrangler uses it", () => {
     expect(await page.locator(".grid .cell[data-state=failed]").getAttribute("title")).toContain("frame 5");
     await expect.poll(() => page.locator(".why-now").textContent()).toContain(job.why.reason);
     await expect.poll(() => page.locator("ol.history li").filter({ hasText: "job.why" }).count()).toBeGreaterThanOrEqual(2);
+    const logTask = page.locator("#log-task");
+    expect(await logTask.locator("option", { hasText: "frame 5 · failed" }).getAttribute("value")).toBe(`${farm.jobs.failing}:render:4`);
+    await logTask.selectOption(`${farm.jobs.failing}:render:4`);
+    await expect.poll(() => page.locator("pre.log").textContent()).toContain("exit 139: segfault in fluid solver");
     await shot("job");
     await page.getByRole("button", { name: "Requeue failed" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Requeue" }).click();

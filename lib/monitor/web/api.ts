@@ -25,6 +25,7 @@ export const routes = {
   cancelJob: "DELETE /jobs/{id}",
   approveJob: "POST /jobs/{id}/approve",
   getJobTasks: "GET /jobs/{id}/tasks",
+  getTaskLog: "GET /jobs/{id}/tasks/{taskId}/log",
   requeueFailed: "POST /jobs/{id}/requeue-failed",
   getJobCosts: "GET /job-costs",
   listClients: "GET /clients",

@@ -10,6 +10,8 @@ import { announce, PollingView } from "./base.ts";
 import { farmNow, syncFarmClock } from "./clock.ts";
 import { confirmAction } from "./confirm.ts";
 import "./frame-grid.ts";
+import type { TaskLog } from "./task-log.ts";
+import "./task-log.ts";
 import { fromLocalInput, money, relative, toLocalInput, when } from "./format.ts";
 
 export class JobDetail extends PollingView {
@@ -44,6 +46,7 @@ export class JobDetail extends PollingView {
       ]);
       syncFarmClock(costs.at);
       Object.assign(this, { job, tasks, history: audit.items, cost: costs.items[0] ?? null, missing: null });
+      await this.querySelector<TaskLog>("bf-task-log")?.refresh();
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) this.missing = err.message;
       else throw err;
@@ -121,9 +124,10 @@ export class JobDetail extends PollingView {
         <h2 id="frames-h">Frames</h2>
         <bf-frame-grid .tasks=${this.tasks}></bf-frame-grid>
       </section>
-      <section aria-labelledby="media-h">
-        <h2 id="media-h">Thumbnails and task logs</h2>
-        <p class="sub">This farm's API serves no frame images or task logs yet; they appear here once it does.</p>
+      <section aria-labelledby="log-h">
+        <h2 id="log-h">Task log</h2>
+        <bf-task-log .api=${this.api} .jobId=${j.id} .tasks=${this.tasks}></bf-task-log>
+        <p class="sub">Thumbnails: the API serves no frame images yet (outputs have no per-task index to find them by).</p>
       </section>
       <section aria-labelledby="hist-h">
         <h2 id="hist-h">History</h2>
