@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { assertOperator, type Actor } from "./actor.ts";
 import { audit } from "./audit.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, RetryableError, ValidationError } from "./errors.ts";
 import { issueNodeToken, isLive } from "./identity/agent-identity.ts";
 import { parseWith } from "./job-spec.ts";
 import type { NodeRecord } from "./model.ts";
@@ -60,6 +60,8 @@ export const idlePollSec = 15;
 export async function registerAgent(deps: ServiceDeps, raw: RegisterAgentInput, caller: RegisterCaller): Promise<Registration> {
   refuseFarmFacts(raw);
   const input = parseWith(registerAgentSchema, raw);
+  // No token could be handed over: refuse before writing anything.
+  if (!deps.credentials) throw new RetryableError("agent tokens are not configured (BURSTFARM_AGENT_TOKEN_KEYS)");
   const nodeId = caller.kind === "registrant" ? await admit(deps, input, caller) : await refresh(deps, input, caller);
   const { policy } = await deps.plans.settings();
   const t = await issueNodeToken(deps, nodeId);
@@ -74,11 +76,21 @@ function refuseFarmFacts(raw: unknown): void {
   throw new ValidationError(first!.field, first!.problem, { more });
 }
 
-/** A new on-prem node under a live registration secret. Never takes over an existing node. */
+/**
+ * A new on-prem node under a live registration secret; never takes over a node it did not admit.
+ * A secret bound to one machine registers exactly that node, again as often as it must.
+ */
 async function admit(deps: ServiceDeps, input: z.infer<typeof registerAgentSchema>, caller: { secretId: string; requestId?: string }): Promise<string> {
   const secret = await deps.secrets.get(caller.secretId);
   if (!secret || secret.revokedAt !== null) throw new ForbiddenError("registration secret is revoked");
-  const nodeId = input.nodeId ?? deps.ids.id("node");
+  if (secret.nodeId !== null) {
+    if (input.nodeId !== undefined && input.nodeId !== secret.nodeId) throw new ForbiddenError(`this registration secret is for node ${secret.nodeId}, not ${input.nodeId}`);
+    const existing = await deps.nodes.get(secret.nodeId);
+    if (existing && existing.registeredWith !== secret.id) throw new ConflictError(`node ${secret.nodeId} was admitted otherwise; this secret cannot re-register it`);
+    const self: Actor = { kind: "agent", nodeId: secret.nodeId, ...(caller.requestId ? { requestId: caller.requestId } : {}) };
+    if (existing) return refresh(deps, input, self);
+  }
+  const nodeId = secret.nodeId ?? input.nodeId ?? deps.ids.id("node");
   const now = deps.clock.now();
   const node = newNode(nodeId, now, {
     hostname: input.hostname, capabilities: input.capabilities, tags: input.tags, slots: input.slots,

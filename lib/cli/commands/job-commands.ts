@@ -146,11 +146,41 @@ export function jobCommands(ctx: CliContext): Command[] {
         io.out.write(o.json ? json(j) : `${j.id}: ${verb} (${j.status})\n`);
       });
 
+  const logs = new Command("logs")
+    .description("the full log of a task's latest attempt, as its agent uploaded it")
+    .argument("<id>", "job id").argument("<task>", "task id (job:step:index), or step:index, or the index of the first step")
+    .option("--follow", "keep printing new lines until the job finishes")
+    .option("--json", "print the API's {taskId, log, truncated}")
+    .action(async (id: string, task: string, o, cmd: Command) => {
+      const { api } = ctx.connect(cmd);
+      const taskId = await fullTaskId(api, id, task);
+      const read = () => api.get<{ taskId: string; log: string; truncated: boolean }>(`/jobs/${encodeURIComponent(id)}/tasks/${encodeURIComponent(taskId)}/log`);
+      if (o.json) return void io.out.write(json(await read()));
+      let shown = 0;
+      for (;;) {
+        const text = await read().then((r) => r.log, (err: unknown) => { if (o.follow && (err as { status?: number }).status === 404) return ""; throw err; });
+        if (text.length > shown) { io.out.write(text.slice(shown)); shown = text.length; }
+        if (!o.follow) return;
+        const j = await api.get<JobSnapshot>(`/jobs/${encodeURIComponent(id)}`);
+        if (["done", "failed", "canceled"].includes(j.status)) return;
+        await ctx.sleep(1000);
+      }
+    });
+
   return [
-    submit, jobs, job, why, edit,
+    submit, jobs, job, why, edit, logs,
     simple("cancel", "cancel a job; running frames stop at their next poll", "DELETE", (id) => `/jobs/${id}`, "canceled"),
     simple("approve", "approve a job's preview so its final frames may run", "POST", (id) => `/jobs/${id}/approve`, "approved"),
   ];
+}
+
+/** `job:step:index` as given, or completed from `step:index` / `index` (the job's first step). */
+async function fullTaskId(api: ApiClient, jobId: string, task: string): Promise<string> {
+  if (task.startsWith(`${jobId}:`)) return task;
+  if (task.includes(":")) return `${jobId}:${task}`;
+  if (!/^\d+$/.test(task)) throw new CliError(`task: expected job:step:index, step:index or an index, got "${task}"`, exitCodes.usage);
+  const j = await api.get(`/jobs/${encodeURIComponent(jobId)}`);
+  return `${jobId}:${j.steps[0]?.name ?? "render"}:${task}`;
 }
 
 function describeJob(j: any): string {

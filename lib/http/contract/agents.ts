@@ -90,7 +90,7 @@ export const failTask = defineRoute({
 export const sessionToken = defineRoute({
   operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
   summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
-  accepts: ["agent"], response: z.object(tokenReply),
+  accepts: ["agent"], gatewayAuth: "iam", response: z.object(tokenReply),
 });
 
 export const getRunSpec = defineRoute({
