@@ -164,6 +164,9 @@ describe("the monitor, as a wrangler uses it", () => {
     try {
       await fresh.goto(`${farm.server.url}/?poll=500#/farm`);
       await fresh.locator("main h1").first().waitFor();
+      // A second page of a context opens in the background: keys reach it only once it is in front.
+      await fresh.bringToFront();
+      await fresh.locator("a.skip").waitFor({ state: "attached" });
       await fresh.keyboard.press("Tab");
       expect(await fresh.evaluate(() => document.activeElement?.className)).toBe("skip");
       await fresh.keyboard.press("Enter");
