@@ -125,7 +125,7 @@ describe("the monitor, as a wrangler uses it", () => {
     await page.getByRole("link", { name: "Nodes" }).click();
     await expect.poll(() => page.locator("table.nodes tbody tr").count()).toBe(4);
     expect(await page.locator("tr[data-node=spot-1]").textContent()).toContain("c6i.8xlarge");
-    const drain = page.getByRole("button", { name: "Drain r02.farm.local" });
+    const drain = page.getByRole("button", { name: "Drain r02" });
     await drain.focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByRole("dialog").isVisible()).toBe(true);

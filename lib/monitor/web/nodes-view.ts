@@ -45,12 +45,12 @@ export class NodesView extends PollingView {
   }
 
   private async setDrain(n: NodeView, drain: boolean): Promise<void> {
-    const title = drain ? `Drain ${n.hostname}?` : `Enable ${n.hostname}?`;
+    const title = drain ? `Drain ${n.id}?` : `Enable ${n.id}?`;
     const detail = drain ? `${n.running} running frame(s) finish; it takes no new work.` : "It takes new work at its next poll.";
     if (!(await confirmAction(title, detail, drain ? "Drain" : "Enable"))) return;
     try {
       await this.api.call(drain ? "drainNode" : "enableNode", { params: { id: n.id } });
-      announce(this, `${n.hostname}: ${drain ? "draining" : "enabled"}`);
+      announce(this, `${n.id}: ${drain ? "draining" : "enabled"}`);
     } catch (err) {
       announce(this, (err as Error).message, "error");
     }
@@ -76,27 +76,35 @@ export class NodesView extends PollingView {
       </table>`;
   }
 
+  /** What the node runs: its first tasks in full, the rest (pre-assigned behind them) counted. */
+  private current(n: NodeView) {
+    const held = n.holding ?? [];
+    if (held.length === 0) return html`<span class="sub">idle</span>`;
+    const shown = held.slice(0, Math.max(1, n.slots));
+    return html`${shown.map((h) => {
+      const t = parseTaskId(h.taskId);
+      return html`<div><a href="#/jobs/${encodeURIComponent(t.jobId)}">${this.jobNames.get(t.jobId) ?? t.jobId}</a> ${t.stepName} task ${t.taskIndex} <span class="sub">${Math.round(h.progress * 100)}%</span></div>`;
+    })}${held.length > shown.length ? html`<div class="sub">+${held.length - shown.length} more queued on it</div>` : nothing}`;
+  }
+
   private row(n: NodeView) {
     const state = nodeState(n);
     const meter = (v: number | undefined, label: string) => v === undefined ? "—"
-      : html`<meter min="0" max="100" low="70" high="90" optimum="20" .value=${v} aria-label="${n.hostname} ${label}"></meter> ${Math.round(v)}%`;
+      : html`<meter min="0" max="100" low="70" high="90" optimum="20" .value=${v} aria-label="${n.id} ${label}"></meter> ${Math.round(v)}%`;
     return html`<tr data-node=${n.id} class="state-${state}">
-      <th scope="row">${n.hostname}<div class="sub">${n.id} · ${n.capabilities.vcpu} vCPU${n.capabilities.gpuCount ? ` · ${n.capabilities.gpuCount}× ${n.capabilities.gpuModel ?? "GPU"}` : ""} · ${n.slots} slot(s)</div></th>
+      <th scope="row">${n.id}<div class="sub">${n.hostname !== n.id ? `${n.hostname} · ` : ""}${n.capabilities.vcpu} vCPU${n.capabilities.gpuCount ? ` · ${n.capabilities.gpuCount}× ${n.capabilities.gpuModel ?? "GPU"}` : ""} · ${n.slots} slot(s)</div></th>
       <td>${n.pool === "onprem" ? "on-prem" : "cloud"}</td>
       <td><span class="status n-${state}">${state}</span></td>
       <td>${powerState(n)}</td>
       <td>${meter(n.metrics?.cpuPct, "CPU")}</td>
       <td>${meter(n.metrics?.memoryPct, "memory")}</td>
       <td class="num">${age(n.lastSeenAgeSec)} ago</td>
-      <td>${(n.holding ?? []).length === 0 ? html`<span class="sub">idle</span>` : (n.holding ?? []).map((h) => {
-        const t = parseTaskId(h.taskId);
-        return html`<div><a href="#/jobs/${encodeURIComponent(t.jobId)}">${this.jobNames.get(t.jobId) ?? t.jobId}</a> ${t.stepName} task ${t.taskIndex} <span class="sub">${Math.round(h.progress * 100)}%</span></div>`;
-      })}</td>
+      <td>${this.current(n)}</td>
       <td>${n.instanceType ? html`${n.instanceType}<div class="sub">${n.market ?? ""}</div>` : "—"}</td>
       <td class="num">${n.pricePerHour !== undefined ? money(n.pricePerHour) : "—"}</td>
       <td>${state === "draining" || n.status === "disabled"
-        ? html`<button class="secondary" @click=${() => this.setDrain(n, false)}>Enable<span class="sr-only"> ${n.hostname}</span></button>`
-        : state === "offline" ? nothing : html`<button class="secondary" @click=${() => this.setDrain(n, true)}>Drain<span class="sr-only"> ${n.hostname}</span></button>`}</td>
+        ? html`<button class="secondary" @click=${() => this.setDrain(n, false)}>Enable<span class="sr-only"> ${n.id}</span></button>`
+        : state === "offline" ? nothing : html`<button class="secondary" @click=${() => this.setDrain(n, true)}>Drain<span class="sr-only"> ${n.id}</span></button>`}</td>
     </tr>`;
   }
 }

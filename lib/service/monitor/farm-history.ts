@@ -22,14 +22,16 @@ export interface FarmHistory {
 /** The sample a planning cycle records (best effort: the cycle's own writes come first). */
 export function farmSample(x: {
   now: number; nodes: NodeRecord[]; jobs: JobRecord[]; shares: ClientShare[]; settings: FarmSettings;
-  /** This cycle's new assignments: after the commit they are running too. */
-  assigned: readonly { nodeId: string; queued: boolean }[];
+  /** This cycle's new assignments: after the commit they are held too. */
+  assigned: readonly { nodeId: string }[];
 }): FarmSample {
   const silentMs = x.settings.policy.leaseSec * 1000;
   const leases = new Map<string, number>();
   const add = (nodeId: string) => leases.set(nodeId, (leases.get(nodeId) ?? 0) + 1);
-  for (const j of x.jobs) for (const s of j.steps) for (const l of s.leases) if (!l.queued) add(l.nodeId);
-  for (const a of x.assigned) if (!a.queued) add(a.nodeId);
+  // Leases (and new assignments) per node, capped at its slots below: pre-assigned work counts as
+  // the farm summary counts it, a node holding more than it can run is simply full.
+  for (const j of x.jobs) for (const s of j.steps) for (const l of s.leases) add(l.nodeId);
+  for (const a of x.assigned) add(a.nodeId);
   let usableSlots = 0, busySlots = 0, watts = 0, cloudPerHour = 0, offline = 0;
   for (const n of x.nodes) {
     const silent = x.now - n.lastSeenAt > silentMs;
