@@ -23,6 +23,7 @@ import { applyNodeActions } from "./apply-node-actions.ts";
 import { applyPreemptions } from "./apply-preemptions.ts";
 import { commitGrants } from "./tasks/commit-grants.ts";
 import { foldTaskReports } from "./tasks/fold-task-reports.ts";
+import { recordCycleForMonitor } from "./monitor/record-cycle.ts";
 
 export type PlanFn = (snapshot: Snapshot, policy: Policy, now: number) => Plan;
 
@@ -67,6 +68,8 @@ export async function runPlanningCycle(
       at: now, decisions: result.jobs, burst: result.burst, nodeActions: result.nodeActions,
       warnings: [...result.warnings, ...folded.warnings], assignmentsWritten: 0, assignmentsSkipped: 0,
     };
+    // Before the new plan is saved: on a cold start the monitor compares with the saved one.
+    await recordCycleForMonitor(deps, { now, nodes, jobs, plan: result, settings }, actor);
     await deps.plans.saveLatest(record);
 
     const [commit, preempted] = await Promise.all([

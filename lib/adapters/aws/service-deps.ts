@@ -9,6 +9,7 @@ import type { Clock, IdGenerator, OutputStore, PlanTrigger, ServiceDeps } from "
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
+import { DynamoMonitorStore } from "./dynamo-monitor-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
 import { DynamoTaskStore } from "./dynamo-task-store.ts";
@@ -66,6 +67,7 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock,
     ids: o.ids ?? randomIds,
+    monitor: new DynamoMonitorStore(table),
     secrets: new DynamoSecretStore(table),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     runSpecs: new DynamoRunSpecStore(table),

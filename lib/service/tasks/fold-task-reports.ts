@@ -12,6 +12,7 @@ import { emptyUsage, isActive } from "../model.ts";
 import type { ServiceDeps } from "../ports.ts";
 import { statusOf } from "../lease-book.ts";
 import { attemptUsage, dayOf } from "../usage.ts";
+import { recordJobCost } from "../monitor/job-costs.ts";
 import { spendCloudBudget } from "../learn-from-attempt.ts";
 import { mapLimit } from "../map-limit.ts";
 import { assembleJob } from "./assemble.ts";
@@ -52,6 +53,8 @@ export async function foldTaskReports(
   const events: AuditEvent[] = [];
   const usage = new Map<string, { clientId: string; day: string; delta: UsageDelta }>();
   const cloudSpend = new Map<string, number>();
+  // Cost so far per job (the monitor's "cost" column), booked beside the client's usage.
+  const jobCost = new Map<string, { job: Pick<JobRecord, "id" | "clientId">; delta: UsageDelta }>();
 
   const foldJob = async (job: JobRecord, shards: ShardRecord[], closing: FoldPolicy["closing"]): Promise<JobRecord> => {
     const p: FoldPolicy = { now: x.now, retriesPerTask: policy.failures.retriesPerTask, expiry, ...(closing ? { closing } : {}) };
@@ -89,6 +92,9 @@ export async function foldTaskReports(
     for (const f2 of Object.keys(used) as (keyof UsageDelta)[]) u.delta[f2] += used[f2];
     usage.set(k, u);
     if (used.cloudCost > 0) cloudSpend.set(s.clientId, (cloudSpend.get(s.clientId) ?? 0) + used.cloudCost);
+    const c = jobCost.get(s.jobId) ?? { job: { id: s.jobId, clientId: s.clientId }, delta: emptyUsage() };
+    for (const f2 of Object.keys(used) as (keyof UsageDelta)[]) c.delta[f2] += used[f2];
+    jobCost.set(s.jobId, c);
     events.push(event(deps.ids, f.report.at, `agent:${f.lease.node}`, "agent", job.clientId, `task.${f.report.outcome}`, taskId(s.jobId, s.stepName, f.lease.i),
       undefined, f.report.requestId ?? null, { nodeId: f.lease.node, attempt: f.lease.attempt, becomes: f.becomes, ...(f.report.message ? { message: f.report.message } : {}) }));
   };
@@ -122,6 +128,7 @@ export async function foldTaskReports(
     events.length > 0 ? deps.audit.appendMany(events) : undefined,
     ...[...usage.values()].map((u) => deps.usage.add(u.clientId, u.day, u.delta)),
     ...[...cloudSpend].map(([c, cost]) => spendCloudBudget(deps, c, cost).catch(() => undefined)),
+    ...[...jobCost.values()].map((c) => recordJobCost(deps, c.job, c.delta).catch(() => undefined)),
   ]);
   return out;
 }
