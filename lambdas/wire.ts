@@ -9,6 +9,7 @@
  *   DYNAMODB_ENDPOINT, SQS_ENDPOINT   local stand-ins (dynalite, fauxqs); absent in AWS
  *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
  *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
+ *   OUTPUT_BUCKET / OUTPUT_DIR  the output store (task logs, frames): an S3 bucket, or a folder locally
  *   POWERTOOLS_*               logger/metrics settings
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -17,7 +18,10 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
+import { S3OutputStore } from "../lib/adapters/aws/s3-output-store.ts";
+import { FolderOutputStore } from "../lib/adapters/folder-output-store.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
 import type { Clock, ServiceDeps } from "../lib/service/index.ts";
 
@@ -48,6 +52,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     sqs,
     ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(env.OUTPUT_BUCKET ? { outputs: new S3OutputStore(new S3Client(common), env.OUTPUT_BUCKET) } : env.OUTPUT_DIR ? { outputs: new FolderOutputStore(env.OUTPUT_DIR) } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });

@@ -25,6 +25,8 @@ export interface LoopDeps {
   log(line: string): void;
   now(): number;
   maxBackoffSec: number;
+  /** Poll at least this often whatever the server says (tests, simulations); default: as the server says. */
+  maxPollSec?: number;
 }
 
 export type ExitReason = { reason: string; unreported: number };
@@ -74,7 +76,7 @@ export class PollLoop {
         this.polls++;
         this.backoffSec = 1;
         this.handle(reply);
-        waitSec = reply.nextPollSec;
+        waitSec = Math.min(reply.nextPollSec, this.d.maxPollSec ?? Infinity);
       } catch (err) {
         if (!(err instanceof ApiUnavailable) && !(err instanceof ApiRejected)) throw err;
         this.d.log(`poll failed: ${err.message}`);

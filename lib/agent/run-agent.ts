@@ -49,6 +49,8 @@ export interface AgentOptions {
   stopWithinMs?: number;
   sessionIdleMs?: number;
   maxBackoffSec?: number;
+  /** Poll at least this often whatever the server's interval (tests, simulated farms). */
+  maxPollSec?: number;
   gpus?: GpuInfo[];
   log?: (line: string) => void;
 }
@@ -100,7 +102,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
     sessionIdleMs: o.sessionIdleMs ?? 60_000,
     finished: (report) => { journal.record(report); loop.nudge(); },
   });
-  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now, maxBackoffSec: o.maxBackoffSec ?? 30 });
+  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now, maxBackoffSec: o.maxBackoffSec ?? 30, ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}) });
 
   const stopWithin = o.stopWithinMs ?? 110_000;
   const stop = (reason = "stop requested", withinMs = stopWithin) => loop.stop(reason, withinMs);
