@@ -19,6 +19,7 @@ import { buildParameterSpace, type TaskParamInput } from "./build-space.ts";
 import { checkStepDependencies, dependsOnNames } from "./dependencies.ts";
 import { at, Issues } from "./errors.ts";
 import { resolveFormatString } from "./format-string.ts";
+import { intProblem } from "./integers.ts";
 import { parseDocumentText } from "./load.ts";
 import type { HostRequirements, JobTemplate, StepTemplate } from "./model.ts";
 import { countTasks, type ChunkSpec, type ParameterSpace } from "./parameter-space.ts";
@@ -118,8 +119,9 @@ function instantiateStep(step: StepTemplate, path: string, lookup: Lookup, issue
 function resolveInt(value: number | string, path: string, min: number, lookup: Lookup, issues: Issues): number | undefined {
   const text = typeof value === "number" ? String(value) : resolveFormatString(value, lookup).trim();
   const n = Number(text);
-  if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-    issues.add(path, `resolves to ${JSON.stringify(text)}, which is not an integer ≥ ${min}`);
+  const problem = intProblem(text);
+  if (problem || n < min) {
+    issues.add(path, problem ? `resolves to ${JSON.stringify(text)}: ${problem}` : `resolves to ${JSON.stringify(text)}, which is not an integer ≥ ${min}`);
     return undefined;
   }
   return n;

@@ -4,20 +4,19 @@
  * allowedValues, minValue/maxValue and minLength/maxLength.
  */
 import { OpenJdError, type Issue } from "./errors.ts";
+import { intProblem } from "./integers.ts";
 import type { JobParameterDefinition, JobParameterType } from "./model.ts";
 
 export type ParamValue = string | number;
 export type ParamValues = Record<string, ParamValue>;
 
-const INT_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Coerces one raw value to `type`; returns a problem sentence instead of throwing. */
 export function coerceValue(type: JobParameterType, raw: unknown): { value: ParamValue } | { problem: string } {
   if (type === "INT") {
-    if (typeof raw === "number" && Number.isSafeInteger(raw)) return { value: raw };
-    if (typeof raw === "string" && INT_TEXT.test(raw.trim()) && Number.isSafeInteger(Number(raw))) return { value: Number(raw) };
-    return { problem: `${JSON.stringify(raw)} is not an integer` };
+    const problem = intProblem(raw);
+    return problem ? { problem } : { value: Number(raw) };
   }
   if (type === "FLOAT") {
     if (typeof raw === "number" && Number.isFinite(raw)) return { value: raw };
