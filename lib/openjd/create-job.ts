@@ -23,7 +23,7 @@ import { intProblem } from "./integers.ts";
 import { parseDocumentText } from "./load.ts";
 import type { HostRequirements, JobTemplate, StepTemplate } from "./model.ts";
 import { countTasks, type ChunkSpec, type ParameterSpace } from "./parameter-space.ts";
-import { resolveParameterValues, valueText, type ParamValues } from "./parameter-values.ts";
+import { resolveParameterValues, valueText, type ParamValues, type PathBase } from "./parameter-values.ts";
 import { toRequirements } from "./requirements.ts";
 import { checkAttributeValue } from "./validate-host-requirements.ts";
 import { validateJobTemplate } from "./validate-template.ts";
@@ -49,10 +49,10 @@ export interface InstantiatedJob {
 /** Guards storage and planning against a typo like "1-100000000000". */
 export const MAX_TASKS_PER_STEP = 10_000_000;
 
-export function instantiateJob(template: string | unknown, parameterValues: Readonly<Record<string, unknown>> = {}): InstantiatedJob {
+export function instantiateJob(template: string | unknown, parameterValues: Readonly<Record<string, unknown>> = {}, paths: PathBase = {}): InstantiatedJob {
   const doc = typeof template === "string" ? parseDocumentText(template) : template;
   const tpl: JobTemplate = validateJobTemplate(doc);
-  const parameters = resolveParameterValues(tpl.parameterDefinitions ?? [], parameterValues);
+  const parameters = resolveParameterValues(tpl.parameterDefinitions ?? [], parameterValues, paths);
   const lookup = (ref: string): string | undefined => {
     const [scope, name, extra] = ref.split(".");
     if ((scope !== "Param" && scope !== "RawParam") || name === undefined || extra !== undefined) return undefined;
