@@ -85,3 +85,31 @@ describe("a render node agent against the real backend", () => {
     expect(step.failedAttempts).toEqual({});
   });
 });
+
+describe("an OpenJD job through the agent", () => {
+  it("runs every task in one session per slot: environments entered once, exited once after the last task", async () => {
+    const trace = join(farm.dir, "openjd-trace.txt");
+    const template = {
+      specificationVersion: "jobtemplate-2023-09", name: "session reuse",
+      parameterDefinitions: [{ name: "Trace", type: "PATH" }],
+      jobEnvironments: [{ name: "Daemon", script: { actions: {
+        onEnter: { command: "bash", args: ["-c", "echo enter >> {{Param.Trace}}; echo 'openjd_env: SHOT=sh010'"] },
+        onExit: { command: "bash", args: ["-c", "echo exit >> {{Param.Trace}}"] },
+      } } }],
+      steps: [{
+        name: "frames",
+        parameterSpace: { taskParameterDefinitions: [{ name: "Frame", type: "INT", range: "1-3" }] },
+        script: { actions: { onRun: { command: "bash", args: ["-c", "echo \"$SHOT frame {{Task.Param.Frame}}\" >> {{Param.Trace}}; echo 'openjd_progress: 100'"] } } },
+      }],
+    };
+    const jobId = await farm.submit({ template, parameters: { Trace: trace }, secondsPerTask: 1, preview: { previewFirst: false } });
+    const agent = await farm.agent("j1", { sessionIdleMs: 60_000 });
+    await done(jobId);
+    agent.stop("test over", 5000);
+    await agent.done;
+    const lines = readFileSync(trace, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("enter");
+    expect(lines.slice(1, 4).sort()).toEqual(["sh010 frame 1", "sh010 frame 2", "sh010 frame 3"]);
+    expect(lines.slice(4)).toEqual(["exit"]);
+  });
+});
