@@ -38,7 +38,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(v["stop-within-sec"] ? { stopWithinMs: Number(v["stop-within-sec"]) * 1000 } : {}),
   });
   const exit = await agent.done;
-  process.stderr.write(`[agent] stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal\n`);
+  const st = agent.stats();
+  process.stderr.write(`[agent] stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal; ${st.polls} polls, ${st.calls} calls, ${st.bytesSent} bytes sent, ${st.bytesReceived} received\n`);
   return 0;
 }
 
