@@ -10,6 +10,9 @@
  *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
  *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
  *   OUTPUT_BUCKET / OUTPUT_DIR  the output store (task logs, frames): an S3 bucket, or a folder locally
+ *   BURSTFARM_CLOUD_AGENT_ROLE_NAME  IAM role whose sessions are cloud agents (session name = instance id)
+ *   BURSTFARM_AGENT_TOKEN_KEYS JSON {current, keys: {kid: base64url ≥32 bytes}, ttlSec?}: signs node tokens
+ *                              (lib/service/identity/node-credentials.ts); unset: agents cannot get tokens
  *   POWERTOOLS_*               logger/metrics settings
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -23,7 +26,7 @@ import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { S3OutputStore } from "../lib/adapters/aws/s3-output-store.ts";
 import { FolderOutputStore } from "../lib/adapters/folder-output-store.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import type { Clock, ServiceDeps } from "../lib/service/index.ts";
+import { nodeCredentialsFromEnv, type Clock, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
@@ -46,6 +49,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   const ddb = new DynamoDBClient({ ...common, ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) });
   const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient({ ...common, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  const credentials = nodeCredentialsFromEnv(env);
   const deps = awsServiceDeps({
     doc,
     tableName,
@@ -53,6 +57,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(env.OUTPUT_BUCKET ? { outputs: new S3OutputStore(new S3Client(common), env.OUTPUT_BUCKET) } : env.OUTPUT_DIR ? { outputs: new FolderOutputStore(env.OUTPUT_DIR) } : {}),
+    ...(credentials ? { credentials } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });

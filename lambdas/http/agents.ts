@@ -1,4 +1,4 @@
-/** Agent routes: register, poll (heartbeat + progress + assignments), complete, fail. */
+/** Agent routes: register, renew the node token, poll (heartbeat + progress + assignments), complete, fail. */
 import * as svc from "../../lib/service/index.ts";
 import type { ServiceDeps } from "../../lib/service/index.ts";
 import { actorFor } from "../../lib/http/actor.ts";
@@ -7,7 +7,15 @@ import { bindRoute } from "../../lib/http/route.ts";
 
 export const agentRoutes = [
   bindRoute(c.registerAgent, async ({ body, principal, requestId }, deps: ServiceDeps) =>
-    svc.registerAgent(deps, body, actorFor(principal, requestId, body.nodeId))),
+    svc.registerAgent(deps, body, principal.kind === "registrant"
+      ? { kind: "registrant", secretId: principal.secretId, requestId }
+      : actorFor(principal, requestId))),
+  bindRoute(c.renewAgentToken, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.renewNodeToken(deps, { nodeId: params.nodeId }, actorFor(principal, requestId, params.nodeId))),
+  bindRoute(c.agentSessionToken, async ({ principal, requestId }, deps: ServiceDeps) => {
+    const actor = actorFor(principal, requestId);
+    return svc.renewNodeToken(deps, { nodeId: actor.kind === "agent" ? actor.nodeId : "" }, actor);
+  }),
   bindRoute(c.pollAgent, async ({ params, body, principal, requestId }, deps: ServiceDeps) =>
     svc.pollAgent(deps, { nodeId: params.nodeId, ...body }, actorFor(principal, requestId, params.nodeId))),
   bindRoute(c.completeTask, async ({ params, body, principal, requestId }, deps: ServiceDeps) =>

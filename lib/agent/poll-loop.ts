@@ -12,13 +12,13 @@
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import type { PollReply } from "../service/views.ts";
 import { ApiRejected, ApiUnavailable, type AgentApi, type PollBody } from "./api-client.ts";
-import type { NodeCredentials } from "./credentials.ts";
+import type { AgentCredential } from "./credentials.ts";
 import type { Journal } from "./journal.ts";
 import type { TaskSlots } from "./task-slots.ts";
 
 export interface LoopDeps {
   api: AgentApi;
-  credentials: NodeCredentials;
+  credentials: AgentCredential;
   nodeId: string;
   journal: Journal;
   slots: TaskSlots;

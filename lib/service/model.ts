@@ -117,6 +117,30 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   desiredStatus: DesiredStatus;
   /** Leases granted by the planner, waiting to be handed over at the next poll. */
   inbox: InboxEntry[];
+  /** Cloud nodes: the EC2 instance this record was launched as (an IAM session name must equal it). */
+  instanceId?: string;
+  /** The registration secret an on-prem node was admitted with (audit; revoking it stops new registrations). */
+  registeredWith?: string;
+  /** Set by an operator: every credential of this node stops working (tokens, IAM sessions). */
+  revokedAt?: number;
+  version: number;
+}
+
+/**
+ * An operator-issued secret an on-prem agent exchanges at registration for a node token.
+ * Only its SHA-256 is stored. The node facts it carries are the farm's word, never the agent's.
+ */
+export interface RegistrationSecretRecord {
+  id: string;
+  label: string;
+  /** hex SHA-256 of the whole secret string. */
+  hash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
+  powerIdleW: number;
+  powerBusyW: number;
   version: number;
 }
 

@@ -9,8 +9,9 @@
  */
 import type {
   AuditEvent, ClientRecord, FarmSettings, JobRecord, JobStatus, NodeRecord, PlanRecord,
-  UsageDay, UsageDelta,
+  RegistrationSecretRecord, UsageDay, UsageDelta,
 } from "./model.ts";
+import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
 import type { JobRunSpec } from "./run-spec.ts";
 
@@ -41,6 +42,8 @@ export interface NodeStore {
   get(id: string): Promise<NodeRecord | undefined>;
   /** Create, or replace the registration fields of, a node. */
   put(node: NodeRecord): Promise<void>;
+  /** Create only if no node has this id; false when one does (never replaces it). */
+  create(node: NodeRecord): Promise<boolean>;
   update<R>(id: string, mutate: Mutation<NodeRecord, R>): Promise<{ node: NodeRecord; result: R }>;
   list(): Promise<NodeRecord[]>;
 }
@@ -51,6 +54,14 @@ export interface ClientStore {
   create(client: ClientRecord): Promise<void>;
   update<R>(id: string, mutate: Mutation<ClientRecord, R>): Promise<{ client: ClientRecord; result: R }>;
   list(): Promise<ClientRecord[]>;
+}
+
+export interface RegistrationSecretStore {
+  /** Fails with ConflictError if the id is taken. */
+  create(secret: RegistrationSecretRecord): Promise<void>;
+  get(id: string): Promise<RegistrationSecretRecord | undefined>;
+  update<R>(id: string, mutate: Mutation<RegistrationSecretRecord, R>): Promise<{ secret: RegistrationSecretRecord; result: R }>;
+  list(): Promise<RegistrationSecretRecord[]>;
 }
 
 export interface PlanStore {
@@ -138,4 +149,7 @@ export interface ServiceDeps {
   runSpecs: RunSpecStore;
   /** Absent where the deployment keeps no outputs (reading a task log is then a 404). */
   outputs?: OutputStore;
+  secrets: RegistrationSecretStore;
+  /** Issues and verifies node tokens; absent when no signing keys are configured (then agents cannot get tokens). */
+  credentials?: NodeCredentials;
 }

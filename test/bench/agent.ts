@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgent, type AgentHandle } from "../../lib/agent/index.ts";
-import { simulatedJob, startFarm, tokens } from "../integration/agent/farm.ts";
+import { simulatedJob, startFarm } from "../integration/agent/farm.ts";
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const ticks = Number(process.env.CLK_TCK ?? 100);
@@ -59,7 +59,7 @@ async function manyAgents(): Promise<Record<string, unknown>[]> {
   const stub = spawn(process.execPath, ["-e", `
     const http = require("node:http");
     const s = http.createServer((q, r) => { q.resume(); q.on("end", () => { r.writeHead(200, {"content-type": "application/json"});
-      r.end(q.url.endsWith("/register") ? JSON.stringify({ nodeId: "x", pollIntervalSec: 15, leaseSec: 120 }) : ${JSON.stringify(idleReply)}); }); });
+      r.end(q.url.endsWith("/register") ? JSON.stringify({ nodeId: "x", token: "t", tokenExpiresAt: "2999-01-01T00:00:00Z", pollIntervalSec: 15, leaseSec: 120 }) : ${JSON.stringify(idleReply)}); }); });
     s.keepAliveTimeout = 60000;
     s.listen(0, "127.0.0.1", () => console.log(s.address().port));`], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) => stub.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString()))));
@@ -69,7 +69,7 @@ async function manyAgents(): Promise<Record<string, unknown>[]> {
     for (const count of [50, 500]) {
       const agents: AgentHandle[] = [];
       for (let i = 0; i < count; i++) {
-        agents.push(await runAgent({ api: `http://127.0.0.1:${port}`, token: tokens.agent, nodeId: `sim-${count}-${i}`, workDir: join(dir, `${count}-${i}`), imds: false, gpus: [], log: () => {} }));
+        agents.push(await runAgent({ api: `http://127.0.0.1:${port}`, registrationSecret: "bench", nodeId: `sim-${count}-${i}`, workDir: join(dir, `${count}-${i}`), imds: false, gpus: [], log: () => {} }));
       }
       await new Promise((r) => setTimeout(r, 1500));
       const polls0 = agents.reduce((n, a) => n + a.stats().polls, 0);

@@ -75,7 +75,8 @@ describe("BurstfarmStack", () => {
     const routes = resourcesOf("AWS::ApiGatewayV2::Route");
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(allContracts.map((c) => `${c.method} ${c.path}`).sort());
     for (const r of routes) {
-      const agent = r.Properties.RouteKey.startsWith("POST /agents/");
+      const contract = allContracts.find((c) => `${c.method} ${c.path}` === r.Properties.RouteKey);
+      const agent = contract?.accepts.length === 1 && contract.accepts[0] === "agent";
       expect(r.Properties.AuthorizationType).toBe(agent ? "AWS_IAM" : "JWT");
     }
     template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {

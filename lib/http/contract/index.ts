@@ -3,6 +3,7 @@ import type { RouteContract } from "../route.ts";
 import * as agents from "./agents.ts";
 import * as clients from "./clients.ts";
 import * as farm from "./farm.ts";
+import * as identity from "./identity.ts";
 import * as jobs from "./jobs.ts";
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
@@ -36,6 +37,12 @@ export const contracts = {
   completeTask: agents.completeTask,
   failTask: agents.failTask,
   getRunSpec: agents.getRunSpec,
+  renewAgentToken: agents.renewAgentToken,
+  agentSessionToken: agents.sessionToken,
+  issueRegistrationSecret: identity.issueRegistrationSecret,
+  listRegistrationSecrets: identity.listRegistrationSecrets,
+  revokeRegistrationSecret: identity.revokeRegistrationSecret,
+  revokeNode: identity.revokeNode,
   getOpenApi,
 } as const;
 

@@ -14,16 +14,18 @@ import { wire, type Wired } from "../../../lambdas/wire.ts";
 import { FolderOutputStore } from "../../../lib/adapters/folder-output-store.ts";
 import { runAgent, type AgentHandle, type AgentOptions } from "../../../lib/agent/index.ts";
 import { cancelJob } from "../../../lib/service/cancel-job.ts";
-import type { AuditEvent, JobRecord } from "../../../lib/service/index.ts";
+import { ephemeralTokenKeys, issueRegistrationSecret, type AuditEvent, type JobRecord } from "../../../lib/service/index.ts";
 import { aLambdaContext, aScheduledEvent } from "../../builders/api-events.ts";
 import { serveApi, type ApiHttpServer } from "../../support/api-http-server.ts";
 import { localCredentials, startLocalAws, type LocalAws } from "../../support/local-aws.ts";
 
-export const tokens = { agent: "token-agent-farm-000000001", client: "token-client-a-00000000002" };
+export const tokens = { client: "token-client-a-00000000002" };
 const root = join(import.meta.dirname, "../../..");
 
 export interface Farm {
   api: ApiHttpServer;
+  /** The operator's registration secret agents join with. */
+  secret: string;
   wired: Wired;
   store: FolderOutputStore;
   dir: string;
@@ -46,8 +48,11 @@ export async function startFarm(o: { leaseSec?: number } = {}): Promise<Farm> {
   const wired = wire({
     TABLE_NAME: aws.tableName, DYNAMODB_ENDPOINT: aws.dynamoEndpoint, SQS_ENDPOINT: aws.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: aws.queueUrls.planTrigger, OUTPUT_DIR: store.root, POWERTOOLS_LOG_LEVEL: "SILENT",
-    BURSTFARM_TOKENS: JSON.stringify({ [tokens.agent]: { kind: "agent" }, [tokens.client]: { kind: "client", clientId: "studio-a" } }),
+    BURSTFARM_TOKENS: JSON.stringify({ [tokens.client]: { kind: "client", clientId: "studio-a" } }),
+    BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(ephemeralTokenKeys()),
   }, { credentials: localCredentials });
+  // Agents join as on-prem nodes do: an operator's registration secret, exchanged for node tokens.
+  const { secret } = await issueRegistrationSecret(wired.deps, { label: "agent tests" }, { kind: "operator", operatorId: "test" });
   await wired.deps.clients.create({ id: "studio-a", name: "A", guaranteedShare: 0.5, maxShare: 1, cloudAllowed: false, cloudBudgetPerMonth: 0, cloudBudgetLeft: 0, createdAt: Date.now(), version: 1 });
   const { policy } = await wired.deps.plans.settings();
   await wired.deps.plans.saveSettings({ policy: { ...policy, leaseSec: o.leaseSec ?? policy.leaseSec } });
@@ -63,7 +68,7 @@ export async function startFarm(o: { leaseSec?: number } = {}): Promise<Farm> {
   const agents: AgentHandle[] = [];
   const children: ChildProcess[] = [];
   const farm: Farm = {
-    api, wired, store, dir,
+    api, secret, wired, store, dir,
     async submit(body) {
       const r = await fetch(`${api.url}/jobs`, { method: "POST", headers: { authorization: `Bearer ${tokens.client}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       const json = (await r.json()) as { id: string };
@@ -74,12 +79,12 @@ export async function startFarm(o: { leaseSec?: number } = {}): Promise<Farm> {
     // Task events are filed under the client (the job index holds job events only).
     taskEvents: async (jobId) => (await wired.deps.audit.query({ clientId: "studio-a", limit: 1000 })).items.filter((e) => e.target.id.startsWith(`${jobId}:`)),
     async agent(nodeId, over = {}) {
-      const a = await runAgent({ api: api.url, token: tokens.agent, nodeId, workDir: join(dir, nodeId), outputs: store, imds: false, maxPollSec: 0.25, maxBackoffSec: 0.5, timeScale: 0.1, log: () => {}, ...over });
+      const a = await runAgent({ api: api.url, registrationSecret: secret, nodeId, workDir: join(dir, nodeId), outputs: store, imds: false, maxPollSec: 0.25, maxBackoffSec: 0.5, timeScale: 0.1, log: () => {}, ...over });
       agents.push(a);
       return a;
     },
     spawnAgent(nodeId, args = []) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, "lib/cli/main.ts"), "agent", "--api", api.url, "--token", tokens.agent, "--node-id", nodeId,
+      const child = spawn(process.execPath, ["--import", "tsx", join(root, "lib/cli/main.ts"), "agent", "--api", api.url, "--registration-secret", secret, "--node-id", nodeId,
         "--work-dir", join(dir, nodeId), "--outputs", store.root, "--max-poll-sec", "0.25", "--max-backoff-sec", "0.5", ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
       child.stderr?.on("data", (d: Buffer) => { if (process.env.AGENT_DEBUG) process.stderr.write(`[${nodeId}] ${d.toString()}`); });
       children.push(child);
