@@ -5,6 +5,8 @@
  * running task comes back `interrupted`, not failed).
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -111,5 +113,35 @@ describe("an OpenJD job through the agent", () => {
     expect(lines[0]).toBe("enter");
     expect(lines.slice(1, 4).sort()).toEqual(["sh010 frame 1", "sh010 frame 2", "sh010 frame 3"]);
     expect(lines.slice(4)).toEqual(["exit"]);
+  });
+});
+
+describe("a spot interruption notice", () => {
+  it("is read from IMDSv2 each second; with under 10 s left the agent interrupts at once, reports and exits before the deadline", async () => {
+    let notice: { action: string; time: string } | undefined;
+    const seen: string[] = [];
+    const imds = createServer((req, res) => {
+      if (req.method === "PUT" && req.url === "/latest/api/token" && req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) { seen.push("token"); res.end("imds-session-1"); return; }
+      if (req.url !== "/latest/meta-data/spot/instance-action" || req.headers["x-aws-ec2-metadata-token"] !== "imds-session-1") { res.writeHead(401); res.end(); return; }
+      seen.push("check");
+      if (!notice) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(notice));
+    });
+    await new Promise<void>((r) => imds.listen(0, "127.0.0.1", r));
+    try {
+      const jobId = await farm.submit(simulatedJob("9", { hangFrames: [9] }));
+      const agent = await farm.agent("s1", { imds: `http://127.0.0.1:${(imds.address() as AddressInfo).port}` });
+      const held = await holding("s1", 0);
+      const terminateAt = Date.now() + 8_000;
+      notice = { action: "terminate", time: new Date(terminateAt).toISOString() };
+      expect(await agent.done).toEqual({ reason: "spot interruption notice", unreported: 0 });
+      expect(Date.now()).toBeLessThan(terminateAt);
+      expect(seen.filter((s) => s === "token")).toHaveLength(1);
+      expect(seen.filter((s) => s === "check").length).toBeGreaterThan(1);
+      expect((await farm.taskEvents(jobId)).filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
+    } finally {
+      imds.close();
+    }
   });
 });
