@@ -78,6 +78,14 @@ describe("the native runner on stub executables", () => {
     expect(r2).toMatchObject({ state: "failed", message: expect.stringMatching(/f1\.png was not written$/) });
   });
 
+  it("fails an invocation that outlives its timeout", async () => {
+    b = bench();
+    const t0 = Date.now();
+    const r = await nativeRunner({ notifyPeriodSec: 0.2 }).run(b.context({ frames: [2], run: { renderer: "command", command: ["sleep", "30"], timeoutSec: 1 } }));
+    expect(r).toEqual({ state: "failed", message: "command timed out after 1 s on frames 2" });
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
   it("kills the whole process tree on cancel", async () => {
     b = bench();
     const pidFile = join(b.dir, "child.pid");
