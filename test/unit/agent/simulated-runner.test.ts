@@ -19,6 +19,7 @@ describe("the simulated renderer", () => {
     }
     expect(ctx.progressSeen.at(-1)).toBe(1);
     expect(ctx.progressSeen).toEqual([...ctx.progressSeen].sort((x, y) => x - y));
+    expect(PNG.sync.read(Buffer.from((await b.store.get("jobs/job-1/render/preview/frame-0008.png"))!)).width).toBe(32);
   });
 
   it("adds detail pass by pass: the last pass has more distinct colours than the first", () => {
