@@ -12,6 +12,7 @@
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import type { PollReply } from "../service/views.ts";
 import { ApiRejected, ApiUnavailable, type AgentApi, type PollBody } from "./api-client.ts";
+import { Cancellation } from "./cancellation.ts";
 import type { AgentCredential } from "./credentials.ts";
 import type { Journal } from "./journal.ts";
 import type { TaskSlots } from "./task-slots.ts";
@@ -85,14 +86,27 @@ export class PollLoop {
       }
       if (this.mode === "stopping") {
         const settled = !this.d.slots.busy && this.d.journal.pending().length === 0;
-        if (settled || (!this.d.slots.busy && this.d.now() >= this.deadline - 2_000)) {
+        const late = this.d.now() >= this.deadline - 2_000;
+        // Past the deadline, go anyway: the journal keeps the reports, process groups die with us.
+        if (settled || (late && !this.d.slots.busy) || this.d.now() >= this.deadline) {
           clearTimeout(this.escalation);
-          await this.d.slots.closeSessions();
+          await this.closeSessions();
           return { reason: this.stopReason, unreported: this.d.journal.pending().length };
         }
         waitSec = Math.min(waitSec, 1);
       }
       await this.sleep(waitSec * 1000);
+    }
+  }
+
+  /** Environments are exited, but never past the stop deadline. */
+  private async closeSessions(): Promise<void> {
+    const hurry = new Cancellation();
+    const timer = setTimeout(() => hurry.cancel({ reason: this.stopReason, urgency: "expedited", interrupted: true, graceSec: 0 }), Math.max(0, this.deadline - this.d.now() - 1_000));
+    try {
+      await this.d.slots.closeSessions(hurry);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

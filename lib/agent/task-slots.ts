@@ -78,8 +78,8 @@ export class TaskSlots {
   }
 
   /** Ends every kept session (drain, stop). */
-  async closeSessions(): Promise<void> {
-    await Promise.all(this.slots.map(async (s) => { clearTimeout(s.idle); await s.runners.openjd.close?.("done"); }));
+  async closeSessions(cancellation?: Cancellation): Promise<void> {
+    await Promise.all(this.slots.map(async (s) => { clearTimeout(s.idle); await s.runners.openjd.close?.("done", cancellation); }));
   }
 
   private fill(): void {

@@ -49,6 +49,6 @@ export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
       }
       return { state: "succeeded" };
     },
-    close: async () => end(),
+    close: async (_reason, cancellation) => end(cancellation),
   };
 }

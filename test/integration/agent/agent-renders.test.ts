@@ -18,6 +18,11 @@ afterEach(async () => farm.reset());
 afterAll(async () => farm?.stop());
 
 const done = (jobId: string) => farm.until(`job ${jobId} done`, async () => (await farm.job(jobId)).status === "done");
+/** Task audit events, once `action` has been written (settlement audits just after the job write). */
+const eventsAfter = async (jobId: string, action: string) => {
+  await farm.until(`a ${action} event`, async () => (await farm.taskEvents(jobId)).some((e) => e.action === action));
+  return farm.taskEvents(jobId);
+};
 const holding = (nodeId: string, minProgress = 0.01) => farm.until(`${nodeId} running a task`, async () => {
   const n = await farm.wired.deps.nodes.get(nodeId);
   return n && n.holding.length > 0 && n.holding[0]!.progress >= minProgress ? n.holding[0] : undefined;
@@ -46,7 +51,7 @@ describe("a render node agent against the real backend", () => {
     doomed.kill("SIGKILL");
     await farm.agent("k2", { timeScale: 0.05 });
     await done(jobId);
-    const events = await farm.taskEvents(jobId);
+    const events = await eventsAfter(jobId, "task.succeeded");
     expect(events.filter((e) => e.action === "task.succeeded")).toHaveLength(1);
     const expired = events.filter((e) => e.action === "task.lease-expired");
     expect(expired.length).toBeGreaterThanOrEqual(1);
@@ -67,7 +72,7 @@ describe("a render node agent against the real backend", () => {
     const second = await farm.agent("o1");
     await done(jobId);
     await farm.until("the journal emptied", async () => readFileSync(journal, "utf8") === "");
-    expect((await farm.taskEvents(jobId)).filter((e) => e.action === "task.succeeded")).toHaveLength(1);
+    expect((await eventsAfter(jobId, "task.succeeded")).filter((e) => e.action === "task.succeeded")).toHaveLength(1);
     second.stop("test over", 1000);
   });
 
@@ -81,7 +86,7 @@ describe("a render node agent against the real backend", () => {
     const code = await new Promise<number | null>((resolve) => agent.once("exit", (c) => resolve(c)));
     expect(code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(10_000);
-    const events = await farm.taskEvents(jobId);
+    const events = await eventsAfter(jobId, "task.interrupted");
     expect(events.filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
     const step = (await farm.job(jobId)).steps[0]!;
     expect(step.failedAttempts).toEqual({});
@@ -139,7 +144,7 @@ describe("a spot interruption notice", () => {
       expect(Date.now()).toBeLessThan(terminateAt);
       expect(seen.filter((s) => s === "token")).toHaveLength(1);
       expect(seen.filter((s) => s === "check").length).toBeGreaterThan(1);
-      expect((await farm.taskEvents(jobId)).filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
+      expect((await eventsAfter(jobId, "task.interrupted")).filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
     } finally {
       imds.close();
     }
