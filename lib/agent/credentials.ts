@@ -56,7 +56,15 @@ export class AgentCredential {
         if (!(err instanceof ApiRejected) || !this.given.registrationSecret || this.given.token) throw err;
       }
     }
-    const r = await api.register(body, this.given.registrationSecret!);
+    let r: RegisterReply;
+    try {
+      r = await api.register(body, this.given.registrationSecret!);
+    } catch (err) {
+      // 409: the node exists but its token is gone (expired over a long outage): join as a new node.
+      if (!(err instanceof ApiRejected) || err.status !== 409) throw err;
+      const { nodeId: _taken, ...rest } = body;
+      r = await api.register(rest, this.given.registrationSecret!);
+    }
     this.accept(r);
     return r;
   }

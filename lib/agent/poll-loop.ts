@@ -26,6 +26,8 @@ export interface LoopDeps {
   log(line: string): void;
   now(): number;
   maxBackoffSec: number;
+  /** Gets a fresh node token (after a 401). */
+  reRegister(): Promise<void>;
   /** Poll at least this often whatever the server says (tests, simulations); default: as the server says. */
   maxPollSec?: number;
 }
@@ -81,6 +83,9 @@ export class PollLoop {
       } catch (err) {
         if (!(err instanceof ApiUnavailable) && !(err instanceof ApiRejected)) throw err;
         this.d.log(`poll failed: ${err.message}`);
+        // 401: the token lapsed (e.g. a long outage): register again. 403: this node was revoked.
+        if (err instanceof ApiRejected && err.status === 401) await this.d.reRegister().catch((e: Error) => this.d.log(`re-registering failed: ${e.message}`));
+        if (err instanceof ApiRejected && err.status === 403 && this.mode !== "stopping") this.stop("the API refuses this node (revoked?)", 30_000);
         waitSec = this.backoffSec;
         this.backoffSec = Math.min(this.d.maxBackoffSec, this.backoffSec * 2);
       }

@@ -100,7 +100,8 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
     sessionIdleMs: o.sessionIdleMs ?? 60_000,
     finished: (report) => { journal.record(report); loop.nudge(); },
   });
-  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now, maxBackoffSec: o.maxBackoffSec ?? 30, ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}) });
+  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now,
+    reRegister: async () => { await credentials.register(api, { ...body, nodeId: reg.nodeId }); }, maxBackoffSec: o.maxBackoffSec ?? 30, ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}) });
 
   const stopWithin = o.stopWithinMs ?? 110_000;
   const stop = (reason = "stop requested", withinMs = stopWithin) => loop.stop(reason, withinMs);

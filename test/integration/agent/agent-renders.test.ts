@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { revokeNode } from "../../../lib/service/index.ts";
 import { simulatedJob, startFarm, tokens, type Farm } from "./farm.ts";
 
 let farm: Farm;
@@ -148,5 +149,15 @@ describe("a spot interruption notice", () => {
     } finally {
       imds.close();
     }
+  });
+});
+
+describe("a revoked node", () => {
+  it("stops its agent: the API refuses the node's token", async () => {
+    const agent = await farm.agent("v1");
+    await farm.until("v1 polling", async () => agent.stats().polls > 1);
+    await revokeNode(farm.wired.deps, { nodeId: "v1" }, { kind: "operator", operatorId: "test" });
+    const exit = await agent.done;
+    expect(exit.reason).toMatch(/refuses this node|asked this node to stop/);
   });
 });
