@@ -130,7 +130,12 @@ export class PollLoop {
     for (const a of reply.acknowledged) if (a.outcome !== "retry") this.d.journal.ack(a.token);
     for (const c of reply.cancel) this.d.slots.cancel(c.token, { reason: c.reason, urgency: "graceful", interrupted: false });
     if (reply.desiredStatus === "stop" && this.mode !== "stopping") this.stop("the server asked this node to stop", 110_000);
-    else if (reply.desiredStatus === "drain" && this.mode === "run") { this.mode = "drain"; this.d.log("draining: finishing running tasks, taking no new ones"); }
+    else if (reply.desiredStatus === "drain" && this.mode === "run") {
+      this.mode = "drain";
+      this.d.log("draining: finishing running tasks, taking no new ones");
+      // Tasks queued behind the running ones go back to the farm now rather than wait here.
+      this.d.slots.dropWaiting({ reason: "node draining", urgency: "graceful", interrupted: true });
+    }
     else if (reply.desiredStatus === "run" && this.mode === "drain") this.mode = "run";
     if (this.mode !== "run") return;
     for (const a of reply.assignments) this.d.slots.add(a);

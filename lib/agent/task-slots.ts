@@ -74,6 +74,11 @@ export class TaskSlots {
     t.cancellation.cancel(request);
   }
 
+  /** Returns every task not yet started (reported interrupted at once). */
+  dropWaiting(request: CancelRequest): void {
+    for (const token of [...this.waiting]) this.cancel(token, request);
+  }
+
   cancelAll(request: CancelRequest): void {
     for (const token of [...this.tasks.keys()]) this.cancel(token, request);
   }

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { revokeNode } from "../../../lib/service/index.ts";
+import { drainNode, revokeNode } from "../../../lib/service/index.ts";
 import { simulatedJob, startFarm, tokens, type Farm } from "./farm.ts";
 
 let farm: Farm;
@@ -47,7 +47,7 @@ describe("a render node agent against the real backend", () => {
 
   it("an agent killed with SIGKILL mid-frame: the lease lapses and the frame renders on another node exactly once", async () => {
     const jobId = await farm.submit(simulatedJob("7", {}, { secondsPerFrame: 20 }));
-    const doomed = farm.spawnAgent("k1", ["--time-scale", "0.25"]);
+    const doomed = farm.spawnAgent("k1", ["--time-scale", "0.1"]);
     const held = await holding("k1");
     doomed.kill("SIGKILL");
     await farm.agent("k2", { timeScale: 0.05 });
@@ -159,5 +159,22 @@ describe("a revoked node", () => {
     await revokeNode(farm.wired.deps, { nodeId: "v1" }, { kind: "operator", operatorId: "test" });
     const exit = await agent.done;
     expect(exit.reason).toMatch(/refuses this node|asked this node to stop/);
+  });
+});
+
+describe("an operator drain", () => {
+  it("lets the running task finish, takes no new work, and keeps the agent polling", async () => {
+    const jobId = await farm.submit(simulatedJob("1-3", {}, { secondsPerFrame: 12 }));
+    const agent = await farm.agent("d1", { timeScale: 0.1 });
+    const held = await holding("d1");
+    await drainNode(farm.wired.deps, { nodeId: "d1" }, { kind: "operator", operatorId: "test" });
+    const events = await eventsAfter(jobId, "task.succeeded");
+    expect(events.filter((e) => e.action === "task.succeeded").map((e) => e.target.id)).toEqual([held.taskId]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await farm.wired.deps.nodes.get("d1"))!.holding).toEqual([]);
+    expect((await farm.taskEvents(jobId)).filter((e) => e.action === "task.succeeded")).toHaveLength(1);
+    expect((await farm.job(jobId)).status).not.toBe("done");
+    const polls = agent.stats().polls;
+    await farm.until("more polls", async () => agent.stats().polls > polls);
   });
 });
