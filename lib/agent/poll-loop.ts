@@ -138,7 +138,9 @@ export class PollLoop {
     }
     else if (reply.desiredStatus === "run" && this.mode === "drain") this.mode = "run";
     if (this.mode !== "run") return;
-    for (const a of reply.assignments) this.d.slots.add(a);
+    // An attempt already finished here (its report not yet acknowledged) is never started twice.
+    const finished = new Set(this.d.journal.pending().map((r) => r.token));
+    for (const a of reply.assignments) if (!finished.has(a.token)) this.d.slots.add(a);
   }
 
   private sleep(ms: number): Promise<void> {
