@@ -4,7 +4,7 @@
  * unreachable while a task ends and the agent restarted (no report lost), and SIGTERM (the
  * running task comes back `interrupted`, not failed).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -99,7 +99,7 @@ describe("an OpenJD job through the agent", () => {
     const trace = join(farm.dir, "openjd-trace.txt");
     const template = {
       specificationVersion: "jobtemplate-2023-09", name: "session reuse",
-      parameterDefinitions: [{ name: "Trace", type: "PATH" }],
+      parameterDefinitions: [{ name: "Trace", type: "PATH" }, { name: "Out", type: "PATH", objectType: "DIRECTORY", dataFlow: "OUT" }],
       jobEnvironments: [{ name: "Daemon", script: { actions: {
         onEnter: { command: "bash", args: ["-c", "echo enter >> {{Param.Trace}}; echo 'openjd_env: SHOT=sh010'"] },
         onExit: { command: "bash", args: ["-c", "echo exit >> {{Param.Trace}}"] },
@@ -107,10 +107,12 @@ describe("an OpenJD job through the agent", () => {
       steps: [{
         name: "frames",
         parameterSpace: { taskParameterDefinitions: [{ name: "Frame", type: "INT", range: "1-3" }] },
-        script: { actions: { onRun: { command: "bash", args: ["-c", "echo \"$SHOT frame {{Task.Param.Frame}}\" >> {{Param.Trace}}; echo 'openjd_progress: 100'"] } } },
+        script: { actions: { onRun: { command: "bash", args: ["-c", "echo \"$SHOT frame {{Task.Param.Frame}}\" >> {{Param.Trace}}; echo {{Task.Param.Frame}} > {{Param.Out}}/f{{Task.Param.Frame}}.txt; echo 'openjd_progress: 100'"] } } },
       }],
     };
-    const jobId = await farm.submit({ template, parameters: { Trace: trace }, secondsPerTask: 1, preview: { previewFirst: false } });
+    const out = join(farm.dir, "openjd-out");
+    mkdirSync(out);
+    const jobId = await farm.submit({ template, parameters: { Trace: trace, Out: out }, secondsPerTask: 1, preview: { previewFirst: false } });
     const agent = await farm.agent("j1", { sessionIdleMs: 60_000 });
     await done(jobId);
     agent.stop("test over", 5000);
@@ -119,6 +121,8 @@ describe("an OpenJD job through the agent", () => {
     expect(lines[0]).toBe("enter");
     expect(lines.slice(1, 4).sort()).toEqual(["sh010 frame 1", "sh010 frame 2", "sh010 frame 3"]);
     expect(lines.slice(4)).toEqual(["exit"]);
+    // What the tasks wrote to the OUT directory is in the output store.
+    expect(readFileSync(join(farm.store.root, `jobs/${jobId}/frames/f2.txt`), "utf8")).toBe("2\n");
   });
 });
 
