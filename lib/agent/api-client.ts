@@ -51,8 +51,7 @@ export class AgentApi {
   }
 
   runSpec(nodeId: string, jobId: string): Promise<JobRunSpec> {
-    // POST like every agent route (the cloud agent role may invoke POST /agents/* only).
-    return this.call("POST", `/agents/${encodeURIComponent(nodeId)}/jobs/${encodeURIComponent(jobId)}/run-spec`);
+    return this.call("GET", `/agents/${encodeURIComponent(nodeId)}/jobs/${encodeURIComponent(jobId)}/run-spec`);
   }
 
   renewToken(nodeId: string): Promise<{ token: string; tokenExpiresAt: string }> {

@@ -88,7 +88,7 @@ export const failTask = defineRoute({
 });
 
 export const getRunSpec = defineRoute({
-  operationId: "getRunSpec", method: "POST", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
+  operationId: "getRunSpec", method: "GET", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
   summary: "What this node runs for a job it was handed: per step the renderer (native) or the OpenJD template and job parameters",
   accepts: ["agent"], params: z.strictObject({ nodeId: id, jobId: id }),
   response: z.object({
