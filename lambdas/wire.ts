@@ -26,7 +26,7 @@ import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { S3OutputStore } from "../lib/adapters/aws/s3-output-store.ts";
 import { FolderOutputStore } from "../lib/adapters/folder-output-store.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import { nodeCredentialsFromEnv, type Clock, type ServiceDeps } from "../lib/service/index.ts";
+import { nodeCredentialsFromEnv, type Clock, type OutputStore, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
@@ -37,6 +37,8 @@ export interface Wired {
 
 export interface WireOverrides {
   clock?: Clock;
+  /** Where task logs and outputs live (local mode: a folder). */
+  outputs?: OutputStore;
   /** Local credentials for the stand-ins (never used in AWS). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -58,6 +60,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(env.OUTPUT_BUCKET ? { outputs: new S3OutputStore(new S3Client(common), env.OUTPUT_BUCKET) } : env.OUTPUT_DIR ? { outputs: new FolderOutputStore(env.OUTPUT_DIR) } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(overrides.outputs ? { outputs: overrides.outputs } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });

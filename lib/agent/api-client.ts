@@ -55,7 +55,8 @@ export class AgentApi {
   }
 
   renewToken(nodeId: string): Promise<{ token: string; tokenExpiresAt: string }> {
-    return this.call("POST", `/agents/${encodeURIComponent(nodeId)}/token`, {});
+    // The route takes no body (a body is a 400): the current token is the whole request.
+    return this.call("POST", `/agents/${encodeURIComponent(nodeId)}/token`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, bearer?: string): Promise<T> {

@@ -11,7 +11,7 @@ import { FolderOutputStore } from "../adapters/folder-output-store.ts";
 import type { OutputStore } from "../service/ports.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import { AgentApi, ApiUnavailable } from "./api-client.ts";
-import { detectCapabilities, type GpuInfo } from "./capabilities.ts";
+import { detectCapabilities, type Capabilities, type GpuInfo } from "./capabilities.ts";
 import { AgentCredential } from "./credentials.ts";
 import { Journal } from "./journal.ts";
 import { PollLoop, type ExitReason } from "./poll-loop.ts";
@@ -33,6 +33,8 @@ export interface AgentOptions {
   tags?: string[];
   slots?: number;
   workDir?: string;
+  /** Accepted for callers that know it, never sent: the pool is the farm's fact (secret config, launch record). */
+  pool?: "onprem" | "cloud";
   /** Outputs and task logs; default: the folder `<workDir>/outputs`. */
   outputs?: OutputStore;
   /** Simulated renderer: multiplies run times (e.g. 0.01 in tests). */
@@ -51,6 +53,8 @@ export interface AgentOptions {
   /** Poll at least this often whatever the server's interval (tests, simulated farms). */
   maxPollSec?: number;
   gpus?: GpuInfo[];
+  /** The hardware to announce instead of this host's (a simulated machine of the local farm). */
+  capabilities?: Capabilities;
   log?: (line: string) => void;
 }
 
@@ -72,7 +76,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   const nodeId = o.nodeId ?? credentials.storedNodeId() ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, "-");
   const api = new AgentApi(o.api.replace(/\/$/, ""), () => credentials.bearer());
   const slotsCount = o.slots ?? 1;
-  const caps = detectCapabilities(o.tags ?? [], o.gpus);
+  const caps = o.capabilities ?? detectCapabilities(o.tags ?? [], o.gpus);
   // Host facts only: pool, price and power are the farm's (secret config, launch record).
   const body = { nodeId, hostname: hostname(), capabilities: caps, tags: o.tags ?? [], slots: slotsCount, agentVersion: "burstfarm-agent/0.1" };
   const reg = await untilAvailable(() => credentials.register(api, body), log);

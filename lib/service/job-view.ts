@@ -46,11 +46,18 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
     },
     why: finished
       ? { outcome: job.status === "done" ? "done" : job.status === "failed" ? "failed" : "canceled", reason: `job is ${job.status}`, rank: -1, planAt: iso(job.finishedAt ?? job.submittedAt)! }
-      : decision ? { outcome: decision.outcome, reason: decision.reason, rank: decision.rank, planAt: iso(planAt ?? 0)! } : null,
+      : decision ? { outcome: decision.outcome, reason: withCapacityNote(decision.reason, job, planAt), rank: decision.rank, planAt: iso(planAt ?? 0)! } : null,
     version: job.version,
   };
 }
 
 function safeSlack(s: number | null | undefined): number | null {
   return s === null || s === undefined || !Number.isFinite(s) ? null : s;
+}
+
+/** What the capacity use case did about the plan's cloud request (refused by a guard, partial, launched). */
+function withCapacityNote(reason: string, job: JobRecord, planAt: number | undefined): string {
+  const note = job.capacityNote;
+  // Only a note about this plan's request or a later one; an older note is history.
+  return note && note.at >= (planAt ?? 0) - 60_000 ? `${reason} — ${note.reason}` : reason;
 }

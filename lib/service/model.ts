@@ -81,6 +81,8 @@ export interface JobRecord {
   finishedAt: number | null;
   /** The last settled attempts (`step:index` + token), so a re-sent report is a duplicate, not stale. */
   recentlySettled: { taskId: string; token: string }[];
+  /** What the capacity use case last did about this job's cloud request (shown with the plan's "why"). */
+  capacityNote?: { at: number; reason: string };
   /** Bumped on every write; conditional writes check it. */
   version: number;
 }
@@ -123,6 +125,8 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   registeredWith?: string;
   /** Set by an operator: every credential of this node stops working (tokens, IAM sessions). */
   revokedAt?: number;
+  /** Cloud nodes: the launch record (identity and price come from here, not from the agent). */
+  cloud?: CloudLaunch;
   version: number;
 }
 
@@ -138,10 +142,32 @@ export interface RegistrationSecretRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /**
+   * Bound to one machine: the secret (re)registers exactly this node, any time (a workstation
+   * off for the weekend comes back as itself). Unbound secrets only admit new nodes.
+   */
+  nodeId: string | null;
   /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
   powerIdleW: number;
   powerBusyW: number;
   version: number;
+}
+
+/** Written by the capacity use case at launch (lib/service/capacity). */
+export interface CloudLaunch {
+  /** The burst request(s) it was launched for, `<requestedAt>#<index>`. */
+  requestKey: string;
+  launchedAt: number;
+  jobIds: string[];
+  /** The fallback round of the launch (its ClientToken's suffix): a re-run continues after it. */
+  round: number;
+  placement?: string;
+  /** A rebalance recommendation arrived: give it no long tasks. */
+  rebalanceAt?: number;
+  /** A spot interruption warning arrived: draining, its tasks requeued. */
+  interruptedAt?: number;
+  terminatedAt?: number;
+  terminateReason?: string;
 }
 
 export interface ClientRecord extends Client {

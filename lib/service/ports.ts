@@ -15,6 +15,13 @@ import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
 import type { JobRunSpec } from "./run-spec.ts";
 
+/** What became of one burst request (lib/service/capacity). */
+export interface BurstOutcome {
+  at: number;
+  reason: string;
+  instanceIds: string[];
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque; pass back to get the next page. Absent on the last page. */
@@ -70,8 +77,11 @@ export interface PlanStore {
   /** Recorded for the EC2 adapter; it marks them fulfilled. */
   recordBurst(at: number, requests: BurstRequest[]): Promise<void>;
   pendingBurst(): Promise<(BurstRequest & { requestedAt: number; index: number })[]>;
-  /** The EC2 adapter reports what became of a request (it stops counting as pending). */
-  settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed"): Promise<void>;
+  /**
+   * The capacity use case reports what became of a request (it stops counting as pending),
+   * with the instances launched and a sentence (partial, refused by a guard, capacity errors).
+   */
+  settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed", outcome?: BurstOutcome): Promise<void>;
   /** A lease on the planning role, so two planners rarely overlap (correctness never depends on it). */
   tryLock(owner: string, now: number, ttlMs: number): Promise<boolean>;
   unlock(owner: string): Promise<void>;
@@ -146,10 +156,10 @@ export interface ServiceDeps {
   trigger: PlanTrigger;
   clock: Clock;
   ids: IdGenerator;
-  runSpecs: RunSpecStore;
-  /** Absent where the deployment keeps no outputs (reading a task log is then a 404). */
-  outputs?: OutputStore;
   secrets: RegistrationSecretStore;
   /** Issues and verifies node tokens; absent when no signing keys are configured (then agents cannot get tokens). */
   credentials?: NodeCredentials;
+  runSpecs: RunSpecStore;
+  /** Absent where the deployment keeps no outputs (reading a task log is then a 404). */
+  outputs?: OutputStore;
 }

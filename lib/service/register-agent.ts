@@ -14,6 +14,7 @@ import { issueNodeToken, isLive } from "./identity/agent-identity.ts";
 import { parseWith } from "./job-spec.ts";
 import type { NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { launchFacts } from "./capacity/cloud-node.ts";
 
 const nodeIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
 const capabilities = z.strictObject({
@@ -75,11 +76,21 @@ function refuseFarmFacts(raw: unknown): void {
   throw new ValidationError(first!.field, first!.problem, { more });
 }
 
-/** A new on-prem node under a live registration secret. Never takes over an existing node. */
+/**
+ * A new on-prem node under a live registration secret; never takes over a node it did not admit.
+ * A secret bound to one machine registers exactly that node, again as often as it must.
+ */
 async function admit(deps: ServiceDeps, input: z.infer<typeof registerAgentSchema>, caller: { secretId: string; requestId?: string }): Promise<string> {
   const secret = await deps.secrets.get(caller.secretId);
   if (!secret || secret.revokedAt !== null) throw new ForbiddenError("registration secret is revoked");
-  const nodeId = input.nodeId ?? deps.ids.id("node");
+  if (secret.nodeId !== null) {
+    if (input.nodeId !== undefined && input.nodeId !== secret.nodeId) throw new ForbiddenError(`this registration secret is for node ${secret.nodeId}, not ${input.nodeId}`);
+    const existing = await deps.nodes.get(secret.nodeId);
+    if (existing && existing.registeredWith !== secret.id) throw new ConflictError(`node ${secret.nodeId} was admitted otherwise; this secret cannot re-register it`);
+    const self: Actor = { kind: "agent", nodeId: secret.nodeId, ...(caller.requestId ? { requestId: caller.requestId } : {}) };
+    if (existing) return refresh(deps, input, self);
+  }
+  const nodeId = secret.nodeId ?? input.nodeId ?? deps.ids.id("node");
   const now = deps.clock.now();
   const node = newNode(nodeId, now, {
     hostname: input.hostname, capabilities: input.capabilities, tags: input.tags, slots: input.slots,
@@ -108,6 +119,8 @@ async function refresh(deps: ServiceDeps, input: z.infer<typeof registerAgentSch
     next: {
       ...n, hostname: input.hostname, capabilities: input.capabilities, tags: input.tags, slots: input.slots,
       agentVersion: input.agentVersion ?? null, lastSeenAt: now,
+      // A node the farm launched keeps its launch facts (pool, type, market, price, client).
+      ...launchFacts(n),
       // A node that was powered down and has come back wants work again.
       status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
       desiredStatus: n.status === "asleep" ? "run" : n.desiredStatus,

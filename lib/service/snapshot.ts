@@ -80,7 +80,8 @@ function blockedBy(j: JobRecord, finished: Map<string, JobRecord>): Pick<Job, "b
 
 function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number): FarmNode {
   // Silent for a whole lease period: offline, whatever it last said.
-  const silent = now - n.lastSeenAt > leaseSec * 1000;
+  // A booting cloud node has not polled yet: it is silent only once its expected ready time has passed.
+  const silent = now - Math.max(n.lastSeenAt, n.status === "booting" ? n.readyAt ?? 0 : 0) > leaseSec * 1000;
   const status = silent && (n.status === "ready" || n.status === "draining" || n.status === "booting") ? "offline" : n.status;
   return {
     id: n.id, pool: n.pool, status, capabilities: n.capabilities, tags: n.tags, speed: n.speed, slots: n.slots,
@@ -89,6 +90,7 @@ function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number): 
     ...(leases.length === 0 ? { idleSince: n.idleSince ?? n.lastSeenAt } : {}),
     ...(n.instanceType ? { instanceType: n.instanceType } : {}), ...(n.market ? { market: n.market } : {}),
     ...(n.pricePerHour !== undefined ? { pricePerHour: n.pricePerHour } : {}), ...(n.clientId ? { clientId: n.clientId } : {}),
+    ...(n.status === "booting" && n.readyAt !== undefined ? { readyAt: n.readyAt } : {}),
   };
 }
 

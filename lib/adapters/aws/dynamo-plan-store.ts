@@ -5,7 +5,7 @@
  *                                 decisions do not fit one 400 KB item); written before the
  *                                 header, so readers switch plans atomically; old ones expire (TTL).
  *   `PLAN` / `LOCK`              the planner lease {owner, expiresAt}
- *   `BURST` / `<at>#<n>`         burst requests for the EC2 adapter (status pending|fulfilled)
+ *   `BURST` / `<at>#<n>`         burst requests for the capacity use case (status pending|fulfilled|failed, outcome)
  *   `FARM` / `SETTINGS`          tariff, cloud offers, policy
  */
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -14,7 +14,7 @@ import { NotFoundError } from "../../service/errors.ts";
 import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
 import { withPolicy, type BurstRequest, type Policy } from "../../planner/index.ts";
 import type { FarmSettings, PlanRecord } from "../../service/model.ts";
-import type { PlanStore } from "../../service/ports.ts";
+import type { BurstOutcome, PlanStore } from "../../service/ports.ts";
 import type { DynamoTable } from "./dynamo-table.ts";
 
 const chunkBytes = 300_000;
@@ -58,12 +58,13 @@ export class DynamoPlanStore implements PlanStore {
     }
   }
 
-  async settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed"): Promise<void> {
+  async settleBurst(requestedAt: number, index: number, status: "fulfilled" | "failed", outcome?: BurstOutcome): Promise<void> {
     try {
       await this.table.doc.send(new UpdateCommand({
         TableName: this.table.tableName, Key: { pk: "BURST", sk: burstKey(requestedAt, index) },
-        UpdateExpression: "SET #s = :s", ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":s": status },
+        UpdateExpression: outcome ? "SET #s = :s, #o = :o" : "SET #s = :s", ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#s": "status", ...(outcome ? { "#o": "outcome" } : {}) },
+        ExpressionAttributeValues: { ":s": status, ...(outcome ? { ":o": outcome } : {}) },
       }));
     } catch (err) {
       if (isConditionFailed(err)) throw new NotFoundError("burst request", burstKey(requestedAt, index), { cause: err });

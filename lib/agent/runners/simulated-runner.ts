@@ -18,6 +18,8 @@ type SimulatedRun = Extract<NativeRun, { renderer: "simulated" }>;
 export interface SimulatedOptions {
   /** Multiplies every run time (1 = real time). */
   timeScale: number;
+  /** How a pass waits (tests record the times asked for instead of sleeping). */
+  wait?: typeof waitOrCancel;
 }
 
 export function simulatedRunner(options: SimulatedOptions): TaskRunner {
@@ -37,7 +39,7 @@ async function renderFrames(ctx: TaskContext, options: SimulatedOptions): Promis
     const file = join(dir, `frame-${String(frame).padStart(4, "0")}.png`);
     ctx.log.line(`frame ${frame}: ${run.passes} passes, ${Math.round(frameMs)} ms at speed ${ctx.speed}`);
     for (let pass = 1; pass <= run.passes; pass++) {
-      if (await waitOrCancel(frameMs / run.passes, ctx.cancellation)) return stopped();
+      if (await (options.wait ?? waitOrCancel)(frameMs / run.passes, ctx.cancellation)) return stopped();
       if (run.failFrames.includes(frame)) {
         ctx.log.line(`frame ${frame}: simulated renderer error in pass ${pass}`);
         return { state: "failed", message: `simulated failure on frame ${frame}` };

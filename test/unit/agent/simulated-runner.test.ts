@@ -32,17 +32,19 @@ describe("the simulated renderer", () => {
     expect(colours(renderPass(1, 4, 4, 64, 36, 1))).toBeGreaterThan(colours(renderPass(1, 1, 4, 64, 36, 1)) * 2);
   });
 
-  it("takes longer for a more complex job and less on a faster node", async () => {
+  it("takes secondsPerFrame × complexity × quality ÷ node speed per frame (× timeScale)", async () => {
     b = bench();
-    const time = async (complexity: number, speed: number) => {
-      const ctx = { ...b.context({ frames: [1], secondsPerFrame: 10, run: { renderer: "simulated", complexity, width: 8, height: 8, passes: 1 } }), speed };
-      const t0 = Date.now();
-      await simulatedRunner({ timeScale: 0.02 }).run(ctx);
-      return Date.now() - t0;
+    const asked = async (over: { complexity?: number; speed?: number; quality?: number }) => {
+      let ms = 0;
+      const wait = async (t: number) => { ms += t; return false; };
+      const ctx = { ...b.context({ frames: [1, 2], secondsPerFrame: 10, ...(over.quality ? { quality: over.quality } : {}), run: { renderer: "simulated", complexity: over.complexity ?? 1, width: 8, height: 8, passes: 2 } }), speed: over.speed ?? 1 };
+      await simulatedRunner({ timeScale: 0.5, wait }).run(ctx);
+      return ms;
     };
-    const base = await time(1, 1);
-    expect(await time(2, 1)).toBeGreaterThan(base * 1.5);
-    expect(await time(1, 4)).toBeLessThan(base * 0.6);
+    expect(await asked({})).toBe(10_000);
+    expect(await asked({ complexity: 2 })).toBe(20_000);
+    expect(await asked({ speed: 4 })).toBe(2_500);
+    expect(await asked({ quality: 0.25 })).toBe(2_500);
   });
 
   it("fails a frame it is told to fail, and a corrupt frame fails output verification", async () => {
