@@ -33,7 +33,7 @@ async function perTask(): Promise<Record<string, unknown>> {
   const farm = await startFarm();
   const tasks = 40;
   const jobId = await farm.submit(simulatedJob(`1-${tasks}`, { width: 8, height: 8, passes: 1 }, { secondsPerFrame: 1 }));
-  const child = farm.spawnAgent("bench1", ["--time-scale", "0.01", "--max-poll-sec", "1"]);
+  const child = farm.spawnAgent("bench1", { timeScale: 0.01, maxPollSec: 1 });
   let err = "";
   child.stderr?.on("data", (d: Buffer) => { err += d.toString(); });
   await farm.until("registration", async () => err.includes("registered"), 60_000);

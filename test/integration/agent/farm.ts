@@ -33,7 +33,8 @@ export interface Farm {
   job(id: string): Promise<JobRecord>;
   taskEvents(jobId: string): Promise<AuditEvent[]>;
   agent(nodeId: string, over?: Partial<AgentOptions>): Promise<AgentHandle>;
-  spawnAgent(nodeId: string, args?: string[]): ChildProcess;
+  /** The agent as its own process (test/support/agent-process.ts), to crash or stop it. */
+  spawnAgent(nodeId: string, over?: Partial<AgentOptions>): ChildProcess;
   until<T>(what: string, probe: () => Promise<T | undefined | false>, ms?: number): Promise<T>;
   /** Stops every agent started so far and cancels every open job: the next test starts clean. */
   reset(): Promise<void>;
@@ -83,9 +84,10 @@ export async function startFarm(o: { leaseSec?: number } = {}): Promise<Farm> {
       agents.push(a);
       return a;
     },
-    spawnAgent(nodeId, args = []) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, "lib/cli/main.ts"), "agent", "--api", api.url, "--registration-secret", secret, "--node-id", nodeId,
-        "--work-dir", join(dir, nodeId), "--outputs", store.root, "--max-poll-sec", "0.25", "--max-backoff-sec", "0.5", ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    spawnAgent(nodeId, over = {}) {
+      const options = { api: api.url, registrationSecret: secret, nodeId, workDir: join(dir, nodeId), outputsDir: store.root, imds: false, maxPollSec: 0.25, maxBackoffSec: 0.5, ...over };
+      const child = spawn(process.execPath, ["--import", "tsx", join(root, "test/support/agent-process.ts"), JSON.stringify(options)],
+        { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
       child.stderr?.on("data", (d: Buffer) => { if (process.env.AGENT_DEBUG) process.stderr.write(`[${nodeId}] ${d.toString()}`); });
       children.push(child);
       return child;
@@ -121,5 +123,21 @@ export function simulatedJob(frames: string, run: Record<string, unknown> = {}, 
   return {
     name: "agent test", frames, secondsPerFrame: 1, preview: { previewFirst: false },
     run: { renderer: "simulated", width: 32, height: 18, passes: 2, ...run }, ...over,
+  };
+}
+
+/** Waits the scenarios share: a job done, a node running a task, a task audit event written. */
+export function farmHelpers(farm: () => Farm) {
+  return {
+    done: (jobId: string) => farm().until(`job ${jobId} done`, async () => (await farm().job(jobId)).status === "done"),
+    holding: (nodeId: string, minProgress = 0.01) => farm().until(`${nodeId} running a task`, async () => {
+      const n = await farm().wired.deps.nodes.get(nodeId);
+      return n && n.holding.length > 0 && n.holding[0]!.progress >= minProgress ? n.holding[0] : undefined;
+    }),
+    /** Task audit events, once `action` has been written (settlement audits just after the job write). */
+    eventsAfter: async (jobId: string, action: string) => {
+      await farm().until(`a ${action} event`, async () => (await farm().taskEvents(jobId)).some((e) => e.action === action));
+      return farm().taskEvents(jobId);
+    },
   };
 }
