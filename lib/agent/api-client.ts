@@ -41,8 +41,9 @@ export class AgentApi {
     private readonly timeoutMs = 20_000,
   ) {}
 
-  register(body: unknown, secret?: string): Promise<RegisterReply> {
-    return this.call("POST", "/agents/register", body, secret);
+  /** With a registration secret (a new node) or a node token (refresh): the bearer is given explicitly. */
+  register(body: unknown, bearer: string): Promise<RegisterReply> {
+    return this.call("POST", "/agents/register", body, bearer);
   }
 
   poll(nodeId: string, body: PollBody): Promise<PollReply> {

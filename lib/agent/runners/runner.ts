@@ -35,5 +35,5 @@ export type TaskOutcome =
 export interface TaskRunner {
   run(ctx: TaskContext): Promise<TaskOutcome>;
   /** Ends anything kept between tasks (an OpenJD session's environments). */
-  close?(reason: "done" | "canceled"): Promise<void>;
+  close?(reason: "done" | "canceled", cancellation?: Cancellation): Promise<void>;
 }

@@ -34,6 +34,8 @@ export function agentCommand(ctx: CliContext): Command {
     .option("--outputs <dir|s3://bucket/prefix>", "where frames and task logs go (default <work-dir>/outputs)")
     .option("--time-scale <x>", "simulated renderer: multiply run times (0.01 in tests)", number("--time-scale", (n) => n > 0))
     .option("--speed <x>", "simulated renderer: this node's speed relative to the reference node", number("--speed", (n) => n > 0))
+    .option("--max-poll-sec <s>", "poll at least this often whatever the server says (tests, demos)", number("--max-poll-sec", (n) => n > 0))
+    .option("--max-backoff-sec <s>", "longest wait between retries while the API is unreachable (default 30)", number("--max-backoff-sec", (n) => n > 0))
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       if (!o.api) throw new CliError("--api URL is required (the local farm's agentApiUrl, or a deployed API)", exitCodes.usage);
@@ -43,8 +45,10 @@ export function agentCommand(ctx: CliContext): Command {
         ...(o.nodeToken ? { token: o.nodeToken } : { registrationSecret: o.registrationSecret }),
         ...(o.nodeId ? { nodeId: o.nodeId } : {}), ...(o.tags ? { tags: o.tags } : {}), ...(o.workDir ? { workDir: o.workDir } : {}),
         ...(o.outputs ? { outputs: outputStore(o.outputs) } : {}), ...(o.timeScale ? { timeScale: o.timeScale } : {}), ...(o.speed ? { speed: o.speed } : {}),
+        ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}), ...(o.maxBackoffSec ? { maxBackoffSec: o.maxBackoffSec } : {}),
       });
       const exit = await agent.done;
-      ctx.io.err.write(`agent ${agent.nodeId} stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal\n`);
+      const st = agent.stats();
+      ctx.io.err.write(`agent ${agent.nodeId} stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal; ${st.polls} polls, ${st.calls} calls, ${st.bytesSent} bytes sent, ${st.bytesReceived} received\n`);
     });
 }

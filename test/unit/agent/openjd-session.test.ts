@@ -133,7 +133,7 @@ describe("an OpenJD session on real processes", () => {
     const t0 = Date.now();
     cancel.cancel({ reason: "spot interruption", urgency: "graceful", interrupted: true });
     expect(await running).toMatchObject({ ok: false, interrupted: true });
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(2000);
     await s.close(hooks);
   });
 
