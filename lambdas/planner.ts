@@ -26,6 +26,9 @@ export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`): Plan
     if (result.ran) {
       w.metrics.addMetric("planMs", MetricUnit.Milliseconds, result.planMs);
       w.metrics.addMetric("assignmentsWritten", MetricUnit.Count, result.assignmentsWritten);
+      w.metrics.addMetric("jobsAtRisk", MetricUnit.Count, result.jobsAtRisk ?? 0);
+      // Launches and terminations run in the capacity Lambda (lib/service/README.md says why).
+      await w.capacityTrigger?.requestPlan(`plan ${result.at}`, result.at);
     }
     return result;
   };

@@ -9,6 +9,7 @@
  *   DYNAMODB_ENDPOINT, SQS_ENDPOINT   local stand-ins (dynalite, fauxqs); absent in AWS
  *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
  *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
+ *   CAPACITY_QUEUE_URL         capacity trigger queue (optional: the planner asks the capacity Lambda to run)
  *   POWERTOOLS_*               logger/metrics settings
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -18,14 +19,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
+import { SqsJsonQueue } from "../lib/adapters/aws/sqs-queue.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import type { Clock, ServiceDeps } from "../lib/service/index.ts";
+import type { Clock, PlanTrigger, ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
   auth: AuthConfig;
   logger: Logger;
   metrics: Metrics;
+  /** Asks the capacity Lambda to act on the plan's burst requests and releases (lambdas/capacity.ts). */
+  capacityTrigger?: PlanTrigger;
 }
 
 export interface WireOverrides {
@@ -51,8 +55,10 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });
+  const capacityQueue = env.CAPACITY_QUEUE_URL ? new SqsJsonQueue<{ reason: string; at: number }>(sqs, env.CAPACITY_QUEUE_URL) : undefined;
   return {
     deps,
+    ...(capacityQueue ? { capacityTrigger: { requestPlan: async (reason: string, at: number) => { await capacityQueue.send({ reason, at }); } } } : {}),
     auth: authConfigFromEnv(env),
     logger,
     // Metrics' own warnings go through the same logger (and its level).
