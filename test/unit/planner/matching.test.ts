@@ -69,3 +69,21 @@ describe("specialization", () => {
     expect(p.assignments.map((a) => [a.nodeId, a.queued])).toEqual([["two", false], ["two", false], ["busy", true]]);
   });
 });
+
+describe("cloud nodes at risk (spot rebalance recommendation)", () => {
+  it("gives a node with maxTaskSec only tasks that fit, and the long ones to other nodes", () => {
+    const risky = { ...aNode("spot-1").build(), pool: "cloud" as const, maxTaskSec: 600 };
+    const snap = aSnapshot({
+      jobs: [aJob("long").due(T0 + 3 * HOUR).tasks(2, 1800).build(), aJob("short").due(T0 + 6 * HOUR).tasks(1, 300).build()],
+      nodes: [risky, aNode("n0").build(), aNode("n1").build()],
+    });
+    const where = plan(snap, defaultPolicy, T0).assignments.filter((a) => !a.queued).map((a) => `${a.jobId}@${a.nodeId}`).sort();
+    expect(where).toEqual(["long@n0", "long@n1", "short@spot-1"]);
+  });
+
+  it("leaves it idle rather than start a task it would likely lose", () => {
+    const risky = { ...aNode("spot-1").build(), pool: "cloud" as const, maxTaskSec: 600 };
+    const snap = aSnapshot({ jobs: [aJob("long").due(T0 + 3 * HOUR).tasks(3, 1800).build()], nodes: [risky] });
+    expect(plan(snap, defaultPolicy, T0).assignments).toEqual([]);
+  });
+});
