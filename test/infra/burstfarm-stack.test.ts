@@ -144,6 +144,8 @@ describe("BurstfarmStack: cloud bursting", () => {
       }),
     });
     template.hasResourceProperties("AWS::IAM::InstanceProfile", { Roles: [{ Ref: Match.stringLikeRegexp("^CloudAgentRole") }] });
+    const tagged = resourcesOf("AWS::EC2::LaunchTemplate")[0]!.Properties.LaunchTemplateData.TagSpecifications as { ResourceType: string; Tags: { Key: string; Value: string }[] }[];
+    for (const type of ["instance", "volume"]) expect(tagged.find((t) => t.ResourceType === type)?.Tags).toContainEqual({ Key: "burstfarm:farm", Value: "Test" });
     const userData = JSON.stringify(resourcesOf("AWS::EC2::LaunchTemplate")[0]!.Properties.LaunchTemplateData.UserData);
     for (const line of ["systemctl enable --now burstfarm-agent", "BURSTFARM_AUTH=aws-iam", "BURSTFARM_NODE_ID=$INSTANCE_ID", "X-aws-ec2-metadata-token"]) expect(userData).toContain(line);
     expect(userData).toMatch(/BURSTFARM_API_URL=.*HttpApi/);
@@ -165,7 +167,7 @@ describe("BurstfarmStack: cloud bursting", () => {
     }
     const tagged = launch.find((s) => s.Sid === "LaunchTaggedInstancesFromTheTemplate")!;
     expect(tagged.Condition?.StringEquals).toEqual({ "aws:RequestTag/burstfarm:farm": "Test" });
-    expect(JSON.stringify(tagged.Resource)).toMatch(/:instance\/\*.*:volume\/\*/);
+    expect(JSON.stringify(tagged.Resource)).toMatch(/^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":ec2:eu-west-1:111111111111:instance\/\*"\]\]\}$/);
     expect(st.find((s) => s.Action === "ec2:CreateTags")?.Condition).toEqual({ StringEquals: { "ec2:CreateAction": ["CreateFleet", "RunInstances"] } });
     expect(st.find((s) => s.Action === "ec2:TerminateInstances")?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/burstfarm:farm": "Test" } });
     // No other function may launch or terminate anything.

@@ -6,7 +6,8 @@
  *
  * The capacity Lambda's EC2 rights:
  * - CreateFleet / RunInstances only from this stack's launch template (`ec2:LaunchTemplate`),
- *   and instances and volumes only when the request tags them with this farm (`aws:RequestTag`);
+ *   and instances only when the request tags them with this farm (`aws:RequestTag`; volumes
+ *   take the farm tag from the template, as an instant fleet cannot tag volumes in the request);
  * - CreateTags only as part of those launches (`ec2:CreateAction`);
  * - TerminateInstances only on instances tagged with this farm (`aws:ResourceTag`);
  * - iam:PassRole for the cloud agent role only, and only to EC2.
@@ -83,13 +84,13 @@ export class Capacity extends Construct {
     role.addToPrincipalPolicy(new PolicyStatement({
       sid: "LaunchTaggedInstancesFromTheTemplate",
       actions: ["ec2:CreateFleet", "ec2:RunInstances"],
-      resources: [ec2Arn("instance/*"), ec2Arn("volume/*")],
+      resources: [ec2Arn("instance/*")],
       conditions: { ...fromTemplate, StringEquals: { "aws:RequestTag/burstfarm:farm": props.farm } },
     }));
     role.addToPrincipalPolicy(new PolicyStatement({
       sid: "LaunchOnlyFromTheTemplate",
       actions: ["ec2:CreateFleet", "ec2:RunInstances"],
-      resources: [templateArn, ec2Arn("fleet/*"), ec2Arn("subnet/*"), ec2Arn("security-group/*"), ec2Arn("network-interface/*"), ec2Arn("spot-instances-request/*"), Arn.format({ service: "ec2", account: "", resource: "image/*" }, stack)],
+      resources: [templateArn, ec2Arn("fleet/*"), ec2Arn("volume/*"), ec2Arn("subnet/*"), ec2Arn("security-group/*"), ec2Arn("network-interface/*"), ec2Arn("spot-instances-request/*"), Arn.format({ service: "ec2", account: "", resource: "image/*" }, stack)],
       conditions: fromTemplate,
     }));
     role.addToPrincipalPolicy(new PolicyStatement({

@@ -9,7 +9,7 @@
  * profile sessions whose name is the instance id, which the API maps to the node launched with
  * that id. On-prem agents have no IAM identity at all (node-scoped JWTs, lib/http).
  */
-import { Aws, Stack } from "aws-cdk-lib";
+import { Aws, Stack, Tags } from "aws-cdk-lib";
 import {
   BlockDeviceVolume, CfnSecurityGroup, EbsDeviceVolumeType, FlowLogDestination, FlowLogTrafficType, LaunchTemplate,
   MachineImage, Peer, Port, SecurityGroup, SubnetType, UserData, Vpc, type ISecurityGroup, type IVpc,
@@ -92,6 +92,8 @@ export class RenderFleet extends Construct {
       }],
       userData: agentUserData(props),
     });
+    // Instances and volumes carry the farm tag from the template too (TerminateInstances is scoped by it).
+    Tags.of(this.launchTemplate).add("burstfarm:farm", Stack.of(this).stackName);
   }
 }
 

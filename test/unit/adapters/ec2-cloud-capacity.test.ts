@@ -52,7 +52,7 @@ describe("CreateFleet input", () => {
       }],
       TargetCapacitySpecification: { TotalTargetCapacity: 3, DefaultTargetCapacityType: "spot", SpotTargetCapacity: 3 },
       SpotOptions: { AllocationStrategy: "price-capacity-optimized" },
-      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "fleet", Tags: tags }],
     });
   });
 
@@ -71,7 +71,7 @@ describe("CreateFleet input", () => {
       }],
       TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "on-demand", OnDemandTargetCapacity: 2 },
       OnDemandOptions: { AllocationStrategy: "prioritized" },
-      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "fleet", Tags: tags }],
     });
   });
 
