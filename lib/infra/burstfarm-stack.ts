@@ -117,6 +117,7 @@ export class BurstfarmStack extends Stack {
       agentPackage: config.agentPackage ?? `s3://${this.outputs.bucket.bucketName}/${bucketPrefixes.agent}burstfarm-agent.tgz`,
     });
     this.outputs.grantAgentUploads(this.agentRole);
+    this.outputs.grantApiRead(api.fn);
     if (!config.agentPackage || config.agentPackage.startsWith(`s3://${this.outputs.bucket.bucketName}/`)) this.outputs.grantAgentPackageRead(this.agentRole);
     this.capacity = new Capacity(this, "Capacity", {
       launchTemplate: this.fleet.launchTemplate, subnetIds: this.fleet.subnetIds, agentRole: this.agentRole, farm: this.stackName,

@@ -102,13 +102,13 @@ describe("BurstfarmStack", () => {
     expect(Object.keys(template.findOutputs("*")).sort()).toEqual(["ApiUrl", "CloudAgentRoleArn", "LaunchTemplateId", "OutputBucketName", "SubmissionsQueueUrl", "TableName"]);
   });
 
-  it("lets the cloud agent role invoke only POST /agents/*, put previews and outputs, and read the agent package", () => {
+  it("lets the cloud agent role invoke only POST /agents/*, put objects under job prefixes, and read the agent package", () => {
     const policies = resourcesOf("AWS::IAM::Policy").filter((p) => JSON.stringify(p.Properties.Roles).includes("CloudAgentRole"));
     expect(policies).toHaveLength(1);
     const statements = policies[0]!.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
-    expect(statements.map((s) => s.Action)).toEqual(["execute-api:Invoke", "s3:PutObject", "s3:GetObject"]);
+    expect(statements.map((s) => s.Action)).toEqual(["execute-api:Invoke", ["s3:PutObject", "s3:PutObjectTagging"], "s3:GetObject"]);
     expect(JSON.stringify(statements[0]!.Resource)).toContain("/*/POST/agents/*");
-    expect(JSON.stringify(statements[1]!.Resource)).toMatch(/\/previews\/\*\/\*".*\/outputs\/\*\/\*"/);
+    expect(JSON.stringify(statements[1]!.Resource)).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OutputsBucket[0-9A-F]+","Arn"\]\},"\/jobs\/\*\/\*"\]\]\},\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OutputsBucket[0-9A-F]+","Arn"\]\},"\/previews\/\*\/\*"\]\]\}\]$/);
     expect(JSON.stringify(statements[2]!.Resource)).toContain("/agent/*");
   });
 
@@ -159,7 +159,11 @@ describe("BurstfarmStack: cloud bursting", () => {
     const tagged = resourcesOf("AWS::EC2::LaunchTemplate")[0]!.Properties.LaunchTemplateData.TagSpecifications as { ResourceType: string; Tags: { Key: string; Value: string }[] }[];
     for (const type of ["instance", "volume"]) expect(tagged.find((t) => t.ResourceType === type)?.Tags).toContainEqual({ Key: "burstfarm:farm", Value: "Test" });
     const userData = JSON.stringify(resourcesOf("AWS::EC2::LaunchTemplate")[0]!.Properties.LaunchTemplateData.UserData);
-    for (const line of ["systemctl enable --now burstfarm-agent", "BURSTFARM_AUTH=aws-iam", "BURSTFARM_NODE_ID=$INSTANCE_ID", "X-aws-ec2-metadata-token"]) expect(userData).toContain(line);
+    for (const line of [
+      "systemctl enable --now burstfarm-agent", "BURSTFARM_NODE_ID=$INSTANCE_ID", "X-aws-ec2-metadata-token", "ExecStart=/opt/burstfarm/start-agent.sh",
+      // The instance's role session buys a node token at the one IAM route, then the agent runs with it.
+      '--aws-sigv4 \\"aws:amz:$AWS_REGION:execute-api\\"', "/agents/session-token", 'exec burstfarm agent --api \\"$BURSTFARM_API_URL\\" --token \\"$TOKEN\\"',
+    ]) expect(userData).toContain(line);
     expect(userData).toMatch(/BURSTFARM_API_URL=.*HttpApi/);
     // Render nodes accept no connections: egress HTTPS only.
     template.hasResourceProperties("AWS::EC2::SecurityGroup", {
@@ -230,8 +234,15 @@ describe("BurstfarmStack: cloud bursting", () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: "Enabled" },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: "outputs-bucket/" }),
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: "previews-expire", Prefix: "previews/", ExpirationInDays: 14, Status: "Enabled" })]) },
+      LifecycleConfiguration: { Rules: Match.arrayWith([
+        Match.objectLike({ Id: "previews-expire", Prefix: "previews/", ExpirationInDays: 14, Status: "Enabled" }),
+        Match.objectLike({ Id: "tagged-previews-expire", TagFilters: [{ Key: "burstfarm:kind", Value: "preview" }], ExpirationInDays: 14, Status: "Enabled" }),
+      ]) },
     });
+    // The API reads job objects (task logs, outputs) and writes none.
+    const apiS3 = statementsOf("ApiFn").filter((st) => [st.Action].flat().some((a) => a.startsWith("s3:")));
+    expect(apiS3.map((st) => st.Action)).toEqual(["s3:GetObject"]);
+    expect(JSON.stringify(apiS3[0]!.Resource)).toMatch(/"\/jobs\/\*"\]\]\}$/);
     const tlsOnly = resourcesOf("AWS::S3::BucketPolicy").filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'));
     expect(tlsOnly).toHaveLength(2);
     for (const p of tlsOnly) expect(p.Properties.PolicyDocument.Statement[0]).toMatchObject({ Effect: "Deny", Action: "s3:*" });

@@ -99,27 +99,43 @@ export class RenderFleet extends Construct {
 
 /**
  * Boot script: Node.js 22 from the AL2023 repositories, the agent package from S3 (or HTTPS),
- * a systemd unit that restarts it. The agent reads its settings from the environment file:
- * the API, its node id (the instance id, from IMDSv2) and IAM auth through the instance profile.
+ * and a systemd unit running start-agent.sh, which, at every (re)start, exchanges the instance's
+ * role session — named by its instance id — for a node token (`POST /agents/session-token`,
+ * SigV4-signed by curl with the instance profile's credentials from IMDSv2) and runs
+ * `burstfarm agent` with it; the agent renews the token itself (lib/agent).
  */
 export function agentUserData(p: Pick<RenderFleetProps, "apiUrl" | "agentPackage" | "outputBucketName">): UserData {
   const ud = UserData.forLinux();
   ud.addCommands(
     "set -euo pipefail",
-    "dnf install -y nodejs22 awscli-2",
-    "IMDS=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
-    "INSTANCE_ID=$(curl -s -H \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/instance-id)",
+    // AL2023 namespaces Node.js versions (node-22, npm-22); `node` follows `alternatives`.
+    "dnf install -y nodejs22 nodejs22-npm awscli-2 python3",
+    "alternatives --set node /usr/bin/node-22",
+    "IMDS=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
+    "INSTANCE_ID=$(curl -fsS -H \"X-aws-ec2-metadata-token: $IMDS\" http://169.254.169.254/latest/meta-data/instance-id)",
     "mkdir -p /opt/burstfarm /etc/burstfarm",
     `case "${p.agentPackage}" in s3://*) aws s3 cp "${p.agentPackage}" /opt/burstfarm/agent.tgz ;; *) curl -fsSL -o /opt/burstfarm/agent.tgz "${p.agentPackage}" ;; esac`,
-    "npm install -g --omit=dev /opt/burstfarm/agent.tgz",
+    "npm-22 install -g --omit=dev /opt/burstfarm/agent.tgz",
     "id burstfarm >/dev/null 2>&1 || useradd --system --create-home burstfarm",
     "cat > /etc/burstfarm/agent.env <<EOF",
     `BURSTFARM_API_URL=${p.apiUrl}`,
     "BURSTFARM_NODE_ID=$INSTANCE_ID",
-    "BURSTFARM_AUTH=aws-iam",
     `BURSTFARM_OUTPUT_BUCKET=${p.outputBucketName}`,
     `AWS_REGION=${Aws.REGION}`,
     "EOF",
+    "cat > /opt/burstfarm/start-agent.sh <<'EOF'",
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "IMDS=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
+    "md() { curl -fsS -H \"X-aws-ec2-metadata-token: $IMDS\" \"http://169.254.169.254/latest/meta-data/$1\"; }",
+    "field() { python3 -c \"import json,sys; print(json.load(sys.stdin)['$1'])\"; }",
+    "ROLE=$(md iam/security-credentials/)",
+    "CREDS=$(md \"iam/security-credentials/$ROLE\")",
+    "AK=$(field AccessKeyId <<<\"$CREDS\"); SK=$(field SecretAccessKey <<<\"$CREDS\"); ST=$(field Token <<<\"$CREDS\")",
+    "TOKEN=$(curl -fsS -X POST --aws-sigv4 \"aws:amz:$AWS_REGION:execute-api\" --user \"$AK:$SK\" -H \"x-amz-security-token: $ST\" \"$BURSTFARM_API_URL/agents/session-token\" | field token)",
+    "exec burstfarm agent --api \"$BURSTFARM_API_URL\" --token \"$TOKEN\" --node-id \"$BURSTFARM_NODE_ID\" --outputs \"s3://$BURSTFARM_OUTPUT_BUCKET/\" --work-dir /var/lib/burstfarm",
+    "EOF",
+    "chmod 755 /opt/burstfarm/start-agent.sh",
     "cat > /etc/systemd/system/burstfarm-agent.service <<'EOF'",
     "[Unit]",
     "Description=burstfarm render node agent",
@@ -127,8 +143,9 @@ export function agentUserData(p: Pick<RenderFleetProps, "apiUrl" | "agentPackage
     "Wants=network-online.target",
     "[Service]",
     "User=burstfarm",
+    "StateDirectory=burstfarm",
     "EnvironmentFile=/etc/burstfarm/agent.env",
-    "ExecStart=/usr/bin/env burstfarm agent",
+    "ExecStart=/opt/burstfarm/start-agent.sh",
     "Restart=always",
     "RestartSec=5",
     // The spot notice gives two minutes; the agent reports `interrupted` within them.
