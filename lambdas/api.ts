@@ -5,11 +5,12 @@
  * validation come from the route contracts either way.
  */
 import { createApiHandler, type ApiHandler } from "../lib/http/api-handler.ts";
+import { agentIdentity } from "../lib/service/index.ts";
 import { routes } from "./http/index.ts";
 import { wired, type Wired } from "./wire.ts";
 
 export function createApi(w: Wired): ApiHandler {
-  return createApiHandler({ routes, deps: () => w.deps, auth: w.auth, logger: w.logger, metrics: w.metrics });
+  return createApiHandler({ routes, deps: () => w.deps, auth: w.auth, identity: agentIdentity, logger: w.logger, metrics: w.metrics });
 }
 
 let api: ApiHandler | undefined;

@@ -8,7 +8,9 @@
  *   PLAN_TRIGGER_QUEUE_URL     FIFO plan-trigger queue (optional: without it plans wait for the schedule)
  *   DYNAMODB_ENDPOINT, SQS_ENDPOINT   local stand-ins (dynalite, fauxqs); absent in AWS
  *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
- *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
+ *   BURSTFARM_CLOUD_AGENT_ROLE_NAME  IAM role whose sessions are cloud agents (session name = instance id)
+ *   BURSTFARM_AGENT_TOKEN_KEYS JSON {current, keys: {kid: base64url ≥32 bytes}, ttlSec?}: signs node tokens
+ *                              (lib/service/identity/node-credentials.ts); unset: agents cannot get tokens
  *   CAPACITY_QUEUE_URL         capacity trigger queue (optional: the planner asks the capacity Lambda to run)
  *   POWERTOOLS_*               logger/metrics settings
  */
@@ -21,7 +23,7 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { SqsJsonQueue } from "../lib/adapters/aws/sqs-queue.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import type { Clock, PlanTrigger, ServiceDeps } from "../lib/service/index.ts";
+import { nodeCredentialsFromEnv, type Clock, type OutputStore, type PlanTrigger, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
@@ -34,6 +36,8 @@ export interface Wired {
 
 export interface WireOverrides {
   clock?: Clock;
+  /** Where task logs and outputs live (local mode: a folder). */
+  outputs?: OutputStore;
   /** Local credentials for the stand-ins (never used in AWS). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -46,12 +50,15 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   const ddb = new DynamoDBClient({ ...common, ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}) });
   const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient({ ...common, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  const credentials = nodeCredentialsFromEnv(env);
   const deps = awsServiceDeps({
     doc,
     tableName,
     sqs,
     ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(overrides.outputs ? { outputs: overrides.outputs } : {}),
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });

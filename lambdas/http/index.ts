@@ -4,7 +4,8 @@ import type { BoundRoute } from "../../lib/http/route.ts";
 import { agentRoutes } from "./agents.ts";
 import { clientRoutes } from "./clients.ts";
 import { farmRoutes } from "./farm.ts";
+import { identityRoutes } from "./identity.ts";
 import { jobRoutes } from "./jobs.ts";
 import { metaRoutes } from "./meta.ts";
 
-export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...metaRoutes];
+export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...identityRoutes, ...metaRoutes];

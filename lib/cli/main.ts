@@ -1,24 +1,15 @@
 /**
- * `burstfarm <command> …` — one entry point; each command lives in its own module.
+ * `burstfarm <command> …` — the commander program (program.ts); each command group lives in
+ * lib/cli/commands/. Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict.
  */
-const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
-  start: () => import("./start-command.ts"),
-  openjd: () => import("./openjd-command.ts"),
-  sim: () => import("./sim-command.ts"),
-};
+import { runCli } from "./program.ts";
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const load = name ? commands[name] : undefined;
-  if (!load) {
-    process.stderr.write(`usage: burstfarm <${Object.keys(commands).join("|")}> [options]\n`);
-    return name === undefined || name === "--help" ? 0 : 2;
-  }
-  return (await load()).run(rest);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // The command is over: a keep-alive socket or a library timer must not keep the process up.
+    setTimeout(() => process.exit(code), 1000).unref();
+  },
   (err: unknown) => {
     process.stderr.write(`burstfarm: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

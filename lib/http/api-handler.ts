@@ -14,18 +14,21 @@ import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { z } from "zod";
-import { authenticate, authorize, type AuthConfig, type Principal } from "./auth.ts";
+import { authenticate, authorize, type AgentIdentity, type AuthConfig, type Principal } from "./auth.ts";
 import { fromZod } from "./error-mapper.ts";
 import { bodyGuard } from "./middleware/body-guard.ts";
 import { problemResponder } from "./middleware/problem-responder.ts";
 import { HttpProblem } from "./problem.ts";
-import { pathMatcher, type BoundRoute } from "./route.ts";
+import { pathMatcher, Reply, type BoundRoute } from "./route.ts";
+import { assertStorableNumbers } from "../service/storable.ts";
 
 export interface ApiHandlerOptions<D> {
   routes: readonly BoundRoute<D>[];
   /** Built once per container (lambdas/wire.ts), awaited on first use. */
   deps: () => D | Promise<D>;
   auth: AuthConfig;
+  /** Resolves agent credentials (node tokens, registration secrets, cloud sessions) to one node. */
+  identity?: (deps: D) => AgentIdentity;
   logger: Logger;
   metrics?: Metrics;
   /** Default body limit; routes may set their own. */
@@ -45,21 +48,25 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
   const resolved = new WeakMap<APIGatewayProxyEventV2, Resolved<D>>();
   const defaultLimit = options.maxBodyBytes ?? 256 * 1024;
 
-  const resolveRoute = (event: APIGatewayProxyEventV2): Resolved<D> => {
+  const resolveRoute = async (event: APIGatewayProxyEventV2): Promise<Resolved<D>> => {
     // Authenticate before saying anything about the request, even which paths exist.
-    const principal = authenticate(event, options.auth);
+    const identity = options.identity ? options.identity(await options.deps()) : undefined;
+    const principal = await authenticate(event, options.auth, identity);
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
-    let pathKnown = false;
+    const allowed: string[] = [];
     for (const { route, match } of table) {
       const params = match(path);
       if (!params) continue;
-      pathKnown = true;
+      allowed.push(route.contract.method);
       if (route.contract.method !== method) continue;
       authorize(principal, route.contract.accepts);
       return { route, params, principal };
     }
-    if (pathKnown) throw new HttpProblem("method_not_allowed", `${method} is not supported on ${path}`);
+    if (allowed.length > 0) {
+      // RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+      throw new HttpProblem("method_not_allowed", `${method} is not supported on ${path}`, [], { headers: { allow: [...new Set(allowed)].join(", ") } });
+    }
     throw new HttpProblem("not_found", `no route for ${method} ${path}`);
   };
 
@@ -69,6 +76,8 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
     const { contract, impl } = r.route;
     const body = (event as { body?: unknown }).body;
     if (!contract.body && body !== undefined) throw HttpProblem.invalid("body", "this route takes no body");
+    // Before any validation or write: a number DynamoDB cannot store is the caller's 400, not our 500.
+    assertStorableNumbers(body);
     const input = {
       params: validate(contract.params, r.params, "path"),
       query: validate(contract.query, event.queryStringParameters ?? {}, "query"),
@@ -77,9 +86,11 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
       requestId: event.requestContext.requestId,
       headers: event.headers ?? {},
     };
-    const result = await impl(input, await options.deps());
+    const out = await impl(input, await options.deps());
     options.metrics?.addMetric(`api.${contract.operationId}`, MetricUnit.Count, 1);
-    const status = contract.status ?? 200;
+    const replied = out instanceof Reply && contract.otherStatuses?.[out.status] !== undefined;
+    const status = replied ? (out as Reply<unknown>).status : contract.status ?? 200;
+    const result = replied ? (out as Reply<unknown>).body : out;
     if (status === 204) return { statusCode: 204 };
     const checked = contract.response.safeParse(result);
     // A reply that breaks our own schema is our bug, never the caller's: 500, logged.
@@ -91,7 +102,7 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
     .use(problemResponder(options.logger))
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use({ before: async (request) => { resolved.set(request.event, resolveRoute(request.event)); } })
+    .use({ before: async (request) => { resolved.set(request.event, await resolveRoute(request.event)); } })
     .use(bodyGuard({ maxBytes: (e) => resolved.get(e)?.route.contract.maxBodyBytes ?? defaultLimit }))
     .use(httpJsonBodyParser({ disableContentTypeError: true }));
   if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));

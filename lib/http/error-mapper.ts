@@ -25,7 +25,7 @@ export function errorResponse(err: unknown, requestId?: string): APIGatewayProxy
   };
   return {
     statusCode: problem.status,
-    headers: { "content-type": "application/json" },
+    headers: { ...problem.headers, "content-type": "application/json" },
     body: JSON.stringify(body),
   };
 }

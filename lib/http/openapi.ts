@@ -3,7 +3,7 @@
  * validate requests (zod 4's z.toJSONSchema), so documentation cannot drift from behaviour.
  */
 import { z } from "zod";
-import type { RouteContract } from "./route.ts";
+import { gatewayAuthOf, type RouteContract } from "./route.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ const problemSchema: JsonSchema = {
   },
 };
 
-export function buildOpenApi(routes: readonly RouteContract[], info: { title: string; version: string }): JsonSchema {
+export function buildOpenApi(routes: readonly RouteContract[], info: { title: string; version: string; description?: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const r of routes) {
     const status = String(r.status ?? 200);
@@ -53,12 +53,18 @@ export function buildOpenApi(routes: readonly RouteContract[], info: { title: st
       summary: r.summary,
       tags: [r.tag],
       "x-burstfarm-principals": [...r.accepts],
+      "x-burstfarm-gateway-auth": gatewayAuthOf(r),
       security: [{ bearer: [] }],
-      parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
+      parameters: [
+        ...parameters(r.params, "path"), ...parameters(r.query, "query"),
+        ...Object.entries(r.headerParams ?? {}).map(([name, h]) => ({ name, in: "header", required: false, description: h.description, schema: h.schema })),
+      ],
       responses: {
         [status]: status === "204"
           ? { description: "done" }
           : { description: "ok", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
+        ...Object.fromEntries(Object.entries(r.otherStatuses ?? {}).map(([code, description]) =>
+          [code, { description, content: { "application/json": { schema: jsonSchema(r.response, "output") } } }])),
         "4XX": { description: "refused; names the field and the problem", content: { "application/json": { schema: { $ref: "#/components/schemas/Problem" } } } },
         "5XX": { description: "internal error (no details)", content: { "application/json": { schema: { $ref: "#/components/schemas/Problem" } } } },
       },

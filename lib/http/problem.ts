@@ -40,15 +40,18 @@ export const statusOf: Record<ProblemCode, number> = {
 export class HttpProblem extends Error {
   override readonly name = "HttpProblem";
   readonly status: number;
+  /** Extra response headers (e.g. `allow` on a 405). */
+  readonly headers: Record<string, string>;
 
   constructor(
     readonly code: ProblemCode,
     message: string,
     readonly issues: Issue[] = [],
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; headers?: Record<string, string> },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status ?? statusOf[code];
+    this.headers = options?.headers ?? {};
   }
 
   static invalid(field: string, problem: string): HttpProblem {

@@ -29,6 +29,8 @@ export interface RouteContract<
   readonly response: R;
   /** Status of a successful reply (200 unless stated). */
   readonly status?: number;
+  /** Other success statuses the implementation may answer with `reply(status, body)` (documented in OpenAPI). */
+  readonly otherStatuses?: Readonly<Record<number, string>>;
   /**
    * "service": the body schema documents the route but the use case validates it (one parser
    * for both the API and the CLI); the implementation receives the parsed JSON as is.
@@ -36,6 +38,22 @@ export interface RouteContract<
   readonly bodyValidatedBy?: "route" | "service";
   /** Larger bodies are refused with 413 before parsing. */
   readonly maxBodyBytes?: number;
+  /** Request headers the route reads (documented in OpenAPI; the implementation validates them). */
+  readonly headerParams?: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>>;
+  /** What API Gateway must check before the Lambda runs; default from `accepts` (see gatewayAuthOf). */
+  readonly gatewayAuth?: GatewayAuth;
+}
+
+/**
+ * "jwt": the studio's IdP (clients, operators). "iam": SigV4 (a cloud instance's role session).
+ * "none": API Gateway passes the bearer value through and the Lambda verifies it — node tokens
+ * and registration secrets are ours, no IdP knows them.
+ */
+export type GatewayAuth = "jwt" | "iam" | "none";
+
+export function gatewayAuthOf(route: RouteContract): GatewayAuth {
+  if (route.gatewayAuth) return route.gatewayAuth;
+  return route.accepts.every((k) => k === "agent" || k === "registrant") ? "none" : "jwt";
 }
 
 type Out<T> = z.output<NonNullable<T>>;
@@ -50,7 +68,13 @@ export interface RouteInput<C extends RouteContract> {
   headers: Record<string, string | undefined>;
 }
 
-export type RouteImpl<C extends RouteContract, D> = (input: RouteInput<C>, deps: D) => Promise<z.input<C["response"]>>;
+/** A success reply with a status other than the contract's default (one of its `otherStatuses`). */
+export class Reply<T> {
+  constructor(readonly status: number, readonly body: T) {}
+}
+export const reply = <T>(status: number, body: T): Reply<T> => new Reply(status, body);
+
+export type RouteImpl<C extends RouteContract, D> = (input: RouteInput<C>, deps: D) => Promise<z.input<C["response"]> | Reply<z.input<C["response"]>>>;
 
 export interface BoundRoute<D> {
   readonly contract: RouteContract;

@@ -35,9 +35,12 @@ export function validateEnvironment(value: Json | undefined, path: string, issue
       envFiles = validateEmbeddedFiles(script["embeddedFiles"], at(at(path, "script"), "embeddedFiles"), issues, { ...scope, envFiles: new Set(), session: true, pathMapped: true });
       const inner: RefScope = { ...scope, envFiles, session: true, pathMapped: true };
       const actionsPath = at(at(path, "script"), "actions");
-      const actions = check.object(script["actions"], actionsPath, issues, { required: ["onEnter"], optional: ["onExit"] });
+      // The schema page lists onEnter as required, but the reference (openjd-model
+      // EnvironmentActions) and the spec's environment samples accept either one: we follow the reference.
+      const actions = check.object(script["actions"], actionsPath, issues, { required: [], optional: ["onEnter", "onExit"] });
       if (actions) {
-        validateAction(actions["onEnter"], at(actionsPath, "onEnter"), issues, inner);
+        if (actions["onEnter"] === undefined && actions["onExit"] === undefined) issues.add(actionsPath, "define onEnter, onExit or both");
+        if (actions["onEnter"] !== undefined) validateAction(actions["onEnter"], at(actionsPath, "onEnter"), issues, inner);
         if (actions["onExit"] !== undefined) validateAction(actions["onExit"], at(actionsPath, "onExit"), issues, inner);
       }
     }
@@ -101,7 +104,8 @@ function validateAction(value: Json | undefined, path: string, issues: Issues, s
   if (!action) return;
   const command = check.string(action["command"], at(path, "command"), issues, { min: 1, noControl: true });
   if (command !== undefined) checkFormatString(command, at(path, "command"), issues, scope);
-  const args = check.list(action["args"], at(path, "args"), issues, { min: 0 });
+  // As the reference (ArgListType = conlist(min_items=1)): omit args rather than give an empty list.
+  const args = check.list(action["args"], at(path, "args"), issues, { min: 1 });
   args?.forEach((arg, i) => {
     const argPath = at(at(path, "args"), i);
     const text = check.string(arg, argPath, issues, { noControl: true });

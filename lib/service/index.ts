@@ -16,12 +16,18 @@ export {
   createClient, updateClient, getClient, listClients, clientUsage,
   clientInputSchema, clientPatchSchema, type ClientInput, type ClientPatch,
 } from "./manage-clients.ts";
-export { listNodes, drainNode, enableNode } from "./manage-nodes.ts";
+export { listNodes, drainNode, enableNode, nodeViewOf } from "./manage-nodes.ts";
 export { farmSummary } from "./farm-summary.ts";
-export { registerAgent, registerAgentSchema, idlePollSec, type RegisterAgentInput } from "./register-agent.ts";
+export {
+  registerAgent, registerAgentSchema, idlePollSec, admitNode, admitNodeSchema, newNode,
+  type RegisterAgentInput, type RegisterCaller, type Registration, type AdmitNodeInput,
+} from "./register-agent.ts";
+export * from "./identity/index.ts";
 export { pollAgent, type PollInput, type ReportedTask } from "./poll-agent.ts";
 export { completeTask, failTask, type SettleTaskInput } from "./settle-task.ts";
 export { runPlanningCycle, type PlanningCycleResult, type PlanFn } from "./run-planning-cycle.ts";
 export { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 export { requestPlan } from "./request-plan.ts";
 export { queryAudit } from "./query-audit.ts";
+export { getRunSpec, readTaskLog, outputPrefix, taskLogKey } from "./run-spec-access.ts";
+export { nativeRunSchema, type JobRunSpec, type StepRunSpec, type NativeRun } from "./run-spec.ts";

@@ -4,7 +4,11 @@ import type { JobRecord, StepRecord } from "./model.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+/** An instant as ISO 8601; null when there is none or it is beyond what a date can hold (a "never" projection). */
+const iso = (t: number | null | undefined): string | null => {
+  if (t === null || t === undefined || !Number.isFinite(t) || Math.abs(t) > 8.64e15) return null;
+  return new Date(t).toISOString();
+};
 
 function stepProgress(steps: readonly StepRecord[]): JobProgress {
   let tasks = 0, done = 0, running = 0, pending = 0, failed = 0;
@@ -37,7 +41,7 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
     outlook: {
       meetsDeadline,
       projectedFinish: finished ? iso(job.finishedAt) : iso(decision?.projectedFinishAt ?? null),
-      slackSec: finished ? null : decision?.slackSec ?? null,
+      slackSec: finished ? null : safeSlack(decision?.slackSec),
       atRisk: !finished && (decision?.atRisk ?? false),
     },
     why: finished
@@ -45,6 +49,10 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
       : decision ? { outcome: decision.outcome, reason: withCapacityNote(decision.reason, job, planAt), rank: decision.rank, planAt: iso(planAt ?? 0)! } : null,
     version: job.version,
   };
+}
+
+function safeSlack(s: number | null | undefined): number | null {
+  return s === null || s === undefined || !Number.isFinite(s) ? null : s;
 }
 
 /** What the capacity use case did about the plan's cloud request (refused by a guard, partial, launched). */

@@ -5,14 +5,14 @@ import type { NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import type { NodeView } from "./views.ts";
 
-function view({ version: _v, ...n }: NodeRecord, now: number): NodeView {
+export function nodeViewOf({ version: _v, ...n }: NodeRecord, now: number): NodeView {
   return { ...n, lastSeenAgeSec: Math.max(0, Math.round((now - n.lastSeenAt) / 1000)), running: n.holding.length };
 }
 
 export async function listNodes(deps: ServiceDeps, actor: Actor): Promise<NodeView[]> {
   assertOperator(actor, "listing nodes");
   const now = deps.clock.now();
-  return (await deps.nodes.list()).map((n) => view(n, now));
+  return (await deps.nodes.list()).map((n) => nodeViewOf(n, now));
 }
 
 async function setStatus(deps: ServiceDeps, nodeId: string, actor: Actor, to: "draining" | "ready", action: string): Promise<NodeView> {
@@ -26,7 +26,7 @@ async function setStatus(deps: ServiceDeps, nodeId: string, actor: Actor, to: "d
     await audit(deps, actor, { clientId: null, action, target: { type: "node", id: nodeId }, before, after: { status: node.status, desiredStatus: node.desiredStatus } });
     await deps.trigger.requestPlan(`node ${nodeId} ${to}`, deps.clock.now());
   }
-  return view(node, deps.clock.now());
+  return nodeViewOf(node, deps.clock.now());
 }
 
 /** Finish current tasks, take no new ones. Idempotent. */

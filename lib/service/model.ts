@@ -119,8 +119,37 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   desiredStatus: DesiredStatus;
   /** Leases granted by the planner, waiting to be handed over at the next poll. */
   inbox: InboxEntry[];
+  /** Cloud nodes: the EC2 instance this record was launched as (an IAM session name must equal it). */
+  instanceId?: string;
+  /** The registration secret an on-prem node was admitted with (audit; revoking it stops new registrations). */
+  registeredWith?: string;
+  /** Set by an operator: every credential of this node stops working (tokens, IAM sessions). */
+  revokedAt?: number;
   /** Cloud nodes: the launch record (identity and price come from here, not from the agent). */
   cloud?: CloudLaunch;
+  version: number;
+}
+
+/**
+ * An operator-issued secret an on-prem agent exchanges at registration for a node token.
+ * Only its SHA-256 is stored. The node facts it carries are the farm's word, never the agent's.
+ */
+export interface RegistrationSecretRecord {
+  id: string;
+  label: string;
+  /** hex SHA-256 of the whole secret string. */
+  hash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /**
+   * Bound to one machine: the secret (re)registers exactly this node, any time (a workstation
+   * off for the weekend comes back as itself). Unbound secrets only admit new nodes.
+   */
+  nodeId: string | null;
+  /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
+  powerIdleW: number;
+  powerBusyW: number;
   version: number;
 }
 

@@ -2,13 +2,15 @@
 import type { JobDraft, StepDraft } from "./build-job.ts";
 import { everyNth, frameCount, parseFrames } from "./frames.ts";
 import type { JobSpec } from "./job-spec.ts";
+import { simulatedRun, type StepRunSpec } from "./run-spec.ts";
 
 export function nativeDraft(spec: JobSpec): JobDraft {
   const given = spec.steps ?? [{
     name: "render", dependsOn: [], kind: spec.kind, role: "final" as const, frames: spec.frames!,
     chunkSize: spec.chunkSize, secondsPerFrame: spec.secondsPerFrame!, runtimeSpread: spec.runtimeSpread,
-    requirements: spec.requirements, checkpointable: spec.checkpointable,
+    requirements: spec.requirements, checkpointable: spec.checkpointable, run: spec.run,
   }];
+  const runOf = new Map(given.map((s) => [s.name, s.run ?? spec.run ?? simulatedRun()]));
   const steps: StepDraft[] = given.map((s, i) => {
     const frames = parseFrames(s.frames, spec.steps ? `steps[${i}].frames` : "frames");
     return {
@@ -28,13 +30,19 @@ export function nativeDraft(spec: JobSpec): JobDraft {
       dependsOn: s.dependsOn.map((d) => `${d}-preview`).filter((d) => steps.some((x) => `${x.name}-preview` === d)),
     };
   }) : [];
+  const all = [...previews, ...steps];
+  const runSteps: StepRunSpec[] = all.map((s) => ({
+    name: s.name, kind: s.kind, secondsPerFrame: s.secondsPerFrame / (s.previewQuality ?? 1),
+    run: runOf.get(s.previewQuality === undefined ? s.name : s.name.replace(/-preview$/, "")) ?? simulatedRun(),
+  }));
   return {
     client: spec.client, name: spec.name, priority: spec.priority, deadline: spec.deadline,
-    steps: [...previews, ...steps], dependsOn: spec.dependsOn, energyIntensive: spec.energyIntensive,
+    steps: all, dependsOn: spec.dependsOn, energyIntensive: spec.energyIntensive,
     preview: {
       previewFirst: spec.preview.previewFirst, lowQualityPass: lq,
       approval: spec.preview.requireApproval ? "pending" : "not-required",
     },
     cloudAllowed: spec.cloudAllowed, source: "native",
+    runSpec: { steps: runSteps },
   };
 }

@@ -5,9 +5,10 @@
  * OpenJD says nothing about runtime, so `secondsPerTask` (per step via `stepSettings`) is ours.
  */
 import { z } from "zod";
-import { instantiateJob, OpenJdError } from "../openjd/index.ts";
+import { instantiateJob, OpenJdError, parseDocumentText } from "../openjd/index.ts";
 import type { JobDraft, StepDraft } from "./build-job.ts";
 import { ValidationError } from "./errors.ts";
+import { jobIdSchema } from "./job-spec.ts";
 
 const stepSettings = z.strictObject({
   kind: z.string().min(1).max(64).optional(),
@@ -29,7 +30,7 @@ export const openJdSubmissionSchema = z.strictObject({
   secondsPerTask: z.number().positive().max(7 * 24 * 3600).default(600),
   runtimeSpread: z.number().min(0).max(5).default(0.5),
   energyIntensive: z.boolean().default(false),
-  dependsOn: z.array(z.string().min(1)).max(100).default([]),
+  dependsOn: z.array(jobIdSchema).max(100).default([]),
   cloudAllowed: z.boolean().default(true),
   preview: z.strictObject({
     previewFirst: z.boolean().default(true),
@@ -42,8 +43,10 @@ export type OpenJdSubmission = z.infer<typeof openJdSubmissionSchema>;
 
 export function openJdDraft(sub: OpenJdSubmission): JobDraft {
   let job;
+  let document: unknown;
   try {
-    job = instantiateJob(sub.template, sub.parameters);
+    document = typeof sub.template === "string" ? parseDocumentText(sub.template) : sub.template;
+    job = instantiateJob(document, sub.parameters);
   } catch (err) {
     if (!(err instanceof OpenJdError)) throw err;
     const [first, ...more] = err.issues.map((i) => ({ field: fieldOf(i.path), problem: i.message }));
@@ -67,6 +70,10 @@ export function openJdDraft(sub: OpenJdSubmission): JobDraft {
     dependsOn: sub.dependsOn, energyIntensive: sub.energyIntensive,
     preview: { previewFirst: sub.preview.previewFirst, approval: sub.preview.requireApproval ? "pending" : "not-required", lowQualityPass: null },
     cloudAllowed: sub.cloudAllowed, source: "openjd",
+    runSpec: {
+      steps: steps.map((s) => ({ name: s.name, kind: s.kind, secondsPerFrame: s.secondsPerFrame * Math.max(1, s.framesPerTask), run: { renderer: "openjd" as const } })),
+      openjd: { template: document, parameters: job.parameters },
+    },
   };
 }
 

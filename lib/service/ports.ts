@@ -9,9 +9,11 @@
  */
 import type {
   AuditEvent, ClientRecord, FarmSettings, JobRecord, JobStatus, NodeRecord, PlanRecord,
-  UsageDay, UsageDelta,
+  RegistrationSecretRecord, UsageDay, UsageDelta,
 } from "./model.ts";
+import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
+import type { JobRunSpec } from "./run-spec.ts";
 
 /** What became of one burst request (lib/service/capacity). */
 export interface BurstOutcome {
@@ -47,6 +49,8 @@ export interface NodeStore {
   get(id: string): Promise<NodeRecord | undefined>;
   /** Create, or replace the registration fields of, a node. */
   put(node: NodeRecord): Promise<void>;
+  /** Create only if no node has this id; false when one does (never replaces it). */
+  create(node: NodeRecord): Promise<boolean>;
   update<R>(id: string, mutate: Mutation<NodeRecord, R>): Promise<{ node: NodeRecord; result: R }>;
   list(): Promise<NodeRecord[]>;
 }
@@ -57,6 +61,14 @@ export interface ClientStore {
   create(client: ClientRecord): Promise<void>;
   update<R>(id: string, mutate: Mutation<ClientRecord, R>): Promise<{ client: ClientRecord; result: R }>;
   list(): Promise<ClientRecord[]>;
+}
+
+export interface RegistrationSecretStore {
+  /** Fails with ConflictError if the id is taken. */
+  create(secret: RegistrationSecretRecord): Promise<void>;
+  get(id: string): Promise<RegistrationSecretRecord | undefined>;
+  update<R>(id: string, mutate: Mutation<RegistrationSecretRecord, R>): Promise<{ secret: RegistrationSecretRecord; result: R }>;
+  list(): Promise<RegistrationSecretRecord[]>;
 }
 
 export interface PlanStore {
@@ -114,6 +126,26 @@ export interface IdGenerator {
   token(): string;
 }
 
+/** What agents run per job (run-spec.ts), stored once at submit beside the job record. */
+export interface RunSpecStore {
+  /**
+   * Stores the spec unless one from another submission (another `requestHash`) is there:
+   * then false (two racing submissions with one idempotency key and different bodies).
+   */
+  put(spec: JobRunSpec, requestHash: string): Promise<boolean>;
+  get(jobId: string): Promise<JobRunSpec | undefined>;
+}
+
+/**
+ * Task logs, rendered frames and previews (S3 in AWS, a folder locally). Keys are
+ * `jobs/<jobId>/...`; agents write, the API reads a task's log.
+ */
+export interface OutputStore {
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  /** undefined when nothing is stored under `key`. */
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
 export interface ServiceDeps {
   jobs: JobStore;
   nodes: NodeStore;
@@ -124,4 +156,10 @@ export interface ServiceDeps {
   trigger: PlanTrigger;
   clock: Clock;
   ids: IdGenerator;
+  secrets: RegistrationSecretStore;
+  /** Issues and verifies node tokens; absent when no signing keys are configured (then agents cannot get tokens). */
+  credentials?: NodeCredentials;
+  runSpecs: RunSpecStore;
+  /** Absent where the deployment keeps no outputs (reading a task log is then a 404). */
+  outputs?: OutputStore;
 }

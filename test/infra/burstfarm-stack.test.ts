@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allContracts } from "../../lib/http/contract/index.ts";
+import { gatewayAuthOf } from "../../lib/http/route.ts";
 
 const root = join(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "burstfarm-synth-"));
@@ -86,12 +87,16 @@ describe("BurstfarmStack", () => {
     });
   });
 
-  it("creates one route per contract: IAM auth for agent routes, JWT for the rest", () => {
+  it("creates one route per contract with the gateway check it names: JWT, IAM only for the session exchange, none for node-token routes", () => {
     const routes = resourcesOf("AWS::ApiGatewayV2::Route");
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(allContracts.map((c) => `${c.method} ${c.path}`).sort());
+    const byAuth = (type: string) => routes.filter((r) => r.Properties.AuthorizationType === type).map((r) => r.Properties.RouteKey as string).sort();
+    expect(byAuth("AWS_IAM")).toEqual(["POST /agents/session-token"]);
+    expect(byAuth("NONE").length).toBeGreaterThan(0);
+    for (const key of byAuth("NONE")) expect(key).toMatch(/^(GET|POST) \/agents\//);
     for (const r of routes) {
-      const agent = r.Properties.RouteKey.startsWith("POST /agents/");
-      expect(r.Properties.AuthorizationType).toBe(agent ? "AWS_IAM" : "JWT");
+      const contract = allContracts.find((c) => `${c.method} ${c.path}` === r.Properties.RouteKey)!;
+      expect(r.Properties.AuthorizationType).toBe({ jwt: "JWT", iam: "AWS_IAM", none: "NONE" }[gatewayAuthOf(contract)]);
     }
     template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
       AuthorizerType: "JWT", JwtConfiguration: { Issuer: "https://idp.example.test/realm", Audience: ["burstfarm"] },
@@ -102,12 +107,12 @@ describe("BurstfarmStack", () => {
     expect(Object.keys(template.findOutputs("*")).sort()).toEqual(["ApiUrl", "CloudAgentRoleArn", "LaunchTemplateId", "OutputBucketName", "SubmissionsQueueUrl", "TableName"]);
   });
 
-  it("lets the cloud agent role invoke only POST /agents/*, put objects under job prefixes, and read the agent package", () => {
+  it("lets the cloud agent role invoke only the session exchange, put objects under job prefixes, and read the agent package", () => {
     const policies = resourcesOf("AWS::IAM::Policy").filter((p) => JSON.stringify(p.Properties.Roles).includes("CloudAgentRole"));
     expect(policies).toHaveLength(1);
     const statements = policies[0]!.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
     expect(statements.map((s) => s.Action)).toEqual(["execute-api:Invoke", ["s3:PutObject", "s3:PutObjectTagging"], "s3:GetObject"]);
-    expect(JSON.stringify(statements[0]!.Resource)).toContain("/*/POST/agents/*");
+    expect(JSON.stringify(statements[0]!.Resource)).toMatch(/\/\$default\/POST\/agents\/session-token"\]\]\}$/);
     expect(JSON.stringify(statements[1]!.Resource)).toMatch(/^\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OutputsBucket[0-9A-F]+","Arn"\]\},"\/jobs\/\*\/\*"\]\]\},\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["OutputsBucket[0-9A-F]+","Arn"\]\},"\/previews\/\*\/\*"\]\]\}\]$/);
     expect(JSON.stringify(statements[2]!.Resource)).toContain("/agent/*");
   });

@@ -8,7 +8,8 @@ import { SqsJsonQueue, type PlanTriggerMessage } from "../../lib/adapters/aws/sq
 import type { Actor } from "../../lib/service/actor.ts";
 import { cancelJob } from "../../lib/service/cancel-job.ts";
 import { createClient } from "../../lib/service/manage-clients.ts";
-import { registerAgent, type RegisterAgentInput } from "../../lib/service/register-agent.ts";
+import { admitNode, type AdmitNodeInput } from "../../lib/service/register-agent.ts";
+import { ephemeralTokenKeys, jwtNodeCredentials } from "../../lib/service/identity/node-credentials.ts";
 import type { Clock, IdGenerator, ServiceDeps } from "../../lib/service/ports.ts";
 import { startLocalAws, type LocalAws, type LocalAwsOptions } from "./local-aws.ts";
 
@@ -45,6 +46,7 @@ export async function startService(opts: LocalAwsOptions = {}): Promise<ServiceF
   const clock = new ManualClock();
   const deps = awsServiceDeps({
     doc: aws.doc, tableName: aws.tableName, sqs: aws.sqs, planTriggerQueueUrl: aws.queueUrls.planTrigger, clock, ids: sequentialIds(),
+    credentials: jwtNodeCredentials(ephemeralTokenKeys()),
   });
   return { aws, deps, clock, planTriggers: new SqsJsonQueue(aws.sqs, aws.queueUrls.planTrigger), stop: () => aws.stop() };
 }
@@ -68,12 +70,13 @@ export async function seedClient(deps: ServiceDeps, id: string, over: Partial<{ 
   return createClient(deps, { id, name: `Studio ${id}`, guaranteedShare: 0.3, maxShare: 1, cloudAllowed: false, cloudBudgetPerMonth: 0, ...over }, operator);
 }
 
-export async function seedNode(deps: ServiceDeps, nodeId: string, over: Partial<RegisterAgentInput> = {}) {
-  return registerAgent(deps, {
+/** A node as the farm admits it (farm facts included: pool, price, power), bypassing agent registration. */
+export async function seedNode(deps: ServiceDeps, nodeId: string, over: Partial<AdmitNodeInput> = {}) {
+  return admitNode(deps, {
     nodeId, hostname: `${nodeId}.farm.local`, pool: "onprem",
     capabilities: { vcpu: 32, memoryGiB: 128, gpuCount: 0, os: "linux", cpuArch: "x86_64" },
     powerIdleW: 100, powerBusyW: 400, ...over,
-  }, asAgent(nodeId));
+  }, planner);
 }
 
 /** A small native job: `frames` frames of `secondsPerFrame`, due in `dueInH` hours (or none). */

@@ -17,6 +17,10 @@ export class DynamoNodeStore implements NodeStore {
     await this.table.put(nodeItem(node), "node");
   }
 
+  create(node: NodeRecord): Promise<boolean> {
+    return this.table.put(nodeItem(node), "node", { ifAbsent: true });
+  }
+
   async update<R>(id: string, mutate: Mutation<NodeRecord, R>): Promise<{ node: NodeRecord; result: R }> {
     const { record, result } = await this.table.update(key(id), "node", mutate, nodeItem);
     return { node: record, result };

@@ -5,12 +5,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Clock, IdGenerator, PlanTrigger, ServiceDeps } from "../../service/ports.ts";
+import type { Clock, IdGenerator, OutputStore, PlanTrigger, ServiceDeps } from "../../service/ports.ts";
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoSecretStore } from "./dynamo-secret-store.ts";
+import type { NodeCredentials } from "../../service/identity/node-credentials.ts";
+import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
 import { DynamoTable } from "./dynamo-table.ts";
 import { DynamoUsageLedger } from "./dynamo-usage-ledger.ts";
 import { SqsPlanTrigger } from "./sqs-queue.ts";
@@ -32,6 +35,10 @@ export interface AwsDepsOptions {
   trigger?: PlanTrigger;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Node token issuer/verifier (lib/service/identity); without it agents cannot obtain tokens. */
+  credentials?: NodeCredentials;
+  /** Task logs and outputs (S3, or a folder locally); without it task logs cannot be read. */
+  outputs?: OutputStore;
 }
 
 export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
@@ -53,5 +60,9 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
+    secrets: new DynamoSecretStore(table),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    runSpecs: new DynamoRunSpecStore(table),
+    ...(o.outputs ? { outputs: o.outputs } : {}),
   };
 }

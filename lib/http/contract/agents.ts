@@ -4,25 +4,11 @@
  */
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
-import { capabilitiesShape, id, isoOut } from "./common.ts";
+import { registerAgentSchema } from "../../service/register-agent.ts";
+import { id, isoOut } from "./common.ts";
 
-const capabilities = z.strictObject(capabilitiesShape);
-
-export const registerBody = z.strictObject({
-  nodeId: id,
-  hostname: z.string().min(1).max(255),
-  pool: z.enum(["onprem", "cloud"]),
-  capabilities,
-  tags: z.array(z.string().min(1).max(64)).max(50).optional(),
-  slots: z.number().int().min(1).max(64).optional(),
-  powerIdleW: z.number().nonnegative().optional(),
-  powerBusyW: z.number().nonnegative().optional(),
-  agentVersion: z.string().max(64).optional(),
-  instanceType: z.string().max(64).optional(),
-  market: z.enum(["spot", "on-demand"]).optional(),
-  pricePerHour: z.number().nonnegative().optional(),
-  clientId: id.optional(),
-});
+/** The agent describes its host; pool, price, instance type, market, client and power are the farm's facts (refused). */
+export const registerBody = registerAgentSchema;
 
 const epochMs = z.number().int().nonnegative();
 const token = z.string().min(1).max(256);
@@ -52,11 +38,21 @@ const nodeParams = z.strictObject({ nodeId: id });
 const taskParams = z.strictObject({ nodeId: id, taskId: id });
 const settleReply = z.object({ result: z.enum(["accepted", "duplicate", "stale"]) });
 
+const tokenReply = { token: z.string().describe("node token (JWT): send as Authorization: Bearer on every agent route"), tokenExpiresAt: isoOut };
+
 export const registerAgent = defineRoute({
   operationId: "registerAgent", method: "POST", path: "/agents/register", tag: "agents",
-  summary: "Create or refresh this node (idempotent)", accepts: ["agent"],
-  body: registerBody,
-  response: z.object({ nodeId: z.string(), pollIntervalSec: z.number(), leaseSec: z.number() }),
+  summary: "With a registration secret: admit a new on-prem node. With a node credential: refresh that node. Either way: a node token. "
+    + "Refused fields: pool, instanceType, market, pricePerHour, clientId, powerIdleW, powerBusyW (farm facts); an existing node id under a secret is 409.",
+  accepts: ["registrant", "agent"],
+  body: registerBody, bodyValidatedBy: "service",
+  response: z.object({ nodeId: z.string(), ...tokenReply, pollIntervalSec: z.number(), leaseSec: z.number() }),
+});
+
+export const renewAgentToken = defineRoute({
+  operationId: "renewAgentToken", method: "POST", path: "/agents/{nodeId}/token", tag: "agents",
+  summary: "A fresh node token for the caller's own node (renew at about half the token's life)", accepts: ["agent"],
+  params: nodeParams, response: z.object(tokenReply),
 });
 
 export const pollAgent = defineRoute({
@@ -89,4 +85,21 @@ export const failTask = defineRoute({
   params: taskParams,
   body: z.strictObject({ ...settleFields, kind: z.enum(["failed", "interrupted"]).default("failed") }),
   response: settleReply,
+});
+
+export const sessionToken = defineRoute({
+  operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
+  summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
+  accepts: ["agent"], gatewayAuth: "iam", response: z.object(tokenReply),
+});
+
+export const getRunSpec = defineRoute({
+  operationId: "getRunSpec", method: "GET", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
+  summary: "What this node runs for a job it was handed: per step the renderer (native) or the OpenJD template and job parameters",
+  accepts: ["agent"], params: z.strictObject({ nodeId: id, jobId: id }),
+  response: z.object({
+    jobId: z.string(),
+    steps: z.array(z.object({ name: z.string(), kind: z.string(), secondsPerFrame: z.number(), run: z.record(z.string(), z.unknown()) })),
+    openjd: z.object({ template: z.unknown(), parameters: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  }),
 });

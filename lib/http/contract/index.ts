@@ -3,6 +3,7 @@ import type { RouteContract } from "../route.ts";
 import * as agents from "./agents.ts";
 import * as clients from "./clients.ts";
 import * as farm from "./farm.ts";
+import * as identity from "./identity.ts";
 import * as jobs from "./jobs.ts";
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
@@ -20,6 +21,7 @@ export const contracts = {
   editJob: jobs.editJob,
   cancelJob: jobs.cancelJob,
   approveJob: jobs.approveJob,
+  getTaskLog: jobs.getTaskLog,
   listClients: clients.listClients,
   createClient: clients.createClient,
   getClient: clients.getClient,
@@ -34,6 +36,13 @@ export const contracts = {
   pollAgent: agents.pollAgent,
   completeTask: agents.completeTask,
   failTask: agents.failTask,
+  renewAgentToken: agents.renewAgentToken,
+  agentSessionToken: agents.sessionToken,
+  issueRegistrationSecret: identity.issueRegistrationSecret,
+  listRegistrationSecrets: identity.listRegistrationSecrets,
+  revokeRegistrationSecret: identity.revokeRegistrationSecret,
+  revokeNode: identity.revokeNode,
+  getRunSpec: agents.getRunSpec,
   getOpenApi,
 } as const;
 

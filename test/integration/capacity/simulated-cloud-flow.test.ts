@@ -53,7 +53,7 @@ beforeEach(async () => {
     // The booted agent registers as its instance id, as the cloud agent does with its role session.
     bootAgent: async (instance, credential) => {
       booted.push({ instance, credential });
-      await registerAgent(svc.deps, { nodeId: instance.instanceId, hostname: `ip-${instance.instanceId}`, pool: "onprem", capabilities: { vcpu: 2, memoryGiB: 4, gpuCount: 0, os: "linux", cpuArch: "x86_64" }, pricePerHour: 0 }, asAgent(instance.instanceId));
+      await registerAgent(svc.deps, { nodeId: instance.instanceId, hostname: `ip-${instance.instanceId}`, capabilities: { vcpu: 2, memoryGiB: 4, gpuCount: 0, os: "linux", cpuArch: "x86_64" } }, asAgent(instance.instanceId));
     },
     onNotice: (n) => handleCloudNotice(svc.deps, n, { kind: "system", component: "cloud-events" }),
   });

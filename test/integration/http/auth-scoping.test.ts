@@ -4,6 +4,7 @@
  * only agent routes, and nothing is answered before the caller is known.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admitNode } from "../../../lib/service/index.ts";
 import { linuxNode } from "./agents.ts";
 import { agentRoleName, aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
 
@@ -104,7 +105,7 @@ describe("scopes by role", () => {
 
   it.each([["GET", "/jobs"], ["POST", "/jobs"], ["GET", "/farm"], ["GET", `/jobs/x`]])(
     "an agent credential may not call %s %s", async (method, path) => {
-      const r = await h.call(aRequest(method, path).as(tokens.agent));
+      const r = await h.call(aRequest(method, path).as(tokens.agentN1));
       expect(r.status).toBe(403);
     });
 
@@ -119,11 +120,14 @@ describe("scopes by role", () => {
     expect(r.status).toBe(403);
   });
 
-  it("an IAM session of the agent role may register and poll", async () => {
-    const arn = `arn:aws:sts::111111111111:assumed-role/${agentRoleName}/i-0abc`;
-    const reg = await h.call(aRequest("POST", "/agents/register").withIamCaller(arn).json(linuxNode("iam-node")));
+  it("an IAM session of the cloud agent role acts for the launched node its session names", async () => {
+    await admitNode(h.wired.deps, { nodeId: "i-0abc12345678", instanceId: "i-0abc12345678", pool: "cloud", hostname: "ip-10-0-0-1", capabilities: linuxNode("x").capabilities, instanceType: "c7i.8xlarge", market: "spot", pricePerHour: 1.2 }, { kind: "system", component: "capacity" });
+    const arn = `arn:aws:sts::111111111111:assumed-role/${agentRoleName}/i-0abc12345678`;
+    const { nodeId: _n, ...host } = linuxNode("i-0abc12345678");
+    const reg = await h.call(aRequest("POST", "/agents/register").withIamCaller(arn).json(host));
     expect(reg.status).toBe(200);
-    const p = await h.call(aRequest("POST", "/agents/iam-node/poll").withIamCaller(arn).json({ tasks: [] }));
+    expect(reg.body.nodeId).toBe("i-0abc12345678");
+    const p = await h.call(aRequest("POST", "/agents/i-0abc12345678/poll").withIamCaller(arn).json({ tasks: [] }));
     expect(p.status).toBe(200);
     expect(p.body.desiredStatus).toBe("run");
     expect((await h.call(aRequest("GET", "/jobs").withIamCaller(arn))).status).toBe(403);

@@ -1,6 +1,7 @@
 /**
  * Runs the real API Lambda (lambdas/api.ts via lambdas/wire.ts) against dynalite and fauxqs
- * from test/support/local-aws.ts, with bearer tokens for two clients, an operator and an agent.
+ * from test/support/local-aws.ts, with bearer tokens for two clients and an operator, a static
+ * agent token bound to node n1, and a registration secret agents exchange for node tokens.
  */
 import { createApi } from "../../../lambdas/api.ts";
 import { createAgentEvents } from "../../../lambdas/agent-events.ts";
@@ -9,23 +10,22 @@ import { createSubmissions } from "../../../lambdas/submissions.ts";
 import { wire, type Wired } from "../../../lambdas/wire.ts";
 import { localCredentials, startLocalAws, type LocalAws } from "../../support/local-aws.ts";
 import { aLambdaContext, aRequest, type RequestBuilder } from "../../builders/api-events.ts";
+import { ephemeralTokenKeys, issueRegistrationSecret } from "../../../lib/service/index.ts";
 
 export const tokens = {
   clientA: "token-client-a-0000000001",
   clientB: "token-client-b-0000000002",
   operator: "token-operator-00000000003",
-  agent: "token-agent-any-0000000004",
   agentN1: "token-agent-n1-0000000005",
 } as const;
 
-/** IAM sessions of this role are agents (AWS mode). */
-export const agentRoleName = "burstfarm-agent";
+/** IAM sessions of this role are cloud agents (AWS mode). */
+export const agentRoleName = "burstfarm-cloud-agent";
 
 const tokenTable = {
   [tokens.clientA]: { kind: "client", clientId: "studio-a" },
   [tokens.clientB]: { kind: "client", clientId: "studio-b" },
   [tokens.operator]: { kind: "operator" },
-  [tokens.agent]: { kind: "agent" },
   [tokens.agentN1]: { kind: "agent", nodeId: "n1" },
 };
 
@@ -42,6 +42,10 @@ export interface ApiHarness {
   planner: ReturnType<typeof createPlanner>;
   agentEvents: ReturnType<typeof createAgentEvents>;
   submissions: ReturnType<typeof createSubmissions>;
+  /** An operator-issued registration secret (POST /agents/register with it admits a new node). */
+  registrationSecret: string;
+  /** Node tokens of nodes registered through `registerNode` (test/integration/http/agents.ts). */
+  nodeTokens: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -61,11 +65,15 @@ export async function startApi(options: { clock?: ManualClock } = {}): Promise<A
     SQS_ENDPOINT: aws.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: aws.queueUrls.planTrigger,
     BURSTFARM_TOKENS: JSON.stringify(tokenTable),
-    BURSTFARM_AGENT_ROLE_NAME: agentRoleName,
+    BURSTFARM_CLOUD_AGENT_ROLE_NAME: agentRoleName,
+    BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(ephemeralTokenKeys()),
     POWERTOOLS_LOG_LEVEL: "SILENT",
   }, { credentials: localCredentials, ...(options.clock ? { clock: options.clock } : {}) });
   const api = createApi(wired);
+  const { secret } = await issueRegistrationSecret(wired.deps, { label: "test agents" }, { kind: "operator", operatorId: "harness" });
   return {
+    registrationSecret: secret,
+    nodeTokens: new Map(),
     aws,
     wired,
     planner: createPlanner(wired, "planner-test"),

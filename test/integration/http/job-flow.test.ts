@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aLambdaContext, aScheduledEvent } from "../../builders/api-events.ts";
-import { anSqsEvent, drainPlanTrigger, poll, registerNode } from "./agents.ts";
+import { anSqsEvent, drainPlanTrigger, nodeToken, poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, startApi, tokens, type ApiHarness } from "./harness.ts";
 
 let h: ApiHarness;
@@ -78,16 +78,16 @@ describe("submit → get → edit → plan → poll → complete", () => {
     expect(assigned.jobId).toBe(jobId);
     task = { taskId: assigned.taskId, token: assigned.token };
     const path = `/agents/n1/tasks/${encodeURIComponent(task.taskId)}/complete`;
-    const done = await h.call(aRequest("POST", path).as(tokens.agent).json({ token: task.token }));
+    const done = await h.call(aRequest("POST", path).as(nodeToken(h, "n1")).json({ token: task.token }));
     expect(done.body).toEqual({ result: "accepted" });
-    const again = await h.call(aRequest("POST", path).as(tokens.agent).json({ token: task.token }));
+    const again = await h.call(aRequest("POST", path).as(nodeToken(h, "n1")).json({ token: task.token }));
     expect(again.body).toEqual({ result: "duplicate" });
     const job = (await h.call(a("GET", `/jobs/${jobId}`))).body;
     expect(job.progress.done).toBe(1);
   });
 
   it("a completion with a forged token is refused with 409", async () => {
-    const r = await h.call(aRequest("POST", `/agents/n1/tasks/${encodeURIComponent(task.taskId)}/fail`).as(tokens.agent).json({ token: "forged" }));
+    const r = await h.call(aRequest("POST", `/agents/n1/tasks/${encodeURIComponent(task.taskId)}/fail`).as(nodeToken(h, "n1")).json({ token: "forged" }));
     expect(r.status).toBe(409);
   });
 

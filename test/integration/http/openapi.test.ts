@@ -14,6 +14,9 @@ const expectedRoutes = [
   "GET /nodes", "POST /nodes/{id}/drain", "POST /nodes/{id}/enable", "GET /farm", "GET /audit",
   "POST /agents/register", "POST /agents/{nodeId}/poll", "POST /agents/{nodeId}/tasks/{taskId}/complete",
   "POST /agents/{nodeId}/tasks/{taskId}/fail", "GET /openapi.json",
+  "POST /agents/{nodeId}/token", "POST /registration-secrets", "GET /registration-secrets", "DELETE /registration-secrets/{id}",
+  "POST /nodes/{id}/revoke", "POST /agents/session-token",
+  "GET /jobs/{id}/tasks/{taskId}/log", "GET /agents/{nodeId}/jobs/{jobId}/run-spec",
 ];
 
 describe("GET /openapi.json", () => {

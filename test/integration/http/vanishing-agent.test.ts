@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aLambdaContext, aScheduledEvent } from "../../builders/api-events.ts";
-import { poll, registerNode } from "./agents.ts";
+import { nodeToken, poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
 
 const clock = new ManualClock();
@@ -18,7 +18,7 @@ afterAll(async () => h?.stop());
 
 const plan = () => h.planner(aScheduledEvent(new Date(clock.now())), aLambdaContext("planner"));
 const complete = (nodeId: string, t: { taskId: string; token: string }) =>
-  h.call(aRequest("POST", `/agents/${nodeId}/tasks/${encodeURIComponent(t.taskId)}/complete`).as(tokens.agent).json({ token: t.token }));
+  h.call(aRequest("POST", `/agents/${nodeId}/tasks/${encodeURIComponent(t.taskId)}/complete`).as(nodeToken(h, nodeId)).json({ token: t.token }));
 
 describe("an agent vanishes mid-frame", () => {
   it("the frame moves to another node and completes exactly once", async () => {

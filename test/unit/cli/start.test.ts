@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { run } from "../../../lib/cli/start-command.ts";
+import { run } from "../../../lib/cli/plan-sample-command.ts";
 
 async function capture(argv: string[]) {
   let out = "";
@@ -14,7 +14,7 @@ async function capture(argv: string[]) {
   }
 }
 
-describe("npm start", () => {
+describe("burstfarm plan-sample", () => {
   it("plans the bundled sample farm and prints every job with its reason", async () => {
     const { code, out } = await capture([]);
     expect(code).toBe(0);

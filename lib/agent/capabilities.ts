@@ -1,0 +1,59 @@
+/**
+ * What this host offers, in OpenJD capability names (2023-09 §3.3.1) — `amount.worker.vcpu`,
+ * `amount.worker.memory` (MiB), `amount.worker.gpu`, `amount.worker.gpu.memory` (MiB),
+ * `attr.worker.os.family`, `attr.worker.cpu.arch` — plus custom attributes from `--tags`
+ * (`attr.worker.<name>=<value>`, or a bare tag as a value of `attr.worker.tags`).
+ */
+import { execFileSync } from "node:child_process";
+import { arch, cpus, platform, totalmem } from "node:os";
+
+export interface Capabilities {
+  vcpu: number;
+  memoryGiB: number;
+  gpuCount: number;
+  gpuModel?: string;
+  gpuMemoryGiB?: number;
+  os: "linux" | "windows" | "macos";
+  cpuArch: string;
+  amounts: Record<string, number>;
+  attributes: Record<string, string[]>;
+}
+
+export interface GpuInfo {
+  model: string;
+  memoryMiB: number;
+}
+
+/** NVIDIA GPUs via nvidia-smi when it is installed; none otherwise. */
+export function detectGpus(): GpuInfo[] {
+  try {
+    const out = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
+    return out.trim().split("\n").filter(Boolean).map((l) => {
+      const [model, mem] = l.split(",").map((s) => s.trim());
+      return { model: model ?? "gpu", memoryMiB: Number(mem) || 0 };
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function detectCapabilities(tags: readonly string[] = [], gpus: GpuInfo[] = detectGpus()): Capabilities {
+  const os = platform() === "win32" ? "windows" : platform() === "darwin" ? "macos" : "linux";
+  const cpuArch = arch() === "x64" ? "x86_64" : arch();
+  const vcpu = cpus().length || 1;
+  const memoryMiB = Math.floor(totalmem() / 1024 / 1024);
+  const gpuMemoryMiB = gpus.length ? Math.min(...gpus.map((g) => g.memoryMiB)) : 0;
+  const attributes: Record<string, string[]> = { "attr.worker.os.family": [os], "attr.worker.cpu.arch": [cpuArch] };
+  for (const tag of tags) {
+    const eq = tag.indexOf("=");
+    const [name, value] = eq > 0 ? [tag.slice(0, eq), tag.slice(eq + 1)] : ["attr.worker.tags", tag];
+    const key = name.startsWith("attr.") ? name : `attr.worker.${name}`;
+    (attributes[key] ??= []).push(value);
+  }
+  return {
+    vcpu, memoryGiB: Math.round((memoryMiB / 1024) * 10) / 10, gpuCount: gpus.length, os, cpuArch,
+    ...(gpus[0] ? { gpuModel: gpus[0].model, gpuMemoryGiB: gpuMemoryMiB / 1024 } : {}),
+    amounts: { "amount.worker.vcpu": vcpu, "amount.worker.memory": memoryMiB, "amount.worker.gpu": gpus.length, "amount.worker.gpu.memory": gpuMemoryMiB },
+    attributes,
+  };
+}

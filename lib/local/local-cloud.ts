@@ -1,0 +1,60 @@
+/**
+ * The local farm's cloud: the simulated-cloud adapter of the CloudCapacity port, driven by the
+ * capacity use case on a schedule (as the stack runs it after each plan). A launched instance
+ * "boots" after its offer's boot latency, on the farm clock, and then runs a local agent with the
+ * node token issued for it; terminating the instance stops that agent. It bills each offer's price.
+ */
+import { SimulatedCloud, type SimulatedInstance } from "../adapters/local/simulated-cloud.ts";
+import { handleCloudNotice, runCapacity, type CapacityLimits } from "../service/capacity/index.ts";
+import type { ServiceDeps } from "../service/index.ts";
+import type { AgentLaunch, RunningAgent } from "./agent-host.ts";
+import type { LocalNodeSpec } from "./demo/demo-farm.ts";
+import type { FarmClock } from "./farm-clock.ts";
+import { startSchedule, type Schedule } from "./schedule.ts";
+
+/** A demo never rents more than this: a handful of nodes, a few dollars an hour. */
+export const localLimits: CapacityLimits = { maxSpendPerHour: 10, maxInstances: 4, allowedTypes: [] };
+
+export interface LocalCloudOptions {
+  deps: ServiceDeps;
+  clock: FarmClock;
+  startAgent: (spec: LocalNodeSpec, credential: AgentLaunch["credential"]) => RunningAgent;
+  stopAgent: (nodeId: string) => Promise<void>;
+  onError: (name: string, err: unknown) => void;
+  /** Farm seconds between capacity runs. */
+  everySec?: number;
+}
+
+export interface LocalCloud {
+  readonly cloud: SimulatedCloud;
+  stop(): Promise<void>;
+}
+
+export function startLocalCloud(o: LocalCloudOptions): LocalCloud {
+  const system = { kind: "system" as const, component: "capacity" };
+  const cloud = new SimulatedCloud({
+    clock: o.clock,
+    offers: async () => (await o.deps.plans.settings()).cloudOffers,
+    schedule: (at, fn) => { setTimeout(() => void Promise.resolve(fn()).catch((e: unknown) => o.onError("simulated-cloud", e)), Math.max(0, o.clock.realMs(at - o.clock.now()))).unref(); },
+    ...(o.deps.credentials ? { issueCredential: (nodeId: string, now: number) => o.deps.credentials!.issue(nodeId, now) } : {}),
+    bootAgent: async (instance, credential) => {
+      if (!credential) throw new Error(`no node token for ${instance.instanceId}: agent tokens are not configured`);
+      const offer = (await o.deps.plans.settings()).cloudOffers.find((x) => x.instanceType === instance.instanceType);
+      o.startAgent(cloudNodeSpec(instance, offer?.capabilities, offer?.speed), credential);
+    },
+    stopAgent: (instance) => o.stopAgent(instance.instanceId),
+    onNotice: (notice) => handleCloudNotice(o.deps, notice, { kind: "system", component: "cloud-events" }),
+    onError: (err) => o.onError("simulated-cloud", err),
+  });
+  const schedule: Schedule = startSchedule(o.clock, o.everySec ?? 30, "capacity",
+    () => runCapacity(o.deps, cloud, { limits: localLimits, farm: "local" }, system), o.onError);
+  return { cloud, stop: () => schedule.stop() };
+}
+
+function cloudNodeSpec(i: SimulatedInstance, caps: LocalNodeSpec["capabilities"] | undefined, speed: Record<string, number> | undefined): LocalNodeSpec {
+  return {
+    nodeId: i.instanceId,
+    capabilities: caps ?? { vcpu: 32, memoryGiB: 64, gpuCount: 0, os: "linux", cpuArch: "x86_64" },
+    tags: ["cloud", i.market, i.instanceType], speed: speed ?? {}, powerIdleW: 0, powerBusyW: 0,
+  };
+}
