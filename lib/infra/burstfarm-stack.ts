@@ -23,6 +23,7 @@ import { defaultConfig, type BurstfarmConfig } from "./config.ts";
 import { Capacity } from "./constructs/capacity.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { bucketPrefixes, OutputBucket } from "./constructs/output-bucket.ts";
+import { agentTokenKeys } from "./constructs/agent-token-keys.ts";
 import { cloudAgentRole, RenderFleet } from "./constructs/render-fleet.ts";
 
 export interface BurstfarmStackProps extends StackProps {
@@ -71,7 +72,8 @@ export class BurstfarmStack extends Stack {
       environment: {
         ...env, OUTPUT_BUCKET: this.outputs.bucket.bucketName,
         // Only sessions of this role (EC2 instance profiles; session name = instance id) are cloud agents.
-        BURSTFARM_CLOUD_AGENT_ROLE_NAME: this.agentRole.roleName, BURSTFARM_AGENT_ROLE_NAME: this.agentRole.roleName,
+        BURSTFARM_CLOUD_AGENT_ROLE_NAME: this.agentRole.roleName,
+        BURSTFARM_AGENT_TOKEN_KEYS: agentTokenKeys(this),
       },
     });
     const planner = new HandlerFunction(this, "PlannerFn", {
