@@ -38,6 +38,8 @@ export interface PlanningCycleResult {
   burstRequests: number;
   planMs: number;
   warnings: string[];
+  /** Jobs the plan says cannot meet their deadline (for the deadline-at-risk alarm). */
+  jobsAtRisk?: number;
 }
 
 const lockMs = 60_000;
@@ -85,7 +87,7 @@ export async function runPlanningCycle(
       clientId: null, action: "plan.cycle", target: { type: "plan", id: String(now) },
       after: { jobs: result.jobs.length, assigned: commit.written, skipped: commit.skipped, reports: folded.reports, reclaimed: folded.expired, preempted, burst: result.burst.length, planMs: Math.round(planMs), warnings: warnings.length },
     });
-    return { at: now, ran: true, assignmentsWritten: commit.written, assignmentsSkipped: commit.skipped, leasesExpired: folded.expired, burstRequests: result.burst.length, planMs, warnings };
+    return { at: now, ran: true, assignmentsWritten: commit.written, assignmentsSkipped: commit.skipped, leasesExpired: folded.expired, burstRequests: result.burst.length, planMs, warnings, jobsAtRisk: result.jobs.filter((j) => j.atRisk).length };
   } finally {
     await deps.plans.unlock(owner).catch(() => undefined);
   }

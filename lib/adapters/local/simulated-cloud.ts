@@ -154,7 +154,8 @@ export class SimulatedCloud implements CloudCapacity {
 
   private start(offer: CloudOffer, market: Market, spec: LaunchSpec, now: number): SimulatedInstance {
     const i: SimulatedInstance = {
-      instanceId: `i-sim${String(++this.seq).padStart(13, "0")}`, instanceType: offer.instanceType, market,
+      // 17 hex digits, shaped like EC2's (the API checks that shape on cloud sessions).
+      instanceId: `i-0${String(++this.seq).padStart(16, "0")}`, instanceType: offer.instanceType, market,
       pricePerHour: market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour,
       launchedAt: now, readyAt: now + offer.bootSec * 1000, state: "pending", tags: spec.tags,
     };

@@ -1,19 +1,20 @@
 /**
  * The HTTP API: one route per contract (lib/http/contract), all integrated with the API
- * Lambda. Agent-only routes use IAM auth (agents assume the agent role: on-prem via STS, cloud
- * nodes via their instance profile); every other route uses the JWT authorizer. The Lambda
- * maps the authorizer's verified identity to a principal (lib/http/auth.ts).
+ * Lambda. Each route gets the gateway check its contract names (`gatewayAuthOf`): the JWT
+ * authorizer for clients and operators, IAM for the one route where a cloud instance's role
+ * session buys a node token, none for the agent routes that take that token (the Lambda
+ * verifies it). The Lambda maps the verified identity to a principal (lib/http/auth.ts).
  */
-import { type CfnElement, RemovalPolicy, Stack, Token, Validations } from "aws-cdk-lib";
+import { RemovalPolicy, Validations } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { CfnStage, HttpApi, HttpMethod, type HttpRoute } from "aws-cdk-lib/aws-apigatewayv2";
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpRoute } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type { IRole } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import type { RouteContract } from "../../http/route.ts";
+import { gatewayAuthOf, type RouteContract } from "../../http/route.ts";
 
 export interface BurstfarmHttpApiProps {
   readonly handler: IFunction;
@@ -21,7 +22,7 @@ export interface BurstfarmHttpApiProps {
   /** OIDC issuer whose tokens carry `burstfarm:role` / `burstfarm:client` claims. */
   readonly jwtIssuer: string;
   readonly jwtAudience: string[];
-  /** Sessions of this role may call the agent routes. */
+  /** The cloud agent role: its sessions may call the IAM routes (the session-token exchange). */
   readonly agentRole: IRole;
 }
 
@@ -35,31 +36,38 @@ export class BurstfarmHttpApi extends Construct {
     const integration = new HttpLambdaIntegration("Lambda", props.handler);
     const jwt = new HttpJwtAuthorizer("Jwt", props.jwtIssuer, { jwtAudience: props.jwtAudience });
     const iam = new HttpIamAuthorizer();
+    const none = new HttpNoneAuthorizer();
+    const iamRoutes: RouteContract[] = [];
     for (const r of props.routes) {
-      const agentOnly = r.accepts.length === 1 && r.accepts[0] === "agent";
+      // What API Gateway checks is the contract's call (lib/http/route.ts): the studio's IdP (jwt),
+      // a cloud instance's role session (iam), or nothing — node tokens and registration secrets
+      // are burstfarm's own, verified by the Lambda (none).
+      const auth = gatewayAuthOf(r);
+      if (auth !== "jwt" && !r.path.startsWith("/agents/")) throw new Error(`route ${r.method} ${r.path} skips the JWT authorizer outside /agents/*`);
       const created = this.api.addRoutes({
         path: r.path,
         methods: [HttpMethod[r.method]],
         integration,
-        authorizer: agentOnly ? iam : jwt,
+        authorizer: auth === "jwt" ? jwt : auth === "iam" ? iam : none,
       });
       this.routes.push(...created);
-      if (agentOnly && ((r.method !== "POST" && r.method !== "GET") || !r.path.startsWith("/agents/"))) {
-        throw new Error(`agent route ${r.method} ${r.path} is outside GET|POST /agents/*, which the agent role may invoke`);
+      if (auth === "iam") iamRoutes.push(r);
+      if (auth === "none") {
+        for (const route of created) {
+          Validations.of(route).acknowledge({
+            id: "AwsSolutions-APIG4",
+            reason: `${r.method} ${r.path} takes a burstfarm node token or registration secret, which the Lambda verifies (API Gateway cannot: they are not the IdP's).`,
+          });
+        }
       }
     }
-    // One statement for every agent route (all are GET or POST /agents/...): the path parameters
-    // ({nodeId}, {taskId}) and the stage can only be expressed as wildcards.
-    const agentRoutesArns = ["POST", "GET"].map((m) => this.api.arnForExecuteApi(m, "/agents/*", "*"));
-    props.agentRole.addToPrincipalPolicy(new PolicyStatement({ actions: ["execute-api:Invoke"], resources: agentRoutesArns }));
-    const stack = Stack.of(this);
-    const shown = (v: string, pseudo: string) => (Token.isUnresolved(v) ? `<AWS::${pseudo}>` : v);
-    const apiId = stack.getLogicalId(this.api.node.defaultChild as CfnElement);
-    for (const m of ["POST", "GET"]) {
-      Validations.of(props.agentRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${shown(stack.region, "Region")}:${shown(stack.account, "AccountId")}:<${apiId}>/*/${m}/agents/*]`,
-        reason: `Agent routes carry the node, job and task ids as path parameters; the grant is limited to ${m} /agents/* on this API.`,
-      });
+    // The cloud agent role may invoke the IAM routes only (exchanging its session for a node token);
+    // every other agent route takes that token. Exact ARNs on the default stage: no wildcard.
+    if (iamRoutes.length > 0) {
+      props.agentRole.addToPrincipalPolicy(new PolicyStatement({
+        actions: ["execute-api:Invoke"],
+        resources: iamRoutes.map((r) => this.api.arnForExecuteApi(r.method, r.path, "$default")),
+      }));
     }
 
     // Access logs and a throttle on the default stage (bad clients must not starve agents of Lambda).
