@@ -7,9 +7,11 @@ import type { NodeAction } from "../planner/index.ts";
 import type { Actor } from "./actor.ts";
 import { audit } from "./audit.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { mapLimit } from "./map-limit.ts";
 
+/** Nodes are independent items: their writes go out together (a few in flight at a time). */
 export async function applyNodeActions(deps: ServiceDeps, actions: NodeAction[], actor: Actor): Promise<void> {
-  for (const a of actions) {
+  await mapLimit(actions, 16, async (a) => {
     const changed = await deps.nodes.update(a.nodeId, (n) => {
       const next = a.action === "wake"
         ? { ...n, desiredStatus: "run" as const, status: n.status === "asleep" ? ("ready" as const) : n.status }
@@ -17,5 +19,5 @@ export async function applyNodeActions(deps: ServiceDeps, actions: NodeAction[],
       return next.desiredStatus === n.desiredStatus && next.status === n.status ? { next: null, result: false } : { next, result: true };
     }).catch(() => ({ result: false }));
     if (changed.result) await audit(deps, actor, { clientId: null, action: `node.${a.action}`, target: { type: "node", id: a.nodeId }, after: { reason: a.reason } });
-  }
+  });
 }

@@ -29,8 +29,12 @@ export interface JobDraft {
   runSpec: Omit<JobRunSpec, "jobId">;
 }
 
-/** Job records must stay well inside DynamoDB's 400 KB item limit (UTF-8 bytes), aggregates included. */
-const maxDraftBytes = 200_000;
+/**
+ * A first cut in UTF-8 bytes (as DynamoDB counts them). What is stored is checked again,
+ * compressed, by each store: the job header's step definitions (300 KB budget) and the run
+ * spec (350 KB) — so a 1,000-step job fits, and nothing accepted can outgrow an item.
+ */
+const maxDraftBytes = 4_000_000;
 
 export function resolveClientId(actor: Actor, client: string | undefined): string {
   if (actor.kind === "client") {
@@ -74,11 +78,12 @@ export async function buildJob(
     steps: draft.steps.map((s) => ({ ...s, pending: fullRange(s.taskCount), leases: [], done: [], exhausted: [], failedAttempts: {} })),
     dependsOn: [...new Set(draft.dependsOn)], energyIntensive: draft.energyIntensive, preview: draft.preview,
     errorCount: 0, cloudAllowed: draft.cloudAllowed, suspended: false, source: draft.source,
-    idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, recentlySettled: [], version: 1,
+    idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, version: 1,
   };
   // The last check before the first write: every number in the record is one DynamoDB stores
   // (a NaN task count, say, must be refused here, not fail the audit write after the job exists).
   assertStorableNumbers(job);
+  deps.jobs.assertStorable(job); // compressed, as stored: before the run spec or anything else is written
   for (const [i, s] of job.steps.entries()) {
     if (!Number.isSafeInteger(s.taskCount) || s.taskCount < 1) throw new ValidationError(`steps[${i}]`, `has ${s.taskCount} tasks; a step needs at least one`);
   }

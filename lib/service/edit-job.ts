@@ -1,9 +1,8 @@
 import type { Actor } from "./actor.ts";
 import { audit, jobAuditFields } from "./audit.ts";
-import { ConflictError, ValidationError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
 import { statusOf } from "./lease-book.ts";
 import { loadJobFor, viewWithPlan } from "./load-job.ts";
-import { isActive } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import type { JobView } from "./views.ts";
 
@@ -19,7 +18,7 @@ export interface EditJobInput {
 
 /** Changes scheduling fields and requests a plan now (a deadline edit reorders within seconds). */
 export async function editJob(deps: ServiceDeps, input: EditJobInput, actor: Actor): Promise<JobView> {
-  await loadJobFor(deps, input.jobId, actor);
+  const current = await loadJobFor(deps, input.jobId, actor);
   const now = deps.clock.now();
   let deadlineAt: number | null | undefined;
   if (input.deadline !== undefined) {
@@ -33,20 +32,19 @@ export async function editJob(deps: ServiceDeps, input: EditJobInput, actor: Act
   if (input.deadline === undefined && input.priority === undefined && input.suspended === undefined) {
     throw new ValidationError("", "nothing to change: give deadline, priority or suspended");
   }
-  const { job, result: before } = await deps.jobs.update(input.jobId, (j) => {
-    if (input.expectedVersion !== undefined && j.version !== input.expectedVersion) {
-      throw new ConflictError(`job ${j.id} is at version ${j.version}, not ${input.expectedVersion}`, j);
-    }
-    if (!isActive(j.status)) throw new ConflictError(`job ${j.id} is ${j.status}; only open jobs can be edited`);
-    const next = structuredClone(j);
-    if (deadlineAt !== undefined) next.deadlineAt = deadlineAt;
-    if (input.priority !== undefined) next.priority = input.priority;
-    if (input.suspended !== undefined) next.suspended = input.suspended;
-    next.status = statusOf(next);
-    return { next, result: jobAuditFields(j) };
+  // One conditional write without a read: concurrent edits all land (the last one wins each field).
+  const set = {
+    ...(deadlineAt !== undefined ? { deadlineAt } : {}),
+    ...(input.priority !== undefined ? { priority: input.priority } : {}),
+    ...(input.suspended !== undefined ? { suspended: input.suspended, status: statusOf({ ...current, suspended: input.suspended }) } : {}),
+  };
+  const { before: old, after } = await deps.jobs.patch(input.jobId, { set }, {
+    openOnly: true, ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
   });
+  const before = jobAuditFields(old);
+  const job = { ...after, steps: current.steps, status: statusOf({ ...current, ...after, steps: current.steps }) };
   const action = input.suspended === true ? "job.suspend" : input.suspended === false ? "job.resume" : "job.edit";
   await audit(deps, actor, { clientId: job.clientId, action, target: { type: "job", id: job.id }, before, after: jobAuditFields(job) });
   await deps.trigger.requestPlan(`job ${job.id} edited`, now);
-  return viewWithPlan(deps, job);
+  return viewWithPlan(deps, { ...current, ...job, steps: current.steps });
 }

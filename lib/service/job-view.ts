@@ -1,6 +1,7 @@
 /** JobRecord + the last plan's decision → JobView (progress, outlook, why). */
 import type { JobDecision } from "../planner/index.ts";
-import type { JobRecord, StepRecord } from "./model.ts";
+import { isActive, type JobRecord, type StepRecord } from "./model.ts";
+import { statusOf } from "./lease-book.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
@@ -22,7 +23,9 @@ function stepProgress(steps: readonly StepRecord[]): JobProgress {
   return { tasks, done, running, pending, failed, fraction: tasks === 0 ? 1 : done / tasks };
 }
 
-export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number): JobView {
+export function jobView(stored: JobRecord, decision?: JobDecision, planAt?: number): JobView {
+  // The header's status is the planner's last word; reports since then already show.
+  const job = isActive(stored.status) ? { ...stored, status: statusOf(stored) } : stored;
   const finished = job.status === "done" || job.status === "failed" || job.status === "canceled";
   let meetsDeadline: boolean | null = null;
   if (job.deadlineAt !== null) {

@@ -11,7 +11,7 @@ import type { ServiceDeps } from "./ports.ts";
 const speedAlpha = 0.3;
 
 export function learnedNode(n: NodeRecord, x: {
-  jobId: string; step: StepRecord; outcome: "succeeded" | "failed" | "interrupted"; seconds: number; policy: Policy;
+  jobId: string; step: Pick<StepRecord, "kind" | "secondsPerFrame" | "framesPerTask">; outcome: "succeeded" | "failed" | "interrupted"; seconds: number; policy: Policy;
 }): NodeRecord | null {
   if (x.outcome === "succeeded" && x.seconds > 0) {
     const expected = x.step.secondsPerFrame * x.step.framesPerTask;

@@ -31,6 +31,7 @@ export async function listJobs(deps: ServiceDeps, input: ListJobsInput, actor: A
     ...(input.cursor ? { cursor: input.cursor } : {}),
   });
   const plan = await deps.plans.latest();
-  const views = page.items.map((j) => jobView(j, plan?.decisions.find((d) => d.jobId === j.id), plan?.at));
+  const views = page.items.map((j) => jobView(j, plan?.decisions.find((d) => d.jobId === j.id), plan?.at))
+    .filter((v) => input.status === undefined || v.status === input.status); // open jobs: their live status
   return page.cursor ? { items: views, cursor: page.cursor } : { items: views };
 }

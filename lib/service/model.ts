@@ -1,8 +1,8 @@
 /**
  * Domain records the service stores. Times are epoch ms (`...At`), durations seconds, as in
- * the planner contract. A job is ONE record: its steps carry the task aggregates (pending,
- * leased, done, exhausted ranges) so that every race on a task is settled by a conditional
- * write on one item (see lib/adapters/aws/table-design.md).
+ * the planner contract. A job is a small header record plus its task state in bounded shards
+ * (ShardRecord, see tasks/shard-book.ts and lib/adapters/aws/table-design.md); a JobRecord read
+ * from the store carries both, with each step's ranges and leases assembled from its shards.
  */
 import type {
   BurstRequest, Client, CloudOffer, FarmNode, IndexRange, JobDecision, NodeAction,
@@ -55,6 +55,55 @@ export interface StepRecord {
   failedAttempts: Record<string, number>;
 }
 
+/** A lease inside a shard, keyed by its token. */
+export interface ShardLease {
+  i: number;
+  node: string;
+  attempt: number;
+  grantedAt: number;
+  expiresAt: number;
+  expectedEndAt: number;
+  queued: boolean;
+}
+
+/** What an agent reported about one attempt; folded into the shard by the planner. */
+export interface SettleReport {
+  outcome: "succeeded" | "failed" | "interrupted";
+  /** When the report landed. */
+  at: number;
+  startedAt?: number;
+  endedAt?: number;
+  message?: string;
+  /** The agent's request, for the audit event written when the report is folded. */
+  requestId?: string;
+}
+
+/** One bounded slice of a step's tasks (tasks/shard-book.ts). */
+export interface ShardRecord {
+  jobId: string;
+  clientId: string;
+  /** The job's, so the shard sorts right after its header in the planner's query. */
+  submittedAt: number;
+  /** Position of the step in the job (stable: steps never change after submit). */
+  step: number;
+  stepName: string;
+  no: number;
+  /** Task indexes from .. from+count-1. */
+  from: number;
+  count: number;
+  kind: string;
+  /** secondsPerFrame × framesPerTask: a task's work at speed 1 (for learning node speed). */
+  taskSec: number;
+  /** One character per task: p pending, l leased, d done, x exhausted. */
+  state: string;
+  leases: Record<string, ShardLease>;
+  settled: Record<string, SettleReport>;
+  failed: Record<string, number>;
+  recent: string[];
+  /** 0 = never written (all pending). Only the planner bumps it. */
+  version: number;
+}
+
 export interface JobPreview extends PreviewSettings {
   lowQualityPass: { everyNth: number; quality: number } | null;
 }
@@ -79,12 +128,12 @@ export interface JobRecord {
   /** Hash of the submitted body, so a reused idempotency key with another body is a conflict. */
   requestHash: string;
   finishedAt: number | null;
-  /** The last settled attempts (`step:index` + token), so a re-sent report is a duplicate, not stale. */
-  recentlySettled: { taskId: string; token: string }[];
   /** What the capacity use case last did about this job's cloud request (shown with the plan's "why"). */
   capacityNote?: { at: number; reason: string };
-  /** Bumped on every write; conditional writes check it. */
+  /** Bumped on every write of the header; conditional writes check it. */
   version: number;
+  /** The stored task shards (read-only view; the planner writes them through TaskStore). */
+  shards?: ShardRecord[];
 }
 
 export type DesiredStatus = "run" | "drain" | "stop";
@@ -97,14 +146,29 @@ export interface HeldTask {
   startedAt?: number;
 }
 
-/** A pointer to a lease on a job record; the job record is the truth, this is delivery. */
+/**
+ * A message to a node, its own item in the node's partition: a granted lease with what to run
+ * (so a poll needs no job read), or a notice to stop one. The shard is the truth; this is delivery.
+ */
 export interface InboxEntry {
+  kind: "grant" | "cancel";
   jobId: string;
   stepName: string;
   taskIndex: number;
   token: string;
   queued: boolean;
   estimatedSec: number;
+  /** Grants: the step's kind, frames or OpenJD parameters, preview quality, lease expiry. */
+  taskKind?: string;
+  frames?: number[] | null;
+  params?: TaskParams | null;
+  quality?: number | null;
+  leaseExpiresAt?: number;
+  /** Cancels: why. */
+  reason?: string;
+  at: number;
+  /** Position in the plan's assignment order (items come back in key order; the agent runs them in this one). */
+  seq?: number;
 }
 
 export interface NodeRecord extends Omit<FarmNode, "leases"> {
@@ -117,7 +181,11 @@ export interface NodeRecord extends Omit<FarmNode, "leases"> {
   holding: HeldTask[];
   /** Operator intent; `status` is what the planner sees. */
   desiredStatus: DesiredStatus;
-  /** Leases granted by the planner, waiting to be handed over at the next poll. */
+  /**
+   * Messages waiting for the node (grants, cancel notices): their own items in the node's
+   * partition, read with the node; writing a node record never writes its inbox (the planner
+   * adds entries with NodeStore.deliver, polls and the planner remove them with dropInbox).
+   */
   inbox: InboxEntry[];
   /** Cloud nodes: the EC2 instance this record was launched as (an IAM session name must equal it). */
   instanceId?: string;

@@ -1,19 +1,22 @@
 /**
  * The agent's one call (DESIGN.md "Agent protocol"): heartbeat + progress + terminal reports
  * + assignment channel. The reply hands over leases the planner granted this node (until the
- * agent reports holding them), tells it to stop tasks whose lease is gone (job canceled, lease
- * expired and given away), and sets the next poll and desired status. Every poll renews the
- * leases the agent reports holding (recorded on the node, see lease-book.ts).
+ * agent reports holding them), tells it to stop tasks whose lease is gone (the planner leaves a
+ * cancel notice in the node's inbox when it expires, preempts or cancels one), and sets the next
+ * poll and desired status.
+ *
+ * Requests: one Query (node + inbox), one conditional write per terminal report (its shard),
+ * one write of the node (renews every lease it reports holding — no read of any job), one
+ * inbox clean-up batch when it picked up or finished something new, at most one plan trigger.
  */
 import { taskId as taskIdOf } from "../planner/index.ts";
-import { taskAt } from "../openjd/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
 import { NotFoundError, RetryableError, StaleLeaseError } from "./errors.ts";
-import { framesAt } from "./frames.ts";
-import type { HeldTask, InboxEntry, JobRecord, LeaseRecord, StepRecord } from "./model.ts";
+import type { HeldTask, InboxEntry, NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { idlePollSec } from "./register-agent.ts";
-import { completeTask, failTask, parseTaskRef } from "./settle-task.ts";
+import { recordSettle, type Settled } from "./settle-task.ts";
+import { learnedNode } from "./learn-from-attempt.ts";
 import type { Assignment, PollReply } from "./views.ts";
 
 export interface ReportedTask {
@@ -35,70 +38,76 @@ export interface PollInput {
   stopping?: boolean;
 }
 
+const terminal = (t: ReportedTask) => t.state === "succeeded" || t.state === "failed" || t.state === "interrupted";
+
 export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Actor): Promise<PollReply> {
   assertAgent(actor, input.nodeId);
   const node = await deps.nodes.get(input.nodeId);
   if (!node) throw new NotFoundError("node", input.nodeId);
+  // In the order the plans made them (items come back in key order).
+  const inbox = [...node.inbox].sort((a, b) => a.at - b.at || (a.seq ?? 0) - (b.seq ?? 0));
   const { policy } = await deps.plans.settings();
   const now = deps.clock.now();
 
   const acknowledged: PollReply["acknowledged"] = [];
-  const busy: ReportedTask[] = [];
-  for (const t of input.tasks.filter((t) => t.state === "succeeded" || t.state === "failed" || t.state === "interrupted")) {
+  let learned: NodeRecord = node;
+  const busy = new Set<string>();
+  for (const t of input.tasks.filter(terminal)) {
     const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}) };
+    let r: Settled;
     try {
-      const r = t.state === "succeeded" ? await completeTask(deps, settle, actor) : await failTask(deps, { ...settle, kind: t.state as "failed" | "interrupted" }, actor);
-      acknowledged.push({ taskId: t.taskId, token: t.token, outcome: r.result });
+      r = await recordSettle(deps, settle, t.state as "succeeded" | "failed" | "interrupted", actor);
     } catch (err) {
-      if (err instanceof StaleLeaseError) acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "stale" });
-      // The job is busy (a burst of reports): keep the heartbeat going, the agent re-sends it.
-      else if (err instanceof RetryableError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "retry" }); busy.push(t); }
-      else throw err;
+      if (err instanceof StaleLeaseError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "stale" }); continue; }
+      // Storage throttled: keep the heartbeat going and the lease held; the agent re-sends it.
+      if (err instanceof RetryableError) { acknowledged.push({ taskId: t.taskId, token: t.token, outcome: "retry" }); busy.add(t.token); continue; }
+      throw err;
+    }
+    acknowledged.push({ taskId: t.taskId, token: t.token, outcome: r.result });
+    if (r.result === "accepted" && r.shard) {
+      const step = { kind: r.shard.kind, secondsPerFrame: r.shard.taskSec, framesPerTask: 1 };
+      learned = learnedNode(learned, { jobId: r.shard.jobId, step, outcome: t.state as "succeeded", seconds: r.seconds ?? 0, policy }) ?? learned;
     }
   }
 
-  // A report that could not be recorded yet still holds (and renews) its lease.
-  const live = [...input.tasks.filter((t) => t.state === "queued" || t.state === "running"), ...busy];
-  const jobs = await loadJobs(deps, [...live.map((t) => parseTaskRef(t.taskId).jobId), ...node.inbox.map((e) => e.jobId)]);
-  const leaseOf = (jobId: string, stepName: string, taskIndex: number, token: string) => {
-    const step = jobs.get(jobId)?.steps.find((s) => s.name === stepName);
-    const lease = step?.leases.find((l) => l.taskIndex === taskIndex && l.token === token && l.nodeId === input.nodeId);
-    return step && lease ? { step, lease } : undefined;
-  };
-
+  const cancels = new Map(inbox.filter((e) => e.kind === "cancel").map((e) => [e.token, e]));
+  const live = input.tasks.filter((t) => t.state === "queued" || t.state === "running" || busy.has(t.token));
   const cancel: PollReply["cancel"] = [];
   const holding: HeldTask[] = [];
   for (const t of live) {
-    const ref = parseTaskRef(t.taskId);
-    if (leaseOf(ref.jobId, ref.stepName, ref.taskIndex, t.token)) {
-      holding.push({ taskId: t.taskId, token: t.token, progress: clamp01(t.progress ?? 0), ...(t.startedAt ? { startedAt: t.startedAt } : {}) });
-    } else {
-      const job = jobs.get(ref.jobId);
-      cancel.push({ taskId: t.taskId, token: t.token, reason: job && job.status === "canceled" ? "job canceled" : "lease no longer valid (expired, preempted or reassigned)" });
-    }
+    const stop = cancels.get(t.token);
+    if (stop) cancel.push({ taskId: t.taskId, token: t.token, reason: stop.reason ?? "lease no longer valid (expired, preempted or reassigned)" });
+    else holding.push({ taskId: t.taskId, token: t.token, progress: clamp01(t.progress ?? 0), ...(t.startedAt ? { startedAt: t.startedAt } : {}) });
   }
 
-  const held = new Set(holding.map((h) => h.token));
+  const reported = new Set(input.tasks.map((t) => t.token));
   const accepting = !input.stopping && node.status !== "disabled";
   const assignments: Assignment[] = [];
-  const drop = new Set<string>();
-  for (const e of node.inbox) {
-    const found = leaseOf(e.jobId, e.stepName, e.taskIndex, e.token);
-    if (!found || held.has(e.token)) { drop.add(e.token); continue; }
-    if (accepting) assignments.push(assignmentOf(jobs.get(e.jobId)!, found.step, found.lease, e));
+  const drop: Pick<InboxEntry, "kind" | "token">[] = [];
+  for (const e of inbox) {
+    // Grants: handed over until the agent reports the task, then removed (so the planner's node
+    // query carries only undelivered ones; the fold removes those whose lease ended unreported).
+    // Cancels: kept while the agent still reports the task, so a lost reply is repeated.
+    if (e.kind === "grant" && (reported.has(e.token) || cancels.has(e.token))) drop.push(e);
+    else if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
+    else if (e.kind === "grant" && accepting) assignments.push(assignmentOf(e));
   }
+  if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
-  await deps.nodes.update(input.nodeId, (n) => ({
-    next: {
-      ...n, lastSeenAt: now, holding, inbox: n.inbox.filter((e) => !drop.has(e.token)),
-      ...(input.metrics ? { metrics: input.metrics } : {}),
-      status: n.status === "offline" || n.status === "booting" ? "ready" : n.status,
-      idleSince: holding.length > 0 || assignments.length > 0 ? undefined : n.idleSince ?? now,
-    },
-    result: null,
-  }));
+  const idle = holding.length === 0 && assignments.length === 0;
+  await deps.nodes.touch(input.nodeId, {
+    lastSeenAt: now, holding,
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+    ...(node.status === "offline" || node.status === "booting" ? { status: "ready" as const } : {}),
+    ...(idle && node.idleSince === undefined ? { idleSince: now } : {}),
+    ...(learned !== node ? { speed: learned.speed, blocklist: learned.blocklist, ...(learned.failuresByJob ? { failuresByJob: learned.failuresByJob } : {}) } : {}),
+  }, !idle && node.idleSince !== undefined ? ["idleSince"] : []);
 
   const settledSome = acknowledged.some((a) => a.outcome === "accepted");
+  // One trigger per poll at most, and only when a slot frees with nothing queued for it: a
+  // node with pre-assigned work needs no plan now (the next cycle folds its reports anyway).
+  const freeSlot = holding.length + assignments.length < node.slots;
+  if (settledSome && freeSlot) await deps.trigger.requestPlan(`node ${input.nodeId} settled ${acknowledged.filter((a) => a.outcome === "accepted").length} task(s)`, now);
   return {
     assignments, cancel, acknowledged,
     // Right after a terminal state come back at once: a pre-assigned or freshly planned task waits.
@@ -108,23 +117,12 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   };
 }
 
-async function loadJobs(deps: ServiceDeps, ids: string[]): Promise<Map<string, JobRecord>> {
-  const out = new Map<string, JobRecord>();
-  for (const id of new Set(ids)) {
-    const j = await deps.jobs.get(id);
-    if (j) out.set(id, j);
-  }
-  return out;
-}
-
-function assignmentOf(job: JobRecord, step: StepRecord, lease: LeaseRecord, e: InboxEntry): Assignment {
+function assignmentOf(e: InboxEntry): Assignment {
   return {
-    taskId: taskIdOf(job.id, step.name, lease.taskIndex), jobId: job.id, stepName: step.name, taskIndex: lease.taskIndex,
-    token: lease.token, kind: step.kind,
-    frames: step.frames ? framesAt(step.frames, lease.taskIndex * step.framesPerTask, step.framesPerTask) : null,
-    params: step.parameterSpace ? taskAt(step.parameterSpace, lease.taskIndex) : null,
-    quality: step.previewQuality ?? null, queued: e.queued,
-    leaseExpiresAt: new Date(lease.expiresAt).toISOString(), estimatedSec: e.estimatedSec,
+    taskId: taskIdOf(e.jobId, e.stepName, e.taskIndex), jobId: e.jobId, stepName: e.stepName, taskIndex: e.taskIndex,
+    token: e.token, kind: e.taskKind ?? "", frames: e.frames ?? null, params: e.params ?? null,
+    quality: e.quality ?? null, queued: e.queued,
+    leaseExpiresAt: new Date(e.leaseExpiresAt ?? e.at).toISOString(), estimatedSec: e.estimatedSec,
   };
 }
 

@@ -3,13 +3,13 @@
  * SQS; tests use the same adapters against dynalite and fauxqs. Use cases never import an
  * adapter: everything arrives in `ServiceDeps`.
  *
- * There is no separate lease store: a task's lease lives on its job record, so claiming,
- * completing and expiring a task are single-item conditional writes through `JobStore.update`
- * (the pure transitions are in lease-book.ts).
+ * Task state lives in bounded shards beside the job header (tasks/shard-book.ts): the planner
+ * writes shards through `TaskStore.write`, agents settle through `TaskStore.settle`; the job
+ * store reads a job's header and shards together.
  */
 import type {
-  AuditEvent, ClientRecord, FarmSettings, JobRecord, JobStatus, NodeRecord, PlanRecord,
-  RegistrationSecretRecord, UsageDay, UsageDelta,
+  AuditEvent, ClientRecord, FarmSettings, InboxEntry, JobRecord, JobStatus, NodeRecord, PlanRecord,
+  RegistrationSecretRecord, SettleReport, ShardLease, ShardRecord, UsageDay, UsageDelta,
 } from "./model.ts";
 import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
@@ -34,20 +34,72 @@ export type Mutation<T, R = void> = (current: T) => { next: T; result: R } | { n
 export interface JobStore {
   /** Fails with ConflictError(existing) if the id is taken. */
   create(job: JobRecord): Promise<void>;
+  /** ValidationError (on `steps`) if the job could not be stored: checked before anything is written. */
+  assertStorable(job: JobRecord): void;
   get(id: string): Promise<JobRecord | undefined>;
   /**
    * Read, apply `mutate`, write back only if `version` is unchanged; on a lost race re-read and
    * re-apply (bounded retries, then RetryableError). NotFoundError if the job does not exist.
    */
   update<R>(id: string, mutate: Mutation<JobRecord, R>): Promise<{ job: JobRecord; result: R }>;
-  /** Jobs not yet finished (queued, running, suspended): the planner's view. */
+  /**
+   * Change header fields in one conditional write, without a read (edits, the planner's status
+   * changes): concurrent patches all land. `before`/`after` carry no task state.
+   * ConflictError if `expectedVersion` differs or `openOnly` and the job is finished.
+   */
+  patch(id: string, change: JobPatch, cond?: { expectedVersion?: number; openOnly?: boolean }): Promise<{ before: JobRecord; after: JobRecord }>;
+  /** Jobs not yet finished (queued, running, suspended) with their shards: the planner's view. */
   listActive(): Promise<JobRecord[]>;
+  /**
+   * The same, plus shards still listed as active whose job has finished (the planner closes
+   * them) and the ids of jobs whose stored items could not be read (left out, not fatal).
+   */
+  listActiveWithOrphans(): Promise<{ jobs: JobRecord[]; orphans: ShardRecord[]; unreadable: string[] }>;
+  /** An open `status` (queued, running, suspended) lists every open job: the caller filters on the live status. */
   list(filter: { clientId?: string; status?: JobStatus; limit: number; cursor?: string }): Promise<Page<JobRecord>>;
 }
 
+export interface JobPatch {
+  set?: Partial<Pick<JobRecord, "deadlineAt" | "priority" | "suspended" | "status" | "finishedAt" | "errorCount">>;
+  addErrors?: number;
+}
+
+/** Where a settle lands: the shard of the task, checked against the lease's token and node. */
+export interface SettleRef {
+  jobId: string;
+  stepName: string;
+  shardNo: number;
+  taskIndex: number;
+  token: string;
+  nodeId: string;
+}
+
+export interface TaskStore {
+  /** The stored shard, or undefined if it was never written (all pending). */
+  shard(jobId: string, stepName: string, no: number): Promise<ShardRecord | undefined>;
+  /**
+   * Planner write of a whole shard, if it still has the version and settle-report count read
+   * (`version` 0: only if absent). False when another writer got there first: re-read, re-apply.
+   * `open` false moves a finished job's shard out of the planner's view.
+   */
+  write(next: ShardRecord, seen: { version: number; settled: number }, open?: boolean): Promise<boolean>;
+  /** An agent's report: accepted exactly once while the lease is the node's; otherwise the shard as it is. */
+  settle(ref: SettleRef, report: SettleReport): Promise<{ accepted: true; shard: ShardRecord; lease: ShardLease } | { accepted: false; shard: ShardRecord | undefined }>;
+}
+
 export interface NodeStore {
+  /** The node with the messages waiting for it (one Query of its partition). */
   get(id: string): Promise<NodeRecord | undefined>;
-  /** Create, or replace the registration fields of, a node. */
+  /** Unconditional batched puts of inbox entries (each its own item, keyed by token and kind). */
+  deliver(entries: (InboxEntry & { nodeId: string })[]): Promise<void>;
+  /** Remove delivered / acknowledged / settled entries, of any nodes (batched). */
+  dropInbox(entries: (Pick<InboxEntry, "kind" | "token"> & { nodeId: string })[]): Promise<void>;
+  /**
+   * A poll's write: set these fields and bump `version`, without a read or a condition (it
+   * renews the node's leases; a concurrent read-modify-write of the node then re-reads).
+   */
+  touch(id: string, fields: Partial<Omit<NodeRecord, "id" | "version">>, remove?: (keyof NodeRecord)[]): Promise<void>;
+  /** Create, or replace the registration fields of, a node (never its inbox). */
   put(node: NodeRecord): Promise<void>;
   /** Create only if no node has this id; false when one does (never replaces it). */
   create(node: NodeRecord): Promise<boolean>;
@@ -100,6 +152,8 @@ export interface AuditQuery {
 
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
+  /** Many events in batched writes (the planner's record of folded task reports). */
+  appendMany(events: AuditEvent[]): Promise<void>;
   /** By job, or by client, or farm-wide; always within [from, to] when given. Newest first. */
   query(q: AuditQuery): Promise<Page<AuditEvent>>;
 }
@@ -148,6 +202,7 @@ export interface OutputStore {
 
 export interface ServiceDeps {
   jobs: JobStore;
+  tasks: TaskStore;
   nodes: NodeStore;
   clients: ClientStore;
   plans: PlanStore;

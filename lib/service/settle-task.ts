@@ -1,16 +1,17 @@
 /**
- * Terminal reports from agents (also reached through pollAgent). Accepted once, through a
- * conditional write on the job; usage is added only for the accepted report, so a duplicate
- * delivery neither double-completes nor double-bills.
+ * Terminal reports from agents (also reached through pollAgent). A report is ONE conditional
+ * write of its own attribute in the task's shard (TaskStore.settle): accepted exactly once
+ * while the lease is this node's, with no read and no contention with other reports — 500
+ * agents finishing frames of one job at once all land. The planner folds accepted reports into
+ * the task state, the job's status, usage and the audit log (fold-task-reports.ts).
  */
 import { parseTaskId } from "../planner/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
-import { audit } from "./audit.ts";
-import { NotFoundError, StaleLeaseError, ValidationError } from "./errors.ts";
-import { settleLease, type SettleResult, type TaskOutcome } from "./lease-book.ts";
+import { StaleLeaseError, ValidationError } from "./errors.ts";
+import type { SettleReport, ShardLease, ShardRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
-import { attemptUsage, dayOf } from "./usage.ts";
-import { learnedNode, spendCloudBudget } from "./learn-from-attempt.ts";
+import { leaseRecordOf, refusal, settleMessageChars, shardNoOf, type SettleResult, type TaskOutcome } from "./tasks/shard-book.ts";
+import { learnedNode } from "./learn-from-attempt.ts";
 
 export interface SettleTaskInput {
   nodeId: string;
@@ -21,14 +22,16 @@ export interface SettleTaskInput {
   message?: string;
 }
 
+export type { SettleResult, TaskOutcome };
+
 /** A task finished. Accepted once; the same report again is "duplicate"; a stale token throws StaleLeaseError. */
-export function completeTask(deps: ServiceDeps, input: SettleTaskInput, actor: Actor): Promise<{ result: SettleResult }> {
-  return settleTask(deps, input, "succeeded", actor);
+export async function completeTask(deps: ServiceDeps, input: SettleTaskInput, actor: Actor): Promise<{ result: SettleResult }> {
+  return learnOutsidePoll(deps, input, await recordSettle(deps, input, "succeeded", actor), "succeeded");
 }
 
 /** A task failed (`failed` counts against retries) or was interrupted (spot, drain: does not count). */
-export function failTask(deps: ServiceDeps, input: SettleTaskInput & { kind: "failed" | "interrupted" }, actor: Actor): Promise<{ result: SettleResult }> {
-  return settleTask(deps, input, input.kind, actor);
+export async function failTask(deps: ServiceDeps, input: SettleTaskInput & { kind: "failed" | "interrupted" }, actor: Actor): Promise<{ result: SettleResult }> {
+  return learnOutsidePoll(deps, input, await recordSettle(deps, input, input.kind, actor), input.kind);
 }
 
 export function parseTaskRef(taskId: string): ReturnType<typeof parseTaskId> {
@@ -37,50 +40,48 @@ export function parseTaskRef(taskId: string): ReturnType<typeof parseTaskId> {
   }
 }
 
-async function settleTask(deps: ServiceDeps, input: SettleTaskInput, outcome: TaskOutcome, actor: Actor): Promise<{ result: SettleResult }> {
+export interface Settled {
+  result: SettleResult;
+  /** For an accepted report: the lease it ended and its shard (kind, task work), for learning. */
+  lease?: ShardLease;
+  shard?: ShardRecord;
+  seconds?: number;
+}
+
+/** The one write of a settle. A refused report is a duplicate (already recorded) or stale. */
+export async function recordSettle(deps: ServiceDeps, input: SettleTaskInput, outcome: TaskOutcome, actor: Actor): Promise<Settled> {
   assertAgent(actor, input.nodeId);
   const ref = parseTaskRef(input.taskId);
-  const { policy, tariff } = await deps.plans.settings();
   const now = deps.clock.now();
-  let settled;
-  try {
-    settled = await deps.jobs.update(ref.jobId, (j) => {
-      const r = settleLease(j, {
-        nodeId: input.nodeId, stepName: ref.stepName, taskIndex: ref.taskIndex, token: input.token, outcome, now,
-        retriesPerTask: policy.failures.retriesPerTask, errorsPerJob: policy.failures.errorsPerJob,
-      });
-      return { next: r.next, result: r };
-    });
-  } catch (err) {
-    if (err instanceof NotFoundError) throw new StaleLeaseError(input.taskId, input.token);
-    throw err;
-  }
-  const { job, result: r } = settled;
-  if (r.result === "stale") {
-    const step = job.steps.find((s) => s.name === ref.stepName);
-    throw new StaleLeaseError(input.taskId, input.token, step?.leases.find((l) => l.taskIndex === ref.taskIndex));
-  }
-  if (r.result === "accepted" && r.lease) {
-    const node = await deps.nodes.get(input.nodeId);
+  const report: SettleReport = {
+    outcome, at: now,
+    ...(input.startedAt !== undefined ? { startedAt: input.startedAt } : {}),
+    ...(input.endedAt !== undefined ? { endedAt: input.endedAt } : {}),
+    ...(input.message ? { message: input.message.slice(0, settleMessageChars) } : {}),
+    ...(actor.requestId ? { requestId: actor.requestId.slice(0, 64) } : {}), // bounded: it sits in the shard until folded
+  };
+  const r = await deps.tasks.settle({
+    jobId: ref.jobId, stepName: ref.stepName, shardNo: shardNoOf(ref.taskIndex), taskIndex: ref.taskIndex, token: input.token, nodeId: input.nodeId,
+  }, report);
+  if (r.accepted) {
     const startedAt = Math.max(r.lease.grantedAt, input.startedAt ?? r.lease.grantedAt);
     const endedAt = Math.min(now, Math.max(startedAt, input.endedAt ?? now));
-    const used = attemptUsage(node, startedAt, endedAt, tariff, outcome === "succeeded");
-    await deps.usage.add(job.clientId, dayOf(endedAt), used);
-    await spendCloudBudget(deps, job.clientId, used.cloudCost);
-    const step = job.steps.find((s) => s.name === ref.stepName)!;
-    if (node) {
-      await deps.nodes.update(node.id, (n) => ({
-        next: learnedNode(n, { jobId: job.id, step, outcome, seconds: (endedAt - startedAt) / 1000, policy }), result: null,
-      }));
-    }
-    await audit(deps, actor, {
-      clientId: job.clientId, action: `task.${outcome}`, target: { type: "task", id: input.taskId },
-      after: { nodeId: input.nodeId, attempt: r.lease.attempt, jobStatus: job.status, ...(input.message ? { message: input.message.slice(0, 500) } : {}) },
-    });
-    if (job.status !== "running" && job.status !== "queued") {
-      await audit(deps, actor, { clientId: job.clientId, action: `job.${job.status}`, target: { type: "job", id: job.id }, after: { status: job.status } });
-    }
-    await deps.trigger.requestPlan(`task ${input.taskId} ${outcome}`, now);
+    return { result: "accepted", lease: r.lease, shard: r.shard, seconds: (endedAt - startedAt) / 1000 };
   }
-  return { result: r.result };
+  const why = refusal(r.shard, input.token);
+  if (why.result === "duplicate") return { result: "duplicate" };
+  const holder = r.shard && Object.entries(r.shard.leases).find(([, l]) => l.i === ref.taskIndex);
+  throw new StaleLeaseError(input.taskId, input.token, holder ? leaseRecordOf(holder[0], holder[1]) : undefined);
+}
+
+/** Outside a poll (the agent-events queue) the node's learning is its own write. */
+async function learnOutsidePoll(deps: ServiceDeps, input: SettleTaskInput, s: Settled, outcome: TaskOutcome): Promise<{ result: SettleResult }> {
+  if (s.result === "accepted" && s.shard) {
+    const { policy } = await deps.plans.settings();
+    const step = { kind: s.shard.kind, secondsPerFrame: s.shard.taskSec, framesPerTask: 1 };
+    await deps.nodes.update(input.nodeId, (n) => ({ next: learnedNode(n, { jobId: s.shard!.jobId, step, outcome, seconds: s.seconds ?? 0, policy }), result: null }))
+      .catch(() => undefined); // learning is best effort; the report itself is recorded
+    await deps.trigger.requestPlan(`task ${input.taskId} ${outcome}`, deps.clock.now());
+  }
+  return { result: s.result };
 }

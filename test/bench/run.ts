@@ -117,3 +117,6 @@ if (!json) {
   console.log(line(used));
   for (const r of rows) console.log(line(used.map((c) => cell(r[c]))));
 }
+
+// Task state against dynalite (issue [T]): commit, contention, frame, cycle, edit_to_order rows.
+await (await import("./task-state.ts")).runTaskStateBenches();

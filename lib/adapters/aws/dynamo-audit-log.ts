@@ -14,17 +14,25 @@ const retentionDays = 400;
 const pad = (at: number) => String(at).padStart(15, "0");
 const month = (at: number) => new Date(at).toISOString().slice(0, 7);
 
+function auditItem(e: AuditEvent): Record<string, unknown> {
+  const sk = `${pad(e.at)}#${e.id}`;
+  return {
+    pk: `AUDIT#${e.clientId ?? "_farm"}`, sk, ...e,
+    ...(e.target.type === "job" ? { gsi1pk: `AUDITJOB#${e.target.id}`, gsi1sk: sk } : {}),
+    gsi2pk: `AUDITMONTH#${month(e.at)}`, gsi2sk: sk,
+    ttl: Math.floor(e.at / 1000) + retentionDays * 86400,
+  };
+}
+
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly table: DynamoTable) {}
 
   async append(e: AuditEvent): Promise<void> {
-    const sk = `${pad(e.at)}#${e.id}`;
-    await this.table.put({
-      pk: `AUDIT#${e.clientId ?? "_farm"}`, sk, ...e,
-      ...(e.target.type === "job" ? { gsi1pk: `AUDITJOB#${e.target.id}`, gsi1sk: sk } : {}),
-      gsi2pk: `AUDITMONTH#${month(e.at)}`, gsi2sk: sk,
-      ttl: Math.floor(e.at / 1000) + retentionDays * 86400,
-    }, "audit event");
+    await this.table.put(auditItem(e), "audit event");
+  }
+
+  async appendMany(events: AuditEvent[]): Promise<void> {
+    await this.table.batchWrite(events.map(auditItem), [], "audit events");
   }
 
   async query(q: AuditQuery): Promise<Page<AuditEvent>> {

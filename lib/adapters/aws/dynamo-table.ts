@@ -4,10 +4,11 @@
  * `version`, re-read and re-apply on a lost race). dynalite has no transactions, so nothing
  * here relies on them.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError, RetryableError, ValidationError } from "../../service/errors.ts";
 import type { Mutation, Page } from "../../service/ports.ts";
 import { isConditionFailed, mapSdkError } from "./dynamo-errors.ts";
+import { mapLimit } from "../../service/map-limit.ts";
 
 export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown>;
@@ -20,12 +21,14 @@ const keyAttrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "ttl"];
  */
 export const maxWriteAttempts = 40;
 export const writeBudgetMs = 10_000;
+/** BatchWriteItem requests in flight at once. */
+const batchConcurrency = 8;
 
 export class DynamoTable {
   constructor(
     readonly doc: DynamoDBDocumentClient, readonly tableName: string,
     /** Waits between lost races (injected in tests that provoke endless conflicts). */
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async get<T>(key: Key, what: string, fromItem: (item: Item) => T = (i) => i as T): Promise<T | undefined> {
@@ -93,6 +96,28 @@ export class DynamoTable {
   }
 
   /**
+   * Unconditional puts and deletes, 25 per BatchWriteItem (DynamoDB's limit); unprocessed items
+   * are re-sent with backoff. Only for writes whose outcome does not depend on the current item.
+   */
+  async batchWrite(puts: Item[], deletes: Key[], what: string): Promise<void> {
+    const requests = [...puts.map((Item) => ({ PutRequest: { Item } })), ...deletes.map((Key) => ({ DeleteRequest: { Key } }))];
+    const chunks: (typeof requests)[] = [];
+    for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+    // Chunks are independent: several in flight (a cycle's 5,000 inbox entries are 200 requests).
+    await mapLimit(chunks, batchConcurrency, async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= maxWriteAttempts) throw new RetryableError(`${what}: writes not processed; retry`);
+        try {
+          const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+          pending = (r.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        } catch (err) { throw mapSdkError(err, what); }
+        if (pending.length > 0) await this.sleep(backoffMs(attempt));
+      }
+    });
+  }
+
+  /**
    * Optimistic read-modify-write of a versioned record. `toItem` adds keys/index attributes.
    * The write is conditional on the version read, so concurrent writers never lose an update.
    */
@@ -115,7 +140,7 @@ export class DynamoTable {
   }
 }
 
-function backoffMs(attempt: number): number {
+export function backoffMs(attempt: number): number {
   // Full jitter, exponential from 4 ms, capped at 200 ms: spreads a burst of writers out
   // without leaving a lone loser waiting long.
   return Math.random() * Math.min(200, 4 * 2 ** attempt);

@@ -11,6 +11,8 @@ import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoTaskStore } from "./dynamo-task-store.ts";
+import { CoalescingTrigger, cachedSettings } from "./per-container.ts";
 import { DynamoSecretStore } from "./dynamo-secret-store.ts";
 import type { NodeCredentials } from "../../service/identity/node-credentials.ts";
 import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
@@ -34,6 +36,8 @@ export interface AwsDepsOptions {
   planTriggerQueueUrl?: string;
   trigger?: PlanTrigger;
   clock?: Clock;
+  /** How long a container reuses the farm settings it read (0: read every time). */
+  settingsCacheMs?: number;
   ids?: IdGenerator;
   /** Node token issuer/verifier (lib/service/identity); without it agents cannot obtain tokens. */
   credentials?: NodeCredentials;
@@ -48,17 +52,19 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     throw new Error("awsServiceDeps: create the DocumentClient with marshallOptions.removeUndefinedValues = true");
   }
   const table = new DynamoTable(o.doc, o.tableName);
+  const clock = o.clock ?? systemClock;
   const trigger = o.trigger
-    ?? (o.sqs && o.planTriggerQueueUrl ? new SqsPlanTrigger(o.sqs, o.planTriggerQueueUrl) : { requestPlan: async () => {} });
+    ?? (o.sqs && o.planTriggerQueueUrl ? new CoalescingTrigger(new SqsPlanTrigger(o.sqs, o.planTriggerQueueUrl)) : { requestPlan: async () => {} });
   return {
     jobs: new DynamoJobStore(table),
+    tasks: new DynamoTaskStore(table),
     nodes: new DynamoNodeStore(table),
     clients: new DynamoClientStore(table),
-    plans: new DynamoPlanStore(table),
+    plans: cachedSettings(new DynamoPlanStore(table), o.settingsCacheMs ?? 5_000),
     audit: new DynamoAuditLog(table),
     usage: new DynamoUsageLedger(table),
     trigger,
-    clock: o.clock ?? systemClock,
+    clock,
     ids: o.ids ?? randomIds,
     secrets: new DynamoSecretStore(table),
     ...(o.credentials ? { credentials: o.credentials } : {}),

@@ -4,6 +4,7 @@
  * attaches to the node record written at launch, takes work, goes idle and is terminated — and
  * a spot interruption mid-frame requeues the frame without spending a retry.
  */
+import { reclaimExpiredLeases } from "../../../lib/service/reclaim-expired-leases.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SimulatedCloud, type SimulatedInstance } from "../../../lib/adapters/local/simulated-cloud.ts";
 import { handleCloudNotice, runCapacity } from "../../../lib/service/capacity/index.ts";
@@ -92,6 +93,7 @@ describe("bursting through the simulated cloud", () => {
     const a = first.assignments[0]!;
     svc.clock.advance(10 * MIN);
     await poll(id, [{ taskId: a.taskId, token: a.token, state: "succeeded", startedAt: svc.clock.now() - 10 * MIN, endedAt: svc.clock.now() }]);
+    await reclaimExpiredLeases(svc.deps); // the report's usage is booked when the planner folds it (its stage alone)
     const usage = await clientUsage(svc.deps, { clientId: "acme", from: "2026-11-23", to: "2026-11-23" }, operator);
     // Charged from the launch record's price: 10 minutes at 0.50/h.
     expect(usage[0]!.cloudCost).toBeCloseTo(0.5 / 6, 6);
@@ -150,6 +152,7 @@ describe("bursting through the simulated cloud", () => {
     expect(rerun?.nodeId).not.toBe(holder);
     expect((await poll(holder)).assignments).toEqual([]);
     await poll(rerun!.nodeId, [{ taskId: rerun!.a.taskId, token: rerun!.a.token, state: "succeeded" }]);
+    await reclaimExpiredLeases(svc.deps); // the planner's fold: the job is done
     const done = (await svc.deps.jobs.get(job.id))!;
     expect(done.status).toBe("done");
     expect(done.steps[0]!.done).toEqual([{ from: 0, to: 0 }]);

@@ -103,6 +103,8 @@ describe("submit → get → edit → plan → poll → complete", () => {
   });
 
   it("farm, usage and node routes answer operators", async () => {
+    // Usage is booked when the planner folds the report (the completion asked for that cycle).
+    await h.planner(anSqsEvent(await drainPlanTrigger(h)), aLambdaContext("planner"));
     const farm = await h.call(op("GET", "/farm"));
     expect(farm.status).toBe(200);
     expect(farm.body.nodes.total).toBe(1);

@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentEvents } from "../../../lambdas/agent-events.ts";
 import { createPlanner } from "../../../lambdas/planner.ts";
-import { RetryableError, type JobStore } from "../../../lib/service/index.ts";
+import { RetryableError } from "../../../lib/service/index.ts";
+import type { SettleRef, TaskStore } from "../../../lib/service/ports.ts";
+import type { SettleReport } from "../../../lib/service/model.ts";
 import { aLambdaContext, aScheduledEvent, anSqsEvent, anSqsRecord } from "../../builders/api-events.ts";
 import { drainPlanTrigger, poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
@@ -73,13 +75,13 @@ describe("agent-events consumer", () => {
 
   it("fails only the record whose store write was throttled, and settles it on redelivery", async () => {
     const y = held[1]!;
-    const jobs = h.wired.deps.jobs;
-    // Injected fault: the job store throttles every write to job y (a port wrapper, no module patching).
-    const throttled: JobStore = Object.assign(Object.create(Object.getPrototypeOf(jobs)), jobs, {
-      update: ((id: string, mutate: Parameters<JobStore["update"]>[1]) =>
-        id === y.jobId ? Promise.reject(new RetryableError("throttled")) : jobs.update(id, mutate)) as JobStore["update"],
+    const tasks = h.wired.deps.tasks;
+    // Injected fault: the task store throttles every settle of job y (a port wrapper, no module patching).
+    const throttled: TaskStore = Object.assign(Object.create(Object.getPrototypeOf(tasks)), tasks, {
+      settle: ((ref: SettleRef, report: SettleReport) =>
+        ref.jobId === y.jobId ? Promise.reject(new RetryableError("throttled")) : tasks.settle(ref, report)) as TaskStore["settle"],
     });
-    const faulty = createAgentEvents({ ...h.wired, deps: { ...h.wired.deps, jobs: throttled } });
+    const faulty = createAgentEvents({ ...h.wired, deps: { ...h.wired.deps, tasks: throttled } });
     const batch = anSqsEvent([
       anSqsRecord(event("task-succeeded", held[0]!), { messageId: "x-again" }),
       anSqsRecord(event("task-succeeded", y), { messageId: "y-1" }),

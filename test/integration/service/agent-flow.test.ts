@@ -8,6 +8,7 @@ import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
 import { clientUsage } from "../../../lib/service/manage-clients.ts";
 import { queryAudit } from "../../../lib/service/query-audit.ts";
 import { cancelJob } from "../../../lib/service/cancel-job.ts";
+import { reclaimExpiredLeases } from "../../../lib/service/reclaim-expired-leases.ts";
 import { RetryableError, StaleLeaseError } from "../../../lib/service/errors.ts";
 import { asAgent, asClient, cancelOpenJobs, nativeJob, operator, planner, seedClient, seedNode, startService, type ServiceFixture } from "../../support/service-fixture.ts";
 
@@ -46,6 +47,8 @@ describe("an agent's life: register, poll, render, report", () => {
     expect(first.nextPollSec).toBeLessThanOrEqual(1 + (first.assignments.length > 0 ? 14 : 0));
     expect(second.acknowledged[0]?.outcome).toBe("duplicate");
 
+    // The completion asked for a plan; that cycle folds the report into progress, usage and the audit log.
+    await runPlanningCycle(svc.deps, {}, planner);
     const view = await getJob(svc.deps, { jobId: job.id }, asClient("A"));
     expect(view.progress.done).toBe(1);
     const day = new Date(svc.clock.now()).toISOString().slice(0, 10);
@@ -87,12 +90,14 @@ describe("an agent's life: register, poll, render, report", () => {
     await failTask(svc.deps, { nodeId: "n1", taskId: a1.taskId, token: a1.token, kind: "interrupted" }, asAgent("n1"));
     const a2 = await attempt();
     await failTask(svc.deps, { nodeId: "n1", taskId: a2.taskId, token: a2.token, kind: "failed", message: "segfault" }, asAgent("n1"));
+    await reclaimExpiredLeases(svc.deps); // the planner's fold, on its own
     const view = await getJob(svc.deps, { jobId: job.id }, operator);
     expect(view.progress).toMatchObject({ pending: 1, failed: 0, done: 0 });
     const a3 = await attempt();
     await failTask(svc.deps, { nodeId: "n1", taskId: a3.taskId, token: a3.token, kind: "failed" }, asAgent("n1"));
     const a4 = await attempt();
     await failTask(svc.deps, { nodeId: "n1", taskId: a4.taskId, token: a4.token, kind: "failed" }, asAgent("n1"));
+    await runPlanningCycle(svc.deps, {}, planner);
     const final = await getJob(svc.deps, { jobId: job.id }, operator);
     expect(final.status).toBe("failed"); // 3 failed attempts = retriesPerTask; the interruption did not count
     expect(final.progress.failed).toBe(1);
@@ -115,6 +120,7 @@ describe("an agent's life: register, poll, render, report", () => {
     const startedAt = svc.clock.now();
     svc.clock.advance(30 * MIN);
     await completeTask(svc.deps, { nodeId: "c1", taskId: a!.taskId, token: a!.token, startedAt, endedAt: svc.clock.now() }, asAgent("c1"));
+    await runPlanningCycle(svc.deps, {}, planner);
     const day = new Date(svc.clock.now()).toISOString().slice(0, 10);
     const [usage] = await clientUsage(svc.deps, { clientId: "C", from: day, to: day }, operator);
     expect(usage).toMatchObject({ onpremNodeHours: 0, cloudNodeHours: 0.5, cloudCost: 1, energyCost: 0, tasks: 1 });
@@ -133,6 +139,7 @@ describe("an agent's life: register, poll, render, report", () => {
     await cancelJob(svc.deps, { jobId: job.id }, asClient("A"));
     const after = await pollAgent(svc.deps, { nodeId, tasks: [{ taskId: a.taskId, token: a.token, state: "running", progress: 0.2 }] }, asAgent(nodeId));
     expect(after.cancel).toEqual([{ taskId: a.taskId, token: a.token, reason: "job canceled" }]);
+    await runPlanningCycle(svc.deps, {}, planner); // the cancel asked for one: it ends the job's leases
     const late = await pollAgent(svc.deps, { nodeId, tasks: [{ taskId: a.taskId, token: a.token, state: "succeeded" }] }, asAgent(nodeId));
     expect(late.acknowledged[0]?.outcome).toBe("stale");
     expect((await getJob(svc.deps, { jobId: job.id }, asClient("A"))).status).toBe("canceled");
@@ -160,7 +167,7 @@ describe("an agent's life: register, poll, render, report", () => {
     expect(a).toMatchObject({ taskId: `${job.id}:Render:5`, frames: null, params: { Frame: 30, Eye: "right" } });
   });
 
-  it("keeps the heartbeat when a report cannot be recorded yet (busy job): the agent re-sends it", async () => {
+  it("keeps the heartbeat when a report cannot be recorded yet (storage throttled): the agent re-sends it", async () => {
     svc.clock.advance(MIN);
     await cancelOpenJobs(svc.deps);
     await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
@@ -170,10 +177,10 @@ describe("an agent's life: register, poll, render, report", () => {
         assignments: [{ nodeId: "n1", jobId: job.id, stepName: "render", taskIndex: 0, taskId: `${job.id}:render:0`, frames: 0, estimatedSec: 60, queued: false, reason: "test" }] }),
     }, planner);
     const [a] = (await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"))).assignments;
-    const busyJobs = { ...svc.deps.jobs, get: svc.deps.jobs.get.bind(svc.deps.jobs), update: async () => { throw new RetryableError("job: too many concurrent updates; retry"); } } as typeof svc.deps.jobs;
+    const busyTasks = { ...svc.deps.tasks, settle: async () => { throw new RetryableError("task settle: storage is busy or unavailable (ThrottlingException); retry"); } } as typeof svc.deps.tasks;
     svc.clock.advance(MIN);
     const report = { taskId: a!.taskId, token: a!.token, state: "succeeded" as const };
-    const busy = await pollAgent({ ...svc.deps, jobs: busyJobs }, { nodeId: "n1", tasks: [report] }, asAgent("n1"));
+    const busy = await pollAgent({ ...svc.deps, tasks: busyTasks }, { nodeId: "n1", tasks: [report] }, asAgent("n1"));
     expect(busy.acknowledged).toEqual([{ taskId: a!.taskId, token: a!.token, outcome: "retry" }]);
     expect(busy.cancel).toEqual([]);
     expect((await svc.deps.nodes.get("n1"))!).toMatchObject({ lastSeenAt: svc.clock.now(), holding: [expect.objectContaining({ token: a!.token })] });

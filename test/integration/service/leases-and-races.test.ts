@@ -8,6 +8,7 @@ import { pollAgent } from "../../../lib/service/poll-agent.ts";
 import { completeTask } from "../../../lib/service/settle-task.ts";
 import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
 import { queryAudit } from "../../../lib/service/query-audit.ts";
+import { reclaimExpiredLeases } from "../../../lib/service/reclaim-expired-leases.ts";
 import { StaleLeaseError } from "../../../lib/service/errors.ts";
 import type { ServiceDeps } from "../../../lib/service/ports.ts";
 import { countRanges } from "../../../lib/service/ranges.ts";
@@ -112,6 +113,7 @@ describe("leases under races and failures", () => {
     // Everyone finishes: every frame done exactly once.
     for (const [n, tasks] of got) if (n !== vanished) for (const t of tasks) await completeTask(svc.deps, { nodeId: n, ...t }, asAgent(n));
     await completeTask(svc.deps, { nodeId: newLease.nodeId, taskId: lostTask.taskId, token: newLease.token }, asAgent(newLease.nodeId));
+    await reclaimExpiredLeases(svc.deps); // the next cycle's fold
     const view = await getJob(svc.deps, { jobId: job.id }, operator);
     expect(view.status).toBe("done");
     expect(view.progress).toMatchObject({ tasks: 3, done: 3, running: 0, pending: 0, failed: 0 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIN, T0 } from "../../builders/planner.ts";
 import type { JobDecision, Plan, Snapshot } from "../../../lib/planner/index.ts";
 import { runPlanningCycle } from "../../../lib/service/run-planning-cycle.ts";
+import { reclaimExpiredLeases } from "../../../lib/service/reclaim-expired-leases.ts";
 import { pollAgent } from "../../../lib/service/poll-agent.ts";
 import { submitJob } from "../../../lib/service/submit-job.ts";
 import { registerAgent } from "../../../lib/service/register-agent.ts";
@@ -70,6 +71,7 @@ describe("what a planning cycle records besides leases", () => {
     await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), preemptions: [{ nodeId: "n1", taskId: tid, reason: "client B below its guarantee" }] }) }, planner);
     const reply = await pollAgent(svc.deps, { nodeId: "n1", tasks: [{ taskId: tid, token: a!.token, state: "running" }] }, asAgent("n1"));
     expect(reply.cancel.map((c) => c.taskId)).toEqual([tid]);
+    await reclaimExpiredLeases(svc.deps); // the next cycle folds the interruption
     const step = (await svc.deps.jobs.get(job.id))!.steps[0]!;
     expect(step).toMatchObject({ pending: [{ from: 0, to: 0 }], leases: [], failedAttempts: {} });
   });

@@ -1,3 +1,4 @@
+import { reclaimExpiredLeases } from "../../../lib/service/reclaim-expired-leases.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIN } from "../../builders/planner.ts";
 import { SqsJsonQueue } from "../../../lib/adapters/aws/sqs-queue.ts";
@@ -51,6 +52,7 @@ describe("SQS consumers are idempotent under duplicate delivery", () => {
     await events.delete(second[0]!.receiptHandle);
 
     expect(outcomes).toEqual(["accepted", "duplicate"]);
+    await reclaimExpiredLeases(svc.deps); // the planner folds the report into progress and usage
     expect((await getJob(svc.deps, { jobId: job.id }, asClient("A"))).progress.done).toBe(1);
     const day = new Date(svc.clock.now()).toISOString().slice(0, 10);
     const [usage] = await clientUsage(svc.deps, { clientId: "A", from: day, to: day }, asClient("A"));

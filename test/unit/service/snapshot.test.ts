@@ -17,7 +17,7 @@ function job(id: string, over: Partial<JobRecord> = {}): JobRecord {
     }],
     dependsOn: [], energyIntensive: false, preview: { previewFirst: true, approval: "pending", lowQualityPass: null },
     errorCount: 1, cloudAllowed: true, suspended: false, source: "native", idempotencyKey: null, requestHash: "", finishedAt: null,
-    recentlySettled: [], version: 3, ...over,
+    version: 3, ...over,
   };
 }
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoJobStore } from "../../../lib/adapters/aws/dynamo-job-store.ts";
 import { DynamoTable, maxWriteAttempts } from "../../../lib/adapters/aws/dynamo-table.ts";
@@ -30,26 +30,26 @@ describe("storage faults", () => {
 
   it("turns throttling into a RetryableError carrying the SDK error", async () => {
     const throttled = sdkError("ProvisionedThroughputExceededException");
-    ddbMock.on(GetCommand).rejects(throttled);
+    ddbMock.on(QueryCommand).rejects(throttled);
     const err = await store.get("j1").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
     expect((err as Error).cause).toBe(throttled);
   });
 
   it("turns a timeout into a RetryableError", async () => {
-    ddbMock.on(GetCommand).rejects(sdkError("TimeoutError", 0));
+    ddbMock.on(QueryCommand).rejects(sdkError("TimeoutError", 0));
     await expect(store.get("j1")).rejects.toBeInstanceOf(RetryableError);
   });
 
   it("does not call a validation failure from DynamoDB retryable", async () => {
-    ddbMock.on(GetCommand).rejects(sdkError("ValidationException"));
+    ddbMock.on(QueryCommand).rejects(sdkError("ValidationException"));
     const err = await store.get("j1").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceError);
     expect(err).not.toBeInstanceOf(RetryableError);
   });
 
   it("writes conditionally on the version it read, and gives up after endless conflicts", async () => {
-    ddbMock.on(GetCommand).resolves({ Item: stored });
+    ddbMock.on(QueryCommand).resolves({ Items: [stored] });
     ddbMock.on(PutCommand).rejects(sdkError("ConditionalCheckFailedException"));
     await expect(store.update("j1", (j) => ({ next: { ...j, priority: 99 }, result: null }))).rejects.toBeInstanceOf(RetryableError);
     expect(ddbMock).toHaveReceivedCommandTimes(PutCommand, maxWriteAttempts);
