@@ -257,7 +257,8 @@ describe("BurstfarmStack: cloud bursting", () => {
     expect(apiS3.map((st) => st.Action)).toEqual(["s3:GetObject"]);
     expect(JSON.stringify(apiS3[0]!.Resource)).toMatch(/"\/jobs\/\*"\]\]\}$/);
     const tlsOnly = resourcesOf("AWS::S3::BucketPolicy").filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'));
-    expect(tlsOnly).toHaveLength(2);
+    // Outputs, their access logs, and the monitor site's bucket.
+    expect(tlsOnly).toHaveLength(3);
     for (const p of tlsOnly) expect(p.Properties.PolicyDocument.Statement[0]).toMatchObject({ Effect: "Deny", Action: "s3:*" });
   });
 
