@@ -21,6 +21,8 @@ export interface LocalCloudOptions {
   startAgent: (spec: LocalNodeSpec, credential: AgentLaunch["credential"]) => RunningAgent;
   stopAgent: (nodeId: string) => Promise<void>;
   onError: (name: string, err: unknown) => void;
+  /** Instance ids begin with this (unique per farm start, so a resumed farm never reuses one). */
+  idPrefix: string;
   /** Farm seconds between capacity runs. */
   everySec?: number;
 }
@@ -33,7 +35,7 @@ export interface LocalCloud {
 export function startLocalCloud(o: LocalCloudOptions): LocalCloud {
   const system = { kind: "system" as const, component: "capacity" };
   const cloud = new SimulatedCloud({
-    clock: o.clock,
+    clock: o.clock, idPrefix: o.idPrefix,
     offers: async () => (await o.deps.plans.settings()).cloudOffers,
     schedule: (at, fn) => { setTimeout(() => void Promise.resolve(fn()).catch((e: unknown) => o.onError("simulated-cloud", e)), Math.max(0, o.clock.realMs(at - o.clock.now()))).unref(); },
     ...(o.deps.credentials ? { issueCredential: (nodeId: string, now: number) => o.deps.credentials!.issue(nodeId, now) } : {}),

@@ -98,6 +98,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   };
   // Agents get node tokens from the API (a registration secret each); people get static tokens.
   const tokenKeys = resumed ? saved!.tokenKeys : ephemeralTokenKeys();
+  const starts = (resumed ? saved!.starts ?? 0 : 0) + 1;
   const nodeSecrets: Record<string, string> = { ...(resumed ? saved!.nodeSecrets : {}) };
   const tokenTable = {
     [config.tokens.operator]: { kind: "operator" },
@@ -144,6 +145,8 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   for (const n of nodes) nodeSecrets[n.nodeId] ??= await issueSecret(operator(), n.nodeId, n.powerIdleW, n.powerBusyW);
   config.registrationSecret = previous?.registrationSecret && resumed ? previous.registrationSecret : await issueSecret(operator(), "burstfarm agent (CLI)", 150, 450);
   files.writeConfig(config);
+  // Saved now too, so a farm that is killed rather than stopped still resumes (from this instant).
+  files.writeState({ clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts });
 
   const agents = new Map<string, RunningAgent>();
   /** Machines that crashed (killAgent) stay down: only powered-down ones are woken. */
@@ -180,7 +183,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   }
   // The cloud boots agents too, so it runs only where agents can.
   const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
-    deps: wired.deps, clock, onError,
+    deps: wired.deps, clock, onError, idPrefix: `i-sim${starts}x`,
     startAgent: (spec, credential) => startAgent(spec, "cloud", credential),
     stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
   }) : undefined;
@@ -203,7 +206,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await closeServer(agentServer);
       sqs.destroy();
       await servers.stop();
-      const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets };
+      const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts };
       files.writeState(state);
     },
   };

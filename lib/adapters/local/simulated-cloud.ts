@@ -55,6 +55,8 @@ export interface SimulatedCloudOptions {
   capacity?: Record<string, number>;
   /** Seconds between an interruption warning and the termination (EC2: 120). */
   interruptionNoticeSec?: number;
+  /** Instance ids start with this (default "i-sim"); a farm that restarts passes a new one so ids never repeat. */
+  idPrefix?: string;
   /** A boot or termination that threw (default: console.error). */
   onError?: (err: unknown) => void;
 }
@@ -154,7 +156,7 @@ export class SimulatedCloud implements CloudCapacity {
 
   private start(offer: CloudOffer, market: Market, spec: LaunchSpec, now: number): SimulatedInstance {
     const i: SimulatedInstance = {
-      instanceId: `i-sim${String(++this.seq).padStart(13, "0")}`, instanceType: offer.instanceType, market,
+      instanceId: `${this.o.idPrefix ?? "i-sim"}${String(++this.seq).padStart(13, "0")}`, instanceType: offer.instanceType, market,
       pricePerHour: market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour,
       launchedAt: now, readyAt: now + offer.bootSec * 1000, state: "pending", tags: spec.tags,
     };
