@@ -26,6 +26,11 @@ export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`): Plan
     if (result.ran) {
       w.metrics.addMetric("planMs", MetricUnit.Milliseconds, result.planMs);
       w.metrics.addMetric("assignmentsWritten", MetricUnit.Count, result.assignmentsWritten);
+      w.metrics.addMetric("jobsAtRisk", MetricUnit.Count, result.jobsAtRisk ?? 0);
+      // Launches and terminations run in the capacity Lambda (lib/service/README.md says why). A lost
+      // nudge is covered by the next cycle's, so it never fails a cycle that has committed.
+      await w.capacityTrigger?.requestPlan(`plan ${result.at}`, result.at)
+        .catch((err: unknown) => w.logger.warn("capacity trigger not sent", { reason: String(err) }));
     }
     return result;
   };

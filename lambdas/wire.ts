@@ -11,6 +11,7 @@
  *   BURSTFARM_CLOUD_AGENT_ROLE_NAME  IAM role whose sessions are cloud agents (session name = instance id)
  *   BURSTFARM_AGENT_TOKEN_KEYS JSON {current, keys: {kid: base64url ≥32 bytes}, ttlSec?}: signs node tokens
  *                              (lib/service/identity/node-credentials.ts); unset: agents cannot get tokens
+ *   CAPACITY_QUEUE_URL         capacity trigger queue (optional: the planner asks the capacity Lambda to run)
  *   POWERTOOLS_*               logger/metrics settings
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -20,14 +21,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
+import { SqsJsonQueue } from "../lib/adapters/aws/sqs-queue.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
-import { nodeCredentialsFromEnv, type Clock, type OutputStore, type ServiceDeps } from "../lib/service/index.ts";
+import { nodeCredentialsFromEnv, type Clock, type OutputStore, type PlanTrigger, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
   deps: ServiceDeps;
   auth: AuthConfig;
   logger: Logger;
   metrics: Metrics;
+  /** Asks the capacity Lambda to act on the plan's burst requests and releases (lambdas/capacity.ts). */
+  capacityTrigger?: PlanTrigger;
 }
 
 export interface WireOverrides {
@@ -58,8 +62,10 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   });
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });
+  const capacityQueue = env.CAPACITY_QUEUE_URL ? new SqsJsonQueue<{ reason: string; at: number }>(sqs, env.CAPACITY_QUEUE_URL) : undefined;
   return {
     deps,
+    ...(capacityQueue ? { capacityTrigger: { requestPlan: async (reason: string, at: number) => { await capacityQueue.send({ reason, at }); } } } : {}),
     auth: authConfigFromEnv(env),
     logger,
     // Metrics' own warnings go through the same logger (and its level).

@@ -4,10 +4,12 @@
  *   burstfarm:jwtIssuer    OIDC issuer URL (e.g. a Cognito user pool or the studio's IdP)
  *   burstfarm:jwtAudience  comma-separated audiences
  *   burstfarm:stackName    default "Burstfarm"
+ *   cloud bursting, network, ceilings, tariff source, agent package, alarm email: see config.ts
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { BurstfarmStack } from "./burstfarm-stack.ts";
+import { configFromContext } from "./config.ts";
 
 const app = new App();
 const ctx = (key: string): string | undefined => app.node.tryGetContext(`burstfarm:${key}`) as string | undefined;
@@ -19,6 +21,7 @@ const jwtAudience = (ctx("jwtAudience") ?? "burstfarm").split(",").map((s) => s.
 new BurstfarmStack(app, ctx("stackName") ?? "Burstfarm", {
   jwtIssuer,
   jwtAudience,
+  config: configFromContext((key) => app.node.tryGetContext(key)),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: "burstfarm: deadline-aware, cloud-bursting render farm scheduler",
 });

@@ -1,13 +1,15 @@
 /**
  * One studio account's burstfarm: state table, queues (each with a DLQ and a DLQ alarm), the
- * API / planner / agent-events Lambdas, the HTTP API, the planner's one-minute schedule and
- * the agent role. Least privilege: each function gets only the table and queue rights it uses.
+ * API / planner / agent-events Lambdas, the HTTP API, the planner's one-minute schedule, and
+ * cloud bursting — the cloud agent role, the render nodes' launch template and network, the
+ * capacity and EC2-notice Lambdas, the previews/outputs bucket — with alarms and a dashboard.
+ * Least privilege: each function gets only the table, queue and EC2 rights it uses.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { CfnTable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { AccountPrincipal, CompositePrincipal, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { Role } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { maxReceiveCount, queueNames } from "../adapters/aws/queue-names.ts";
@@ -17,11 +19,18 @@ import { BurstfarmHttpApi } from "./constructs/http-api.ts";
 import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
 import { StateTable } from "./constructs/state-table.ts";
 import { suppressJustified } from "./nag-suppressions.ts";
+import { defaultConfig, type BurstfarmConfig } from "./config.ts";
+import { Capacity } from "./constructs/capacity.ts";
+import { Monitoring } from "./constructs/monitoring.ts";
+import { bucketPrefixes, OutputBucket } from "./constructs/output-bucket.ts";
+import { cloudAgentRole, RenderFleet } from "./constructs/render-fleet.ts";
 
 export interface BurstfarmStackProps extends StackProps {
   /** OIDC issuer for users (wranglers, artists, pipeline scripts). */
   readonly jwtIssuer: string;
   readonly jwtAudience: string[];
+  /** Cloud bursting, network, ceilings and alarms (lib/infra/config.ts); defaults synth offline. */
+  readonly config?: BurstfarmConfig;
 }
 
 export class BurstfarmStack extends Stack {
@@ -29,7 +38,12 @@ export class BurstfarmStack extends Stack {
   readonly queues: Record<"submissions" | "agentEvents" | "planTrigger", QueueWithDlq>;
   readonly functions: Record<"api" | "planner" | "agentEvents" | "submissions", HandlerFunction>;
   readonly httpApi: BurstfarmHttpApi;
+  /** The cloud agent role (EC2 instance profiles only); on-prem agents have no IAM identity. */
   readonly agentRole: Role;
+  readonly outputs: OutputBucket;
+  readonly fleet: RenderFleet;
+  readonly capacity: Capacity;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: BurstfarmStackProps) {
     super(scope, id, props);
@@ -44,10 +58,9 @@ export class BurstfarmStack extends Stack {
       planTrigger: new QueueWithDlq(this, "PlanTrigger", { queueName: queueNames.planTrigger, maxReceiveCount, visibilityTimeout: Duration.seconds(90) }),
     };
 
-    this.agentRole = new Role(this, "AgentRole", {
-      description: "Render node agents (on-prem via STS, cloud nodes via instance profile): agent API routes only",
-      assumedBy: new CompositePrincipal(new AccountPrincipal(this.account), new ServicePrincipal("ec2.amazonaws.com")),
-    });
+    const config = props.config ?? defaultConfig;
+    this.agentRole = cloudAgentRole(this, "CloudAgentRole");
+    this.outputs = new OutputBucket(this, "Outputs");
 
     const env = {
       TABLE_NAME: this.table.table.tableName,
@@ -55,13 +68,17 @@ export class BurstfarmStack extends Stack {
     };
     const api = new HandlerFunction(this, "ApiFn", {
       entry: "api", description: "burstfarm HTTP API (all routes)",
-      environment: { ...env, BURSTFARM_AGENT_ROLE_NAME: this.agentRole.roleName },
+      environment: {
+        ...env, OUTPUT_BUCKET: this.outputs.bucket.bucketName,
+        // Only sessions of this role (EC2 instance profiles; session name = instance id) are cloud agents.
+        BURSTFARM_CLOUD_AGENT_ROLE_NAME: this.agentRole.roleName, BURSTFARM_AGENT_ROLE_NAME: this.agentRole.roleName,
+      },
     });
     const planner = new HandlerFunction(this, "PlannerFn", {
       entry: "planner", description: "burstfarm planning cycle (schedule + plan trigger)",
       // A larger young generation keeps a cycle's garbage out of major GCs (npm run bench: p99 at
       // 100,000 tasks 161 → 84 ms with it).
-      environment: { ...env, NODE_OPTIONS: "--enable-source-maps --max-semi-space-size=64" },
+      environment: { ...env, NODE_OPTIONS: "--enable-source-maps --max-semi-space-size=64", TARIFF_SOURCE: config.tariffSource },
       timeout: Duration.seconds(60), memorySize: 1769,
     });
     const agentEvents = new HandlerFunction(this, "AgentEventsFn", {
@@ -92,9 +109,41 @@ export class BurstfarmStack extends Stack {
     this.httpApi = new BurstfarmHttpApi(this, "Http", {
       handler: api.fn, routes: allContracts, jwtIssuer: props.jwtIssuer, jwtAudience: props.jwtAudience, agentRole: this.agentRole,
     });
+
+    // Cloud bursting: nodes launched from the template run the agent against this API.
+    this.fleet = new RenderFleet(this, "RenderFleet", {
+      role: this.agentRole, ...(config.vpcId ? { vpcId: config.vpcId } : {}), subnetIds: config.subnetIds,
+      apiUrl: this.httpApi.api.apiEndpoint, outputBucketName: this.outputs.bucket.bucketName, rootVolumeGiB: config.rootVolumeGiB,
+      agentPackage: config.agentPackage ?? `s3://${this.outputs.bucket.bucketName}/${bucketPrefixes.agent}burstfarm-agent.tgz`,
+    });
+    this.outputs.grantAgentUploads(this.agentRole);
+    this.outputs.grantApiRead(api.fn);
+    if (!config.agentPackage || config.agentPackage.startsWith(`s3://${this.outputs.bucket.bucketName}/`)) this.outputs.grantAgentPackageRead(this.agentRole);
+    this.capacity = new Capacity(this, "Capacity", {
+      launchTemplate: this.fleet.launchTemplate, subnetIds: this.fleet.subnetIds, agentRole: this.agentRole, farm: this.stackName,
+      maxSpendPerHour: config.maxSpendPerHour, maxInstances: config.maxInstances, allowedInstanceTypes: config.allowedInstanceTypes,
+      spotAllocation: config.spotAllocation, environment: env,
+    });
+    for (const f of [this.capacity.fn.fn, this.capacity.eventsFn.fn]) {
+      this.table.table.grantReadWriteData(f);
+      this.queues.planTrigger.queue.grantSendMessages(f);
+    }
+    // After each cycle the planner nudges the capacity Lambda (lib/service/README.md: why a separate Lambda).
+    planner.fn.addEnvironment("CAPACITY_QUEUE_URL", this.capacity.queue.queue.queueUrl);
+    this.capacity.queue.queue.grantSendMessages(planner.fn);
+
+    const queues = [...Object.values(this.queues), this.capacity.queue];
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      planner: planner.fn, maxSpendPerHour: config.maxSpendPerHour, ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      dlqAlarms: [...queues.map((q) => q.dlqAlarm), this.capacity.eventsDlqAlarm],
+      dlqs: [...queues.map((q) => q.dlq), this.capacity.eventsDlq],
+    });
+
     // What a studio engineer needs after `cdk deploy`: where to point CLIs and agents.
     new CfnOutput(this, "ApiUrl", { value: this.httpApi.api.apiEndpoint, description: "HTTP API base URL" });
-    new CfnOutput(this, "AgentRoleArn", { value: this.agentRole.roleArn, description: "Role agents assume to call POST /agents/*" });
+    new CfnOutput(this, "CloudAgentRoleArn", { value: this.agentRole.roleArn, description: "Cloud render nodes' role (instance profile of the launch template)" });
+    new CfnOutput(this, "OutputBucketName", { value: this.outputs.bucket.bucketName, description: "Previews, outputs and the agent package (agent/burstfarm-agent.tgz)" });
+    new CfnOutput(this, "LaunchTemplateId", { value: this.fleet.launchTemplate.launchTemplateId!, description: "Render nodes' launch template" });
     new CfnOutput(this, "SubmissionsQueueUrl", { value: this.queues.submissions.queue.queueUrl, description: "Queue pipeline tools may submit jobs to" });
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
     suppressJustified(this, this.getLogicalId(this.table.table.node.defaultChild as CfnTable));

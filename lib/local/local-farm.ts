@@ -111,6 +111,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable),
     BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(tokenKeys),
+    ...(o.agentHost && o.cloud !== false ? { CAPACITY_QUEUE_URL: servers.queueUrls.capacity } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
   }, { credentials: localCredentials, clock, outputs });
 
@@ -183,7 +184,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   }
   // The cloud boots agents too, so it runs only where agents can.
   const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
-    deps: wired.deps, clock, onError, idPrefix: `i-sim${starts}x`,
+    wired, sqs, queueUrl: servers.queueUrls.capacity, clock, onError, idPrefix: starts.toString(16).padStart(2, "0"),
     startAgent: (spec, credential) => startAgent(spec, "cloud", credential),
     stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
   }) : undefined;

@@ -148,6 +148,8 @@ export interface FarmNode {
   clientId?: string;
   /** Booting nodes: when they are expected to be ready. */
   readyAt?: number;
+  /** At elevated risk of losing its work (a spot rebalance recommendation): no task longer than this, seconds. */
+  maxTaskSec?: number;
 }
 
 export interface Client {

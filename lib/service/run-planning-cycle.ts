@@ -34,6 +34,8 @@ export interface PlanningCycleResult {
   leasesExpired: number;
   burstRequests: number;
   planMs: number;
+  /** Jobs the plan says cannot meet their deadline (for the deadline-at-risk alarm). */
+  jobsAtRisk?: number;
 }
 
 const lockMs = 60_000;
@@ -73,7 +75,7 @@ export async function runPlanningCycle(
       clientId: null, action: "plan.cycle", target: { type: "plan", id: String(now) },
       after: { jobs: result.jobs.length, assigned: written, skipped, reclaimed, preempted, burst: result.burst.length, planMs: Math.round(planMs) },
     });
-    return { at: now, ran: true, assignmentsWritten: written, assignmentsSkipped: skipped, leasesExpired: reclaimed, burstRequests: result.burst.length, planMs };
+    return { at: now, ran: true, assignmentsWritten: written, assignmentsSkipped: skipped, leasesExpired: reclaimed, burstRequests: result.burst.length, planMs, jobsAtRisk: result.jobs.filter((j) => j.atRisk).length };
   } finally {
     await deps.plans.unlock(owner).catch(() => undefined);
   }

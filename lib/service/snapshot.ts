@@ -43,7 +43,7 @@ export function buildSnapshot(x: SnapshotInput): Snapshot {
   }
   return {
     jobs: x.jobs.map((j) => toJob(j, x.finishedDeps)),
-    nodes: x.nodes.map((n) => toNode(n, leasesByNode.get(n.id) ?? [], x.now, leaseSec)),
+    nodes: x.nodes.map((n) => toNode(n, leasesByNode.get(n.id) ?? [], x.now, leaseSec, x.settings.policy.burst.checkpointIntervalSec)),
     clients: x.clients.map(toClient),
     tariff: x.settings.tariff,
     cloudOffers: x.settings.cloudOffers,
@@ -69,7 +69,7 @@ function toJob(j: JobRecord, finished: Map<string, JobRecord>): Job {
   };
 }
 
-function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number): FarmNode {
+function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number, riskyTaskSec: number): FarmNode {
   // Silent for a whole lease period: offline, whatever it last said.
   // A booting cloud node has not polled yet: it is silent only once its expected ready time has passed.
   const silent = now - Math.max(n.lastSeenAt, n.status === "booting" ? n.readyAt ?? 0 : 0) > leaseSec * 1000;
@@ -82,6 +82,8 @@ function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number): 
     ...(n.instanceType ? { instanceType: n.instanceType } : {}), ...(n.market ? { market: n.market } : {}),
     ...(n.pricePerHour !== undefined ? { pricePerHour: n.pricePerHour } : {}), ...(n.clientId ? { clientId: n.clientId } : {}),
     ...(n.status === "booting" && n.readyAt !== undefined ? { readyAt: n.readyAt } : {}),
+    // A rebalance recommendation: only tasks that would lose at most one checkpoint interval.
+    ...(n.cloud?.rebalanceAt !== undefined ? { maxTaskSec: riskyTaskSec } : {}),
   };
 }
 

@@ -78,19 +78,23 @@ export class Ec2CloudCapacity implements CloudCapacity {
   }
 
   async describe(instanceIds: string[]): Promise<CloudInstance[]> {
-    if (instanceIds.length === 0) return [];
     const out: CloudInstance[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.call("DescribeInstances", () => this.ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds, ...(token ? { NextToken: token } : {}) })));
-      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) {
-        out.push({
-          instanceId: i.InstanceId ?? "", instanceType: String(i.InstanceType ?? ""), state: (i.State?.Name ?? "pending") as InstanceState,
-          market: i.InstanceLifecycle === "spot" ? "spot" : "on-demand",
-        });
-      }
-      token = page.NextToken;
-    } while (token);
+    // A filter, not InstanceIds: an id EC2 does not know yet (eventual consistency right after a
+    // launch) or any more is simply absent instead of failing the whole call.
+    for (let i = 0; i < instanceIds.length; i += 200) {
+      const ids = instanceIds.slice(i, i + 200);
+      let token: string | undefined;
+      do {
+        const page = await this.call("DescribeInstances", () => this.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-id", Values: ids }], ...(token ? { NextToken: token } : {}) })));
+        for (const r of page?.Reservations ?? []) for (const x of r.Instances ?? []) {
+          out.push({
+            instanceId: x.InstanceId ?? "", instanceType: String(x.InstanceType ?? ""), state: (x.State?.Name ?? "pending") as InstanceState,
+            market: x.InstanceLifecycle === "spot" ? "spot" : "on-demand",
+          });
+        }
+        token = page?.NextToken;
+      } while (token);
+    }
     return out;
   }
 

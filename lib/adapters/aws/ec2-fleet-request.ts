@@ -8,7 +8,7 @@
  * - Spot: `price-capacity-optimized` (the lowest-priced pools among those least likely to be
  *   interrupted — AWS's recommendation). On-demand only for the count the plan asked for, in
  *   the order given (`prioritized`: the first type is the least cost per throughput).
- * - Tags on instances and volumes for cost allocation: farm, client, jobs, request.
+ * - Tags on instances (and the fleet) for cost allocation: farm, client, jobs, request.
  */
 import type { _InstanceType, CreateFleetCommandInput, CreateFleetCommandOutput, Tag } from "@aws-sdk/client-ec2";
 import type { LaunchError, LaunchResult, LaunchSpec, Market } from "../../service/capacity/cloud-capacity.ts";
@@ -60,7 +60,8 @@ export function createFleetInput(spec: LaunchSpec, t: FleetTemplate, token = spe
     },
     ...(spec.spotCount > 0 ? { SpotOptions: { AllocationStrategy: t.spotAllocation ?? "price-capacity-optimized" } } : {}),
     ...(spec.onDemandCount > 0 ? { OnDemandOptions: { AllocationStrategy: "prioritized" } } : {}),
-    TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+    // An instant fleet tags its instances and itself; volumes get the farm tag from the launch template.
+    TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "fleet", Tags: tags }],
   };
 }
 

@@ -4,6 +4,8 @@ export const queueNames = {
   agentEvents: "burstfarm-agent-events",
   // FIFO, one message group: triggers are serialised and deduplicated per time bucket (coalescing).
   planTrigger: "burstfarm-plan-trigger.fifo",
+  // The planner's nudge to the capacity Lambda (launch and terminate); standard: runs coalesce by batch.
+  capacity: "burstfarm-capacity",
 } as const;
 
 export type QueueRole = keyof typeof queueNames;

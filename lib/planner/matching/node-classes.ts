@@ -36,9 +36,13 @@ export function classKey(n: FarmNode): string {
   return key;
 }
 
-/** Nodes that count as capacity: running or able to run soon. */
+/**
+ * Nodes that count as capacity: running or able to run soon. A node at risk of interruption
+ * (`maxTaskSec`, a spot rebalance recommendation) still takes short tasks but is not counted on
+ * for deadlines, so the burst stage rents a replacement when a deadline needs one.
+ */
 export function isCapacity(n: FarmNode): boolean {
-  return n.status === "ready" || n.status === "asleep" || n.status === "booting";
+  return (n.status === "ready" || n.status === "asleep" || n.status === "booting") && n.maxTaskSec === undefined;
 }
 
 export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[] } {

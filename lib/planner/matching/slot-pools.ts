@@ -51,7 +51,18 @@ export function nodeAccepts(n: FarmNode, job: Job, blocklistAfter: number): bool
   if (n.blocklist.includes(job.id)) return false;
   if ((n.failuresByJob?.[job.id] ?? 0) >= blocklistAfter) return false;
   if (n.pool === "cloud" && n.clientId !== undefined && n.clientId !== job.clientId) return false;
+  if (n.maxTaskSec !== undefined && longestTaskSec(n, job) > n.maxTaskSec) return false;
   return true;
+}
+
+/** The longest task the job still has to run, on this node (pending steps only). */
+function longestTaskSec(n: FarmNode, job: Job): number {
+  let longest = 0;
+  for (const s of job.steps) {
+    if (s.pending.length === 0) continue;
+    longest = Math.max(longest, (s.secondsPerFrame * s.framesPerTask) / speedOf(n.speed, s.kind));
+  }
+  return longest;
 }
 
 /** Take one slot for `job` from the pool: a free one first, else a queued one. */

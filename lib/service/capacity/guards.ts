@@ -68,11 +68,12 @@ export function guardLaunch(ask: GuardAsk, live: readonly NodeRecord[], client: 
   let od = ask.onDemandCount;
   let spot = ask.spotCount;
   const fit = (room: number, perNode: (market: Market) => number, why: string) => {
-    const odFit = Math.min(od, Math.floor(room / Math.max(perNode("on-demand"), 1e-9) + 1e-9));
-    const spotFit = Math.min(spot, Math.floor((room - odFit * perNode("on-demand")) / Math.max(perNode("spot"), 1e-9) + 1e-9));
+    const left = Math.max(0, room);
+    const odFit = Math.max(0, Math.min(od, Math.floor(left / Math.max(perNode("on-demand"), 1e-9) + 1e-9)));
+    const spotFit = Math.max(0, Math.min(spot, Math.floor((left - odFit * perNode("on-demand")) / Math.max(perNode("spot"), 1e-9) + 1e-9)));
     if (odFit < od || spotFit < spot) caps.push({ n: odFit + spotFit, why });
-    od = Math.max(0, odFit);
-    spot = Math.max(0, spotFit);
+    od = odFit;
+    spot = spotFit;
   };
   const price = (m: Market) => (m === "spot" ? spotPrice : odPrice);
   fit(limits.maxSpendPerHour - spend, price, `farm spend ceiling ${money(limits.maxSpendPerHour)}/h (${money(spend)}/h running)`);

@@ -4,7 +4,7 @@
  * fall through to the next type; timeouts and re-runs never double capacity; the guards refuse
  * with a reason the job's "why" shows; released nodes are terminated.
  */
-import { CreateFleetCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { CreateFleetCommand, DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -176,5 +176,25 @@ describe("runCapacity", () => {
     svc.clock.advance(15 * MIN);
     expect((await run()).terminated).toEqual(["i-2"]);
     expect((await svc.deps.nodes.get("i-2"))?.cloud?.terminateReason).toBe("agent never came up after boot");
+  });
+
+  it("records instances the cloud took (spot reclaimed), and terminates an interrupted node once its notice is over", async () => {
+    await svc.deps.plans.recordBurst(T0, [request({ count: 2 })]);
+    ec2Mock.on(CreateFleetCommand).resolves(fleet(["i-1", "i-2"]));
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+    await run();
+    await svc.deps.nodes.update("i-2", (n) => ({ next: { ...n, status: "draining", desiredStatus: "stop", cloud: { ...n.cloud!, interruptedAt: T0 + MIN } }, result: null }));
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [
+      { InstanceId: "i-1", InstanceType: "c6i.4xlarge", State: { Name: "terminated" }, InstanceLifecycle: "spot" },
+      { InstanceId: "i-2", InstanceType: "c6i.4xlarge", State: { Name: "running" }, InstanceLifecycle: "spot" },
+    ] }] });
+    svc.clock.advance(2 * MIN);
+    // i-2's two minutes are not over yet: only i-1, which EC2 already took, is recorded — no TerminateInstances for it.
+    expect((await run()).terminated).toEqual(["i-1"]);
+    expect(ec2Mock).toHaveReceivedCommandTimes(TerminateInstancesCommand, 0);
+    expect((await svc.deps.nodes.get("i-1"))?.cloud?.terminateReason).toBe("terminated by the cloud");
+    svc.clock.advance(MIN);
+    expect((await run()).terminated).toEqual(["i-2"]);
+    expect(ec2Mock).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: ["i-2"] });
   });
 });

@@ -52,7 +52,7 @@ describe("CreateFleet input", () => {
       }],
       TargetCapacitySpecification: { TotalTargetCapacity: 3, DefaultTargetCapacityType: "spot", SpotTargetCapacity: 3 },
       SpotOptions: { AllocationStrategy: "price-capacity-optimized" },
-      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "fleet", Tags: tags }],
     });
   });
 
@@ -71,7 +71,7 @@ describe("CreateFleet input", () => {
       }],
       TargetCapacitySpecification: { TotalTargetCapacity: 2, DefaultTargetCapacityType: "on-demand", OnDemandTargetCapacity: 2 },
       OnDemandOptions: { AllocationStrategy: "prioritized" },
-      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "volume", Tags: tags }],
+      TagSpecifications: [{ ResourceType: "instance", Tags: tags }, { ResourceType: "fleet", Tags: tags }],
     });
   });
 
@@ -159,6 +159,9 @@ describe("terminate and describe", () => {
       { InstanceId: "i-1", InstanceType: "c6i.4xlarge", State: { Name: "running" }, InstanceLifecycle: "spot" },
       { InstanceId: "i-2", InstanceType: "c5.4xlarge", State: { Name: "terminated" } },
     ] }] });
+    const described = await adapter().describe(["i-1", "i-2"]);
+    expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, { Filters: [{ Name: "instance-id", Values: ["i-1", "i-2"] }] });
+    expect(described).toHaveLength(2);
     expect(await adapter().describe(["i-1", "i-2"])).toEqual([
       { instanceId: "i-1", instanceType: "c6i.4xlarge", state: "running", market: "spot" },
       { instanceId: "i-2", instanceType: "c5.4xlarge", state: "terminated", market: "on-demand" },

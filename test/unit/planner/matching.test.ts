@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
-import { HOUR, T0, aJob, aNode, aSnapshot, nodes } from "../../builders/planner.ts";
+import { HOUR, T0, aJob, aNode, aSnapshot, anOffer, nodes } from "../../builders/planner.ts";
 
 describe("specialization", () => {
   it("filters on hard requirements: GPU count, OS and OpenJD amounts/attributes", () => {
@@ -67,5 +67,35 @@ describe("specialization", () => {
     });
     const p = plan(snap, defaultPolicy, T0);
     expect(p.assignments.map((a) => [a.nodeId, a.queued])).toEqual([["two", false], ["two", false], ["busy", true]]);
+  });
+});
+
+describe("cloud nodes at risk (spot rebalance recommendation)", () => {
+  it("gives a node with maxTaskSec only tasks that fit, and the long ones to other nodes", () => {
+    const risky = { ...aNode("spot-1").build(), pool: "cloud" as const, maxTaskSec: 600 };
+    const snap = aSnapshot({
+      jobs: [aJob("long").due(T0 + 3 * HOUR).tasks(2, 1800).build(), aJob("short").due(T0 + 6 * HOUR).tasks(1, 300).build()],
+      nodes: [risky, aNode("n0").build(), aNode("n1").build()],
+    });
+    const where = plan(snap, defaultPolicy, T0).assignments.filter((a) => !a.queued).map((a) => `${a.jobId}@${a.nodeId}`).sort();
+    expect(where).toEqual(["long@n0", "long@n1", "short@spot-1"]);
+  });
+
+  it("leaves it idle rather than start a task it would likely lose", () => {
+    const risky = { ...aNode("spot-1").build(), pool: "cloud" as const, maxTaskSec: 600 };
+    const snap = aSnapshot({ jobs: [aJob("long").due(T0 + 3 * HOUR).tasks(3, 1800).build()], nodes: [risky] });
+    expect(plan(snap, defaultPolicy, T0).assignments).toEqual([]);
+  });
+});
+
+describe("a replacement for a node at risk", () => {
+  it("rents cloud capacity when a deadline counted on a node that got a rebalance recommendation", () => {
+    const farm = (risky: boolean) => [aNode("n0").build(), { ...aNode("spot-1").build(), pool: "cloud" as const, ...(risky ? { maxTaskSec: 600 } : {}) }];
+    const job = aJob("due").due(T0 + 2 * HOUR).tasks(6, 1800).build();
+    const cloudOffers = [anOffer("c6i.8xlarge", { bootSec: 180 })];
+    expect(plan(aSnapshot({ jobs: [job], nodes: farm(false), cloudOffers }), defaultPolicy, T0).burst).toEqual([]);
+    const risky = plan(aSnapshot({ jobs: [job], nodes: farm(true), cloudOffers }), defaultPolicy, T0);
+    expect(risky.burst.length).toBeGreaterThan(0);
+    expect(risky.burst[0]!.jobIds).toEqual(["due"]);
   });
 });

@@ -61,3 +61,24 @@ describe("the planner snapshot built from stored records", () => {
     expect(j!.preview).toEqual({ previewFirst: true, approval: "pending" });
   });
 });
+
+describe("cloud nodes in the snapshot", () => {
+  const settings = { tariff: null, cloudOffers: [], policy: defaultPolicy };
+  const cloud = (id: string, over: Partial<NodeRecord> = {}) => node(id, {
+    pool: "cloud", instanceType: "c6i.8xlarge", market: "spot", pricePerHour: 0.5, clientId: "A",
+    cloud: { requestKey: "k", launchedAt: T, jobIds: [], round: 0 }, ...over,
+  });
+  const build = (nodes: NodeRecord[], now: number) => buildSnapshot({ jobs: [], finishedDeps: new Map(), nodes, clients: [], settings, pendingBurst: undefined, now });
+
+  it("counts a booting node as booting (with its ready time) until well past it, not offline", () => {
+    const booting = cloud("i-1", { status: "booting", readyAt: T + 300_000 });
+    expect(build([booting], T + 250_000).nodes[0]).toMatchObject({ status: "booting", readyAt: T + 300_000 });
+    expect(build([booting], T + 300_000 + defaultPolicy.leaseSec * 1000 + 1).nodes[0]!.status).toBe("offline");
+  });
+
+  it("limits a node with a rebalance recommendation to tasks of one checkpoint interval", () => {
+    const [risky, fine] = build([cloud("i-2", { cloud: { requestKey: "k", launchedAt: T, jobIds: [], round: 0, rebalanceAt: T } }), cloud("i-3")], T).nodes;
+    expect(risky!.maxTaskSec).toBe(defaultPolicy.burst.checkpointIntervalSec);
+    expect(fine!.maxTaskSec).toBeUndefined();
+  });
+});
