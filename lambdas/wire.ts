@@ -8,6 +8,8 @@
  *   PLAN_TRIGGER_QUEUE_URL     FIFO plan-trigger queue (optional: without it plans wait for the schedule)
  *   DYNAMODB_ENDPOINT, SQS_ENDPOINT   local stand-ins (dynalite, fauxqs); absent in AWS
  *   BURSTFARM_TOKENS           JSON token table for local bearer auth (see lib/http/auth.ts)
+ *   BURSTFARM_AGENT_ROLE_NAME  IAM role whose sessions are agents
+ *   OUTPUT_BUCKET / OUTPUT_DIR  the output store (task logs, frames): an S3 bucket, or a folder locally
  *   BURSTFARM_CLOUD_AGENT_ROLE_NAME  IAM role whose sessions are cloud agents (session name = instance id)
  *   BURSTFARM_AGENT_TOKEN_KEYS JSON {current, keys: {kid: base64url ≥32 bytes}, ttlSec?}: signs node tokens
  *                              (lib/service/identity/node-credentials.ts); unset: agents cannot get tokens
@@ -20,8 +22,11 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
 import { awsServiceDeps } from "../lib/adapters/aws/service-deps.ts";
 import { SqsJsonQueue } from "../lib/adapters/aws/sqs-queue.ts";
+import { S3OutputStore } from "../lib/adapters/aws/s3-output-store.ts";
+import { FolderOutputStore } from "../lib/adapters/folder-output-store.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
 import { nodeCredentialsFromEnv, type Clock, type OutputStore, type PlanTrigger, type ServiceDeps } from "../lib/service/index.ts";
 
@@ -57,6 +62,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     sqs,
     ...(env.PLAN_TRIGGER_QUEUE_URL ? { planTriggerQueueUrl: env.PLAN_TRIGGER_QUEUE_URL } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(env.OUTPUT_BUCKET ? { outputs: new S3OutputStore(new S3Client(common), env.OUTPUT_BUCKET) } : env.OUTPUT_DIR ? { outputs: new FolderOutputStore(env.OUTPUT_DIR) } : {}),
     ...(credentials ? { credentials } : {}),
     ...(overrides.outputs ? { outputs: overrides.outputs } : {}),
   });

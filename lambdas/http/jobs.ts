@@ -4,7 +4,7 @@ import type { ServiceDeps } from "../../lib/service/index.ts";
 import { actorFor } from "../../lib/http/actor.ts";
 import { contracts as c } from "../../lib/http/contract/index.ts";
 import { HttpProblem } from "../../lib/http/problem.ts";
-import { bindRoute } from "../../lib/http/route.ts";
+import { bindRoute, reply } from "../../lib/http/route.ts";
 
 export const jobRoutes = [
   bindRoute(c.submitJob, async ({ body, headers, principal, requestId }, deps: ServiceDeps) => {
@@ -15,7 +15,8 @@ export const jobRoutes = [
       ]);
     }
     const input = key === undefined ? { body } : { body, idempotencyKey: key };
-    return (await svc.submitJob(deps, input, actorFor(principal, requestId))).job;
+    const { job, created } = await svc.submitJob(deps, input, actorFor(principal, requestId));
+    return created ? job : reply(200, job);
   }),
   bindRoute(c.listJobs, async ({ query, principal, requestId }, deps: ServiceDeps) =>
     svc.listJobs(deps, query, actorFor(principal, requestId))),

@@ -41,8 +41,9 @@ export class AgentApi {
     private readonly timeoutMs = 20_000,
   ) {}
 
-  register(body: unknown, secret?: string): Promise<RegisterReply> {
-    return this.call("POST", "/agents/register", body, secret);
+  /** With a registration secret (a new node) or a node token (refresh): the bearer is given explicitly. */
+  register(body: unknown, bearer: string): Promise<RegisterReply> {
+    return this.call("POST", "/agents/register", body, bearer);
   }
 
   poll(nodeId: string, body: PollBody): Promise<PollReply> {
@@ -50,7 +51,8 @@ export class AgentApi {
   }
 
   runSpec(nodeId: string, jobId: string): Promise<JobRunSpec> {
-    return this.call("GET", `/agents/${encodeURIComponent(nodeId)}/jobs/${encodeURIComponent(jobId)}/run-spec`);
+    // POST like every agent route (the cloud agent role may invoke POST /agents/* only).
+    return this.call("POST", `/agents/${encodeURIComponent(nodeId)}/jobs/${encodeURIComponent(jobId)}/run-spec`);
   }
 
   renewToken(nodeId: string): Promise<{ token: string; tokenExpiresAt: string }> {

@@ -1,8 +1,10 @@
 /**
  * What this host offers, in OpenJD capability names (2023-09 §3.3.1) — `amount.worker.vcpu`,
  * `amount.worker.memory` (MiB), `amount.worker.gpu`, `amount.worker.gpu.memory` (MiB),
- * `attr.worker.os.family`, `attr.worker.cpu.arch` — plus custom attributes from `--tags`
- * (`attr.worker.<name>=<value>`, or a bare tag as a value of `attr.worker.tags`).
+ * `attr.worker.os.family`, `attr.worker.cpu.arch` — plus custom attributes from `--tags`:
+ * `name=value` → `attr.custom.<name>` (or `<name>` itself when it starts with `attr.`), and a bare
+ * tag is a value of `attr.custom.tags`. Custom names stay out of `attr.worker.*`, which OpenJD
+ * reserves (templates may not require non-standard names there).
  */
 import { execFileSync } from "node:child_process";
 import { arch, cpus, platform, totalmem } from "node:os";
@@ -46,8 +48,8 @@ export function detectCapabilities(tags: readonly string[] = [], gpus: GpuInfo[]
   const attributes: Record<string, string[]> = { "attr.worker.os.family": [os], "attr.worker.cpu.arch": [cpuArch] };
   for (const tag of tags) {
     const eq = tag.indexOf("=");
-    const [name, value] = eq > 0 ? [tag.slice(0, eq), tag.slice(eq + 1)] : ["attr.worker.tags", tag];
-    const key = name.startsWith("attr.") ? name : `attr.worker.${name}`;
+    const [name, value] = eq > 0 ? [tag.slice(0, eq), tag.slice(eq + 1)] : ["attr.custom.tags", tag];
+    const key = name.startsWith("attr.") ? name : `attr.custom.${name}`;
     (attributes[key] ??= []).push(value);
   }
   return {

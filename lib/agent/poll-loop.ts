@@ -12,19 +12,24 @@
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import type { PollReply } from "../service/views.ts";
 import { ApiRejected, ApiUnavailable, type AgentApi, type PollBody } from "./api-client.ts";
-import type { NodeCredentials } from "./credentials.ts";
+import { Cancellation } from "./cancellation.ts";
+import type { AgentCredential } from "./credentials.ts";
 import type { Journal } from "./journal.ts";
 import type { TaskSlots } from "./task-slots.ts";
 
 export interface LoopDeps {
   api: AgentApi;
-  credentials: NodeCredentials;
+  credentials: AgentCredential;
   nodeId: string;
   journal: Journal;
   slots: TaskSlots;
   log(line: string): void;
   now(): number;
   maxBackoffSec: number;
+  /** Gets a fresh node token (after a 401). */
+  reRegister(): Promise<void>;
+  /** Poll at least this often whatever the server says (tests, simulations); default: as the server says. */
+  maxPollSec?: number;
 }
 
 export type ExitReason = { reason: string; unreported: number };
@@ -74,23 +79,39 @@ export class PollLoop {
         this.polls++;
         this.backoffSec = 1;
         this.handle(reply);
-        waitSec = reply.nextPollSec;
+        waitSec = Math.min(reply.nextPollSec, this.d.maxPollSec ?? Infinity);
       } catch (err) {
         if (!(err instanceof ApiUnavailable) && !(err instanceof ApiRejected)) throw err;
         this.d.log(`poll failed: ${err.message}`);
+        // 401: the token lapsed (e.g. a long outage): register again. 403: this node was revoked.
+        if (err instanceof ApiRejected && err.status === 401) await this.d.reRegister().catch((e: Error) => this.d.log(`re-registering failed: ${e.message}`));
+        if (err instanceof ApiRejected && err.status === 403 && this.mode !== "stopping") this.stop("the API refuses this node (revoked?)", 30_000);
         waitSec = this.backoffSec;
         this.backoffSec = Math.min(this.d.maxBackoffSec, this.backoffSec * 2);
       }
       if (this.mode === "stopping") {
         const settled = !this.d.slots.busy && this.d.journal.pending().length === 0;
-        if (settled || (!this.d.slots.busy && this.d.now() >= this.deadline - 2_000)) {
+        const late = this.d.now() >= this.deadline - 2_000;
+        // Past the deadline, go anyway: the journal keeps the reports, process groups die with us.
+        if (settled || (late && !this.d.slots.busy) || this.d.now() >= this.deadline) {
           clearTimeout(this.escalation);
-          await this.d.slots.closeSessions();
+          await this.closeSessions();
           return { reason: this.stopReason, unreported: this.d.journal.pending().length };
         }
         waitSec = Math.min(waitSec, 1);
       }
       await this.sleep(waitSec * 1000);
+    }
+  }
+
+  /** Environments are exited, but never past the stop deadline. */
+  private async closeSessions(): Promise<void> {
+    const hurry = new Cancellation();
+    const timer = setTimeout(() => hurry.cancel({ reason: this.stopReason, urgency: "expedited", interrupted: true, graceSec: 0 }), Math.max(0, this.deadline - this.d.now() - 1_000));
+    try {
+      await this.d.slots.closeSessions(hurry);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -109,10 +130,17 @@ export class PollLoop {
     for (const a of reply.acknowledged) if (a.outcome !== "retry") this.d.journal.ack(a.token);
     for (const c of reply.cancel) this.d.slots.cancel(c.token, { reason: c.reason, urgency: "graceful", interrupted: false });
     if (reply.desiredStatus === "stop" && this.mode !== "stopping") this.stop("the server asked this node to stop", 110_000);
-    else if (reply.desiredStatus === "drain" && this.mode === "run") { this.mode = "drain"; this.d.log("draining: finishing running tasks, taking no new ones"); }
+    else if (reply.desiredStatus === "drain" && this.mode === "run") {
+      this.mode = "drain";
+      this.d.log("draining: finishing running tasks, taking no new ones");
+      // Tasks queued behind the running ones go back to the farm now rather than wait here.
+      this.d.slots.dropWaiting({ reason: "node draining", urgency: "graceful", interrupted: true });
+    }
     else if (reply.desiredStatus === "run" && this.mode === "drain") this.mode = "run";
     if (this.mode !== "run") return;
-    for (const a of reply.assignments) this.d.slots.add(a);
+    // An attempt already finished here (its report not yet acknowledged) is never started twice.
+    const finished = new Set(this.d.journal.pending().map((r) => r.token));
+    for (const a of reply.assignments) if (!finished.has(a.token)) this.d.slots.add(a);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -73,6 +73,8 @@ export function spawnGroup(command: string, args: readonly string[], opts: Spawn
     const stream = child[name];
     if (!stream) return resolve();
     createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => opts.onLine(l, name)).on("close", resolve);
+    // A destroyed pipe (see below) ends with "close", not "end".
+    stream.once("close", resolve);
   }));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     let spawnError: Error | undefined;

@@ -61,7 +61,8 @@ export async function runAction(spec: ActionSpec): Promise<ActionResult> {
   };
   const onCancel = (r: CancelRequest) => {
     if (ending === "exited") ending = "canceled";
-    void stop(r.urgency === "expedited" ? r.graceSec ?? 0 : undefined);
+    // A stop with a deadline cuts the notify period to what is left; expedited leaves (almost) nothing.
+    void stop(r.urgency === "expedited" ? r.graceSec ?? 0 : r.graceSec);
   };
   const timeout = spec.timeoutSec === undefined ? undefined : setTimeout(() => {
     spec.onLine(`action timed out after ${spec.timeoutSec} s`, "stderr");

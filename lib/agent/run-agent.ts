@@ -4,7 +4,7 @@
  * server's `stop`, or `handle.stop()`), and resolves once every task is reported or the stop
  * deadline has passed (the journal keeps anything unreported for the next start).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { FolderOutputStore } from "../adapters/folder-output-store.ts";
@@ -12,7 +12,7 @@ import type { OutputStore } from "../service/ports.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import { AgentApi, ApiUnavailable } from "./api-client.ts";
 import { detectCapabilities, type Capabilities, type GpuInfo } from "./capabilities.ts";
-import { NodeCredentials } from "./credentials.ts";
+import { AgentCredential } from "./credentials.ts";
 import { Journal } from "./journal.ts";
 import { PollLoop, type ExitReason } from "./poll-loop.ts";
 import { killAllGroups, trackProcessGroups } from "./process-tree.ts";
@@ -33,7 +33,6 @@ export interface AgentOptions {
   tags?: string[];
   slots?: number;
   workDir?: string;
-  pool?: "onprem" | "cloud";
   /** Outputs and task logs; default: the folder `<workDir>/outputs`. */
   outputs?: OutputStore;
   /** Simulated renderer: multiplies run times (e.g. 0.01 in tests). */
@@ -49,6 +48,8 @@ export interface AgentOptions {
   stopWithinMs?: number;
   sessionIdleMs?: number;
   maxBackoffSec?: number;
+  /** Poll at least this often whatever the server's interval (tests, simulated farms). */
+  maxPollSec?: number;
   gpus?: GpuInfo[];
   /** The hardware to announce instead of this host's (a simulated machine of the local farm). */
   capabilities?: Capabilities;
@@ -69,16 +70,14 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   const log = o.log ?? ((l: string) => process.stderr.write(`[agent] ${l}\n`));
   const killed = trackProcessGroups(join(workDir, "pids"));
   if (killed > 0) log(`killed ${killed} process group(s) left by a previous run`);
-  const nodeId = o.nodeId ?? storedNodeId(workDir) ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, "-");
-  const credentials = new NodeCredentials({ ...(o.token ? { token: o.token } : {}), ...(o.registrationSecret ? { registrationSecret: o.registrationSecret } : {}) });
+  const credentials = new AgentCredential(workDir, { ...(o.token ? { token: o.token } : {}), ...(o.registrationSecret ? { registrationSecret: o.registrationSecret } : {}) });
+  const nodeId = o.nodeId ?? credentials.storedNodeId() ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, "-");
   const api = new AgentApi(o.api.replace(/\/$/, ""), () => credentials.bearer());
   const slotsCount = o.slots ?? 1;
   const caps = o.capabilities ?? detectCapabilities(o.tags ?? [], o.gpus);
-  // The pool is the farm's fact (launch record or registration secret), never the agent's word.
+  // Host facts only: pool, price and power are the farm's (secret config, launch record).
   const body = { nodeId, hostname: hostname(), capabilities: caps, tags: o.tags ?? [], slots: slotsCount, agentVersion: "burstfarm-agent/0.1" };
-  const reg = await untilAvailable(() => api.register(body, credentials.registrationSecret), log);
-  credentials.accept(reg);
-  writeFileSync(join(workDir, "node.json"), JSON.stringify({ nodeId: reg.nodeId }));
+  const reg = await untilAvailable(() => credentials.register(api, body), log);
   log(`registered ${reg.nodeId}: ${caps.vcpu} vCPU, ${caps.memoryGiB} GiB, ${slotsCount} slot(s)`);
 
   const journal = new Journal(join(workDir, "journal.jsonl"));
@@ -103,7 +102,8 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
     sessionIdleMs: o.sessionIdleMs ?? 60_000,
     finished: (report) => { journal.record(report); loop.nudge(); },
   });
-  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now, maxBackoffSec: o.maxBackoffSec ?? 30 });
+  loop = new PollLoop({ api, credentials, nodeId: reg.nodeId, journal, slots, log, now: Date.now,
+    reRegister: async () => { await credentials.register(api, { ...body, nodeId: reg.nodeId }); }, maxBackoffSec: o.maxBackoffSec ?? 30, ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}) });
 
   const stopWithin = o.stopWithinMs ?? 110_000;
   const stop = (reason = "stop requested", withinMs = stopWithin) => loop.stop(reason, withinMs);
@@ -122,10 +122,6 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
     nodeId: reg.nodeId, done, stop,
     stats: () => ({ polls: loop.polls, calls: api.traffic.calls, bytesSent: api.traffic.sent, bytesReceived: api.traffic.received }),
   };
-}
-
-function storedNodeId(workDir: string): string | undefined {
-  try { return (JSON.parse(readFileSync(join(workDir, "node.json"), "utf8")) as { nodeId?: string }).nodeId; } catch { return undefined; }
 }
 
 /** Retries while the API is unreachable (capped backoff); other errors, or `attempts` spent, throw. */

@@ -9,6 +9,7 @@ import type { OutputStore } from "../service/ports.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import { outputPrefix, taskLogKey } from "../service/run-spec-access.ts";
 import type { Assignment } from "../service/views.ts";
+import { ApiUnavailable } from "./api-client.ts";
 import { Cancellation, type CancelRequest } from "./cancellation.ts";
 import type { TerminalReport } from "./journal.ts";
 import type { TaskOutcome, TaskRunner } from "./runners/runner.ts";
@@ -73,13 +74,18 @@ export class TaskSlots {
     t.cancellation.cancel(request);
   }
 
+  /** Returns every task not yet started (reported interrupted at once). */
+  dropWaiting(request: CancelRequest): void {
+    for (const token of [...this.waiting]) this.cancel(token, request);
+  }
+
   cancelAll(request: CancelRequest): void {
     for (const token of [...this.tasks.keys()]) this.cancel(token, request);
   }
 
   /** Ends every kept session (drain, stop). */
-  async closeSessions(): Promise<void> {
-    await Promise.all(this.slots.map(async (s) => { clearTimeout(s.idle); await s.runners.openjd.close?.("done"); }));
+  async closeSessions(cancellation?: Cancellation): Promise<void> {
+    await Promise.all(this.slots.map(async (s) => { clearTimeout(s.idle); await s.runners.openjd.close?.("done", cancellation); }));
   }
 
   private fill(): void {
@@ -116,7 +122,10 @@ export class TaskSlots {
         cancellation: t.cancellation, outputs: this.d.outputs, outputPrefix: outputPrefix(a.jobId, a.stepName), speed: this.d.speed(a.kind),
       });
     } catch (err) {
-      outcome = { state: "failed", message: `agent error: ${(err as Error).message}` };
+      // An unreachable API is not the task's fault: it goes back to the farm without counting as a failure.
+      outcome = err instanceof ApiUnavailable
+        ? { state: "interrupted", message: `could not fetch the run spec: ${err.message}` }
+        : { state: "failed", message: `agent error: ${(err as Error).message}` };
     }
     log.line(`task ${outcome.state}${outcome.message ? `: ${outcome.message}` : ""}`);
     // A full log in the store helps whoever reads it; failing to upload it must not lose the result.

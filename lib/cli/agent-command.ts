@@ -16,7 +16,8 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       api: { type: "string" }, token: { type: "string" }, "registration-secret": { type: "string" },
       tags: { type: "string" }, slots: { type: "string" }, "work-dir": { type: "string" }, "node-id": { type: "string" },
-      outputs: { type: "string" }, "time-scale": { type: "string" }, pool: { type: "string" },
+      outputs: { type: "string" }, "time-scale": { type: "string" },
+      "max-poll-sec": { type: "string" }, "max-backoff-sec": { type: "string" }, "stop-within-sec": { type: "string" },
     },
   });
   if (!v.api || (!v.token && !v["registration-secret"])) {
@@ -31,10 +32,13 @@ export async function run(argv: string[]): Promise<number> {
     ...(v.tags ? { tags: v.tags.split(",").map((t) => t.trim()).filter(Boolean) } : {}), slots,
     ...(v["work-dir"] ? { workDir: v["work-dir"] } : {}), ...(v["node-id"] ? { nodeId: v["node-id"] } : {}),
     ...(v.outputs ? { outputs: outputStore(v.outputs) } : {}), ...(v["time-scale"] ? { timeScale: Number(v["time-scale"]) } : {}),
-    ...(v.pool === "cloud" ? { pool: "cloud" as const } : {}),
+    ...(v["max-poll-sec"] ? { maxPollSec: Number(v["max-poll-sec"]) } : {}),
+    ...(v["max-backoff-sec"] ? { maxBackoffSec: Number(v["max-backoff-sec"]) } : {}),
+    ...(v["stop-within-sec"] ? { stopWithinMs: Number(v["stop-within-sec"]) * 1000 } : {}),
   });
   const exit = await agent.done;
-  process.stderr.write(`[agent] stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal\n`);
+  const st = agent.stats();
+  process.stderr.write(`[agent] stopped (${exit.reason}); ${exit.unreported} report(s) kept in the journal; ${st.polls} polls, ${st.calls} calls, ${st.bytesSent} bytes sent, ${st.bytesReceived} received\n`);
   return 0;
 }
 

@@ -3,6 +3,7 @@
  * bundle into its steps and tasks. `burstfarm openjd validate FILE` only checks the template.
  * Exit codes: 0 ok, 2 bad input (message on stderr, naming the field), 1 unexpected failure.
  */
+import { dirname, resolve } from "node:path";
 import {
   OpenJdError, instantiateJob, iterateTasks, loadJob, parseDocumentText, taskAt, validateTemplate,
   type InstantiatedJob, type InstantiatedStep, type TaskParams,
@@ -63,7 +64,8 @@ export async function run(argv: string[], io: Io = { out: process.stdout, err: p
       return 0;
     }
     // Command-line values override the bundle's parameter_values file.
-    const job = instantiateJob(parseDocumentText(loaded.templateText, loaded.templatePath), { ...loaded.parameterValues, ...args.params });
+    // Relative PATH values resolve as in the reference CLI: defaults against the template's directory, given ones against ours.
+    const job = instantiateJob(parseDocumentText(loaded.templateText, loaded.templatePath), { ...loaded.parameterValues, ...args.params }, { templateDir: resolve(dirname(loaded.templatePath)), cwd: process.cwd() });
     if (args.json) writeJson(job, io.out);
     else writeSummary(job, io.out);
     return 0;

@@ -19,7 +19,8 @@ import { fromZod } from "./error-mapper.ts";
 import { bodyGuard } from "./middleware/body-guard.ts";
 import { problemResponder } from "./middleware/problem-responder.ts";
 import { HttpProblem } from "./problem.ts";
-import { pathMatcher, type BoundRoute } from "./route.ts";
+import { pathMatcher, Reply, type BoundRoute } from "./route.ts";
+import { assertStorableNumbers } from "../service/storable.ts";
 
 export interface ApiHandlerOptions<D> {
   routes: readonly BoundRoute<D>[];
@@ -75,6 +76,8 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
     const { contract, impl } = r.route;
     const body = (event as { body?: unknown }).body;
     if (!contract.body && body !== undefined) throw HttpProblem.invalid("body", "this route takes no body");
+    // Before any validation or write: a number DynamoDB cannot store is the caller's 400, not our 500.
+    assertStorableNumbers(body);
     const input = {
       params: validate(contract.params, r.params, "path"),
       query: validate(contract.query, event.queryStringParameters ?? {}, "query"),
@@ -83,9 +86,11 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
       requestId: event.requestContext.requestId,
       headers: event.headers ?? {},
     };
-    const result = await impl(input, await options.deps());
+    const out = await impl(input, await options.deps());
     options.metrics?.addMetric(`api.${contract.operationId}`, MetricUnit.Count, 1);
-    const status = contract.status ?? 200;
+    const replied = out instanceof Reply && contract.otherStatuses?.[out.status] !== undefined;
+    const status = replied ? (out as Reply<unknown>).status : contract.status ?? 200;
+    const result = replied ? (out as Reply<unknown>).body : out;
     if (status === 204) return { statusCode: 204 };
     const checked = contract.response.safeParse(result);
     // A reply that breaks our own schema is our bug, never the caller's: 500, logged.

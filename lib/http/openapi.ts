@@ -44,7 +44,7 @@ const problemSchema: JsonSchema = {
   },
 };
 
-export function buildOpenApi(routes: readonly RouteContract[], info: { title: string; version: string }): JsonSchema {
+export function buildOpenApi(routes: readonly RouteContract[], info: { title: string; version: string; description?: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const r of routes) {
     const status = String(r.status ?? 200);
@@ -59,6 +59,8 @@ export function buildOpenApi(routes: readonly RouteContract[], info: { title: st
         [status]: status === "204"
           ? { description: "done" }
           : { description: "ok", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
+        ...Object.fromEntries(Object.entries(r.otherStatuses ?? {}).map(([code, description]) =>
+          [code, { description, content: { "application/json": { schema: jsonSchema(r.response, "output") } } }])),
         "4XX": { description: "refused; names the field and the problem", content: { "application/json": { schema: { $ref: "#/components/schemas/Problem" } } } },
         "5XX": { description: "internal error (no details)", content: { "application/json": { schema: { $ref: "#/components/schemas/Problem" } } } },
       },

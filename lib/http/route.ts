@@ -29,6 +29,8 @@ export interface RouteContract<
   readonly response: R;
   /** Status of a successful reply (200 unless stated). */
   readonly status?: number;
+  /** Other success statuses the implementation may answer with `reply(status, body)` (documented in OpenAPI). */
+  readonly otherStatuses?: Readonly<Record<number, string>>;
   /**
    * "service": the body schema documents the route but the use case validates it (one parser
    * for both the API and the CLI); the implementation receives the parsed JSON as is.
@@ -50,7 +52,13 @@ export interface RouteInput<C extends RouteContract> {
   headers: Record<string, string | undefined>;
 }
 
-export type RouteImpl<C extends RouteContract, D> = (input: RouteInput<C>, deps: D) => Promise<z.input<C["response"]>>;
+/** A success reply with a status other than the contract's default (one of its `otherStatuses`). */
+export class Reply<T> {
+  constructor(readonly status: number, readonly body: T) {}
+}
+export const reply = <T>(status: number, body: T): Reply<T> => new Reply(status, body);
+
+export type RouteImpl<C extends RouteContract, D> = (input: RouteInput<C>, deps: D) => Promise<z.input<C["response"]> | Reply<z.input<C["response"]>>>;
 
 export interface BoundRoute<D> {
   readonly contract: RouteContract;

@@ -10,6 +10,7 @@ import {
 import type { ChunkSpec } from "./chunking.ts";
 import type { TaskParameterType } from "./model.ts";
 import { countNode, type Dimension, type ParameterSpace, type SpaceNode } from "./parameter-space.ts";
+import { intProblem } from "./integers.ts";
 import { parseRangeExpr } from "./range-expr.ts";
 
 export interface TaskParamInput {
@@ -20,16 +21,18 @@ export interface TaskParamInput {
   chunks?: { defaultTaskCount?: number; targetRuntimeSeconds?: number; rangeConstraint: "CONTIGUOUS" | "NONCONTIGUOUS" };
 }
 
-const INT_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 function listValue(type: TaskParameterType, raw: string | number): { value: string | number } | { problem: string } {
   if (type === "INT" || type === "CHUNK[INT]") {
-    if (typeof raw === "number" ? Number.isSafeInteger(raw) : INT_TEXT.test(raw) && Number.isSafeInteger(Number(raw))) return { value: Number(raw) };
-    return { problem: `${JSON.stringify(raw)} is not an integer` };
+    const problem = intProblem(raw);
+    return problem ? { problem } : { value: Number(raw) };
   }
   if (type === "FLOAT") {
-    if (typeof raw === "number" ? Number.isFinite(raw) : FLOAT_TEXT.test(raw)) return { value: Number(raw) };
+    // A value written as a string keeps its text ("2.50" stays "2.50" on the command line), as
+    // in the reference; a YAML/JSON number was already parsed, so it reads as JavaScript prints it.
+    if (typeof raw === "number") return Number.isFinite(raw) ? { value: raw } : { problem: `${raw} is not a number` };
+    if (FLOAT_TEXT.test(raw)) return { value: raw.trim() };
     return { problem: `${JSON.stringify(raw)} is not a number` };
   }
   const text = String(raw);

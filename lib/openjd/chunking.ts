@@ -2,7 +2,10 @@
  * TASK_CHUNKING: a CHUNK[INT] parameter's values are grouped into chunks of about
  * `defaultTaskCount` values; each chunk is one task whose parameter value is a range
  * expression ("1-5", or "1-3,7" when NONCONTIGUOUS). Chunk sizes are spread evenly, as the
- * OpenJD conformance vectors show: 1-12 in chunks of 5 → 1-4, 5-8, 9-12.
+ * OpenJD conformance vectors show: 1-12 in chunks of 5 → 1-4, 5-8, 9-12. With
+ * `targetRuntimeSeconds` (adaptive chunking) the reference (openjd-sessions' chunk iterator)
+ * instead cuts full chunks of `defaultTaskCount` and leaves the remainder last: 1-35 in
+ * chunks of 10 → 1-10, 11-20, 21-30, 31-35; we follow it for those initial chunks.
  *
  * The chunk table is derived from the dimension on demand (O(runs), not O(values)) and
  * cached, so the serializable space stays small. `targetRuntimeSeconds` (adaptive chunk
@@ -45,8 +48,9 @@ function chunkCount(n: number, size: number): number {
   return Math.min(n, Math.max(1, Math.ceil(n / size)));
 }
 
-/** Offset of chunk `j` when `n` values are split into `c` even chunks. */
-function chunkOffset(n: number, c: number, j: number): number {
+/** Offset of chunk `j` when `n` values are split into `c` chunks: even, or full-then-remainder (adaptive). */
+function chunkOffset(n: number, c: number, j: number, spec: ChunkSpec): number {
+  if (spec.targetRuntimeSeconds !== undefined) return Math.min(n, j * spec.defaultTaskCount);
   const small = Math.floor(n / c);
   const leftovers = n % c;
   return j * small + Math.min(leftovers, Math.ceil((j * leftovers) / c));
@@ -117,7 +121,7 @@ function chunkBounds(v: IntValues, spec: ChunkSpec, index: number): { from: numb
   const j = index - t.prefix[lo]!;
   if (run.singles) return { from: run.firstIndex + j, to: run.firstIndex + j };
   const c = chunkCount(run.length, spec.defaultTaskCount);
-  return { from: run.firstIndex + chunkOffset(run.length, c, j), to: run.firstIndex + chunkOffset(run.length, c, j + 1) - 1 };
+  return { from: run.firstIndex + chunkOffset(run.length, c, j, spec), to: run.firstIndex + chunkOffset(run.length, c, j + 1, spec) - 1 };
 }
 
 /** How many values (frames) chunk `index` holds; chunks of one step may differ by one. */

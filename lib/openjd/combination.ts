@@ -63,7 +63,9 @@ export function parseCombination(source: string): CombinationNode {
       }
       if (tokens[i]?.type !== ")") throw new Error(`expected "," or ")" but found ${describeNext()}`);
       i++;
-      return children.length === 1 ? children[0]! : { kind: "assoc", children };
+      // Parentheses always make an association, as in the reference parser: "(A) * B" is refused.
+      if (children.length === 1) throw new Error(`association "(${combinationToString(children[0]!)})" must have more than one term`);
+      return { kind: "assoc", children };
     }
     throw new Error(`expected a parameter name or "(" but found ${describeNext()}`);
   }

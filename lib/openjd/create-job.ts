@@ -19,10 +19,11 @@ import { buildParameterSpace, type TaskParamInput } from "./build-space.ts";
 import { checkStepDependencies, dependsOnNames } from "./dependencies.ts";
 import { at, Issues } from "./errors.ts";
 import { resolveFormatString } from "./format-string.ts";
+import { intProblem } from "./integers.ts";
 import { parseDocumentText } from "./load.ts";
 import type { HostRequirements, JobTemplate, StepTemplate } from "./model.ts";
 import { countTasks, type ChunkSpec, type ParameterSpace } from "./parameter-space.ts";
-import { resolveParameterValues, valueText, type ParamValues } from "./parameter-values.ts";
+import { resolveParameterValues, valueText, type ParamValues, type PathBase } from "./parameter-values.ts";
 import { toRequirements } from "./requirements.ts";
 import { checkAttributeValue } from "./validate-host-requirements.ts";
 import { validateJobTemplate } from "./validate-template.ts";
@@ -48,10 +49,10 @@ export interface InstantiatedJob {
 /** Guards storage and planning against a typo like "1-100000000000". */
 export const MAX_TASKS_PER_STEP = 10_000_000;
 
-export function instantiateJob(template: string | unknown, parameterValues: Readonly<Record<string, unknown>> = {}): InstantiatedJob {
+export function instantiateJob(template: string | unknown, parameterValues: Readonly<Record<string, unknown>> = {}, paths: PathBase = {}): InstantiatedJob {
   const doc = typeof template === "string" ? parseDocumentText(template) : template;
   const tpl: JobTemplate = validateJobTemplate(doc);
-  const parameters = resolveParameterValues(tpl.parameterDefinitions ?? [], parameterValues);
+  const parameters = resolveParameterValues(tpl.parameterDefinitions ?? [], parameterValues, paths);
   const lookup = (ref: string): string | undefined => {
     const [scope, name, extra] = ref.split(".");
     if ((scope !== "Param" && scope !== "RawParam") || name === undefined || extra !== undefined) return undefined;
@@ -118,8 +119,9 @@ function instantiateStep(step: StepTemplate, path: string, lookup: Lookup, issue
 function resolveInt(value: number | string, path: string, min: number, lookup: Lookup, issues: Issues): number | undefined {
   const text = typeof value === "number" ? String(value) : resolveFormatString(value, lookup).trim();
   const n = Number(text);
-  if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-    issues.add(path, `resolves to ${JSON.stringify(text)}, which is not an integer ≥ ${min}`);
+  const problem = intProblem(text);
+  if (problem || n < min) {
+    issues.add(path, problem ? `resolves to ${JSON.stringify(text)}: ${problem}` : `resolves to ${JSON.stringify(text)}, which is not an integer ≥ ${min}`);
     return undefined;
   }
   return n;

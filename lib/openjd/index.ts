@@ -10,7 +10,7 @@ export {
 } from "./parameter-space.ts";
 export { parseRangeExpr, rangeLength, rangeValueAt, compactRangeExpr, type Segment } from "./range-expr.ts";
 export { parseCombination, combinationToString, type CombinationNode } from "./combination.ts";
-export { resolveParameterValues, coerceValue, type ParamValue, type ParamValues } from "./parameter-values.ts";
+export { resolveParameterValues, coerceValue, type ParamValue, type ParamValues, type PathBase } from "./parameter-values.ts";
 export { toRequirements } from "./requirements.ts";
 export { resolveFormatString, parseFormatString } from "./format-string.ts";
 export { resolveTaskAction, type TaskAction } from "./task-action.ts";

@@ -3,21 +3,21 @@
  * parameter_values.yaml, an API body) to the parameter's type, apply defaults, and check
  * allowedValues, minValue/maxValue and minLength/maxLength.
  */
+import { isAbsolute, join, normalize } from "node:path";
 import { OpenJdError, type Issue } from "./errors.ts";
+import { intProblem } from "./integers.ts";
 import type { JobParameterDefinition, JobParameterType } from "./model.ts";
 
 export type ParamValue = string | number;
 export type ParamValues = Record<string, ParamValue>;
 
-const INT_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Coerces one raw value to `type`; returns a problem sentence instead of throwing. */
 export function coerceValue(type: JobParameterType, raw: unknown): { value: ParamValue } | { problem: string } {
   if (type === "INT") {
-    if (typeof raw === "number" && Number.isSafeInteger(raw)) return { value: raw };
-    if (typeof raw === "string" && INT_TEXT.test(raw.trim()) && Number.isSafeInteger(Number(raw))) return { value: Number(raw) };
-    return { problem: `${JSON.stringify(raw)} is not an integer` };
+    const problem = intProblem(raw);
+    return problem ? { problem } : { value: Number(raw) };
   }
   if (type === "FLOAT") {
     if (typeof raw === "number" && Number.isFinite(raw)) return { value: raw };
@@ -57,7 +57,26 @@ export function constraintProblem(def: JobParameterDefinition, value: ParamValue
  * `:` (e.g. `deadline:priority` in Deadline Cloud bundles) belong to the render manager and
  * are ignored; any other unknown name is an error, as is a missing value without a default.
  */
-export function resolveParameterValues(defs: readonly JobParameterDefinition[], given: Readonly<Record<string, unknown>>): ParamValues {
+export interface PathBase {
+  /** The template file's directory: a relative PATH default is joined to it. */
+  templateDir?: string;
+  /** Where relative PATH values given by the submitter are relative to (their working directory). */
+  cwd?: string;
+}
+
+/**
+ * Relative PATH values, as the reference (openjd-model `_collect_defaults_2023_09`) makes them
+ * absolute: a default joins the template's directory (normalized), a given value joins the
+ * submitter's working directory; "" stays "". Without a base (an API submission has no
+ * template directory) the value is kept and the agent joins it to the session's working directory.
+ */
+function absolutePath(value: string, fromDefault: boolean, base: PathBase): string {
+  const dir = fromDefault ? base.templateDir : base.cwd;
+  if (value === "" || isAbsolute(value) || dir === undefined) return value;
+  return fromDefault ? normalize(join(dir, value)) : join(dir, value);
+}
+
+export function resolveParameterValues(defs: readonly JobParameterDefinition[], given: Readonly<Record<string, unknown>>, base: PathBase = {}): ParamValues {
   const problems: Issue[] = [];
   const byName = new Map(defs.map((d) => [d.name, d]));
   for (const name of Object.keys(given)) {
@@ -81,7 +100,7 @@ export function resolveParameterValues(defs: readonly JobParameterDefinition[], 
     }
     const problem = constraintProblem(def, coerced.value);
     if (problem) problems.push({ path, message: problem });
-    else values[def.name] = coerced.value;
+    else values[def.name] = def.type === "PATH" ? absolutePath(String(coerced.value), given[def.name] === undefined, base) : coerced.value;
   }
   if (problems.length > 0) throw new OpenJdError(problems);
   return values;

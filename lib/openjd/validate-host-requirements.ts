@@ -30,9 +30,18 @@ export function validateHostRequirements(value: Json, path: string, issues: Issu
   return result;
 }
 
-function capabilityName(value: Json | undefined, path: string, issues: Issues, pattern: RegExp, kind: string, seen: Map<string, string>): string | undefined {
-  const name = check.string(value, path, issues, { min: 1, max: 100, pattern, patternHint: `a capability name like ${kind}.worker.example` });
+const STANDARD_AMOUNTS = ["amount.worker.vcpu", "amount.worker.memory", "amount.worker.gpu", "amount.worker.gpu.memory", "amount.worker.disk.scratch"];
+/** Scopes only OpenJD itself may define names in (reference: openjd-model _capabilities.py). */
+const RESERVED_SCOPES = ["worker", "job", "step", "task"];
+
+function capabilityName(value: Json | undefined, path: string, issues: Issues, pattern: RegExp, kind: "amount" | "attr", seen: Map<string, string>): string | undefined {
+  const name = check.string(value, path, issues, { min: 1, max: 100, pattern, patternHint: `a capability name like ${kind}.custom.example` });
   if (name === undefined) return undefined;
+  const lower = name.toLowerCase();
+  const standard = kind === "amount" ? STANDARD_AMOUNTS.includes(lower) : lower in STANDARD_VALUES;
+  if (!standard && !hasReferences(name) && RESERVED_SCOPES.includes(lower.split(".")[1] ?? "")) {
+    issues.add(path, `"${name}" is not a standard capability; only OpenJD defines names under ${kind}.${lower.split(".")[1]}. (use e.g. ${kind}.custom.…)`);
+  }
   const key = name.toLowerCase();
   const first = seen.get(key);
   if (first) issues.add(path, `capability "${name}" is already required at ${first}`);
@@ -65,6 +74,10 @@ function validateAttribute(value: Json, path: string, issues: Issues, seen: Map<
     const items = check.list(attr[key], listPath, issues, { min: 1, max: 50 });
     if (!items) continue;
     result[key] = [];
+    // A host has one OS family and one CPU architecture: allOf can hold only one of them.
+    if (key === "allOf" && name && STANDARD_VALUES[name.toLowerCase()] && items.length > 1) {
+      issues.add(listPath, `${name} has one value per host; allOf cannot require ${items.length}`);
+    }
     items.forEach((item, i) => {
       const text = check.string(item, at(listPath, i), issues, { min: 1 });
       if (text === undefined) return;
@@ -83,7 +96,8 @@ export function checkAttributeValue(name: string | undefined, text: string, path
     return;
   }
   const standard = name ? STANDARD_VALUES[name.toLowerCase()] : undefined;
-  if (standard && !standard.includes(text.toLowerCase())) {
+  // Values are case-sensitive, as in the reference ("Linux" is not "linux").
+  if (standard && !standard.includes(text)) {
     issues.add(path, `${JSON.stringify(text)} is not a value of ${name} (one of ${standard.join(", ")})`);
   }
 }

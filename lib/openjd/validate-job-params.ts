@@ -85,13 +85,18 @@ function validateOne(value: Json, path: string, issues: Issues): JobParameterDef
     def.allowedValues = [];
     allowed.forEach((v, i) => {
       const coerced = coerceValue(type, v);
-      if ("problem" in coerced || (typeof v !== "string" && typeof v !== "number")) {
-        issues.add(at(at(path, "allowedValues"), i), "problem" in coerced ? coerced.problem : `expected a ${type} value`);
+      const textual = type === "STRING" || type === "PATH";
+      if ("problem" in coerced || (typeof v !== "string" && typeof v !== "number") || (textual && typeof v !== "string")) {
+        issues.add(at(at(path, "allowedValues"), i), "problem" in coerced ? coerced.problem : textual ? `expected a string (quote it: "${String(v)}")` : `expected a ${type} value`);
       } else def.allowedValues!.push(v);
     });
   }
   if (shape["userInterface"] !== undefined) validateUi(shape["userInterface"], at(path, "userInterface"), type, def, issues);
   def.default = scalar("default");
+  // As the reference (strict str): a STRING or PATH default written as a number is refused, not converted.
+  if ((type === "STRING" || type === "PATH") && typeof def.default === "number") {
+    issues.add(at(path, "default"), `expected a string (quote it: "${def.default}")`);
+  }
   // Only judge the default against constraints that are themselves well-formed.
   if (def.default !== undefined && issues.count === before) {
     const coerced = coerceValue(type, def.default);

@@ -58,6 +58,7 @@ function outcomeOf(d: DecisionInput): [JobOutcome, string] {
     case "suspended": return ["suspended", s.statusReason];
     case "cycle": return ["unplaceable", `unplaceable: ${s.statusReason}`];
     case "waiting": return ["waiting", s.statusReason];
+    case "blocked": return ["blocked", s.statusReason];
     case "active": break;
   }
   const slack = facts.slackSec === null ? "no deadline" : `slack ${duration(facts.slackSec)}`;

@@ -8,6 +8,7 @@ export type JobOutcome =
   | "deferred"
   | "held"
   | "waiting"
+  | "blocked"
   | "unplaceable"
   | "failed"
   | "suspended"

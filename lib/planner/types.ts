@@ -81,8 +81,10 @@ export interface Job {
   /** Delivery deadline; null means best effort. */
   deadlineAt: number | null;
   steps: Step[];
-  /** Other jobs that must finish first. The service drops finished ones; unknown ids wait. */
+  /** Other jobs that must finish first. The service drops done ones; unknown ids wait. */
   dependsOn: string[];
+  /** Prerequisites that ended without finishing (canceled or failed): the job is blocked, it will not start. */
+  blockedBy?: { jobId: string; status: "canceled" | "failed" }[];
   /** Worth moving into cheaper tariff hours when slack allows. */
   energyIntensive: boolean;
   preview: PreviewSettings;

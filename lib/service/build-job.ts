@@ -10,6 +10,7 @@ import type { ServiceDeps } from "./ports.ts";
 import type { JobRunSpec } from "./run-spec.ts";
 import { fullRange } from "./ranges.ts";
 import { checkStepGraph } from "./step-graph.ts";
+import { assertStorableNumbers } from "./storable.ts";
 
 export type StepDraft = Omit<StepRecord, "pending" | "leases" | "done" | "exhausted" | "failedAttempts">;
 
@@ -28,7 +29,7 @@ export interface JobDraft {
   runSpec: Omit<JobRunSpec, "jobId">;
 }
 
-/** Job records must stay well inside DynamoDB's 400 KB item limit, aggregates included. */
+/** Job records must stay well inside DynamoDB's 400 KB item limit (UTF-8 bytes), aggregates included. */
 const maxDraftBytes = 200_000;
 
 export function resolveClientId(actor: Actor, client: string | undefined): string {
@@ -62,10 +63,12 @@ export async function buildJob(
     if (!dep || dep.clientId !== clientId) throw new ValidationError(`dependsOn[${i}]`, `no job "${depId}" for client ${clientId}`);
   }
   checkStepGraph(draft.steps);
-  if (JSON.stringify(draft.steps).length > maxDraftBytes) {
-    throw new ValidationError("steps", "job description is too large to store; split it into several jobs");
+  // DynamoDB counts UTF-8 bytes (a CJK character is 3), not UTF-16 characters.
+  const bytes = Buffer.byteLength(JSON.stringify(draft));
+  if (bytes > maxDraftBytes) {
+    throw new ValidationError("steps", `job description is ${bytes} bytes (UTF-8), more than the ${maxDraftBytes} that can be stored; split it into several jobs`);
   }
-  return {
+  const job: JobRecord = {
     id: ids.jobId, clientId, name: draft.name, priority: draft.priority, submittedAt: now, deadlineAt,
     status: "queued",
     steps: draft.steps.map((s) => ({ ...s, pending: fullRange(s.taskCount), leases: [], done: [], exhausted: [], failedAttempts: {} })),
@@ -73,4 +76,11 @@ export async function buildJob(
     errorCount: 0, cloudAllowed: draft.cloudAllowed, suspended: false, source: draft.source,
     idempotencyKey: ids.idempotencyKey, requestHash: ids.requestHash, finishedAt: null, recentlySettled: [], version: 1,
   };
+  // The last check before the first write: every number in the record is one DynamoDB stores
+  // (a NaN task count, say, must be refused here, not fail the audit write after the job exists).
+  assertStorableNumbers(job);
+  for (const [i, s] of job.steps.entries()) {
+    if (!Number.isSafeInteger(s.taskCount) || s.taskCount < 1) throw new ValidationError(`steps[${i}]`, `has ${s.taskCount} tasks; a step needs at least one`);
+  }
+  return job;
 }

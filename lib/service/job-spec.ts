@@ -19,6 +19,10 @@ const requirementsSchema = z.strictObject({
   attributes: z.record(z.string(), z.strictObject({ anyOf: z.array(z.string()).optional(), allOf: z.array(z.string()).optional() })).optional(),
 });
 
+/** A job id as the API hands them out (and a DynamoDB key part can hold). */
+export const jobIdSchema = z.string().min(1, "must not be empty").max(128, "at most 128 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "only letters, digits and . _ : -");
+
 /** Frames as `"1-100"`, `"1-100:5"`, `"1,3,10-20"` or `{start, end, step}`. */
 const framesSchema = z.union([
   z.string().regex(/^\s*-?\d+(\s*-\s*-?\d+(\s*:\s*\d+)?)?(\s*,\s*-?\d+(\s*-\s*-?\d+(\s*:\s*\d+)?)?)*\s*$/, "expected frames like 1-100, 1-100:5 or 1,3,10-20"),
@@ -66,7 +70,8 @@ export const jobSpecSchema = z.strictObject({
   runtimeSpread: z.number().min(0).max(5).default(0.3),
   requirements: requirementsSchema.default({}),
   energyIntensive: z.boolean().default(false),
-  dependsOn: z.array(z.string().min(1)).max(100).default([]),
+  /** Job ids (the same shape every id has), at most 100. */
+  dependsOn: z.array(jobIdSchema).max(100).default([]),
   preview: previewSchema.default({ previewFirst: true, lowQualityPass: null, requireApproval: false }),
   cloudAllowed: z.boolean().default(true),
   checkpointable: z.boolean().default(false),
@@ -81,6 +86,10 @@ export const jobSpecSchema = z.strictObject({
   }
   if (spec.frames === undefined) ctx.addIssue({ code: "custom", path: ["frames"], message: "required (or give steps)" });
   if (spec.secondsPerFrame === undefined) ctx.addIssue({ code: "custom", path: ["secondsPerFrame"], message: "required (or give steps)" });
+}).meta({
+  // The rule the refinement enforces, in JSON Schema so clients and fuzzers can know it.
+  description: "A native job gives either `frames` and `secondsPerFrame` (one step), or `steps` (and then no top-level `frames`).",
+  oneOf: [{ required: ["frames", "secondsPerFrame"], not: { required: ["steps"] } }, { required: ["steps"], not: { required: ["frames"] } }],
 });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;

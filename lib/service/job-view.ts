@@ -4,8 +4,11 @@ import type { JobRecord, StepRecord } from "./model.ts";
 import { countRanges } from "./ranges.ts";
 import type { JobProgress, JobView } from "./views.ts";
 
-// A projection can be unbounded (no eligible node yet: huge or infinite): "unknown", not a crash.
-const iso = (t: number | null): string | null => (t === null || !(Math.abs(t) <= 8.64e15) ? null : new Date(t).toISOString());
+/** An instant as ISO 8601; null when there is none or it is beyond what a date can hold (a "never" projection). */
+const iso = (t: number | null | undefined): string | null => {
+  if (t === null || t === undefined || !Number.isFinite(t) || Math.abs(t) > 8.64e15) return null;
+  return new Date(t).toISOString();
+};
 
 function stepProgress(steps: readonly StepRecord[]): JobProgress {
   let tasks = 0, done = 0, running = 0, pending = 0, failed = 0;
@@ -38,7 +41,7 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
     outlook: {
       meetsDeadline,
       projectedFinish: finished ? iso(job.finishedAt) : iso(decision?.projectedFinishAt ?? null),
-      slackSec: finished ? null : decision?.slackSec ?? null,
+      slackSec: finished ? null : safeSlack(decision?.slackSec),
       atRisk: !finished && (decision?.atRisk ?? false),
     },
     why: finished
@@ -53,4 +56,8 @@ function withCapacityNote(reason: string, job: JobRecord, planAt: number | undef
   const note = job.capacityNote;
   // Only a note about this plan's request or a later one; an older note is history.
   return note && note.at >= (planAt ?? 0) - 60_000 ? `${reason} — ${note.reason}` : reason;
+}
+
+function safeSlack(s: number | null | undefined): number | null {
+  return s === null || s === undefined || !Number.isFinite(s) ? null : s;
 }

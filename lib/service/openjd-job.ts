@@ -8,6 +8,7 @@ import { z } from "zod";
 import { instantiateJob, OpenJdError, parseDocumentText } from "../openjd/index.ts";
 import type { JobDraft, StepDraft } from "./build-job.ts";
 import { ValidationError } from "./errors.ts";
+import { jobIdSchema } from "./job-spec.ts";
 
 const stepSettings = z.strictObject({
   kind: z.string().min(1).max(64).optional(),
@@ -29,7 +30,7 @@ export const openJdSubmissionSchema = z.strictObject({
   secondsPerTask: z.number().positive().max(7 * 24 * 3600).default(600),
   runtimeSpread: z.number().min(0).max(5).default(0.5),
   energyIntensive: z.boolean().default(false),
-  dependsOn: z.array(z.string().min(1)).max(100).default([]),
+  dependsOn: z.array(jobIdSchema).max(100).default([]),
   cloudAllowed: z.boolean().default(true),
   preview: z.strictObject({
     previewFirst: z.boolean().default(true),

@@ -22,9 +22,14 @@ export async function queryAudit(deps: ServiceDeps, input: Partial<AuditQuery>, 
     assertOperator(actor, "reading the audit log");
   }
   if (input.jobId) await loadJobFor(deps, input.jobId, actor);
+  // No event is older than the epoch or newer than now: clamping bounds every walk the store makes.
+  const now = deps.clock.now();
+  const to = Math.min(input.to ?? now, now);
+  const from = input.from === undefined ? undefined : Math.max(0, input.from);
+  if (to < 0 || (from !== undefined && from > to)) return { items: [] };
   return deps.audit.query({
     limit, ...(input.jobId ? { jobId: input.jobId } : {}), ...(clientId ? { clientId } : {}),
-    ...(input.from !== undefined ? { from: input.from } : {}), to: input.to ?? deps.clock.now(),
+    ...(from !== undefined ? { from } : {}), to,
     ...(input.cursor ? { cursor: input.cursor } : {}),
   });
 }

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { assertOperator, type Actor } from "./actor.ts";
 import { audit } from "./audit.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, RetryableError, ValidationError } from "./errors.ts";
 import { issueNodeToken, isLive } from "./identity/agent-identity.ts";
 import { parseWith } from "./job-spec.ts";
 import type { NodeRecord } from "./model.ts";
@@ -60,6 +60,8 @@ export const idlePollSec = 15;
 export async function registerAgent(deps: ServiceDeps, raw: RegisterAgentInput, caller: RegisterCaller): Promise<Registration> {
   refuseFarmFacts(raw);
   const input = parseWith(registerAgentSchema, raw);
+  // No token could be handed over: refuse before writing anything.
+  if (!deps.credentials) throw new RetryableError("agent tokens are not configured (BURSTFARM_AGENT_TOKEN_KEYS)");
   const nodeId = caller.kind === "registrant" ? await admit(deps, input, caller) : await refresh(deps, input, caller);
   const { policy } = await deps.plans.settings();
   const t = await issueNodeToken(deps, nodeId);

@@ -12,6 +12,8 @@ import type { ParamValues } from "../openjd/index.ts";
 const frameList = z.array(z.number().int()).max(10_000).default([]);
 /** A path or argument; `{frame}`, `{start}`, `{end}` and `####` (padded frame) are substituted. */
 const arg = z.string().min(1).max(4096);
+/** Seconds one invocation may run before it is killed and the task fails. */
+const timeoutSec = z.number().int().positive().max(7 * 24 * 3600).optional();
 
 export const nativeRunSchema = z.discriminatedUnion("renderer", [
   z.strictObject({
@@ -26,9 +28,9 @@ export const nativeRunSchema = z.discriminatedUnion("renderer", [
     hangFrames: frameList,
     corruptFrames: frameList,
   }),
-  z.strictObject({ renderer: z.literal("blender"), scene: arg, output: arg, engine: z.string().max(64).optional(), args: z.array(arg).max(100).default([]) }),
-  z.strictObject({ renderer: z.literal("kick"), scene: arg, output: arg, args: z.array(arg).max(100).default([]) }),
-  z.strictObject({ renderer: z.literal("vray"), scene: arg, output: arg, args: z.array(arg).max(100).default([]) }),
+  z.strictObject({ renderer: z.literal("blender"), scene: arg, output: arg, engine: z.string().max(64).optional(), args: z.array(arg).max(100).default([]), timeoutSec }),
+  z.strictObject({ renderer: z.literal("kick"), scene: arg, output: arg, args: z.array(arg).max(100).default([]), timeoutSec }),
+  z.strictObject({ renderer: z.literal("vray"), scene: arg, output: arg, args: z.array(arg).max(100).default([]), timeoutSec }),
   z.strictObject({
     renderer: z.literal("command"),
     /** argv: the first element is the executable (no shell). */
@@ -36,6 +38,7 @@ export const nativeRunSchema = z.discriminatedUnion("renderer", [
     /** Files each frame must produce (checked non-empty, then uploaded). */
     outputs: z.array(arg).max(20).default([]),
     cwd: arg.optional(),
+    timeoutSec,
   }),
 ]);
 

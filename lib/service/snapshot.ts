@@ -61,12 +61,21 @@ function toJob(j: JobRecord, finished: Map<string, JobRecord>): Job {
       failedAttempts: Object.fromEntries(Object.entries(s.failedAttempts).map(([k, v]) => [Number(k), v])),
       checkpointable: s.checkpointable,
     })),
-    // Done dependencies are satisfied; failed or canceled ones keep the dependent waiting.
-    dependsOn: j.dependsOn.filter((d) => finished.get(d)?.status !== "done"),
+    // Done prerequisites are satisfied; canceled or failed ones never will be: the dependent is blocked.
+    dependsOn: j.dependsOn.filter((d) => !finished.has(d)),
+    ...blockedBy(j, finished),
     energyIntensive: j.energyIntensive,
     preview: { previewFirst: j.preview.previewFirst, approval: j.preview.approval },
     errorCount: j.errorCount, cloudAllowed: j.cloudAllowed, suspended: j.suspended,
   };
+}
+
+function blockedBy(j: JobRecord, finished: Map<string, JobRecord>): Pick<Job, "blockedBy"> {
+  const ended = j.dependsOn.flatMap((d) => {
+    const status = finished.get(d)?.status;
+    return status === "canceled" || status === "failed" ? [{ jobId: d, status }] : [];
+  });
+  return ended.length > 0 ? { blockedBy: ended } : {};
 }
 
 function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number, riskyTaskSec: number): FarmNode {

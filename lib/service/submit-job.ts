@@ -16,6 +16,7 @@ import { nativeDraft } from "./native-job.ts";
 import { openJdDraft, openJdSubmissionSchema } from "./openjd-job.ts";
 import type { ServiceDeps } from "./ports.ts";
 import type { JobView } from "./views.ts";
+import { assertStorableNumbers } from "./storable.ts";
 
 export interface SubmitJobInput {
   /** The native job form (job-spec.ts) or `{ template, parameters, ...scheduling fields }` (openjd-job.ts). */
@@ -31,9 +32,13 @@ export async function submitJob(deps: ServiceDeps, input: SubmitJobInput, actor:
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ValidationError("", "expected a JSON object");
   const key = input.idempotencyKey;
   if (key !== undefined && !keyPattern.test(key)) throw new ValidationError("idempotencyKey", "1-128 characters of A-Z a-z 0-9 _ . : -");
-  const draft = "template" in body ? openJdDraft(parseWith(openJdSubmissionSchema, body)) : nativeDraft(parseJobSpec(body));
+  assertStorableNumbers(body);
+  const parsed = "template" in body ? parseWith(openJdSubmissionSchema, body) : parseJobSpec(body);
+  const draft = "template" in parsed ? openJdDraft(parsed) : nativeDraft(parsed);
   const clientId = resolveClientId(actor, draft.client);
-  const requestHash = sha256(stableJson(body));
+  // The same job, however it is spelled: defaults filled in, the client made explicit, keys sorted.
+  // (`priority: 50` and no priority are one request; a retry of either replays the job.)
+  const requestHash = sha256(stableJson({ ...parsed, client: clientId }));
   const jobId = key ? `job-${sha256(`${clientId}\n${key}`).slice(0, 24)}` : deps.ids.id("job");
   if (key) {
     const existing = await deps.jobs.get(jobId);

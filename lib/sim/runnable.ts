@@ -13,7 +13,7 @@ export interface RunnableStep {
   pending: number;
 }
 
-const NOT_RUNNABLE = new Set(["deferred", "waiting", "suspended", "failed", "done"]);
+const NOT_RUNNABLE = new Set(["deferred", "waiting", "blocked", "suspended", "failed", "done"]);
 
 export function runnableSteps(ctx: Ctx): RunnableStep[] {
   const out: RunnableStep[] = [];

@@ -102,6 +102,8 @@ for (let i = 1; i < (onlyLocal ? 0 : SIZES.length); i++) {
   emit({ bench: "growth", from_tasks: a, to_tasks: b, time_ratio: round(planP50.get(b)! / planP50.get(a)!), nlogn_ratio: round(nlogn(b) / nlogn(a)) });
 }
 
+if (!process.argv.includes("--no-agent")) for (const row of await (await import("./agent.ts")).agentBench()) emit(row);
+
 if (!json) {
   const cols = ["bench", "farm", "startup_to_first_frame_s", "api_ready_s", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio", "cost", "node_hours"];
   const used = cols.filter((c) => rows.some((r) => r[c] !== undefined));

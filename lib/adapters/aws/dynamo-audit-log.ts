@@ -7,6 +7,7 @@
  */
 import type { AuditEvent } from "../../service/model.ts";
 import type { AuditLog, AuditQuery, Page } from "../../service/ports.ts";
+import { ValidationError } from "../../service/errors.ts";
 import { decodeCursor, encodeCursor, type DynamoTable } from "./dynamo-table.ts";
 
 const retentionDays = 400;
@@ -45,15 +46,16 @@ export class DynamoAuditLog implements AuditLog {
         ExpressionAttributeValues: { ":pk": `AUDIT#${q.clientId}`, ...range }, ScanIndexForward: false,
       }, "audit", page);
     }
-    // Farm-wide walks month partitions; without `from`, stop at the retention horizon.
-    return this.farmWide(q, range, q.from ?? to - retentionDays * 86_400_000, to);
+    // Farm-wide walks month partitions, never past the retention horizon (older events have expired).
+    return this.farmWide(q, range, Math.max(q.from ?? 0, to - retentionDays * 86_400_000), to);
   }
 
   /** Newest month first; the cursor remembers the month and the key within it. */
   private async farmWide(q: AuditQuery, range: Record<string, string>, from: number, to: number): Promise<Page<AuditEvent>> {
     // The caller bounds `to` (the use case defaults it to now), so this starts at a real month.
-    const state = q.cursor ? (decodeCursor(q.cursor) as { m: string; c?: string }) : { m: month(Math.min(to, 253_402_300_799_000)) };
+    const last = month(Math.min(to, 253_402_300_799_000));
     const first = month(from);
+    const state = q.cursor ? monthCursor(decodeCursor(q.cursor), first, last) : { m: last };
     const items: AuditEvent[] = [];
     let m = state.m;
     let inner = state.c;
@@ -69,6 +71,14 @@ export class DynamoAuditLog implements AuditLog {
     }
     return m >= first && items.length >= q.limit ? { items, cursor: encodeCursor({ m }) } : { items };
   }
+}
+
+/** A farm-wide cursor names a month inside the queried window (and maybe a key within it); anything else is refused. */
+function monthCursor(c: Record<string, unknown>, first: string, last: string): { m: string; c?: string } {
+  const ok = typeof c.m === "string" && /^\d{4}-(0[1-9]|1[0-2])$/.test(c.m) && c.m >= first && c.m <= last
+    && (c.c === undefined || typeof c.c === "string") && Object.keys(c).every((k) => k === "m" || k === "c");
+  if (!ok) throw new ValidationError("cursor", "not a cursor this API returned for this time window");
+  return c.c === undefined ? { m: c.m as string } : { m: c.m as string, c: c.c as string };
 }
 
 function previousMonth(m: string): string {

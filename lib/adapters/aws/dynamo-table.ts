@@ -62,6 +62,8 @@ export class DynamoTable {
     if (start && start[partitionAttr] !== input.ExpressionAttributeValues?.[":pk"]) {
       throw new ValidationError("cursor", "does not belong to this query");
     }
+    // A hand-made one must still be a key DynamoDB accepts: exactly this index's key attributes, as strings.
+    if (start && !isStartKey(start, input.IndexName)) throw new ValidationError("cursor", "not a cursor this API returned");
     try {
       const r = await this.doc.send(new QueryCommand({
         TableName: this.tableName, ...input, Limit: page.limit,
@@ -117,6 +119,18 @@ export function stripKeys(item: Item): Item {
   const out: Item = {};
   for (const [k, v] of Object.entries(item)) if (!keyAttrs.includes(k)) out[k] = v;
   return out;
+}
+
+/** Sort keys are at most 1,024 bytes in DynamoDB; ours are far shorter. */
+const maxKeyBytes = 1024;
+
+function isStartKey(key: Record<string, unknown>, index: string | undefined): boolean {
+  const want = index ? ["pk", "sk", `${index}pk`, `${index}sk`] : ["pk", "sk"];
+  const have = Object.keys(key);
+  return have.length === want.length && want.every((a) => {
+    const v = key[a];
+    return typeof v === "string" && v.length > 0 && Buffer.byteLength(v) <= maxKeyBytes;
+  });
 }
 
 export function encodeCursor(key: Record<string, unknown>): string {

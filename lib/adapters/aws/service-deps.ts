@@ -11,9 +11,9 @@ import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
+import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
 import { DynamoSecretStore } from "./dynamo-secret-store.ts";
 import type { NodeCredentials } from "../../service/identity/node-credentials.ts";
-import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
 import { DynamoTable } from "./dynamo-table.ts";
 import { DynamoUsageLedger } from "./dynamo-usage-ledger.ts";
 import { SqsPlanTrigger } from "./sqs-queue.ts";
@@ -35,10 +35,10 @@ export interface AwsDepsOptions {
   trigger?: PlanTrigger;
   clock?: Clock;
   ids?: IdGenerator;
-  /** Node token issuer/verifier (lib/service/identity); without it agents cannot obtain tokens. */
-  credentials?: NodeCredentials;
   /** Task logs and outputs (S3, or a folder locally); without it task logs cannot be read. */
   outputs?: OutputStore;
+  /** Node token issuer/verifier (lib/service/identity); without it agents cannot obtain tokens. */
+  credentials?: NodeCredentials;
 }
 
 export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
@@ -60,9 +60,9 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
-    secrets: new DynamoSecretStore(table),
-    ...(o.credentials ? { credentials: o.credentials } : {}),
     runSpecs: new DynamoRunSpecStore(table),
     ...(o.outputs ? { outputs: o.outputs } : {}),
+    secrets: new DynamoSecretStore(table),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
   };
 }

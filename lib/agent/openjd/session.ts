@@ -139,7 +139,8 @@ export class OpenJdSession {
   }
 
   private scope(extra: Partial<Scope>): Scope {
-    return { parameters: this.o.parameters, workingDirectory: this.workingDirectory, pathMappingRulesFile: this.pathMappingRulesFile, ...extra };
+    const pathParams = new Set((this.o.template.parameterDefinitions ?? []).filter((d) => d.type === "PATH").map((d) => d.name));
+    return { parameters: this.o.parameters, workingDirectory: this.workingDirectory, pathMappingRulesFile: this.pathMappingRulesFile, pathParams, ...extra };
   }
 
   private step() {

@@ -34,7 +34,7 @@ async function runNative(ctx: TaskContext, options: NativeOptions): Promise<Task
     const r = await runAction({
       command: inv.argv[0]!, args: inv.argv.slice(1), cwd, env: { ...process.env, ...options.env },
       cancelMethod: { mode: "NOTIFY_THEN_TERMINATE", notifyPeriodSec: options.notifyPeriodSec ?? 30 },
-      cancellation: ctx.cancellation,
+      cancellation: ctx.cancellation, ...(run.timeoutSec ? { timeoutSec: run.timeoutSec } : {}),
       onLine: (line) => {
         ctx.log.line(line);
         const p = /^openjd_progress:\s*([0-9.]+)/.exec(line);
@@ -42,7 +42,7 @@ async function runNative(ctx: TaskContext, options: NativeOptions): Promise<Task
       },
     });
     if (r.ending === "canceled") return { state: "interrupted", message: `stopped: ${ctx.cancellation.request?.reason ?? "canceled"}` };
-    if (r.ending === "timeout") return { state: "failed", message: `${run.renderer} timed out` };
+    if (r.ending === "timeout") return { state: "failed", message: `${run.renderer} timed out after ${run.timeoutSec} s on frames ${inv.frames.join(",")}` };
     if (r.exitCode !== 0) return { state: "failed", message: `${run.renderer} exited with ${r.exitCode ?? r.signal} on frames ${inv.frames.join(",")}` };
     const problem = await verifyAndUpload(inv.outputs.map((o) => (isAbsolute(o) ? o : join(cwd, o))), ctx.outputs, ctx.outputPrefix);
     if (problem) return { state: "failed", message: problem };

@@ -5,8 +5,9 @@
  * exited in reverse) on a task failure or cancel, when the slot gets a task of another step,
  * or when the agent closes the runner (idle, drain, stop).
  */
-import { validateJobTemplate } from "../../openjd/index.ts";
+import { validateJobTemplate, type JobTemplate } from "../../openjd/index.ts";
 import { Cancellation } from "../cancellation.ts";
+import { uploadNewOutputs } from "../openjd/out-files.ts";
 import { OpenJdSession } from "../openjd/session.ts";
 import type { ActionHooks } from "../openjd/session-action.ts";
 import type { TaskContext, TaskOutcome, TaskRunner } from "./runner.ts";
@@ -16,7 +17,7 @@ export interface OpenJdRunnerOptions {
 }
 
 export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
-  let current: { key: string; session: OpenJdSession; hooks: ActionHooks } | undefined;
+  let current: { key: string; session: OpenJdSession; hooks: ActionHooks; template: JobTemplate } | undefined;
   const end = async (cancellation?: Cancellation) => {
     const open = current;
     current = undefined;
@@ -33,8 +34,9 @@ export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
       const key = `${ctx.assignment.jobId}\n${ctx.assignment.stepName}`;
       if (current && current.key !== key) await end(exitCancel);
       if (!current) {
-        const session = new OpenJdSession({ template: validateJobTemplate(openjd.template), parameters: openjd.parameters, stepName: ctx.assignment.stepName, root: ctx.jobDir, ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}) });
-        current = { key, session, hooks };
+        const template = validateJobTemplate(openjd.template);
+        const session = new OpenJdSession({ template, parameters: openjd.parameters, stepName: ctx.assignment.stepName, root: ctx.jobDir, ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}) });
+        current = { key, session, hooks, template };
         const opened = await session.open(hooks, ctx.cancellation);
         if (!opened.ok) {
           await end(exitCancel);
@@ -42,13 +44,16 @@ export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
         }
       }
       current.hooks = hooks;
+      const startedAt = Date.now();
       const outcome = await current.session.runTask(ctx.assignment.params ?? {}, hooks, ctx.cancellation);
       if (!outcome.ok) {
         await end(exitCancel);
         return outcome.interrupted ? { state: "interrupted", message: outcome.message } : { state: "failed", message: outcome.message };
       }
+      const uploaded = await uploadNewOutputs(current.template, openjd.parameters, startedAt, ctx.outputs, ctx.outputPrefix);
+      if (uploaded.length > 0) ctx.log.line(`uploaded ${uploaded.length} output file(s) to ${ctx.outputPrefix}`);
       return { state: "succeeded" };
     },
-    close: async () => end(),
+    close: async (_reason, cancellation) => end(cancellation),
   };
 }

@@ -10,7 +10,7 @@ import type { TaskLog } from "../task-log.ts";
 
 export interface TaskContext {
   assignment: Assignment;
-  /** What the server says this job runs (GET /agents/{node}/jobs/{job}/run-spec), and this task's step of it. */
+  /** What the server says this job runs (POST /agents/{node}/jobs/{job}/run-spec), and this task's step of it. */
   job: JobRunSpec;
   step: StepRunSpec;
   /** A directory of the agent's work dir for this job (kept across the job's tasks on this node). */
@@ -35,5 +35,5 @@ export type TaskOutcome =
 export interface TaskRunner {
   run(ctx: TaskContext): Promise<TaskOutcome>;
   /** Ends anything kept between tasks (an OpenJD session's environments). */
-  close?(reason: "done" | "canceled"): Promise<void>;
+  close?(reason: "done" | "canceled", cancellation?: Cancellation): Promise<void>;
 }

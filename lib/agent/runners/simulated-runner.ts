@@ -2,10 +2,11 @@
  * The built-in simulated renderer: writes real PNG frames whose detail improves pass by pass.
  * A frame takes secondsPerFrame × complexity × quality ÷ node speed (× `timeScale`, so tests
  * and demos run in seconds). The run spec can make frames fail, hang until canceled, or come
- * out corrupt (an empty file, which output verification must catch).
+ * out corrupt (an empty file, which output verification must catch). Passes before the last are
+ * uploaded as previews (`<prefix>preview/frame-NNNN.png`), the finished frame beside them.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { NativeRun } from "../../service/run-spec.ts";
 import { verifyAndUpload } from "../outputs.ts";
 import type { TaskContext, TaskOutcome, TaskRunner } from "./runner.ts";
@@ -48,7 +49,10 @@ async function renderFrames(ctx: TaskContext, options: SimulatedOptions): Promis
       }
       // A low-quality preview pass stops refining early.
       const detail = Math.max(1, Math.round(quality * pass));
-      await writeFile(file, renderPass(frame, detail, run.passes, run.width, run.height, run.complexity));
+      const image = renderPass(frame, detail, run.passes, run.width, run.height, run.complexity);
+      await writeFile(file, image);
+      // Each unfinished pass is a preview artists can look at while the frame refines.
+      if (pass < run.passes) await ctx.outputs.put(`${ctx.outputPrefix}preview/${basename(file)}`, image);
       ctx.progress((i + pass / run.passes) / frames.length);
     }
     if (run.corruptFrames.includes(frame)) {

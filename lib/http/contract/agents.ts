@@ -87,14 +87,8 @@ export const failTask = defineRoute({
   response: settleReply,
 });
 
-export const sessionToken = defineRoute({
-  operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
-  summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
-  accepts: ["agent"], response: z.object(tokenReply),
-});
-
 export const getRunSpec = defineRoute({
-  operationId: "getRunSpec", method: "GET", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
+  operationId: "getRunSpec", method: "POST", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
   summary: "What this node runs for a job it was handed: per step the renderer (native) or the OpenJD template and job parameters",
   accepts: ["agent"], params: z.strictObject({ nodeId: id, jobId: id }),
   response: z.object({
@@ -102,4 +96,10 @@ export const getRunSpec = defineRoute({
     steps: z.array(z.object({ name: z.string(), kind: z.string(), secondsPerFrame: z.number(), run: z.record(z.string(), z.unknown()) })),
     openjd: z.object({ template: z.unknown(), parameters: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
   }),
+});
+
+export const sessionToken = defineRoute({
+  operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
+  summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
+  accepts: ["agent"], response: z.object(tokenReply),
 });

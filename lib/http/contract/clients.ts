@@ -20,6 +20,7 @@ export const clientView = z.object({
 const sharesConsistent = (v: { guaranteedShare?: number; maxShare?: number }) =>
   v.guaranteedShare === undefined || v.maxShare === undefined || v.guaranteedShare <= v.maxShare;
 const sharesError = { error: "must be at least guaranteedShare", path: ["maxShare"] };
+const sharesRule = "maxShare must be at least guaranteedShare (when both are given; a PATCH is checked against the stored values too).";
 
 export const createClientBody = z.strictObject({
   id,
@@ -28,7 +29,7 @@ export const createClientBody = z.strictObject({
   maxShare: share.default(1),
   cloudAllowed: z.boolean().default(false),
   cloudBudgetPerMonth: money.default(0),
-}).refine(sharesConsistent, sharesError);
+}).refine(sharesConsistent, sharesError).meta({ description: sharesRule });
 
 export const updateClientBody = z.strictObject({
   name: z.string().min(1).max(200).optional(),
@@ -38,7 +39,8 @@ export const updateClientBody = z.strictObject({
   cloudBudgetPerMonth: money.optional(),
   cloudBudgetLeft: money.optional(),
 }).refine(sharesConsistent, sharesError)
-  .refine((v) => Object.keys(v).length > 0, { error: "name at least one field to change", when: (p) => p.issues.length === 0 });
+  .refine((v) => Object.keys(v).length > 0, { error: "name at least one field to change", when: (p) => p.issues.length === 0 })
+  .meta({ description: `At least one field. ${sharesRule}`, minProperties: 1 });
 
 const usageFields = {
   onpremNodeHours: z.number(),
@@ -85,6 +87,7 @@ export const getClientUsage = defineRoute({
   operationId: "getClientUsage", method: "GET", path: "/clients/{id}/usage", tag: "clients",
   summary: "Node-hours, cloud cost and energy by day (what the farm bills by)", accepts: ["operator", "client"],
   params: idParams,
-  query: z.strictObject({ from: day, to: day }).refine((q) => q.from <= q.to, { error: "must not be before from", path: ["to"] }),
+  query: z.strictObject({ from: day, to: day.describe("must not be before from") })
+    .refine((q) => q.from <= q.to, { error: "must not be before from", path: ["to"] }),
   response: usageView,
 });

@@ -7,9 +7,13 @@ export const id = z.string().min(1, "must not be empty").max(128, "at most 128 c
 export const idParams = z.strictObject({ id });
 
 /** Query-string instant: ISO 8601 or epoch-ms digits. */
-export const instantQuery = z.string().refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), {
+const toMs = (s: string): number => (/^\d+$/.test(s) ? Number(s) : Date.parse(s));
+/** The largest instant a JavaScript Date can hold (±100,000,000 days from the epoch). */
+const maxDateMs = 8.64e15;
+export const instantQuery = z.string().max(64).refine((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)), {
   error: "expected an ISO 8601 date-time or epoch milliseconds",
-}).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
+}).refine((s) => Math.abs(toMs(s)) <= maxDateMs, { error: "outside the range of dates (±8.64e15 ms from 1970)", abort: true })
+  .transform(toMs);
 
 const iso = z.iso.datetime({ offset: true });
 const msToIso = z.codec(z.number(), iso, { decode: (ms) => new Date(ms).toISOString(), encode: (s) => Date.parse(s) });

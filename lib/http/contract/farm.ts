@@ -80,7 +80,10 @@ export const auditEventView = z.object({
 export const getAudit = defineRoute({
   operationId: "getAudit", method: "GET", path: "/audit", tag: "audit",
   summary: "Who did what, when (operators: all; clients: their own)", accepts: ["operator", "client"],
-  query: z.strictObject({ jobId: id.optional(), clientId: id.optional(), from: instantQuery.optional(), to: instantQuery.optional(), ...pageQuery })
+  query: z.strictObject({
+    jobId: id.optional(), clientId: id.optional(), from: instantQuery.optional(),
+    to: instantQuery.describe("must not be before from; farm-wide queries reach back at most 400 days (the audit retention)").optional(), ...pageQuery,
+  })
     .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: "must not be before from", path: ["to"] }),
   response: page(auditEventView),
 });

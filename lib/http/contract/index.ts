@@ -36,13 +36,13 @@ export const contracts = {
   pollAgent: agents.pollAgent,
   completeTask: agents.completeTask,
   failTask: agents.failTask,
+  getRunSpec: agents.getRunSpec,
   renewAgentToken: agents.renewAgentToken,
   agentSessionToken: agents.sessionToken,
   issueRegistrationSecret: identity.issueRegistrationSecret,
   listRegistrationSecrets: identity.listRegistrationSecrets,
   revokeRegistrationSecret: identity.revokeRegistrationSecret,
   revokeNode: identity.revokeNode,
-  getRunSpec: agents.getRunSpec,
   getOpenApi,
 } as const;
 

@@ -47,7 +47,10 @@ export const submitJobBody = z.union([openJdSubmissionSchema, jobSpecSchema]);
 
 export const submitJob = defineRoute({
   operationId: "submitJob", method: "POST", path: "/jobs", tag: "jobs", status: 201,
-  summary: "Submit a job: an OpenJD jobtemplate-2023-09 template with parameter values, or the native form. Send Idempotency-Key to make retries safe.",
+  otherStatuses: { 200: "replay: this Idempotency-Key was already used for the same job (the existing job, unchanged)" },
+  summary: "Submit a job: an OpenJD jobtemplate-2023-09 template with parameter values, or the native form. "
+    + "Send Idempotency-Key to make retries safe: the same key with the same job (defaults spelled out or not, keys in any order) "
+    + "answers 200 with the existing job; the same key with a different job is 409.",
   accepts: ["client", "operator"], body: submitJobBody, bodyValidatedBy: "service", response: jobView, maxBodyBytes: 1024 * 1024,
 });
 
@@ -68,7 +71,8 @@ export const editJobBody = z.strictObject({
   deadline: z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time with zone, e.g. 2026-11-24T18:00:00Z" }).nullable().optional(),
   priority: z.number({ error: "expected an integer 0..100" }).int("expected an integer 0..100").min(0).max(100).optional(),
   suspended: z.boolean({ error: "expected true or false" }).optional(),
-}).refine((b) => Object.keys(b).length > 0, { error: "name at least one of deadline, priority, suspended", when: (p) => p.issues.length === 0 });
+}).refine((b) => Object.keys(b).length > 0, { error: "name at least one of deadline, priority, suspended", when: (p) => p.issues.length === 0 })
+  .meta({ description: "At least one of deadline (in the future), priority, suspended.", minProperties: 1 });
 
 export const editJob = defineRoute({
   operationId: "editJob", method: "PATCH", path: "/jobs/{id}", tag: "jobs",

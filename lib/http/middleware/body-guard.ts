@@ -11,7 +11,7 @@ export interface BodyGuardOptions {
   maxBytes: (event: APIGatewayProxyEventV2) => number;
 }
 
-const jsonType = /^application\/(.+\+)?json($|;)/i;
+const jsonType = /^application\/(.+\+)?json($|;.+)/;
 
 export function bodyGuard(options: BodyGuardOptions): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
@@ -28,12 +28,14 @@ export function bodyGuard(options: BodyGuardOptions): MiddlewareObj<APIGatewayPr
           { field: "body", problem: `larger than ${limit} bytes` },
         ]);
       }
-      const type = headers?.["content-type"];
+      // Media types are case-insensitive (RFC 9110 §8.3.1); the JSON parser after us matches lower case only.
+      const type = headers?.["content-type"]?.replace(/^[^;]+/, (t) => t.trim().toLowerCase());
       if (!type || !jsonType.test(type)) {
         throw new HttpProblem("unsupported_media_type", `content-type: expected application/json, got ${type ?? "none"}`, [
           { field: "content-type", problem: "expected application/json" },
         ]);
       }
+      headers["content-type"] = type;
     },
   };
 }

@@ -26,15 +26,26 @@ export function cyclicJobs(jobs: readonly Job[]): Map<string, string> {
   return out;
 }
 
-/** Active jobs whose prerequisites are not finished wait, with the first blocker named. */
+/**
+ * Active jobs whose prerequisites are not done wait, with the first blocker named. A canceled or
+ * failed prerequisite never becomes done, so its dependents are `blocked` (policy: they do not
+ * start and are not failed for it; the client cancels them or resubmits without that dependency).
+ */
 export function markWaiting(states: Map<string, JobState>): void {
   for (const s of states.values()) {
     if (s.status !== "active") continue;
+    const ended = s.job.blockedBy?.[0];
+    if (ended) {
+      s.status = "blocked";
+      s.statusReason = `blocked: prerequisite job ${ended.jobId} was ${ended.status} and will not finish; `
+        + "this job will not start (cancel it, or resubmit it without that dependency)";
+      continue;
+    }
     for (const dep of s.job.dependsOn) {
       const d = states.get(dep);
       if (!d) {
         s.status = "waiting";
-        s.statusReason = `waiting for job ${dep}, which is not in the farm (finished jobs are dropped from dependsOn)`;
+        s.statusReason = `waiting for job ${dep}, which is not among the open jobs the planner sees`;
         break;
       }
       if (d.status !== "done") {

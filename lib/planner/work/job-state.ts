@@ -27,7 +27,7 @@ export interface StepState {
   allowance: number;
 }
 
-export type JobStatus = "active" | "done" | "failed" | "suspended" | "waiting" | "cycle";
+export type JobStatus = "active" | "done" | "failed" | "suspended" | "waiting" | "blocked" | "cycle";
 
 export interface JobState {
   job: Job;

@@ -16,7 +16,7 @@ const expectedRoutes = [
   "POST /agents/{nodeId}/tasks/{taskId}/fail", "GET /openapi.json",
   "POST /agents/{nodeId}/token", "POST /registration-secrets", "GET /registration-secrets", "DELETE /registration-secrets/{id}",
   "POST /nodes/{id}/revoke", "POST /agents/session-token",
-  "GET /jobs/{id}/tasks/{taskId}/log", "GET /agents/{nodeId}/jobs/{jobId}/run-spec",
+  "POST /agents/{nodeId}/jobs/{jobId}/run-spec", "GET /jobs/{id}/tasks/{taskId}/log",
 ];
 
 describe("GET /openapi.json", () => {

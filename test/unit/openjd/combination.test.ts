@@ -8,7 +8,6 @@ describe("combination expressions", () => {
     ["(A, B) * C", "(A, B) * C"],
     ["(Foo, Bar*Buz)", "(Foo, Bar * Buz)"],
     ["A * ((B, C), D)", "A * ((B, C), D)"],
-    ["(A)", "A"],
   ])("parses %j", (source, canonical) => {
     expect(combinationToString(parseCombination(source))).toBe(canonical);
   });
@@ -29,6 +28,9 @@ describe("combination expressions", () => {
     ["A B", 'unexpected "B" at offset 2'],
     ["A + B", 'unexpected character "+" at offset 2'],
     ["", "expression is empty"],
+    // Parentheses always make an association (reference parser), so one term is an error.
+    ["(A) * B", 'association "(A)" must have more than one term'],
+    ["(A * B)", 'association "(A * B)" must have more than one term'],
   ])("rejects %j", (source, message) => {
     expect(() => parseCombination(source)).toThrow(message);
   });

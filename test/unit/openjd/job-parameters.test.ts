@@ -64,3 +64,18 @@ steps: [{name: A, script: {actions: {onRun: {command: x}}}}]
 `)).toThrow("parameterDefinitions[0].minLength: is not a field of a INT parameter");
   });
 });
+
+describe("relative PATH values (as openjd-model's create_job)", () => {
+  const tpl = {
+    specificationVersion: "jobtemplate-2023-09", name: "p",
+    parameterDefinitions: [{ name: "Scripts", type: "PATH", default: "./scripts/../bin" }, { name: "Out", type: "PATH" }, { name: "Empty", type: "PATH", default: "" }],
+    steps: [{ name: "s", script: { actions: { onRun: { command: "{{Param.Scripts}}/run", args: ["{{Param.Out}}"] } } } }],
+  };
+  it("joins a default to the template's directory and a given value to the submitter's directory", () => {
+    const job = instantiateJob(tpl, { Out: "renders/out" }, { templateDir: "/bundles/shot", cwd: "/home/artist" });
+    expect(job.parameters).toEqual({ Scripts: "/bundles/shot/bin", Out: "/home/artist/renders/out", Empty: "" });
+  });
+  it("keeps relative values as written without a base (an API submission: the agent resolves them in the session)", () => {
+    expect(instantiateJob(tpl, { Out: "renders/out" }).parameters).toEqual({ Scripts: "./scripts/../bin", Out: "renders/out", Empty: "" });
+  });
+});

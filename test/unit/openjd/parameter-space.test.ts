@@ -48,11 +48,21 @@ describe("parameter spaces", () => {
     ]);
   });
 
-  it("keeps FLOAT and PATH values with their types", () => {
+  it("keeps FLOAT and PATH values with their types, a FLOAT written as text keeping its text", () => {
     const s = step([{ name: "Q", type: "FLOAT", range: [0.5, "1.25", 2] }, { name: "P", type: "PATH", range: ["/a", "/b"] }]);
     expect(expandTasks(s.parameterSpace)).toEqual([
-      { Q: 0.5, P: "/a" }, { Q: 0.5, P: "/b" }, { Q: 1.25, P: "/a" }, { Q: 1.25, P: "/b" }, { Q: 2, P: "/a" }, { Q: 2, P: "/b" },
+      { Q: 0.5, P: "/a" }, { Q: 0.5, P: "/b" }, { Q: "1.25", P: "/a" }, { Q: "1.25", P: "/b" }, { Q: 2, P: "/a" }, { Q: 2, P: "/b" },
     ]);
+  });
+
+  it("FLOAT values given as text reach the command line as written (as the reference)", () => {
+    const s = step([{ name: "Q", type: "FLOAT", range: ["2.50", "10.0", "1.0000000000000001"] }]);
+    expect(expandTasks(s.parameterSpace).map((t) => t.Q)).toEqual(["2.50", "10.0", "1.0000000000000001"]);
+  });
+
+  it("refuses integers beyond 2^53 with a message that says so", () => {
+    expect(() => step([{ name: "F", type: "INT", range: ["9223372036854775807"] }])).toThrow(/"9223372036854775807" is outside ±9007199254740991/);
+    expect(() => step([{ name: "F", type: "INT", range: [9223372036854775807] }])).toThrow(/9223372036854775808 \(as parsed\) is outside ±9007199254740991/);
   });
 
   it("handles a 100,000-task step by index, and the space stays a few numbers", () => {
@@ -150,5 +160,18 @@ steps:
     expect(() => instantiateJob(template("0"))).toThrow(
       'steps[0].parameterSpace.taskParameterDefinitions[0].chunks.defaultTaskCount: resolves to "0", which is not an integer ≥ 1',
     );
+  });
+});
+
+describe("adaptive chunking (targetRuntimeSeconds)", () => {
+  const chunks = (extra: Record<string, unknown>) => {
+    const s = step([{ name: "F", type: "CHUNK[INT]", range: "1-35", chunks: { defaultTaskCount: 10, rangeConstraint: "CONTIGUOUS", ...extra } }], undefined, ["TASK_CHUNKING"]);
+    return expandTasks(s.parameterSpace).map((t) => t.F);
+  };
+  it("cuts full chunks first and leaves the remainder last, as the reference does", () => {
+    expect(chunks({ targetRuntimeSeconds: 60 })).toEqual(["1-10", "11-20", "21-30", "31-35"]);
+  });
+  it("still spreads static chunks evenly (conformance vectors)", () => {
+    expect(chunks({})).toEqual(["1-9", "10-18", "19-27", "28-35"]);
   });
 });

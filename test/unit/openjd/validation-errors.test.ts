@@ -229,3 +229,33 @@ steps: [{name: A, ${RUN}}]
     expect(issues).toEqual([{ path: "parameterDefinitions[0].userInterface.control", message: "DROPDOWN_LIST requires allowedValues" }]);
   });
 });
+
+describe("alignment with the reference (openjd-model) where it is stricter", () => {
+  const withStep = (step: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    specificationVersion: "jobtemplate-2023-09", name: "t", ...extra,
+    steps: [{ name: "s", script: { actions: { onRun: { command: "true" } } }, ...step }],
+  });
+  const problems = (doc: unknown) => { try { validateJobTemplate(doc); return []; } catch (e) { return (e as OpenJdError).issues.map((i) => `${i.path}: ${i.message}`); } };
+
+  it("refuses an empty args list", () => {
+    expect(problems(withStep({ script: { actions: { onRun: { command: "true", args: [] } } } }))).toEqual([expect.stringMatching(/^steps\[0\]\.script\.actions\.onRun\.args: /)]);
+  });
+
+  it("refuses a STRING parameter with a numeric default", () => {
+    expect(problems(withStep({}, { parameterDefinitions: [{ name: "Shot", type: "STRING", default: 5 }] })))
+      .toEqual(['parameterDefinitions[0].default: expected a string (quote it: "5")']);
+  });
+
+  it("refuses non-standard names under amount.worker / attr.worker, and OS values in the wrong case", () => {
+    expect(problems(withStep({ hostRequirements: { amounts: [{ name: "amount.worker.licences", min: 1 }] } }))).toHaveLength(1);
+    expect(problems(withStep({ hostRequirements: { attributes: [{ name: "attr.worker.os.family", anyOf: ["Linux"] }] } }))).toHaveLength(1);
+    expect(problems(withStep({ hostRequirements: { attributes: [{ name: "attr.worker.os.family", allOf: ["linux", "macos"] }] } }))).toHaveLength(1);
+    expect(problems(withStep({ hostRequirements: { amounts: [{ name: "amount.worker.disk.scratch", min: 1 }], attributes: [{ name: "attr.custom.pool", anyOf: ["A"] }] } }))).toEqual([]);
+  });
+
+  it("accepts an environment with only onExit, refuses one with neither", () => {
+    const env = (actions: Record<string, unknown>) => withStep({}, { jobEnvironments: [{ name: "E", script: { actions } }] });
+    expect(problems(env({ onExit: { command: "true" } }))).toEqual([]);
+    expect(problems(env({}))).toEqual(["jobEnvironments[0].script.actions: define onEnter, onExit or both"]);
+  });
+});

@@ -54,10 +54,11 @@ describe("the planner snapshot built from stored records", () => {
     expect(snapshot.nodes.map((n) => n.status)).toEqual(["ready", "offline"]);
   });
 
-  it("hands jobs over as aggregates, dropping only finished-and-done dependencies", () => {
+  it("hands jobs over as aggregates; done prerequisites are dropped, failed ones block the job", () => {
     const [j] = snapshot.jobs;
     expect(j!.steps[0]).toMatchObject({ pending: [{ from: 3, to: 9 }], runningTasks: 2, doneTasks: 1, failedAttempts: { 2: 1 } });
-    expect(j!.dependsOn).toEqual(["failed-job"]);
+    expect(j!.dependsOn).toEqual([]);
+    expect(j!.blockedBy).toEqual([{ jobId: "failed-job", status: "failed" }]);
     expect(j!.preview).toEqual({ previewFirst: true, approval: "pending" });
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * Numbers DynamoDB can store, checked before anything is written. DynamoDB keeps numbers of
+ * magnitude 1e-130 … 9.99e125, and the DocumentClient refuses anything beyond ±(2^53 − 1) unless
+ * given as BigInt — so a request number outside [1e-130, 2^53 − 1] (or not finite) would fail
+ * mid-write. We refuse it up front, naming the field.
+ */
+import { ValidationError } from "./errors.ts";
+import { fieldPath } from "./job-spec.ts";
+
+export const smallestStorable = 1e-130;
+export const largestStorable = Number.MAX_SAFE_INTEGER;
+
+export function isStorableNumber(x: number): boolean {
+  if (!Number.isFinite(x)) return false;
+  const m = Math.abs(x);
+  return m === 0 || (m >= smallestStorable && m <= largestStorable);
+}
+
+/** The path of the first number in `value` DynamoDB could not store, or null. Walks JSON-shaped data. */
+export function firstUnstorableNumber(value: unknown): { path: PropertyKey[]; value: number } | null {
+  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === "number") {
+      if (!isStorableNumber(v)) return { path, value: v };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+    } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i]![1], path: [...path, entries[i]![0]] });
+    }
+  }
+  return null;
+}
+
+export const unstorableProblem = (x: number): string =>
+  `${x} is out of range: numbers must be 0 or between 1e-130 and 9007199254740991 (2^53 - 1) in magnitude`;
+
+/** ValidationError on the first unstorable number, its field named under `prefix`. */
+export function assertStorableNumbers(value: unknown, prefix: PropertyKey[] = []): void {
+  const bad = firstUnstorableNumber(value);
+  if (bad) throw new ValidationError(fieldPath([...prefix, ...bad.path]), unstorableProblem(bad.value));
+}

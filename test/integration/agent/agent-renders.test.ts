@@ -1,0 +1,184 @@
+/**
+ * Real agents against the real backend: a simulated job rendered to PNG files, a task log read
+ * through the API, an agent killed mid-frame (the frame renders elsewhere exactly once), the API
+ * unreachable while a task ends and the agent restarted (no report lost), and SIGTERM (the
+ * running task comes back `interrupted`, not failed).
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { drainNode, revokeNode } from "../../../lib/service/index.ts";
+import { simulatedJob, startFarm, tokens, type Farm } from "./farm.ts";
+
+let farm: Farm;
+beforeAll(async () => { farm = await startFarm({ leaseSec: 2 }); });
+afterEach(async () => farm.reset());
+afterAll(async () => farm?.stop());
+
+const done = (jobId: string) => farm.until(`job ${jobId} done`, async () => (await farm.job(jobId)).status === "done");
+/** Task audit events, once `action` has been written (settlement audits just after the job write). */
+const eventsAfter = async (jobId: string, action: string) => {
+  await farm.until(`a ${action} event`, async () => (await farm.taskEvents(jobId)).some((e) => e.action === action));
+  return farm.taskEvents(jobId);
+};
+const holding = (nodeId: string, minProgress = 0.01) => farm.until(`${nodeId} running a task`, async () => {
+  const n = await farm.wired.deps.nodes.get(nodeId);
+  return n && n.holding.length > 0 && n.holding[0]!.progress >= minProgress ? n.holding[0] : undefined;
+});
+
+describe("a render node agent against the real backend", () => {
+  it("renders a simulated job to PNG files in the output store and its task log is readable through the API", async () => {
+    const jobId = await farm.submit(simulatedJob("1-4"));
+    const agent = await farm.agent("r1", { slots: 2 });
+    await done(jobId);
+    for (const f of ["0001", "0002", "0003", "0004"]) {
+      const png = PNG.sync.read(readFileSync(join(farm.store.root, `jobs/${jobId}/render/frame-${f}.png`)));
+      expect([png.width, png.height]).toEqual([32, 18]);
+    }
+    const r = await fetch(`${farm.api.url}/jobs/${jobId}/tasks/${encodeURIComponent(`${jobId}:render:2`)}/log`, { headers: { authorization: `Bearer ${tokens.client}` } });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { log: string }).log).toMatch(/frame 3: done[\s\S]*task succeeded/);
+    agent.stop("test over", 2000);
+    expect(await agent.done).toEqual({ reason: "test over", unreported: 0 });
+  });
+
+  it("an agent killed with SIGKILL mid-frame: the lease lapses and the frame renders on another node exactly once", async () => {
+    const jobId = await farm.submit(simulatedJob("7", {}, { secondsPerFrame: 20 }));
+    const doomed = farm.spawnAgent("k1", ["--time-scale", "0.1"]);
+    const held = await holding("k1");
+    doomed.kill("SIGKILL");
+    await farm.agent("k2", { timeScale: 0.05 });
+    await done(jobId);
+    const events = await eventsAfter(jobId, "task.succeeded");
+    expect(events.filter((e) => e.action === "task.succeeded")).toHaveLength(1);
+    const expired = events.filter((e) => e.action === "task.lease-expired");
+    expect(expired.length).toBeGreaterThanOrEqual(1);
+    expect(expired.every((e) => e.target.id === held.taskId)).toBe(true);
+    expect(existsSync(join(farm.store.root, `jobs/${jobId}/render/frame-0007.png`))).toBe(true);
+  });
+
+  it("a report made while the API is unreachable survives the agent's restart and is accepted once", async () => {
+    const jobId = await farm.submit(simulatedJob("3", {}, { secondsPerFrame: 10 }));
+    const first = await farm.agent("o1");
+    await holding("o1");
+    farm.api.down(true);
+    const journal = join(farm.dir, "o1", "journal.jsonl");
+    await farm.until("the report in the journal", async () => existsSync(journal) && readFileSync(journal, "utf8").includes('"succeeded"'));
+    first.stop("restart", 500);
+    expect(await first.done).toEqual({ reason: "restart", unreported: 1 });
+    farm.api.down(false);
+    const second = await farm.agent("o1");
+    await done(jobId);
+    await farm.until("the journal emptied", async () => readFileSync(journal, "utf8") === "");
+    expect((await eventsAfter(jobId, "task.succeeded")).filter((e) => e.action === "task.succeeded")).toHaveLength(1);
+    second.stop("test over", 1000);
+  });
+
+  it("SIGTERM: the running task is reported interrupted (not failed) and the agent exits promptly", async () => {
+    const jobId = await farm.submit(simulatedJob("5", { hangFrames: [5] }));
+    const agent = farm.spawnAgent("t1", ["--time-scale", "0.1"]);
+    const held = await holding("t1", 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    agent.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => agent.once("exit", (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const events = await eventsAfter(jobId, "task.interrupted");
+    expect(events.filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
+    const step = (await farm.job(jobId)).steps[0]!;
+    expect(step.failedAttempts).toEqual({});
+  });
+});
+
+describe("an OpenJD job through the agent", () => {
+  it("runs every task in one session per slot: environments entered once, exited once after the last task", async () => {
+    const trace = join(farm.dir, "openjd-trace.txt");
+    const template = {
+      specificationVersion: "jobtemplate-2023-09", name: "session reuse",
+      parameterDefinitions: [{ name: "Trace", type: "PATH" }, { name: "Out", type: "PATH", objectType: "DIRECTORY", dataFlow: "OUT" }],
+      jobEnvironments: [{ name: "Daemon", script: { actions: {
+        onEnter: { command: "bash", args: ["-c", "echo enter >> {{Param.Trace}}; echo 'openjd_env: SHOT=sh010'"] },
+        onExit: { command: "bash", args: ["-c", "echo exit >> {{Param.Trace}}"] },
+      } } }],
+      steps: [{
+        name: "frames",
+        parameterSpace: { taskParameterDefinitions: [{ name: "Frame", type: "INT", range: "1-3" }] },
+        script: { actions: { onRun: { command: "bash", args: ["-c", "echo \"$SHOT frame {{Task.Param.Frame}}\" >> {{Param.Trace}}; echo {{Task.Param.Frame}} > {{Param.Out}}/f{{Task.Param.Frame}}.txt; echo 'openjd_progress: 100'"] } } },
+      }],
+    };
+    const out = join(farm.dir, "openjd-out");
+    mkdirSync(out);
+    const jobId = await farm.submit({ template, parameters: { Trace: trace, Out: out }, secondsPerTask: 1, preview: { previewFirst: false } });
+    const agent = await farm.agent("j1", { sessionIdleMs: 60_000 });
+    await done(jobId);
+    agent.stop("test over", 5000);
+    await agent.done;
+    const lines = readFileSync(trace, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("enter");
+    expect(lines.slice(1, 4).sort()).toEqual(["sh010 frame 1", "sh010 frame 2", "sh010 frame 3"]);
+    expect(lines.slice(4)).toEqual(["exit"]);
+    // What the tasks wrote to the OUT directory is in the output store.
+    expect(readFileSync(join(farm.store.root, `jobs/${jobId}/frames/f2.txt`), "utf8")).toBe("2\n");
+  });
+});
+
+describe("a spot interruption notice", () => {
+  it("is read from IMDSv2 each second; with under 10 s left the agent interrupts at once, reports and exits before the deadline", async () => {
+    let notice: { action: string; time: string } | undefined;
+    const seen: string[] = [];
+    const imds = createServer((req, res) => {
+      if (req.method === "PUT" && req.url === "/latest/api/token" && req.headers["x-aws-ec2-metadata-token-ttl-seconds"]) { seen.push("token"); res.end("imds-session-1"); return; }
+      if (req.url !== "/latest/meta-data/spot/instance-action" || req.headers["x-aws-ec2-metadata-token"] !== "imds-session-1") { res.writeHead(401); res.end(); return; }
+      seen.push("check");
+      if (!notice) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(notice));
+    });
+    await new Promise<void>((r) => imds.listen(0, "127.0.0.1", r));
+    try {
+      const jobId = await farm.submit(simulatedJob("9", { hangFrames: [9] }));
+      const agent = await farm.agent("s1", { imds: `http://127.0.0.1:${(imds.address() as AddressInfo).port}` });
+      const held = await holding("s1", 0);
+      const terminateAt = Date.now() + 8_000;
+      notice = { action: "terminate", time: new Date(terminateAt).toISOString() };
+      expect(await agent.done).toEqual({ reason: "spot interruption notice", unreported: 0 });
+      expect(Date.now()).toBeLessThan(terminateAt);
+      expect(seen.filter((s) => s === "token")).toHaveLength(1);
+      expect(seen.filter((s) => s === "check").length).toBeGreaterThan(1);
+      expect((await eventsAfter(jobId, "task.interrupted")).filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
+    } finally {
+      imds.close();
+    }
+  });
+});
+
+describe("a revoked node", () => {
+  it("stops its agent: the API refuses the node's token", async () => {
+    const agent = await farm.agent("v1");
+    await farm.until("v1 polling", async () => agent.stats().polls > 1);
+    await revokeNode(farm.wired.deps, { nodeId: "v1" }, { kind: "operator", operatorId: "test" });
+    const exit = await agent.done;
+    expect(exit.reason).toMatch(/refuses this node|asked this node to stop/);
+  });
+});
+
+describe("an operator drain", () => {
+  it("lets the running task finish, takes no new work, and keeps the agent polling", async () => {
+    const jobId = await farm.submit(simulatedJob("1-3", {}, { secondsPerFrame: 12 }));
+    const agent = await farm.agent("d1", { timeScale: 0.1 });
+    const held = await holding("d1");
+    await drainNode(farm.wired.deps, { nodeId: "d1" }, { kind: "operator", operatorId: "test" });
+    const events = await eventsAfter(jobId, "task.succeeded");
+    expect(events.filter((e) => e.action === "task.succeeded").map((e) => e.target.id)).toEqual([held.taskId]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await farm.wired.deps.nodes.get("d1"))!.holding).toEqual([]);
+    expect((await farm.taskEvents(jobId)).filter((e) => e.action === "task.succeeded")).toHaveLength(1);
+    expect((await farm.job(jobId)).status).not.toBe("done");
+    const polls = agent.stats().polls;
+    await farm.until("more polls", async () => agent.stats().polls > polls);
+  });
+});
