@@ -7,5 +7,6 @@ import { farmRoutes } from "./farm.ts";
 import { identityRoutes } from "./identity.ts";
 import { jobRoutes } from "./jobs.ts";
 import { metaRoutes } from "./meta.ts";
+import { monitorRoutes } from "./monitor.ts";
 
-export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...identityRoutes, ...metaRoutes];
+export const routes: readonly BoundRoute<ServiceDeps>[] = [...jobRoutes, ...clientRoutes, ...farmRoutes, ...agentRoutes, ...identityRoutes, ...metaRoutes, ...monitorRoutes];

@@ -15,6 +15,7 @@ import type { Construct } from "constructs";
 import { maxReceiveCount, queueNames } from "../adapters/aws/queue-names.ts";
 import { allContracts } from "../http/contract/index.ts";
 import { HandlerFunction } from "./constructs/handler-function.ts";
+import { MonitorSite } from "./constructs/monitor-site.ts";
 import { BurstfarmHttpApi } from "./constructs/http-api.ts";
 import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
 import { StateTable } from "./constructs/state-table.ts";
@@ -146,6 +147,10 @@ export class BurstfarmStack extends Stack {
     new CfnOutput(this, "LaunchTemplateId", { value: this.fleet.launchTemplate.launchTemplateId!, description: "Render nodes' launch template" });
     new CfnOutput(this, "SubmissionsQueueUrl", { value: this.queues.submissions.queue.queueUrl, description: "Queue pipeline tools may submit jobs to" });
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
+    const monitor = new MonitorSite(this, "Monitor", {
+      apiEndpoint: this.httpApi.api.apiEndpoint, routes: allContracts, oidc: { issuer: props.jwtIssuer, clientId: props.jwtAudience[0]! },
+    });
+    new CfnOutput(this, "MonitorUrl", { value: `https://${monitor.distribution.distributionDomainName}`, description: "The web monitor (sign in with the studio's OIDC login)" });
     suppressJustified(this, this.getLogicalId(this.table.table.node.defaultChild as CfnTable));
   }
 }

@@ -29,5 +29,10 @@ export { runPlanningCycle, type PlanningCycleResult, type PlanFn } from "./run-p
 export { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 export { requestPlan } from "./request-plan.ts";
 export { queryAudit } from "./query-audit.ts";
+export { getJobTasks, type JobTasksView, type StepTasksView } from "./monitor/job-tasks.ts";
+export { requeueFailed } from "./monitor/requeue-failed.ts";
+export { jobCosts } from "./monitor/job-costs.ts";
+export { farmHistory, type FarmHistory } from "./monitor/farm-history.ts";
+export type { FarmSample, JobCost, MonitorStore } from "./monitor/monitor-store.ts";
 export { getRunSpec, readTaskLog, outputPrefix, taskLogKey } from "./run-spec-access.ts";
 export { nativeRunSchema, type JobRunSpec, type StepRunSpec, type NativeRun } from "./run-spec.ts";

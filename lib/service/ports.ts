@@ -13,6 +13,7 @@ import type {
 } from "./model.ts";
 import type { NodeCredentials } from "./identity/node-credentials.ts";
 import type { BurstRequest } from "../planner/index.ts";
+import type { MonitorStore } from "./monitor/monitor-store.ts";
 import type { JobRunSpec } from "./run-spec.ts";
 
 /** What became of one burst request (lib/service/capacity). */
@@ -156,6 +157,8 @@ export interface ServiceDeps {
   trigger: PlanTrigger;
   clock: Clock;
   ids: IdGenerator;
+  /** Per-job cost and farm samples for the web monitor (optional: absent, the monitor shows less). */
+  monitor?: MonitorStore;
   secrets: RegistrationSecretStore;
   /** Issues and verifies node tokens; absent when no signing keys are configured (then agents cannot get tokens). */
   credentials?: NodeCredentials;

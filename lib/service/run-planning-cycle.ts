@@ -21,6 +21,7 @@ import { buildSnapshot } from "./snapshot.ts";
 import { applyNodeActions } from "./apply-node-actions.ts";
 import { mapLimit } from "./map-limit.ts";
 import { applyPreemptions } from "./apply-preemptions.ts";
+import { recordCycleForMonitor } from "./monitor/record-cycle.ts";
 
 export type PlanFn = (snapshot: Snapshot, policy: Policy, now: number) => Plan;
 
@@ -67,6 +68,7 @@ export async function runPlanningCycle(
     const preempted = await applyPreemptions(deps, result.preemptions, settings.policy, actor);
     if (result.burst.length > 0) await deps.plans.recordBurst(now, result.burst);
     await applyNodeActions(deps, result.nodeActions, actor);
+    await recordCycleForMonitor(deps, { now, nodes, jobs, plan: result, settings }, actor);
     await deps.plans.saveLatest({
       at: now, decisions: result.jobs, burst: result.burst, nodeActions: result.nodeActions,
       warnings: result.warnings, assignmentsWritten: written, assignmentsSkipped: skipped,

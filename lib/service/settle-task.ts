@@ -11,6 +11,7 @@ import { settleLease, type SettleResult, type TaskOutcome } from "./lease-book.t
 import type { ServiceDeps } from "./ports.ts";
 import { attemptUsage, dayOf } from "./usage.ts";
 import { learnedNode, spendCloudBudget } from "./learn-from-attempt.ts";
+import { recordJobCost } from "./monitor/job-costs.ts";
 
 export interface SettleTaskInput {
   nodeId: string;
@@ -66,6 +67,7 @@ async function settleTask(deps: ServiceDeps, input: SettleTaskInput, outcome: Ta
     const endedAt = Math.min(now, Math.max(startedAt, input.endedAt ?? now));
     const used = attemptUsage(node, startedAt, endedAt, tariff, outcome === "succeeded");
     await deps.usage.add(job.clientId, dayOf(endedAt), used);
+    await recordJobCost(deps, job, used);
     await spendCloudBudget(deps, job.clientId, used.cloudCost);
     const step = job.steps.find((s) => s.name === ref.stepName)!;
     if (node) {

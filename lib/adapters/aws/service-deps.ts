@@ -9,6 +9,7 @@ import type { Clock, IdGenerator, OutputStore, PlanTrigger, ServiceDeps } from "
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoClientStore } from "./dynamo-client-store.ts";
 import { DynamoJobStore } from "./dynamo-job-store.ts";
+import { DynamoMonitorStore } from "./dynamo-monitor-store.ts";
 import { DynamoNodeStore } from "./dynamo-node-store.ts";
 import { DynamoPlanStore } from "./dynamo-plan-store.ts";
 import { DynamoRunSpecStore } from "./dynamo-run-spec-store.ts";
@@ -60,6 +61,7 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     trigger,
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
+    monitor: new DynamoMonitorStore(table),
     runSpecs: new DynamoRunSpecStore(table),
     ...(o.outputs ? { outputs: o.outputs } : {}),
     secrets: new DynamoSecretStore(table),

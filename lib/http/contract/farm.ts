@@ -24,6 +24,8 @@ export const nodeView = z.object({
   market: z.enum(["spot", "on-demand"]).optional(),
   pricePerHour: z.number().optional(),
   clientId: z.string().optional(),
+  holding: z.array(z.object({ taskId: z.string(), progress: z.number() })).optional()
+    .describe("Tasks (jobId:step:index) the agent reported running at its last poll"),
   instanceId: z.string().optional(),
   registeredWith: z.string().optional(),
   revokedAt: isoOut.optional(),

@@ -5,6 +5,7 @@ import * as clients from "./clients.ts";
 import * as farm from "./farm.ts";
 import * as identity from "./identity.ts";
 import * as jobs from "./jobs.ts";
+import * as monitor from "./monitor.ts";
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
 
@@ -44,6 +45,10 @@ export const contracts = {
   revokeRegistrationSecret: identity.revokeRegistrationSecret,
   revokeNode: identity.revokeNode,
   getOpenApi,
+  getJobTasks: monitor.getJobTasks,
+  requeueFailed: monitor.requeueFailed,
+  getJobCosts: monitor.getJobCosts,
+  getFarmHistory: monitor.getFarmHistory,
 } as const;
 
 export const allContracts: readonly RouteContract[] = Object.values(contracts);

@@ -8,6 +8,7 @@ import { createAgentEvents } from "../../../lambdas/agent-events.ts";
 import { createPlanner } from "../../../lambdas/planner.ts";
 import { createSubmissions } from "../../../lambdas/submissions.ts";
 import { wire, type Wired } from "../../../lambdas/wire.ts";
+import type { OutputStore } from "../../../lib/service/index.ts";
 import { localCredentials, startLocalAws, type LocalAws } from "../../support/local-aws.ts";
 import { aLambdaContext, aRequest, type RequestBuilder } from "../../builders/api-events.ts";
 import { ephemeralTokenKeys, issueRegistrationSecret } from "../../../lib/service/index.ts";
@@ -56,7 +57,7 @@ export class ManualClock {
   advance(ms: number): void { this.at += ms; }
 }
 
-export async function startApi(options: { clock?: ManualClock } = {}): Promise<ApiHarness> {
+export async function startApi(options: { clock?: ManualClock; outputs?: OutputStore } = {}): Promise<ApiHarness> {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const aws = await startLocalAws();
   const wired = wire({
@@ -68,7 +69,7 @@ export async function startApi(options: { clock?: ManualClock } = {}): Promise<A
     BURSTFARM_CLOUD_AGENT_ROLE_NAME: agentRoleName,
     BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(ephemeralTokenKeys()),
     POWERTOOLS_LOG_LEVEL: "SILENT",
-  }, { credentials: localCredentials, ...(options.clock ? { clock: options.clock } : {}) });
+  }, { credentials: localCredentials, ...(options.clock ? { clock: options.clock } : {}), ...(options.outputs ? { outputs: options.outputs } : {}) });
   const api = createApi(wired);
   const { secret } = await issueRegistrationSecret(wired.deps, { label: "test agents" }, { kind: "operator", operatorId: "harness" });
   return {

@@ -14,6 +14,7 @@ const expectedRoutes = [
   "GET /nodes", "POST /nodes/{id}/drain", "POST /nodes/{id}/enable", "GET /farm", "GET /audit",
   "POST /agents/register", "POST /agents/{nodeId}/poll", "POST /agents/{nodeId}/tasks/{taskId}/complete",
   "POST /agents/{nodeId}/tasks/{taskId}/fail", "GET /openapi.json",
+  "GET /jobs/{id}/tasks", "POST /jobs/{id}/requeue-failed", "GET /job-costs", "GET /farm/history",
   "POST /agents/{nodeId}/token", "POST /registration-secrets", "GET /registration-secrets", "DELETE /registration-secrets/{id}",
   "POST /nodes/{id}/revoke", "POST /agents/session-token",
   "POST /agents/{nodeId}/jobs/{jobId}/run-spec", "GET /jobs/{id}/tasks/{taskId}/log",

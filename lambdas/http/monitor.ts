@@ -1,0 +1,17 @@
+/** Routes the web monitor reads (frame grid, job costs, farm history) and requeue-failed. */
+import * as svc from "../../lib/service/index.ts";
+import type { ServiceDeps } from "../../lib/service/index.ts";
+import { actorFor } from "../../lib/http/actor.ts";
+import { contracts as c } from "../../lib/http/contract/index.ts";
+import { bindRoute } from "../../lib/http/route.ts";
+
+export const monitorRoutes = [
+  bindRoute(c.getJobTasks, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.getJobTasks(deps, { jobId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.requeueFailed, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.requeueFailed(deps, { jobId: params.id }, actorFor(principal, requestId))),
+  bindRoute(c.getJobCosts, async ({ query, principal, requestId }, deps: ServiceDeps) =>
+    ({ items: await svc.jobCosts(deps, { jobIds: query.ids }, actorFor(principal, requestId)), at: deps.clock.now() })),
+  bindRoute(c.getFarmHistory, async ({ query, principal, requestId }, deps: ServiceDeps) =>
+    svc.farmHistory(deps, query, actorFor(principal, requestId))),
+];
