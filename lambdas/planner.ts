@@ -12,15 +12,20 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import type { Context, SQSBatchResponse, SQSEvent, ScheduledEvent } from "aws-lambda";
+import { plan, type LpSolver } from "../lib/planner/index.ts";
 import { runPlanningCycle, type PlanningCycleResult } from "../lib/service/index.ts";
+import { loadHighsSolver } from "../lib/solver/highs-solver.ts";
 import { wired, type Wired } from "./wire.ts";
 
 type PlannerEvent = SQSEvent | ScheduledEvent;
 export type PlannerHandler = (event: PlannerEvent, context: Context) => Promise<SQSBatchResponse | PlanningCycleResult>;
 
-export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`): PlannerHandler {
+/** `solver`: the LP plan of record (HiGHS); without one the greedy passes plan and the plan says so. */
+export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`, solver?: () => Promise<LpSolver | null>): PlannerHandler {
   const cycle = async (why: string): Promise<PlanningCycleResult> => {
-    const result = await runPlanningCycle(w.deps, { owner }, { kind: "system", component: "planner", requestId: why });
+    const lp = solver ? await solver() : null;
+    const planFn = lp ? { plan: (s: Parameters<typeof plan>[0], p: Parameters<typeof plan>[1], now: number) => plan(s, p, now, { solver: lp }) } : {};
+    const result = await runPlanningCycle(w.deps, { owner, ...planFn }, { kind: "system", component: "planner", requestId: why });
     w.logger.info("planning cycle", { why, ...result });
     w.metrics.addMetric(result.ran ? "planCycles" : "planCyclesSkipped", MetricUnit.Count, 1);
     if (result.ran) {
@@ -57,8 +62,10 @@ export function createPlanner(w: Wired, owner = `planner-${randomUUID()}`): Plan
 }
 
 let planner: PlannerHandler | undefined;
+let solver: Promise<LpSolver | null> | undefined;
 
 export const handler: PlannerHandler = (event, context) => {
-  planner ??= createPlanner(wired());
+  // HiGHS loads once per container; if its WASM cannot load, cycles fall back to the greedy passes.
+  planner ??= createPlanner(wired(), undefined, () => (solver ??= loadHighsSolver().catch(() => null)));
   return planner(event, context);
 };

@@ -9,7 +9,8 @@
  *   --report FILE.html                      self-contained HTML report (its folder must exist)
  *   --export-instance FILE.json             with --scenario or --trace: the bounds instance
  *   --policies a,b,…                        subset of burstfarm, burstfarm-no-tariff, fifo,
- *                                           priority, edf, opencue, weighted, queue-depth
+ *                                           priority, edf, opencue, weighted, queue-depth,
+ *                                           edf-autoscale
  *   --seed N                                override the scenario's seed
  *   --no-specialization                     skip the kind-blind planner run
  *   --targets                               after the rows, the performance targets per scenario (met or short)
@@ -49,7 +50,7 @@ function table(rows: MetricsRow[]): string {
   const cols: [string, (r: MetricsRow) => string][] = [
     ["scenario", (r) => r.scenario], ["policy", (r) => r.policy], ["miss", (r) => String(r.misses)], ["avoid", (r) => String(r.avoidable_misses)],
     ["util", (r) => r.utilization.toFixed(2)], ["energy$", (r) => r.energy_cost.toFixed(2)], ["lb", (r) => r.energy_cost_lb.toFixed(2)],
-    ["cloud$", (r) => r.cloud_cost.toFixed(2)], ["lb", (r) => r.cloud_cost_lb.toFixed(2)], ["prev%", (r) => (r.preview_latency_pct ?? 0).toFixed(1)],
+    ["cloud$", (r) => r.cloud_cost.toFixed(2)], ["lb", (r) => r.cloud_cost_lb.toFixed(2)], ["lb-g", (r) => r.cloud_cost_lb_guarantees.toFixed(2)], ["prev%", (r) => (r.preview_latency_pct ?? 0).toFixed(1)], ["ff-min", (r) => (r.first_frame_min ?? 0).toFixed(0)],
     ["guar-min", (r) => r.guarantee_violation_min.toFixed(1)], ["spec%", (r) => (r.specialization_gain_pct == null ? "" : r.specialization_gain_pct.toFixed(1))],
   ];
   const cells = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];

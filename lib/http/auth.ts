@@ -44,10 +44,12 @@ export interface AgentIdentity {
   nodeForCloudSession(sessionName: string): Promise<string | null>;
   /** The secret's id when the value is a live registration secret. */
   registrationSecret(secret: string): Promise<string | null>;
+  /** An operator revoked this node: every credential naming it stops working. */
+  isRevoked(nodeId: string): Promise<boolean>;
 }
 
 const noAgents: AgentIdentity = {
-  nodeForToken: async () => null, nodeForCloudSession: async () => null, registrationSecret: async () => null,
+  nodeForToken: async () => null, nodeForCloudSession: async () => null, registrationSecret: async () => null, isRevoked: async () => false,
 };
 
 /** Reads `BURSTFARM_TOKENS` (JSON token table) and `BURSTFARM_CLOUD_AGENT_ROLE_NAME`; fails loudly on a bad table. */
@@ -62,10 +64,18 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv): AuthConfig {
 export async function authenticate(event: APIGatewayProxyEventV2, config: AuthConfig, identity: AgentIdentity = noAgents): Promise<Principal> {
   const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> }).authorizer;
   const jwt = authorizer?.jwt as { claims?: Record<string, unknown> } | undefined;
-  if (jwt?.claims) return fromClaims(jwt.claims);
   const iam = authorizer?.iam as { userArn?: string; userId?: string } | undefined;
+  if (jwt?.claims) return notRevoked(fromClaims(jwt.claims), identity);
   if (iam?.userArn) return fromIam(iam.userArn, config, identity);
   return fromBearer(event.headers?.authorization ?? event.headers?.Authorization, config, identity);
+}
+
+/** Node tokens and cloud sessions are checked against the node record when resolved; IdP and static agent credentials here. */
+async function notRevoked(principal: Principal, identity: AgentIdentity): Promise<Principal> {
+  if (principal.kind === "agent" && (await identity.isRevoked(principal.nodeId))) {
+    throw new HttpProblem("unauthorized", `node ${principal.nodeId} is revoked`);
+  }
+  return principal;
 }
 
 function fromClaims(claims: Record<string, unknown>): Principal {
@@ -100,7 +110,7 @@ async function fromBearer(header: string | undefined, config: AuthConfig, identi
   const entry = Object.hasOwn(config.tokens, token) ? config.tokens[token] : undefined;
   const subject = `token:${token.slice(0, 4)}…`;
   if (entry?.kind === "client") return { kind: "client", clientId: entry.clientId, subject };
-  if (entry?.kind === "agent") return { kind: "agent", subject, nodeId: entry.nodeId };
+  if (entry?.kind === "agent") return notRevoked({ kind: "agent", subject, nodeId: entry.nodeId }, identity);
   if (entry) return { kind: "operator", subject };
   if (/^bfr_/.test(token)) {
     const secretId = await identity.registrationSecret(token);

@@ -3,7 +3,7 @@
  * validate requests (zod 4's z.toJSONSchema), so documentation cannot drift from behaviour.
  */
 import { z } from "zod";
-import type { RouteContract } from "./route.ts";
+import { gatewayAuthOf, type RouteContract } from "./route.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -53,8 +53,12 @@ export function buildOpenApi(routes: readonly RouteContract[], info: { title: st
       summary: r.summary,
       tags: [r.tag],
       "x-burstfarm-principals": [...r.accepts],
+      "x-burstfarm-gateway-auth": gatewayAuthOf(r),
       security: [{ bearer: [] }],
-      parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
+      parameters: [
+        ...parameters(r.params, "path"), ...parameters(r.query, "query"),
+        ...Object.entries(r.headerParams ?? {}).map(([name, h]) => ({ name, in: "header", required: false, description: h.description, schema: h.schema })),
+      ],
       responses: {
         [status]: status === "204"
           ? { description: "done" }

@@ -38,6 +38,22 @@ export interface RouteContract<
   readonly bodyValidatedBy?: "route" | "service";
   /** Larger bodies are refused with 413 before parsing. */
   readonly maxBodyBytes?: number;
+  /** Request headers the route reads (documented in OpenAPI; the implementation validates them). */
+  readonly headerParams?: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>>;
+  /** What API Gateway must check before the Lambda runs; default from `accepts` (see gatewayAuthOf). */
+  readonly gatewayAuth?: GatewayAuth;
+}
+
+/**
+ * "jwt": the studio's IdP (clients, operators). "iam": SigV4 (a cloud instance's role session).
+ * "none": API Gateway passes the bearer value through and the Lambda verifies it — node tokens
+ * and registration secrets are ours, no IdP knows them.
+ */
+export type GatewayAuth = "jwt" | "iam" | "none";
+
+export function gatewayAuthOf(route: RouteContract): GatewayAuth {
+  if (route.gatewayAuth) return route.gatewayAuth;
+  return route.accepts.every((k) => k === "agent" || k === "registrant") ? "none" : "jwt";
 }
 
 type Out<T> = z.output<NonNullable<T>>;

@@ -18,6 +18,8 @@ export interface DecisionInput {
   cloudRefused: string | undefined;
   cloudOk: boolean;
   now: number;
+  /** The LP's binding fact for this job, when the LP planned the cycle. */
+  why?: string | undefined;
 }
 
 /** The answer to "why is my job (not) running?", one outcome and one sentence per job. */
@@ -29,11 +31,12 @@ export function decideJob(d: DecisionInput): JobDecision {
   const risk = atRisk
     ? `; at risk: projected ${dateTime(d.projection!.finishAt)} against deadline ${dateTime(facts.deadlineAt!)}${riskCause(d)}`
     : "";
+  const why = d.why && (outcome === "placed" || outcome === "running" || outcome === "queued" || outcome === "held" || outcome === "burst") ? `; ${d.why}` : "";
   return {
     jobId: s.job.id,
     clientId: s.job.clientId,
     outcome,
-    reason: reason + risk,
+    reason: reason + risk + why,
     rank: d.rank,
     slackSec: facts.slackSec === null ? null : Math.round(facts.slackSec),
     effectiveDeadlineAt: facts.deadlineAt,

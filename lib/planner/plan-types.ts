@@ -82,6 +82,13 @@ export interface ClientShare {
   borrowedSlots: number;
 }
 
+/** Which planner produced this plan, and the LP's size and status when it ran. */
+export interface PlannerRun {
+  mode: "lp" | "greedy";
+  reason: string;
+  lp?: { status: string; columns: number; rows: number; nonzeros: number; groups: number; resources: number; slots: number };
+}
+
 export interface Plan {
   at: number;
   jobs: JobDecision[];
@@ -92,4 +99,6 @@ export interface Plan {
   shares: ClientShare[];
   /** Problems with the input that did not stop planning (e.g. a dependency cycle). */
   warnings: string[];
+  /** The LP of record, or the greedy passes (no solver, or it failed or ran out of time: then a warning says so). */
+  planner?: PlannerRun;
 }

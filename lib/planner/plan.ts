@@ -1,38 +1,42 @@
-import type { FarmNode, Job, NodeAction, Plan, Policy, Snapshot } from "./types.ts";
-import { releaseIdleCloud } from "./burst/release.ts";
-import { projectCapacity, type ProjectedJob } from "./burst/projection.ts";
-import { type Deficit, sizeBurst } from "./burst/sizing.ts";
+import type { Job, Plan, PlannerRun, Policy, Snapshot } from "./types.ts";
 import { decideJob } from "./decisions.ts";
 import { cyclicJobs, inheritUrgency, markWaiting } from "./deps/job-deps.ts";
-import { dispatch } from "./matching/dispatch.ts";
-import { buildClasses, Eligibility, speedOf } from "./matching/node-classes.ts";
-import { buildPools } from "./matching/slot-pools.ts";
-import { compareJobs, type OrderFacts, tierOf } from "./priority/order.ts";
+import { greedyStages } from "./greedy.ts";
+import { planWithLp } from "./lp/plan-lp.ts";
+import type { LpSolver } from "./lp/solver.ts";
+import type { StageResult } from "./lp/stage.ts";
+import { buildClasses, Eligibility } from "./matching/node-classes.ts";
+import { compareJobs, type OrderFacts } from "./priority/order.ts";
 import { neededSec, slackSec } from "./priority/slack.ts";
-import { reclaimByCheckpoint } from "./shares/reclaim.ts";
 import { ShareLedger } from "./shares/ledger.ts";
-import { decideDeferrals, type DeferralCandidate } from "./tariff/deferral.ts";
-import { powerActions } from "./tariff/power.ts";
 import { PriceCurve } from "./tariff/price-curve.ts";
 import { type JobState, jobState, runningTails } from "./work/job-state.ts";
 
+export interface PlanOptions {
+  /** The LP solver (HiGHS in production, lib/solver/highs-solver.ts). Without one, the greedy passes plan. */
+  solver?: LpSolver;
+  /** Solver budget per cycle; past it the greedy passes plan that cycle. */
+  solverTimeLimitSec?: number;
+}
+
+/** Default solver budget: the planner Lambda's whole-farm tick stays well under a second. */
+export const SOLVER_TIME_LIMIT_SEC = 2;
+
 /**
  * One planning cycle, a numbered pipeline over an immutable snapshot (Kueue's heads → snapshot →
- * nominate → iterate → commit). Pure: same snapshot, policy and `now` give the same plan.
+ * nominate → iterate → commit). Pure: same snapshot, policy, `now` and solver give the same plan.
  *
  *  1. index     node classes, eligibility per requirement set, client shares
  *  2. state     per job: work left, dead tasks, step dependencies, approval gates
  *  3. deps      job cycles named, prerequisites wait, urgency flows to prerequisites
  *  4. order     slack per job, tiers, priority within policy
- *  5. tariff    energy-intensive work with slack waits for cheaper hours
- *  6. dispatch  urgent pass (slots nobody is owed), guarantee pass, lending pass; affinity-ranked
- *               classes; pre-assignment
- *  7. reclaim   checkpointable borrowers yield to owners below their guarantee
- *  8. burst     EDF capacity projection → deficits → cloud requests
- *  9. nodes     release idle cloud nodes, power down / wake on-prem nodes
+ *  5–9. plan of record: the time-expanded LP (lp/plan-lp.ts) over deadlines, shares, cloud and
+ *       tariff, whose first slots become assignments, deferrals, rentals and power actions; if
+ *       no solver is given, or it fails or runs out of time, the greedy passes (greedy.ts) plan
+ *       this cycle and `plan.planner` says so
  * 10. decide    one decision with a reason per job
  */
-export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
+export function plan(snapshot: Snapshot, policy: Policy, now: number, options: PlanOptions = {}): Plan {
   // 1. index
   const { classes } = buildClasses(snapshot.nodes);
   const eligibility = new Eligibility(classes);
@@ -59,125 +63,44 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number): Plan {
     const u = urgency.get(s.job.id)!;
     facts.set(s.job.id, { id: s.job.id, priority: u.priority, submittedAt: s.job.submittedAt, deadlineAt: u.deadlineAt, slackSec: slackSec(s, u.deadlineAt, policy, now) });
   }
-  const active = [...states.values()].filter((s) => s.status === "active");
-  active.sort((a, b) => compareJobs(facts.get(a.job.id)!, facts.get(b.job.id)!, policy));
+  const ranked: { s: JobState; f: OrderFacts }[] = [];
+  for (const s of states.values()) if (s.status === "active") ranked.push({ s, f: facts.get(s.job.id)! });
+  ranked.sort((a, b) => compareJobs(a.f, b.f, policy));
+  const active = ranked.map((r) => r.s);
 
-  // 5. tariff
+  // 5–9. the plan of record, or the greedy passes
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
-  const deferrals = curve && policy.tariff.enabled
-    ? decideDeferrals(active.filter((s) => s.job.energyIntensive).map((s) => deferralCandidate(s, facts.get(s.job.id)!.deadlineAt, policy)), curve, policy, now)
-    : new Map();
-  const runnable = active.filter((s) => !deferrals.has(s.job.id));
-
-  // 6. dispatch
-  const demand = new Map<string, number>();
-  for (const s of runnable) demand.set(s.job.clientId, (demand.get(s.job.clientId) ?? 0) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
-  for (const [c, d] of demand) ledger.setDemand(c, d);
-  const allowanceBefore = new Map(runnable.map((s) => [s.job.id, s.steps.reduce((t, st) => t + st.allowance, 0)]));
-  const meanSpeed = meanSpeeds(classes);
   const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
-  const pools = buildPools(classes, now, policy.preassignWithinSec);
-  const urgent = new Set(runnable.filter((s) => tierOf(facts.get(s.job.id)!, policy) === 0).map((s) => s.job.id));
-  const dispatched = dispatch({ ordered: runnable, pools, ledger, policy, meanSpeed, cloudOk, urgent });
-
-  // 7. reclaim
-  const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states });
-  const { assignments } = dispatched;
-
-  // 8. burst
-  const projected: ProjectedJob[] = [];
-  for (const s of states.values()) {
-    const deadlineAt = facts.get(s.job.id)!.deadlineAt;
-    if (deadlineAt === null || (s.status !== "active" && s.status !== "waiting") || s.workSec <= 0) continue;
-    const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-    const usable = cloudOk(s.job) ? main.eligible : main.eligibleOnprem;
-    const longest = s.longestTaskSec / s.speed;
-    projected.push({ id: s.job.id, clientId: s.job.clientId, deadlineAt, workSec: s.workSec, kind: main.step.kind, classes: usable, floorSec: longest, after: s.job.dependsOn, tasks: s.liveTasks + s.runningTasks, marginSec: neededSec(s, policy) - Math.max(s.workSec / (Math.max(1, s.localParallelism) * s.speed), longest) });
+  let stages: StageResult | null = null;
+  let planner: PlannerRun = { mode: "greedy", reason: "no LP solver given" };
+  if (options.solver) {
+    const waiting = [...states.values()].filter((s) => s.status === "waiting");
+    const lp = planWithLp({
+      snapshot, policy, now, classes, eligibility, ordered: active, waiting, states, facts, ledger, cloudOk, curve,
+      solver: options.solver, timeLimitSec: options.solverTimeLimitSec ?? SOLVER_TIME_LIMIT_SEC,
+    });
+    if (lp.ok) {
+      stages = lp.result;
+      planner = { mode: "lp", reason: "time-expanded LP solved to optimality", lp: lp.stats };
+    } else {
+      planner = { mode: "greedy", reason: `${lp.reason}; the greedy passes planned this cycle`, lp: lp.stats };
+      warnings.push(`planner: ${planner.reason}`);
+    }
   }
-  const projection = projectCapacity(projected, classes, ledger.guaranteeFractions(), now);
-  const deficits: Deficit[] = [];
-  for (const p of projected) {
-    const s = states.get(p.id)!;
-    const d = projection.get(p.id)!;
-    if (d.deficitSec <= 0 || deferrals.has(p.id) || !cloudOk(s.job) || !policy.burst.enabled) continue;
-    const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-    deficits.push({ jobId: p.id, clientId: s.job.clientId, kind: p.kind, requirements: main.step.requirements, deadlineAt: p.deadlineAt, deficitSec: d.deficitSec, longestTaskSec: s.longestTaskSec, marginSec: p.marginSec, checkpointable: main.step.checkpointable ?? false, startAt: d.startAt });
-  }
-  const sized = sizeBurst(deficits, snapshot, policy, now);
-
-  // 9. nodes
-  const busy = new Set(assignments.map((a) => a.nodeId));
-  const deferredStarts = [...deferrals.values()].map((d) => d.until);
-  const nodeActions: NodeAction[] = [
-    ...releaseIdleCloud(snapshot.nodes, busy, policy, now),
-    ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: deferredStarts.length ? Math.min(...deferredStarts) : null, wakeCandidates: wakeCandidates(runnable, dispatched.placed, allowanceBefore), policy, now }),
-  ];
+  stages ??= greedyStages({ snapshot, policy, now, classes, states, facts, active, ledger, cloudOk, curve });
 
   // 10. decide
-  const burstByJob = new Map<string, string>();
-  for (const r of sized.requests) for (const id of r.jobIds) burstByJob.set(id, r.reason);
   const order = new Map(active.map((s, i) => [s.job.id, i]));
   const decisions = snapshot.jobs.map((j) => {
     const s = states.get(j.id)!;
-    const f = facts.get(j.id)!;
     return decideJob({
-      s, facts: f, rank: order.get(j.id) ?? active.length, placed: dispatched.placed.get(j.id) ?? 0,
-      deferral: deferrals.get(j.id), capped: dispatched.capped.has(j.id), clientMax: ledger.maxOf(j.clientId),
-      projection: projection.get(j.id), burstReason: burstByJob.get(j.id), cloudRefused: sized.refused.get(j.id),
-      cloudOk: cloudOk(j) && policy.burst.enabled, now,
+      s, facts: facts.get(j.id)!, rank: order.get(j.id) ?? active.length, placed: stages.placed.get(j.id) ?? 0,
+      deferral: stages.deferrals.get(j.id), capped: stages.capped.has(j.id), clientMax: ledger.maxOf(j.clientId),
+      projection: stages.projection.get(j.id), burstReason: stages.burstByJob.get(j.id), cloudRefused: stages.refused.get(j.id),
+      cloudOk: cloudOk(j) && policy.burst.enabled, now, why: stages.why.get(j.id),
     });
   });
   decisions.sort((a, b) => a.rank - b.rank || (a.jobId < b.jobId ? -1 : 1));
-  return { at: now, jobs: decisions, assignments, preemptions, burst: sized.requests, nodeActions, shares: ledger.report(), warnings };
-}
-
-function deferralCandidate(s: JobState, deadlineAt: number | null, policy: Policy): DeferralCandidate {
-  const lanes = Math.max(1, s.localParallelism);
-  const main = s.steps.reduce((m, st) => (st.workSec > m.workSec ? st : m), s.steps[0]!);
-  const pool = { key: main.eligibleOnprem.map((c) => c.index).join(","), slots: main.eligibleOnprem.reduce((t, c) => t + c.slots, 0) };
-  return { jobId: s.job.id, deadlineAt, runSec: s.workSec / (lanes * s.speed), neededSec: neededSec(s, policy), parallelism: lanes, taskSec: s.longestTaskSec / s.speed, pool };
-}
-
-function meanSpeeds(classes: ReturnType<typeof buildClasses>["classes"]): (kind: string) => number {
-  const memo = new Map<string, number>();
-  return (kind) => {
-    let m = memo.get(kind);
-    if (m === undefined) {
-      let slots = 0;
-      let sum = 0;
-      for (const c of classes) if (c.pool === "onprem") { slots += c.slots; sum += c.slots * speedOf(c.speed, kind); }
-      m = slots > 0 ? sum / slots : 1;
-      memo.set(kind, m);
-    }
-    return m;
-  };
-}
-
-/** Asleep on-prem nodes that could take ready work which found no free slot. O(asleep + J·K). */
-function wakeCandidates(runnable: readonly JobState[], placed: Map<string, number>, before: Map<string, number>): FarmNode[] {
-  const asleep = new Map<number, FarmNode[]>();
-  for (const s of runnable) {
-    for (const st of s.steps) {
-      for (const c of st.eligible) {
-        if (c.pool !== "onprem" || asleep.has(c.index)) continue;
-        asleep.set(c.index, c.nodes.filter((n) => n.status === "asleep"));
-      }
-    }
-  }
-  if ([...asleep.values()].every((l) => l.length === 0)) return [];
-  const out: FarmNode[] = [];
-  for (const s of runnable) {
-    let left = (before.get(s.job.id) ?? 0) - (placed.get(s.job.id) ?? 0);
-    for (const st of s.steps) {
-      for (const c of st.eligible) {
-        const list = asleep.get(c.index) ?? [];
-        while (left > 0 && list.length > 0) {
-          const n = list.shift()!;
-          out.push(n);
-          left -= n.slots;
-        }
-      }
-    }
-  }
-  return out;
+  const { assignments, preemptions, burst, nodeActions } = stages;
+  return { at: now, jobs: decisions, assignments, preemptions, burst, nodeActions, shares: ledger.report(), warnings, planner };
 }

@@ -51,13 +51,13 @@ export function jobView(job: JobRecord, decision?: JobDecision, planAt?: number)
   };
 }
 
+function safeSlack(s: number | null | undefined): number | null {
+  return s === null || s === undefined || !Number.isFinite(s) ? null : s;
+}
+
 /** What the capacity use case did about the plan's cloud request (refused by a guard, partial, launched). */
 function withCapacityNote(reason: string, job: JobRecord, planAt: number | undefined): string {
   const note = job.capacityNote;
   // Only a note about this plan's request or a later one; an older note is history.
   return note && note.at >= (planAt ?? 0) - 60_000 ? `${reason} — ${note.reason}` : reason;
-}
-
-function safeSlack(s: number | null | undefined): number | null {
-  return s === null || s === undefined || !Number.isFinite(s) ? null : s;
 }

@@ -142,6 +142,11 @@ export interface RegistrationSecretRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /**
+   * Bound to one machine: the secret (re)registers exactly this node, any time (a workstation
+   * off for the weekend comes back as itself). Unbound secrets only admit new nodes.
+   */
+  nodeId: string | null;
   /** Energy accounting facts for nodes admitted with this secret (billed to clients). */
   powerIdleW: number;
   powerBusyW: number;

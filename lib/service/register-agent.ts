@@ -76,11 +76,21 @@ function refuseFarmFacts(raw: unknown): void {
   throw new ValidationError(first!.field, first!.problem, { more });
 }
 
-/** A new on-prem node under a live registration secret. Never takes over an existing node. */
+/**
+ * A new on-prem node under a live registration secret; never takes over a node it did not admit.
+ * A secret bound to one machine registers exactly that node, again as often as it must.
+ */
 async function admit(deps: ServiceDeps, input: z.infer<typeof registerAgentSchema>, caller: { secretId: string; requestId?: string }): Promise<string> {
   const secret = await deps.secrets.get(caller.secretId);
   if (!secret || secret.revokedAt !== null) throw new ForbiddenError("registration secret is revoked");
-  const nodeId = input.nodeId ?? deps.ids.id("node");
+  if (secret.nodeId !== null) {
+    if (input.nodeId !== undefined && input.nodeId !== secret.nodeId) throw new ForbiddenError(`this registration secret is for node ${secret.nodeId}, not ${input.nodeId}`);
+    const existing = await deps.nodes.get(secret.nodeId);
+    if (existing && existing.registeredWith !== secret.id) throw new ConflictError(`node ${secret.nodeId} was admitted otherwise; this secret cannot re-register it`);
+    const self: Actor = { kind: "agent", nodeId: secret.nodeId, ...(caller.requestId ? { requestId: caller.requestId } : {}) };
+    if (existing) return refresh(deps, input, self);
+  }
+  const nodeId = secret.nodeId ?? input.nodeId ?? deps.ids.id("node");
   const now = deps.clock.now();
   const node = newNode(nodeId, now, {
     hostname: input.hostname, capabilities: input.capabilities, tags: input.tags, slots: input.slots,

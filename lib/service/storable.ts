@@ -16,21 +16,30 @@ export function isStorableNumber(x: number): boolean {
   return m === 0 || (m >= smallestStorable && m <= largestStorable);
 }
 
-/** The path of the first number in `value` DynamoDB could not store, or null. Walks JSON-shaped data. */
+/** The path of the first number in `value` DynamoDB could not store, or null. Walks JSON-shaped data of any depth. */
 export function firstUnstorableNumber(value: unknown): { path: PropertyKey[]; value: number } | null {
-  const stack: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  // Parent links, not copied paths: a body nested 100,000 deep must cost linear time.
+  type At = { v: unknown; key: PropertyKey; parent: At | null };
+  const stack: At[] = [{ v: value, key: "", parent: null }];
   while (stack.length > 0) {
-    const { v, path } = stack.pop()!;
+    const at = stack.pop()!;
+    const v = at.v;
     if (typeof v === "number") {
-      if (!isStorableNumber(v)) return { path, value: v };
+      if (!isStorableNumber(v)) return { path: pathOf(at), value: v };
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: i, parent: at });
     } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
       const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i]![1], path: [...path, entries[i]![0]] });
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i]![1], key: entries[i]![0], parent: at });
     }
   }
   return null;
+
+  function pathOf(at: At): PropertyKey[] {
+    const out: PropertyKey[] = [];
+    for (let a: At | null = at; a?.parent; a = a.parent) out.push(a.key);
+    return out.reverse();
+  }
 }
 
 export const unstorableProblem = (x: number): string =>
@@ -39,5 +48,9 @@ export const unstorableProblem = (x: number): string =>
 /** ValidationError on the first unstorable number, its field named under `prefix`. */
 export function assertStorableNumbers(value: unknown, prefix: PropertyKey[] = []): void {
   const bad = firstUnstorableNumber(value);
-  if (bad) throw new ValidationError(fieldPath([...prefix, ...bad.path]), unstorableProblem(bad.value));
+  if (!bad) return;
+  // A field 100,000 levels deep is named by its first levels, not a 300 KB path.
+  const path = [...prefix, ...bad.path];
+  const shown = path.length > 16 ? `${fieldPath(path.slice(0, 16))}…` : fieldPath(path);
+  throw new ValidationError(shown, unstorableProblem(bad.value));
 }

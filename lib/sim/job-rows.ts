@@ -10,7 +10,7 @@ export function jobRows(st: SimState): JobOutcomeRow[] {
     const workSec = j.job.steps.reduce((s, step) => s + step.secondsPerFrame * step.framesPerTask * step.taskCount, 0);
     return {
       id, clientId: j.job.clientId, submittedAt: j.spec.submitAt, firstStartAt: j.firstStartAt, firstOutputAt: j.firstOutputAt,
-      finishedAt: j.finishedAt, deadlineAt: d, ...(j.spec.job.deadlineAt !== d ? { originalDeadlineAt: j.spec.job.deadlineAt } : {}), late, failed: j.failed, cloudAllowed: j.job.cloudAllowed && !!st.clients.get(j.job.clientId)?.cloudAllowed, workSec,
+      finishedAt: j.finishedAt, deadlineAt: d, ...(j.spec.job.deadlineAt !== d ? { originalDeadlineAt: j.spec.job.deadlineAt } : {}), late, failed: j.failed, tasks: j.job.steps.reduce((s, step) => s + step.taskCount, 0), doneTasks: j.steps.map((s) => s.done), cloudAllowed: j.job.cloudAllowed && !!st.clients.get(j.job.clientId)?.cloudAllowed, workSec,
     };
   });
 }

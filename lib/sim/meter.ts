@@ -1,13 +1,15 @@
 /**
  * Integrates the farm's rates between events: energy (split at tariff slots), cloud spend,
- * utilization, work-conservation violations (idle eligible on-prem node while runnable,
- * non-deferred work exists), client-time below guarantee, and samples a time series.
+ * utilization (busy ÷ awake on-prem slots: asleep and waking nodes are not available),
+ * work-conservation violations (idle eligible on-prem node while runnable, non-deferred work
+ * exists), client-time below guarantee, and samples a time series. It reads the run through
+ * a FarmView, never the engine context.
  */
 import { energyCost, priceAt } from "./tariff-price.ts";
 import { hasWorkFor, runnableSteps } from "./runnable.ts";
 import { GuaranteeWatch } from "./guarantees.ts";
 import type { NodeState } from "./state.ts";
-import type { Ctx } from "./context.ts";
+import type { FarmView } from "./farm-view.ts";
 import type { SeriesPoint, Tally } from "./types.ts";
 
 export function emptyTally(): Tally {
@@ -43,7 +45,7 @@ export class Meter {
   private cloudRate: { clientId: string; perHour: number }[] = [];
   private wcNodes = 0;
   private guarantees = new GuaranteeWatch();
-  private ctx: Ctx | null = null;
+  private view: FarmView | null = null;
   private gapStart = new Map<string, number>();
 
   constructor(startAt: number, private readonly sampleMs: number) {
@@ -56,7 +58,7 @@ export class Meter {
   }
 
   /** Integrate from the last instant to `to` with the rates of the current state. */
-  advance(ctx: Ctx, to: number): void {
+  advance(ctx: FarmView, to: number): void {
     if (this.dirty) this.recompute(ctx);
     const t = this.tally;
     const tariff = ctx.sc.tariff;
@@ -71,7 +73,7 @@ export class Meter {
     this.integrate(tariff, to);
   }
 
-  private integrate(tariff: Ctx["sc"]["tariff"], to: number): void {
+  private integrate(tariff: FarmView["sc"]["tariff"], to: number): void {
     const from = this.last;
     if (to <= from) return;
     const sec = (to - from) / 1000;
@@ -90,11 +92,11 @@ export class Meter {
     t.busySlotSec += this.busySlots * sec;
     t.availSlotSec += this.availSlots * sec;
     t.wcViolationNodeSec += this.wcNodes * sec;
-    if (this.ctx) t.guaranteeViolationClientSec += this.guarantees.integrate(this.ctx, from, to);
+    if (this.view) t.guaranteeViolationClientSec += this.guarantees.integrate(this.view, from, to);
     this.last = to;
   }
 
-  private recompute(ctx: Ctx): void {
+  private recompute(ctx: FarmView): void {
     this.dirty = false;
     let p = 0, w = 0, busy = 0, avail = 0, cloud = 0, wc = 0, cloudBusy = 0;
     this.cloudRate = [];
@@ -109,12 +111,12 @@ export class Meter {
       const pw = nodePowerW(n);
       p += pw.total;
       w += pw.work;
-      if (n.status !== "offline" && n.status !== "disabled") { avail += n.slots; busy += n.running.length; }
+      if (n.status === "ready" || n.status === "draining") { avail += n.slots; busy += n.running.length; }
       if (n.status === "ready" && n.running.length < n.slots && hasWorkFor(n, rs)) wc++;
     }
     Object.assign(this, { powerW: p, workW: w, busySlots: busy, availSlots: avail, cloudNodes: cloud, cloudBusy, wcNodes: wc });
-    this.ctx = ctx;
-    this.guarantees.update(ctx, rs, ctx.st.now);
+    this.view = ctx;
+    this.guarantees.update(ctx, runnableSteps(ctx, { includeHeld: true }), ctx.st.now);
   }
 
   /** Freeze utilization at the end of the active period (called once the last job is over). */
@@ -124,7 +126,7 @@ export class Meter {
   }
 
   /** A node freed a slot: if eligible work was waiting, the idle gap starts now. */
-  onEnd(ctx: Ctx, node: NodeState, now: number): void {
+  onEnd(ctx: FarmView, node: NodeState, now: number): void {
     this.dirty = true;
     if (node.pool === "onprem" && hasWorkFor(node, runnableSteps(ctx))) this.gapStart.set(node.id, now);
   }

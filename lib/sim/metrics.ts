@@ -1,41 +1,27 @@
 /**
  * Per scenario × policy metrics, each beside its lower bound where one exists. Definitions:
  * - misses: jobs with a deadline not finished by it (unfinished at the end counts);
- *   unavoidable: late in the bounds' sense on the exported instance; avoidable = the rest.
- * - utilization: busy ÷ available on-prem slot-time from the start until the last job ends.
+ *   unavoidable_misses: the joint lower bound (bounds/misses.ts, the least misses any schedule
+ *   reaches); avoidable = misses − that (never below 0).
+ * - utilization: busy ÷ available on-prem slot-time over the whole scenario horizon (the same
+ *   span for every policy); asleep and waking nodes are not available capacity.
  * - wc_violation_node_min: node-minutes an on-prem node sat ready with a free slot while work
  *   it could run was pending and not deferred/waiting by the plan (includes plan latency).
  * - energy_cost: busy power × busy time × price (the part a schedule can shift; the bound's
- *   model); energy_total_cost adds idle and sleep draw over the whole horizon.
- * - cloud_cost: per-second billing from request to release; cloud_cost_lb the LP bound at spot.
- * - preview_latency_pct: mean over finished multi-task jobs of (first frame done − submit) ÷
- *   (finish − submit) × 100.
+ *   model); energy_total_cost adds idle and sleep draw over the whole horizon; energy_cost_lb
+ *   the LP bound of bounds/energy.ts for this row's work with its cloud spend allowed.
+ * - cloud_cost: per-second billing from request to release; cloud_cost_lb the offline LP bound
+ *   at spot (lib/planner/bounds); cloud_cost_lb_guarantees the budget-, ownership- and
+ *   guarantee-aware one, boot rounded up (bounds/cloud-guarantees.ts).
+ * - preview_latency_pct, first_frame_min: preview-latency.ts (window denominators, unfinished
+ *   jobs censored at the horizon).
  * - guarantee_violation_min: client-minutes below guarantee with capacity given away (guarantees.ts).
  * - throughput: reference work-hours finished per hour until the last finish.
  * - idle gap: seconds from a node freeing (with eligible work waiting) to its next start.
  */
-import { cloudLowerBound, energyLowerBound, unavoidablyLate, type BoundsInstance } from "../planner/bounds/index.ts";
-import { boundsJobOwner } from "./export-instance.ts";
+import type { Bounds } from "./bounds/index.ts";
+import { previewLatency } from "./preview-latency.ts";
 import type { SimResult } from "./types.ts";
-
-export interface Bounds {
-  unavoidable: Set<string>;
-  cloudCost: number;
-  cloudNodeHours: number;
-  energyCost: number;
-  /** Cost of the bound's greedy schedule: an upper bound on the energy LP (equal when exact). */
-  energyScheduleCost: number;
-  energyExact: boolean;
-}
-
-export function computeBounds(inst: BoundsInstance): Bounds {
-  const cloud = cloudLowerBound(inst);
-  const energy = energyLowerBound(inst);
-  return {
-    unavoidable: new Set(unavoidablyLate(inst).map(boundsJobOwner)),
-    cloudCost: cloud.cost, cloudNodeHours: cloud.nodeHours, energyCost: energy.cost, energyScheduleCost: energy.scheduleCost, energyExact: energy.exact,
-  };
-}
 
 export interface MetricsRow {
   scenario: string;
@@ -59,7 +45,9 @@ export interface MetricsRow {
   cloud_node_hours: number;
   cloud_cost: number;
   cloud_cost_lb: number;
+  cloud_cost_lb_guarantees: number;
   preview_latency_pct: number | null;
+  first_frame_min: number | null;
   guarantee_violation_min: number;
   throughput_ref_hours_per_hour: number;
   makespan_hours: number;
@@ -71,6 +59,8 @@ export interface MetricsRow {
   rejected_assignments: number;
   plans: number;
   specialization_gain_pct?: number | null;
+  /** The LP's best possible gain of placing the same backlog by kind (specialization.ts). */
+  specialization_lp_gain_pct?: number | null;
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -90,24 +80,24 @@ export function lastFinishAt(res: SimResult): number {
 export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
   const t = res.tally;
   const late = res.jobs.filter((j) => j.late);
-  const unavoidable = late.filter((j) => b.unavoidable.has(j.id)).length;
+  const unavoidable = Math.min(late.length, b.missLowerBound);
+  const energyLb = b.energyFor(t.cloudCost, res.jobs);
   const end = lastFinishAt(res);
   const spanH = (end - res.startAt) / 3600_000;
   const done = res.jobs.filter((j) => j.finishedAt !== null);
-  const previews = done.filter((j) => j.finishedAt! > j.submittedAt && j.firstOutputAt !== null)
-    .map((j) => ((j.firstOutputAt! - j.submittedAt) / (j.finishedAt! - j.submittedAt)) * 100);
+  const preview = previewLatency(res.jobs, res.endAt);
   const gaps = t.idleGapsSec;
   return {
     scenario: res.scenario, policy: res.policy, jobs: res.jobs.length, cloud_allowed_jobs: res.jobs.filter((j) => j.cloudAllowed).length,
     misses: late.length, unavoidable_misses: unavoidable, avoidable_misses: late.length - unavoidable,
     failed_jobs: res.jobs.filter((j) => j.failed).length,
-    utilization: r3(t.activeAvailSlotSec > 0 ? t.activeBusySlotSec / t.activeAvailSlotSec : 0),
+    utilization: r3(t.availSlotSec > 0 ? t.busySlotSec / t.availSlotSec : 0),
     wc_violation_node_min: r3(t.wcViolationNodeSec / 60),
-    energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(b.energyCost), energy_lb_exact: b.energyExact,
-    energy_cost_lp_ub: r3(b.energyScheduleCost),
+    energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(energyLb), energy_lb_exact: true,
+    energy_cost_lp_ub: r3(energyLb),
     energy_total_cost: r3(t.energyCost),
-    cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost),
-    preview_latency_pct: previews.length ? r3(previews.reduce((s, x) => s + x, 0) / previews.length) : null,
+    cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost), cloud_cost_lb_guarantees: r3(b.cloudCostGuarantees),
+    preview_latency_pct: preview.pct === null ? null : r3(preview.pct), first_frame_min: preview.firstFrameMin === null ? null : r3(preview.firstFrameMin),
     guarantee_violation_min: r3(t.guaranteeViolationClientSec / 60),
     throughput_ref_hours_per_hour: r3(spanH > 0 ? done.reduce((s, j) => s + j.workSec, 0) / 3600 / spanH : 0),
     makespan_hours: r3(spanH),

@@ -5,12 +5,19 @@
  */
 import { defaultPolicy, plan, withPolicy, type Policy } from "../planner/index.ts";
 import { edf } from "./baselines/edf.ts";
+import { edfAutoscale } from "./baselines/edf-autoscale.ts";
 import { fifo } from "./baselines/fifo.ts";
 import { opencue } from "./baselines/opencue.ts";
 import { priority } from "./baselines/priority.ts";
 import { queueDepth } from "./baselines/queue-depth.ts";
 import { weighted } from "./baselines/weighted.ts";
+import { loadHighsSolver } from "../solver/highs-solver.ts";
 import type { PlanFn } from "./types.ts";
+
+/** Our planner with its plan of record: the LP solved by HiGHS (loaded once; solving is synchronous). */
+const solver = await loadHighsSolver();
+// A generous budget: a wall-clock limit hit on a busy machine would make runs differ (the service keeps the default).
+const planOfRecord: PlanFn = (snapshot, policy, now) => plan(snapshot, policy, now, { solver, solverTimeLimitSec: 60 });
 
 export interface PolicyEntry {
   name: PolicyName;
@@ -19,13 +26,13 @@ export interface PolicyEntry {
   summary: string;
 }
 
-export const POLICY_NAMES = ["burstfarm", "burstfarm-no-tariff", "fifo", "priority", "edf", "opencue", "weighted", "queue-depth"] as const;
+export const POLICY_NAMES = ["burstfarm", "burstfarm-no-tariff", "fifo", "priority", "edf", "opencue", "weighted", "queue-depth", "edf-autoscale"] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export const POLICIES: Record<PolicyName, PolicyEntry> = {
-  burstfarm: { name: "burstfarm", planFn: plan, policy: defaultPolicy, summary: "our planner, default policy" },
+  burstfarm: { name: "burstfarm", planFn: planOfRecord, policy: defaultPolicy, summary: "our planner (LP of record, HiGHS), default policy" },
   "burstfarm-no-tariff": {
-    name: "burstfarm-no-tariff", planFn: plan, policy: withPolicy({ tariff: { enabled: false } }),
+    name: "burstfarm-no-tariff", planFn: planOfRecord, policy: withPolicy({ tariff: { enabled: false } }),
     summary: "our planner with tariff timing off (the tariff-blind reference for energy)",
   },
   fifo: { name: "fifo", planFn: fifo, policy: defaultPolicy, summary: "first submitted first (Deadline 10 FIFO)" },
@@ -34,6 +41,7 @@ export const POLICIES: Record<PolicyName, PolicyEntry> = {
   opencue: { name: "opencue", planFn: opencue, policy: defaultPolicy, summary: "OpenCue subscriptions: size first, up to burst" },
   weighted: { name: "weighted", planFn: weighted, policy: defaultPolicy, summary: "Deadline Cloud weighted balanced, default weights" },
   "queue-depth": { name: "queue-depth", planFn: queueDepth, policy: defaultPolicy, summary: "priority + cloud scaled on queue depth (Spot Event Plugin)" },
+  "edf-autoscale": { name: "edf-autoscale", planFn: edfAutoscale, policy: defaultPolicy, summary: "EDF + cloud sized by the EDF deficit (the strong baseline)" },
 };
 
 export function policyByName(name: string): PolicyEntry {

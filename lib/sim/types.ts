@@ -106,6 +106,10 @@ export interface JobOutcomeRow {
   cloudAllowed: boolean;
   /** Reference work in node-seconds at speed 1 (for throughput). */
   workSec: number;
+  /** Tasks over all steps (previews are measured on multi-task jobs). */
+  tasks: number;
+  /** Tasks done per step at the end (the energy bound asks for the same work). */
+  doneTasks: number[];
 }
 
 export interface SeriesPoint {

@@ -71,7 +71,13 @@ export class DynamoTable {
       }));
       const items = (r.Items ?? []).map((i) => fromItem(stripKeys(i)));
       return r.LastEvaluatedKey ? { items, cursor: encodeCursor(r.LastEvaluatedKey) } : { items };
-    } catch (err) { throw mapSdkError(err, what); }
+    } catch (err) {
+      // A well-formed key outside this query's key condition (a hand-made or stale cursor): the caller's mistake.
+      if (start && (err as { name?: string }).name === "ValidationException") {
+        throw new ValidationError("cursor", "not a cursor this API returned for this query", { cause: err });
+      }
+      throw mapSdkError(err, what);
+    }
   }
 
   /** Every page (for the planner snapshot: a few 1 MB pages, not one row per frame). */

@@ -87,6 +87,12 @@ export const failTask = defineRoute({
   response: settleReply,
 });
 
+export const sessionToken = defineRoute({
+  operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
+  summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
+  accepts: ["agent"], gatewayAuth: "iam", response: z.object(tokenReply),
+});
+
 export const getRunSpec = defineRoute({
   operationId: "getRunSpec", method: "POST", path: "/agents/{nodeId}/jobs/{jobId}/run-spec", tag: "agents",
   summary: "What this node runs for a job it was handed: per step the renderer (native) or the OpenJD template and job parameters",
@@ -98,8 +104,3 @@ export const getRunSpec = defineRoute({
   }),
 });
 
-export const sessionToken = defineRoute({
-  operationId: "agentSessionToken", method: "POST", path: "/agents/session-token", tag: "agents",
-  summary: "A node token for the caller's node, for agents that authenticate otherwise (a cloud instance's IAM role session)",
-  accepts: ["agent"], response: z.object(tokenReply),
-});

@@ -8,6 +8,7 @@ import { nodeView } from "./farm.ts";
 export const secretView = z.object({
   id: z.string(),
   label: z.string(),
+  nodeId: z.string().nullable().describe("bound to this one node (it may re-register as itself), or null: admits new nodes only"),
   createdAt: isoOut,
   expiresAt: isoOut.nullable(),
   revokedAt: isoOut.nullable(),

@@ -52,6 +52,12 @@ export const submitJob = defineRoute({
     + "Send Idempotency-Key to make retries safe: the same key with the same job (defaults spelled out or not, keys in any order) "
     + "answers 200 with the existing job; the same key with a different job is 409.",
   accepts: ["client", "operator"], body: submitJobBody, bodyValidatedBy: "service", response: jobView, maxBodyBytes: 1024 * 1024,
+  headerParams: {
+    "Idempotency-Key": {
+      description: "Makes retries safe: scoped to the client; same job → 200 with the existing job, a different job → 409",
+      schema: { type: "string", pattern: "^[A-Za-z0-9_.:-]{1,128}$" },
+    },
+  },
 });
 
 export const listJobs = defineRoute({

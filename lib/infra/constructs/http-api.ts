@@ -44,21 +44,23 @@ export class BurstfarmHttpApi extends Construct {
         authorizer: agentOnly ? iam : jwt,
       });
       this.routes.push(...created);
-      if (agentOnly && (r.method !== "POST" || !r.path.startsWith("/agents/"))) {
-        throw new Error(`agent route ${r.method} ${r.path} is outside POST /agents/*, which the agent role may invoke`);
+      if (agentOnly && ((r.method !== "POST" && r.method !== "GET") || !r.path.startsWith("/agents/"))) {
+        throw new Error(`agent route ${r.method} ${r.path} is outside GET|POST /agents/*, which the agent role may invoke`);
       }
     }
-    // One statement for every agent route (all are POST /agents/...): the path parameters
+    // One statement for every agent route (all are GET or POST /agents/...): the path parameters
     // ({nodeId}, {taskId}) and the stage can only be expressed as wildcards.
-    const agentRoutesArn = this.api.arnForExecuteApi("POST", "/agents/*", "*");
-    props.agentRole.addToPrincipalPolicy(new PolicyStatement({ actions: ["execute-api:Invoke"], resources: [agentRoutesArn] }));
+    const agentRoutesArns = ["POST", "GET"].map((m) => this.api.arnForExecuteApi(m, "/agents/*", "*"));
+    props.agentRole.addToPrincipalPolicy(new PolicyStatement({ actions: ["execute-api:Invoke"], resources: agentRoutesArns }));
     const stack = Stack.of(this);
     const shown = (v: string, pseudo: string) => (Token.isUnresolved(v) ? `<AWS::${pseudo}>` : v);
     const apiId = stack.getLogicalId(this.api.node.defaultChild as CfnElement);
-    Validations.of(props.agentRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${shown(stack.region, "Region")}:${shown(stack.account, "AccountId")}:<${apiId}>/*/POST/agents/*]`,
-      reason: "Agent routes carry the node and task ids as path parameters; the grant is limited to POST /agents/* on this API.",
-    });
+    for (const m of ["POST", "GET"]) {
+      Validations.of(props.agentRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${shown(stack.region, "Region")}:${shown(stack.account, "AccountId")}:<${apiId}>/*/${m}/agents/*]`,
+        reason: `Agent routes carry the node, job and task ids as path parameters; the grant is limited to ${m} /agents/* on this API.`,
+      });
+    }
 
     // Access logs and a throttle on the default stage (bad clients must not starve agents of Lambda).
     const accessLogs = new LogGroup(this, "AccessLogs", { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });

@@ -91,9 +91,19 @@ export interface EligibleClasses {
 /** Eligible classes per requirement set, memoised: a farm has few distinct requirement sets. */
 export class Eligibility {
   private memo = new Map<string, EligibleClasses>();
+  /** Jobs often share one requirements object: skip building its key again. */
+  private byObject = new WeakMap<Requirements, EligibleClasses>();
   constructor(private readonly classes: readonly NodeClass[]) {}
 
   of(req: Requirements): EligibleClasses {
+    const known = this.byObject.get(req);
+    if (known) return known;
+    const hit = this.ofKey(req);
+    this.byObject.set(req, hit);
+    return hit;
+  }
+
+  private ofKey(req: Requirements): EligibleClasses {
     const key = requirementsKey(req);
     let hit = this.memo.get(key);
     if (!hit) {

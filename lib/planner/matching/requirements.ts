@@ -37,5 +37,9 @@ export function surplus(caps: Capabilities, req: Requirements): number {
 
 /** A stable key for memoising eligibility by requirement set. */
 export function requirementsKey(req: Requirements): string {
-  return JSON.stringify(req, sortedStrings(Object.keys(req)) as string[]);
+  // Not JSON.stringify's key-list replacer: it filters nested keys too, so `amounts` and
+  // `attributes` with different names would share one key (and one eligibility).
+  let key = "";
+  for (const k of sortedStrings(Object.keys(req))) key += `${k}=${JSON.stringify(req[k as keyof Requirements])};`;
+  return key;
 }

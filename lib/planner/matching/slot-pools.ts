@@ -65,13 +65,14 @@ function longestTaskSec(n: FarmNode, job: Job): number {
   return longest;
 }
 
-/** Take one slot for `job` from the pool: a free one first, else a queued one. */
-export function takeSlot(pool: SlotPool, job: Job, blocklistAfter: number): Slot | null {
+/** Take one slot for `job` from the pool: a free one first, else (unless `freeOnly`) a queued one. */
+export function takeSlot(pool: SlotPool, job: Job, blocklistAfter: number, freeOnly = false): Slot | null {
   const fromFree = takeFrom(pool.free, pool.freeHead, job, blocklistAfter);
   if (fromFree) {
     if (fromFree.atHead) pool.freeHead++;
     return { node: fromFree.node, queued: false };
   }
+  if (freeOnly) return null;
   const fromSoon = takeFrom(pool.soon, pool.soonHead, job, blocklistAfter);
   if (fromSoon) {
     if (fromSoon.atHead) pool.soonHead++;

@@ -14,6 +14,8 @@ import type { ServiceDeps } from "../ports.ts";
 
 export const registrationSecretInputSchema = z.strictObject({
   label: z.string().min(1).max(200).default("agents"),
+  /** For one machine: the secret registers exactly this node, again whenever it must (absent: new nodes only). */
+  nodeId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only").optional(),
   /** Energy accounting facts for the nodes it admits (what clients are billed for energy). */
   powerIdleW: z.number().min(0).max(100_000).default(100),
   powerBusyW: z.number().min(0).max(100_000).default(400),
@@ -43,7 +45,7 @@ export async function issueRegistrationSecret(
   const id = deps.ids.id("rs").replace(/[^A-Za-z0-9-]/g, "");
   const secret = `${prefix}${id}_${randomBytes(32).toString("base64url")}`;
   const record: RegistrationSecretRecord = {
-    id, label: input.label, hash: sha256(secret), createdAt: now,
+    id, label: input.label, nodeId: input.nodeId ?? null, hash: sha256(secret), createdAt: now,
     expiresAt: input.expiresInSec === undefined ? null : now + input.expiresInSec * 1000, revokedAt: null,
     powerIdleW: input.powerIdleW, powerBusyW: input.powerBusyW, version: 1,
   };

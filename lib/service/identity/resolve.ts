@@ -8,5 +8,6 @@ export function agentIdentity(deps: ServiceDeps) {
     nodeForToken: (token: string) => nodeForToken(deps, token),
     nodeForCloudSession: (session: string) => nodeForCloudSession(deps, session),
     registrationSecret: async (secret: string) => (await checkRegistrationSecret(deps, secret))?.id ?? null,
+    isRevoked: async (nodeId: string) => (await deps.nodes.get(nodeId))?.revokedAt !== undefined,
   };
 }

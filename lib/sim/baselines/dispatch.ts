@@ -37,6 +37,8 @@ export function cursors(snapshot: Snapshot): Cursor[] {
 
 function cloudOk(snapshot: Snapshot, node: FarmNode, job: Job): boolean {
   if (node.pool !== "cloud") return true;
+  // A rented node is its client's (billing and budget are per client), as in the service.
+  if (node.clientId !== undefined && node.clientId !== job.clientId) return false;
   return job.cloudAllowed && (snapshot.clients.find((c) => c.id === job.clientId)?.cloudAllowed ?? false);
 }
 

@@ -94,7 +94,7 @@ export function renderReport(run: ScenarioRun): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>burstfarm sim: ${esc(sc.name)}</title><style>${CSS}</style></head><body>
 <h1>Scenario: ${esc(sc.name)}</h1><p class="desc">${esc(sc.description)}</p>
 <p class="small">${sc.jobs.length} jobs, ${sc.nodes.length} on-prem nodes, ${sc.cloudOffers.length} cloud offers, horizon ${((sc.endAt - sc.startAt) / 3600_000).toFixed(0)} h, seed ${sc.seed}.
-Lower bounds: cloud ${num(run.bounds.cloudCost)} (${num(run.bounds.cloudNodeHours, 1)} node-h), energy ${num(run.bounds.energyCost)}${run.bounds.energyExact ? " (exact)" : ` (LP value at most ${num(run.bounds.energyScheduleCost)})`}, unavoidably late: ${[...run.bounds.unavoidable].join(", ") || "none"}.</p>
+Lower bounds: cloud ${num(run.bounds.cloudCost)} (${num(run.bounds.cloudNodeHours, 1)} node-h), ${num(run.bounds.cloudCostGuarantees)} with budgets and guarantees, energy (no cloud) ${num(run.bounds.energyFor(0))}, least misses any schedule reaches: ${run.bounds.missLowerBound}${run.bounds.forcedLate.length ? ` (${run.bounds.forcedLate.join(", ")} late whatever happens)` : ""}.</p>
 <h2>Comparison</h2>${table(run.rows)}
 ${targets}
 <p class="small">Energy $ is busy power × busy time × price (the shiftable part, as in the bound); energy total adds idle draw over the horizon.

@@ -4,7 +4,7 @@
  * revocation ends a node's credentials and a secret's registrations.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admitNode, issueRegistrationSecret } from "../../../lib/service/index.ts";
+import { admitNode, issueRegistrationSecret, registerAgent } from "../../../lib/service/index.ts";
 import { aLambdaContext, aScheduledEvent } from "../../builders/api-events.ts";
 import { linuxNode, nodeToken, poll, registerNode } from "./agents.ts";
 import { agentRoleName, aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "./harness.ts";
@@ -142,6 +142,45 @@ describe("token renewal and revocation", () => {
     expect((await h.call(aRequest("POST", "/agents/stolen/token").as(nodeToken(h, "stolen")))).status).toBe(401);
   });
 
+  it("revoking a node also stops a static agent token and IdP claims naming it", async () => {
+    await registerNode(h, "n1-static-peer");
+    await h.call(aRequest("POST", "/nodes/n1-static-peer/revoke").as(tokens.operator));
+    const claims = aRequest("POST", "/agents/n1-static-peer/poll").withJwtClaims({ sub: "idp-agent", "burstfarm:role": "agent", "burstfarm:node": "n1-static-peer" });
+    expect((await h.call(claims.json({ tasks: [] }))).status).toBe(401);
+    expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(200);
+    await h.call(aRequest("POST", "/nodes/n1/revoke").as(tokens.operator));
+    expect((await h.call(aRequest("POST", "/agents/n1/poll").as(tokens.agentN1).json({ tasks: [] }))).status).toBe(401);
+  });
+
+  it("a secret bound to one machine re-registers that node (after its token lapsed) and no other", async () => {
+    const issued = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ label: "ws-12", nodeId: "ws-12" }));
+    expect(issued.body.nodeId).toBe("ws-12");
+    const first = await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json(hostOf("ws-12")));
+    expect(first.body.nodeId).toBe("ws-12");
+    const monday = await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json({ ...hostOf("ws-12"), agentVersion: "3" }));
+    expect(monday.status).toBe(200);
+    expect(monday.body.nodeId).toBe("ws-12");
+    expect((await h.wired.deps.nodes.get("ws-12"))!.agentVersion).toBe("3");
+    expect((await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json(linuxNode("n2")))).status).toBe(403);
+    const forN2 = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ nodeId: "n2" }));
+    expect((await h.call(aRequest("POST", "/agents/register").as(forN2.body.secret).json(hostOf("n2")))).status).toBe(409);
+  });
+
+  it("an expired registration secret admits no one", async () => {
+    const { secret } = await issueRegistrationSecret(h.wired.deps, { label: "one minute", expiresInSec: 60 }, { kind: "operator" });
+    clock.advance(61_000);
+    expect((await h.call(aRequest("POST", "/agents/register").as(secret).json(linuxNode("late")))).status).toBe(401);
+    expect(await h.wired.deps.nodes.get("late")).toBeUndefined();
+  });
+
+  it("without signing keys, registration refuses before writing anything", async () => {
+    const { credentials: _c, ...noKeys } = h.wired.deps;
+    const secret = (await h.wired.deps.secrets.list())[0]!;
+    const err = await registerAgent(noKeys, { ...linuxNode("keyless") }, { kind: "registrant", secretId: secret.id }).catch((e: Error) => e);
+    expect((err as Error).name).toBe("RetryableError");
+    expect(await h.wired.deps.nodes.get("keyless")).toBeUndefined();
+  });
+
   it("a revoked registration secret admits no one", async () => {
     const issued = await h.call(aRequest("POST", "/registration-secrets").as(tokens.operator).json({ label: "temp" }));
     expect(issued.status).toBe(201);
@@ -151,6 +190,18 @@ describe("token renewal and revocation", () => {
     expect((await h.call(aRequest("DELETE", `/registration-secrets/${issued.body.id}`).as(tokens.operator))).body.revokedAt).not.toBeNull();
     expect((await h.call(aRequest("POST", "/agents/register").as(issued.body.secret).json(linuxNode("t2")))).status).toBe(401);
     expect((await h.call(aRequest("POST", "/agents/register").as(`${issued.body.secret.slice(0, -4)}AAAA`).json(linuxNode("t3")))).status).toBe(401);
+  });
+});
+
+describe("what API Gateway must check per route (for the stack)", () => {
+  it("agent and registration routes are verified by the Lambda; only the session exchange needs IAM", async () => {
+    const doc = (await h.call(aRequest("GET", "/openapi.json").as(tokens.operator))).body;
+    const auth = (path: string, method: string) => doc.paths[path][method]["x-burstfarm-gateway-auth"];
+    expect(auth("/agents/register", "post")).toBe("none");
+    expect(auth("/agents/{nodeId}/poll", "post")).toBe("none");
+    expect(auth("/agents/session-token", "post")).toBe("iam");
+    expect(auth("/jobs", "post")).toBe("jwt");
+    expect(auth("/registration-secrets", "post")).toBe("jwt");
   });
 });
 

@@ -6,7 +6,8 @@
  *   - not a 5xx,
  *   - what the document says (a documented status; the body matches its schema or Problem),
  *   - and a 4xx must leave the stored state exactly as it was.
- * Bounded in time (a coverage pass of every route × credential, then random cases for ~12 s).
+ * Bounded in time (a coverage pass of every route × credential, then random cases for 10 s, or
+ * BURSTFARM_FUZZ_MS).
  */
 import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -19,6 +20,8 @@ import { invalid, nasty, valid, type JsonSchema } from "../../support/schema-arb
 import { poll, registerNode } from "./agents.ts";
 import { aNativeJob, aRequest, seedClients, startApi, tokens, type ApiHarness, type Reply } from "./harness.ts";
 
+/** Random phase length; `BURSTFARM_FUZZ_MS=600000 npx vitest run test/integration/http/api.fuzz.test.ts` for a long hunt. */
+const fuzzMs = Number(process.env.BURSTFARM_FUZZ_MS ?? 10_000);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 let h: ApiHarness;
@@ -92,7 +95,9 @@ function caseFor(o: Operation): fc.Arbitrary<Case> {
   );
   const path = fc.tuple(...pathParams.map(segment)).map((values) =>
     values.reduce<string>((acc, v, i) => acc.replace(`{${pathParams[i]!.name}}`, encodeURIComponent(v)), o.path));
-  const queryValue = (p: { schema: JsonSchema }) => fc.oneof({ weight: 4, arbitrary: valid(p.schema) }, { weight: 1, arbitrary: nasty }).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  const queryValue = (p: { name: string; schema: JsonSchema }) => fc.oneof(
+    { weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema) }, { weight: 1, arbitrary: nasty },
+  ).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
   const query = fc.record(Object.fromEntries(queryParams.map((p) => [p.name, queryValue(p)])), { requiredKeys: [] })
     .map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>);
   const schema = o.op.requestBody?.content?.["application/json"]?.schema as JsonSchema | undefined;
@@ -118,6 +123,16 @@ function caseFor(o: Operation): fc.Arbitrary<Case> {
     idempotencyKey: fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/), fc.string({ maxLength: 200 })), { nil: undefined }),
   });
 }
+
+/** Cursors as an attacker would forge them: base64url JSON with our key names and partition prefixes. */
+const cursorLike = fc.dictionary(
+  fc.constantFrom("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "m", "c"),
+  fc.oneof(
+    fc.constantFrom("CLIENTJOBS#studio-a", "JOBS#active", "AUDIT#studio-a", "AUDIT#_farm", "AUDITMONTH#2026-11", "2026-11", "zzzz", "0000"),
+    fc.string({ maxLength: 30 }), fc.integer(),
+  ),
+  { minKeys: 1, maxKeys: 5 },
+).map((k) => Buffer.from(JSON.stringify(k)).toString("base64url"));
 
 /**
  * A schema-valid body made to fit this farm, so requests get past the checks a schema cannot
@@ -187,7 +202,7 @@ describe("API fuzzing from the OpenAPI document", () => {
     }
     expect(covered).toBe(operations().length * Object.keys(credentials).length);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 
   it("random valid and broken requests: no 5xx, documented answers, no state change on 4xx", async () => {
     const ops = operations();
@@ -195,9 +210,11 @@ describe("API fuzzing from the OpenAPI document", () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...ops).chain((o) => caseFor(o).map((c) => [o, c] as const)), async ([o, c]) => {
       runs++;
       if (!(await check(o, c))) throw new Error(failures.at(-1));
-    }), { numRuns: 3000, interruptAfterTimeLimit: 10_000, markInterruptAsFailure: false, endOnFailure: true });
+    }), { numRuns: 1_000_000, interruptAfterTimeLimit: fuzzMs, markInterruptAsFailure: false, endOnFailure: true });
     expect(failures).toEqual([]);
-    expect(runs).toBeGreaterThan(150);
-    expect(succeeded.size).toBeGreaterThanOrEqual(15);
-  }, 60_000);
+    if (process.env.BURSTFARM_FUZZ_MS) console.info(`fuzz: ${runs} random cases, ${succeeded.size} routes answered 2xx`);
+    // Floors, not targets: the run is time-bounded and the machine may be busy.
+    expect(runs).toBeGreaterThan(50);
+    expect(succeeded.size).toBeGreaterThanOrEqual(12);
+  }, fuzzMs + 50_000);
 });

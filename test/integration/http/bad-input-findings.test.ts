@@ -77,6 +77,12 @@ describe("hand-made cursors", () => {
     expect(fields(r)).toEqual(["cursor"]);
   });
 
+  it("a cursor with the right keys but outside the query's range is a 400 on cursor", async () => {
+    const r = await h.call(asA("GET", "/audit").withQuery({ cursor: cursorOf({ pk: "AUDIT#studio-a", sk: "zz" }) }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["cursor"]);
+  });
+
   it("a farm-wide audit cursor naming no month of the window is a 400, not an endless walk", async () => {
     const r = await h.call(aRequest("GET", "/audit").as(tokens.operator).withQuery({ cursor: cursorOf({ m: "zzzz" }) }));
     expect(r.status).toBe(400);
@@ -176,6 +182,7 @@ describe("HTTP details", () => {
     expect(usageTo.description).toMatch(/not be before from/);
     expect(doc.info.description).toMatch(/1e-130 and 9007199254740991/);
     expect(Object.keys(doc.paths["/jobs"].post.responses)).toEqual(expect.arrayContaining(["200", "201"]));
+    expect(doc.paths["/jobs"].post.parameters).toContainEqual(expect.objectContaining({ name: "Idempotency-Key", in: "header" }));
   });
 });
 
@@ -204,5 +211,48 @@ describe("prerequisites that will never finish", () => {
     expect(r.body.why.outcome).toBe("blocked");
     expect(r.body.why.reason).toContain(`prerequisite job ${pre.body.id} was canceled`);
     expect(r.body.why.reason).not.toMatch(/finished jobs are dropped/);
+  });
+});
+
+describe("a poll with one malformed report", () => {
+  it("is refused whole, naming the report; the well-formed report beside it is not settled", async () => {
+    const job = await h.call(asA("POST", "/jobs").json(aNativeJob({ frames: "1", secondsPerFrame: 5, name: "one-frame" })));
+    await h.planner(aScheduledEvent(), aLambdaContext("planner"));
+    const token = h.nodeTokens.get("n1")!;
+    const polled = await h.call(aRequest("POST", "/agents/n1/poll").as(token).json({ tasks: [] }));
+    const task = polled.body.assignments.find((a: { jobId: string }) => a.jobId === job.body.id);
+    expect(task).toBeDefined();
+    const r = await h.call(aRequest("POST", "/agents/n1/poll").as(token).json({
+      tasks: [{ taskId: task.taskId, token: task.token, state: "succeeded" }, { taskId: "garbage", token: "t", state: "running" }],
+    }));
+    expect(r.status).toBe(400);
+    expect(fields(r)).toEqual(["tasks[1].taskId"]);
+    expect((await h.call(asA("GET", `/jobs/${job.body.id}`))).body.progress.done).toBe(0);
+    await h.call(asA("DELETE", `/jobs/${job.body.id}`));
+  });
+});
+
+describe("deep nesting", () => {
+  it("a body nested 100,000 levels deep is refused promptly with a 4xx naming a field", async () => {
+    const deep = `${"[".repeat(100_000)}5e-324${"]".repeat(100_000)}`;
+    const r = await h.call(asA("POST", "/jobs").raw(deep, "application/json"));
+    expect(r.status).toBe(400);
+    const deepObject = `{"name":${"{\"a\":".repeat(50_000)}1${"}".repeat(50_000)}}`;
+    const o = await h.call(asA("POST", "/jobs").raw(deepObject, "application/json"));
+    expect(o.status).toBe(400);
+    expect(fields(o)[0]).toMatch(/^name/);
+  });
+});
+
+describe("deep nesting where a schema takes any JSON", () => {
+  it.each([
+    ["an OpenJD template object", (deep: string) => `{"template":${deep}}`],
+    ["an OpenJD parameter", (deep: string) => `{"template":{"specificationVersion":"jobtemplate-2023-09","name":"t","steps":[]},"parameters":{"p":${deep}}}`],
+    ["requirements.amounts", (deep: string) => `{"name":"x","frames":"1","secondsPerFrame":1,"requirements":{"amounts":${deep}}}`],
+  ])("%s nested 50,000 deep is a 4xx", async (_what, body) => {
+    const deep = `${"{\"a\":".repeat(50_000)}1${"}".repeat(50_000)}`;
+    const r = await h.call(asA("POST", "/jobs").raw(body(deep), "application/json"));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
   });
 });

@@ -73,6 +73,6 @@ describe("burstfarm sim CLI", () => {
     expect(err.join("")).toMatch(/policy: unknown "sjf"/);
     expect(await run(["--frobnicate"])).toBe(2);
     expect(err.join("")).toMatch(/unknown option "--frobnicate"/);
-    expect(POLICY_NAMES).toHaveLength(8);
+    expect(POLICY_NAMES).toHaveLength(9);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
+import { requirementsKey } from "../../../lib/planner/matching/requirements.ts";
 import { HOUR, T0, aJob, aNode, aSnapshot, anOffer, nodes } from "../../builders/planner.ts";
 
 describe("specialization", () => {
@@ -97,5 +98,17 @@ describe("a replacement for a node at risk", () => {
     const risky = plan(aSnapshot({ jobs: [job], nodes: farm(true), cloudOffers }), defaultPolicy, T0);
     expect(risky.burst.length).toBeGreaterThan(0);
     expect(risky.burst[0]!.jobIds).toEqual(["due"]);
+  });
+});
+
+describe("requirement-set keys", () => {
+  it("tell apart requirement sets that differ only in nested amounts or attributes", () => {
+    const a = requirementsKey({ amounts: { "amount.worker.disk.scratch": { min: 100 } } });
+    const b = requirementsKey({ amounts: { "amount.worker.disk.scratch": { min: 500 } } });
+    const c = requirementsKey({ attributes: { "attr.worker.license.houdini": { anyOf: ["yes"] } } });
+    const d = requirementsKey({ attributes: { "attr.worker.license.nuke": { anyOf: ["yes"] } } });
+    expect(a).not.toBe(b);
+    expect(c).not.toBe(d);
+    expect(requirementsKey({ os: ["linux"], minVcpu: 8 })).toBe(requirementsKey({ minVcpu: 8, os: ["linux"] }));
   });
 });

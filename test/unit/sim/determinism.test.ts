@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plan, defaultPolicy } from "../../../lib/planner/index.ts";
-import { metricsOf, computeBounds, scenarioInstance, simulate, mulberry32, type Scenario } from "../../../lib/sim/index.ts";
+import { metricsOf, computeBounds, simulate, mulberry32, type Scenario } from "../../../lib/sim/index.ts";
 import { queueDepth } from "../../../lib/sim/baselines/queue-depth.ts";
 import { HOUR, T0, client, gpuNode, job, node, offer, scenario } from "./tiny.ts";
 
@@ -43,7 +43,7 @@ describe("determinism", () => {
 
   it("metrics are a function of the run", () => {
     const sc = noisy(5);
-    const b = computeBounds(scenarioInstance(sc));
+    const b = computeBounds(sc);
     const [r] = runBoth(sc);
     expect(metricsOf(r!, b)).toEqual(metricsOf(structuredClone(r!), b));
   });

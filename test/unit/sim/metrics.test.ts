@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { computeBounds, metricsOf, policyByName, scenarioInstance, simulate } from "../../../lib/sim/index.ts";
+import { computeBounds, metricsOf, policyByName, simulate } from "../../../lib/sim/index.ts";
 import { HOUR, T0, client, job, node, offer, scenario } from "./tiny.ts";
 
 function run(sc: ReturnType<typeof scenario>, policy: string) {
   const p = policyByName(policy);
   const res = simulate(sc, p.planFn, p.policy, policy);
-  return { res, row: metricsOf(res, computeBounds(scenarioInstance(sc))) };
+  return { res, row: metricsOf(res, computeBounds(sc)) };
 }
 
 describe("metrics on hand-checkable runs", () => {
@@ -18,13 +18,15 @@ describe("metrics on hand-checkable runs", () => {
     expect(row.energy_cost).toBeCloseTo(0.2, 6);
     // Idle 100 W for the other 10 h of the 12 h horizon: 1 kWh + 1 kWh = 0.40.
     expect(row.energy_total_cost).toBeCloseTo(0.4, 6);
-    expect(row.utilization).toBe(1);
-    expect(row.preview_latency_pct).toBe(50);
+    // Busy 2 h of the 12 h horizon; the first frame at 1 h of a 1.5 h window.
+    expect(row.utilization).toBeCloseTo(2 / 12, 3);
+    expect(row.preview_latency_pct).toBeCloseTo(100 / 1.5, 3);
+    expect(row.first_frame_min).toBe(60);
     expect(row.misses).toBe(1);
     expect(row.unavoidable_misses).toBe(1);
     expect(row.avoidable_misses).toBe(0);
-    // The bound only prices work that fits before the deadline: 1.5 node-hours.
-    expect(row.energy_cost_lb).toBeCloseTo(0.15, 6);
+    // The bound prices all the work, the late half hour included: 2 node-hours at 0.5 kW.
+    expect(row.energy_cost_lb).toBeCloseTo(0.2, 6);
   });
 
   it("queue-depth bills cloud nodes per second from request to idle release", () => {

@@ -5,7 +5,7 @@ function row(policy: string, over: Partial<MetricsRow> = {}): MetricsRow {
   return {
     scenario: "s", policy, jobs: 2, cloud_allowed_jobs: 0, misses: 0, unavoidable_misses: 0, avoidable_misses: 0, failed_jobs: 0,
     utilization: 1, wc_violation_node_min: 0, energy_kwh: 1, energy_cost: 10, energy_cost_lb: 5, energy_lb_exact: false, energy_cost_lp_ub: 6,
-    energy_total_cost: 12, cloud_node_hours: 0, cloud_cost: 0, cloud_cost_lb: 0, preview_latency_pct: 5, guarantee_violation_min: 0,
+    energy_total_cost: 12, cloud_node_hours: 0, cloud_cost: 0, cloud_cost_lb: 0, cloud_cost_lb_guarantees: 0, preview_latency_pct: 5, first_frame_min: 10, guarantee_violation_min: 0,
     throughput_ref_hours_per_hour: 1, makespan_hours: 1, idle_gap_mean_sec: 0, idle_gap_p95_sec: 0, spot_interruptions: 0, crashes: 0,
     task_errors: 0, rejected_assignments: 0, plans: 1, ...over,
   };
@@ -18,7 +18,7 @@ describe("targets", () => {
       row("burstfarm-no-tariff"), row("edf", { misses: 2 }),
     ]);
     expect(t).toMatchObject({
-      misses: "ok 1 vs EDF 2 (local only)", guarantees: "ok 0.0 client-min below", preview: "ok 5.0% of span", specialization: "ok +30.0%",
+      misses: "ok 1 vs EDF 2 (local only)", guarantees: "ok 0.0 client-min below", preview: "ok 5.0% of window", specialization: "ok +30.0%",
       cloud: "ok 1.10× bound (11.00 / 10.00)",
     });
     expect(t!.energy).toBe("ok 20.0% saved, bound allows ≤50.0% (≥40.0%)");
@@ -31,7 +31,19 @@ describe("targets", () => {
     ]);
     expect(t).toMatchObject({
       misses: "SHORT 1 avoidable (cloud allowed)", guarantees: "SHORT 3.0 client-min below", cloud: "SHORT 5.00 spent, bound 0",
-      preview: "SHORT 40.0% of span", specialization: "SHORT +4.0%", energy: "SHORT 0.0% saved, bound allows ≤50.0% (≥40.0%)",
+      preview: "SHORT 40.0% of window", specialization: "SHORT +4.0%", energy: "SHORT 0.0% saved, bound allows ≤50.0% (≥40.0%)",
     });
+  });
+
+  it("holds cloud spend to the larger bound, the one honouring budgets and guarantees included", () => {
+    const [t] = targetRows([row("burstfarm", { cloud_cost: 21, cloud_cost_lb: 10, cloud_cost_lb_guarantees: 20 }), row("edf-autoscale", { misses: 3 })]);
+    expect(t!.cloud).toBe("ok 1.05× bound (21.00 / 20.00)");
+    expect(targetRows([row("burstfarm", { cloud_allowed_jobs: 1 }), row("edf-autoscale", { misses: 3 })])[0]!.misses).toBe("ok 0 avoidable (cloud allowed, edf-autoscale 3)");
+  });
+
+  it("+25% specialization is only a target where the LP's best gain on the backlog reaches it", () => {
+    const spec = (lp: number) => targetRows([row("burstfarm", { specialization_gain_pct: 4, specialization_lp_gain_pct: lp })])[0]!.specialization;
+    expect(spec(10)).toBe("n/a: +4.0% (LP best +10.0%)");
+    expect(spec(40)).toBe("SHORT +4.0% (LP best +40.0%)");
   });
 });

@@ -1,0 +1,142 @@
+import type { Policy } from "../types.ts";
+import type { OrderFacts } from "../priority/order.ts";
+import { speedOf } from "../matching/node-classes.ts";
+import { unmetRequirement } from "../matching/requirements.ts";
+import type { JobState, StepState } from "../work/job-state.ts";
+import type { CloudResource, Resource } from "./resources.ts";
+import { type SlotGrid, slotOf } from "./slots.ts";
+
+/** One step's share of a group: the unit dispatch hands quotas to, in deadline order. */
+export interface Member {
+  s: JobState;
+  st: StepState;
+  /** Reference hours of work this cycle may plan. */
+  workH: number;
+  /** Effective deadline (inherited urgency, minus the tail margin); null = best effort. */
+  dueAt: number | null;
+  /** Its work must be done by the end of this slot. */
+  dueSlot: number;
+}
+
+/**
+ * A job group: client × requirement set × kind (× deadline or not, cloud permission, energy
+ * intensity). Frame ranges aggregated, never frames: the LP's size depends on
+ * clients × hardware × slots, not on jobs. Jobs in a group can run on the same hardware at the
+ * same speed, so earliest-deadline-first is optimal inside it and the group's deadlines become a
+ * cumulative profile: work due by the end of each slot.
+ */
+export interface Group {
+  index: number;
+  clientId: string;
+  kind: string;
+  /** Earliest effective deadline among members (null: all best effort). */
+  dueAt: number | null;
+  /** Reference hours due by the end of each slot (slot → hours), deadline members only. */
+  dueBySlot: Map<number, number>;
+  lastDueSlot: number;
+  /** Reference hours with no deadline. */
+  bestEffortH: number;
+  /** First slot the work may start in (1 when it waits for a prerequisite or another step). */
+  releaseSlot: number;
+  workH: number;
+  tasks: number;
+  /** Reference hours of one task (the largest in the group). */
+  taskH: number;
+  priority: number;
+  cloudOk: boolean;
+  energyIntensive: boolean;
+  preview: boolean;
+  resources: Resource[];
+  clouds: CloudResource[];
+  /** Earliest deadline first (previews first among equals), then dispatch order. */
+  members: Member[];
+}
+
+export interface GroupInput {
+  ordered: readonly JobState[];
+  waiting: readonly JobState[];
+  facts: Map<string, OrderFacts>;
+  resources: readonly Resource[];
+  clouds: readonly CloudResource[];
+  resourceOf: Map<number, Resource>;
+  cloudOk: (s: JobState) => boolean;
+  tariffOn: boolean;
+  policy: Policy;
+  grid: SlotGrid;
+  now: number;
+}
+
+export function buildGroups(input: GroupInput): Group[] {
+  const { grid, now, policy } = input;
+  const byKey = new Map<string, Group>();
+  const byEligible = new Map<readonly unknown[], { id: number; res: Resource[]; clouds: CloudResource[] }>();
+  const rank = new Map<JobState, number>();
+  const add = (s: JobState, waiting: boolean) => {
+    rank.set(s, rank.size);
+    const f = input.facts.get(s.job.id)!;
+    for (const st of s.steps) {
+      const tasks = waiting || st.blocked ? (st.blocked?.startsWith("finals held") ? 0 : st.live) : st.allowance;
+      if (tasks <= 0 || st.eligible.length === 0) continue;
+      // Per requirement set (one shared `eligible` array each, from Eligibility's memo): its id, resources and offers, built once.
+      let req = byEligible.get(st.eligible);
+      if (!req) {
+        const set = new Set<Resource>();
+        for (const c of st.eligibleOnprem) set.add(input.resourceOf.get(c.index)!);
+        // Hardware at under a quarter of the best eligible speed for the kind is left out (GPU work on CPU boxes).
+        const speedOn = (r: Resource) => r.speed.get(st.step.kind) ?? 1;
+        const best = Math.max(0, ...[...set].map(speedOn));
+        const res = [...set].filter((r) => speedOn(r) >= best / 4).sort((a, b) => a.index - b.index);
+        const clouds = input.clouds.filter((c) => unmetRequirement(c.offer.capabilities, st.step.requirements) === null);
+        byEligible.set(st.eligible, (req = { id: byEligible.size, res, clouds }));
+      }
+      const res = req.res;
+      const hasDeadline = f.deadlineAt !== null;
+      const cloudOk = input.cloudOk(s) && hasDeadline;
+      const clouds = cloudOk ? req.clouds : [];
+      let dueAt: number | null = null;
+      if (f.deadlineAt !== null) {
+        let best = 1e-9;
+        for (const r of res) best = Math.max(best, r.speed.get(st.step.kind) ?? 1);
+        for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, st.step.kind));
+        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000, Math.max(0, (f.deadlineAt - grid.startAt[1]!) / 4));
+        dueAt = f.deadlineAt - margin;
+      }
+      // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).
+      const dueSlot = dueAt === null || dueAt >= grid.startAt[grid.count]! ? grid.count - 1 : Math.max(0, slotOf(grid, dueAt) - 1);
+      const releaseSlot = waiting || st.blocked ? 1 : 0;
+      const energy = input.tariffOn && s.job.energyIntensive;
+      const preview = st.step.role === "preview";
+      const key = `${s.job.clientId}|${req.id}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}`;
+      let g = byKey.get(key);
+      if (!g) {
+        g = {
+          index: byKey.size, clientId: s.job.clientId, kind: st.step.kind, dueAt: null, dueBySlot: new Map(), lastDueSlot: -1, bestEffortH: 0, releaseSlot: 1,
+          workH: 0, tasks: 0, taskH: 0, priority: 0, cloudOk, energyIntensive: energy, preview, resources: res, clouds, members: [],
+        };
+        byKey.set(key, g);
+      }
+      const taskH = st.taskSec / 3600;
+      const workH = tasks * taskH;
+      if (dueAt === null) g.bestEffortH += workH;
+      else {
+        if (g.dueAt === null || dueAt < g.dueAt) g.dueAt = dueAt;
+        g.dueBySlot.set(dueSlot, (g.dueBySlot.get(dueSlot) ?? 0) + workH);
+        g.lastDueSlot = Math.max(g.lastDueSlot, dueSlot);
+      }
+      // Work that waits (a prerequisite, an earlier step) shares its group: the group starts now if any of it may.
+      g.releaseSlot = Math.min(g.releaseSlot, releaseSlot);
+      g.preview ||= preview;
+      g.workH += workH;
+      g.tasks += tasks;
+      g.taskH = Math.max(g.taskH, taskH);
+      g.priority = Math.max(g.priority, f.priority);
+      g.members.push({ s, st, workH, dueAt, dueSlot });
+    }
+  };
+  for (const s of input.ordered) add(s, false);
+  for (const s of input.waiting) add(s, true);
+  const groups = [...byKey.values()];
+  const role = (m: Member) => (m.st.step.role === "preview" ? 0 : 1);
+  for (const g of groups) g.members.sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || role(a) - role(b) || rank.get(a.s)! - rank.get(b.s)!);
+  return groups;
+}

@@ -1,0 +1,240 @@
+import type { Client, Snapshot } from "../types.ts";
+import { speedOf } from "../matching/node-classes.ts";
+import type { Group } from "./groups.ts";
+import { type CloudResource, heldCloud, type Resource } from "./resources.ts";
+import type { SlotGrid } from "./slots.ts";
+import { LpBuilder, type LpModel } from "./solver.ts";
+
+/**
+ * Objective weights, one scale apart so the sum acts lexicographically (money in the farm's
+ * currency per hour of work): a missed reference hour costs far more than any cloud hour, a cloud
+ * hour more than any energy difference, energy more than a guaranteed slot-hour left unserved,
+ * that more than a preview hour late, and the last, tiny term prefers earlier work among equals.
+ */
+export const WEIGHTS = {
+  missPerRefHour: 10_000,
+  /** Work with no deadline not done within the horizon: above any energy price, never worth renting for. */
+  bestEffortPerRefHour: 5,
+  guaranteePerSlotHour: 0.01,
+  previewPerHourHour: 0.0002,
+  earlierPerHourHour: 0.00001,
+  wakePerSlotHour: 0.001,
+} as const;
+
+export type ColKind = "x" | "y" | "done" | "miss" | "unsched" | "wake" | "rent" | "start" | "short";
+
+/** What each column means, for reading the solution back. */
+export interface ColInfo {
+  kind: ColKind;
+  /** Group (x, y, done, miss, unsched), client index (rent, short). */
+  g: number;
+  /** Resource (x, wake), cloud offer (y, rent). */
+  r: number;
+  t: number;
+  /** Reference hours per unit of the column (x, y: the speed). */
+  speed: number;
+}
+
+export interface BuiltModel {
+  model: LpModel;
+  cols: ColInfo[];
+  /** Row indices worth naming in reasons. */
+  capRow: number[][];
+  shareRow: Map<string, number[]>;
+  budgetRow: Map<string, number>;
+  /** Clients that rent, by index used in ColInfo for `rent`. */
+  clients: Client[];
+}
+
+export interface ModelInput {
+  groups: readonly Group[];
+  resources: readonly Resource[];
+  clouds: readonly CloudResource[];
+  grid: SlotGrid;
+  /** Per slot, energy price for energy-intensive work (tariff) and for the rest (flat). */
+  priceTimed: number[];
+  priceFlat: number[];
+  snapshot: Snapshot;
+  /** Guaranteed and maximum fraction of on-prem slots per client (after scaling to 100%). */
+  guarantee: Map<string, number>;
+  maxShare: Map<string, number>;
+  now: number;
+}
+
+const INF = Infinity;
+
+export function buildModel(input: ModelInput): BuiltModel {
+  const { groups, resources, clouds, grid, snapshot, now } = input;
+  const lp = new LpBuilder();
+  const cols: ColInfo[] = [];
+  const T = grid.count;
+  const col = (info: ColInfo, cost: number, lo: number, hi: number, rows: number[], coefs: number[]) => { cols.push(info); lp.addCol(cost, lo, hi, rows, coefs); };
+  // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
+  const heldMemo = new Map<string, number>();
+  const held = (clientId: string, c: CloudResource, at: number) => {
+    const key = `${clientId}|${c.index}|${at}`;
+    let v = heldMemo.get(key);
+    if (v === undefined) heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false)));
+    return v;
+  };
+  const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
+
+  // Rows per group: accumulation per slot (work done so far), deadlines as a cumulative profile, the total.
+  const accRow = groups.map((g) => {
+    const rows: number[] = [];
+    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(0, 0);
+    return rows;
+  });
+  const dueRow = groups.map((g) => {
+    // Work due before the group may start is due at its release slot (already a shortfall).
+    const due = new Map<number, number>();
+    for (const [t, h] of g.dueBySlot) { const at = Math.max(t, g.releaseSlot); due.set(at, (due.get(at) ?? 0) + h); }
+    const rows = new Map<number, number>();
+    let cum = 0;
+    for (const t of [...due.keys()].sort((a, b) => a - b)) {
+      cum += due.get(t)!;
+      rows.set(t, lp.addRow(cum, INF));
+    }
+    return rows;
+  });
+  const totalRow = groups.map((g) => (g.bestEffortH > 0 ? lp.addRow(g.workH, INF) : -1));
+  const capRow = resources.map((r) => grid.hours.map((_, t) => lp.addRow(-INF, r.readyHours[t]!)));
+  const totalCap = grid.hours.map((_, t) => resources.reduce((s, r) => s + r.readyHours[t]! + r.asleepHours[t]!, 0));
+  const parRow = groups.map((g) => {
+    const rows: number[] = [];
+    // One row per slot whether or not it binds now, so the model's shape does not follow every lease.
+    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(-INF, g.tasks * grid.hours[t]!);
+    return rows;
+  });
+
+  // Shares: a cap in every slot, a guarantee (soft) in the first four hours.
+  const byClient = new Map<string, Group[]>();
+  for (const g of groups) byClient.set(g.clientId, [...(byClient.get(g.clientId) ?? []), g]);
+  const shareRow = new Map<string, number[]>();
+  const guarRow = new Map<string, number[]>();
+  const clientIds = [...byClient.keys()].sort();
+  for (const c of clientIds) {
+    const m = input.maxShare.get(c) ?? 1;
+    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-INF, m * totalCap[t]!)));
+    const gShare = input.guarantee.get(c) ?? 0;
+    if (gShare <= 0) continue;
+    const mine = byClient.get(c)!;
+    const eligible = new Set<Resource>();
+    for (const g of mine) for (const r of g.resources) eligible.add(r);
+    let left = 0;
+    let tasks = 0;
+    for (const g of mine) if (g.releaseSlot === 0) { left += g.workH; tasks += g.tasks; }
+    const rows: number[] = [];
+    for (let t = 0; t < T && grid.startAt[t]! < now + 4 * 3600_000; t++) {
+      let cap = 0;
+      for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
+      const target = Math.max(0, Math.min(gShare * totalCap[t]!, cap, left, tasks * grid.hours[t]!));
+      rows[t] = lp.addRow(target, INF);
+      left -= target;
+    }
+    guarRow.set(c, rows);
+  }
+
+  // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.
+  const renters = new Map<string, Set<CloudResource>>();
+  const rentUntil = new Map<string, number>();
+  for (const g of groups) {
+    if (!g.cloudOk || g.clouds.length === 0) continue;
+    let set = renters.get(g.clientId);
+    if (!set) renters.set(g.clientId, (set = new Set()));
+    for (const c of g.clouds) set.add(c);
+    rentUntil.set(g.clientId, Math.max(rentUntil.get(g.clientId) ?? 0, lastSlot(g)));
+  }
+  const clientList = snapshot.clients.filter((c) => renters.has(c.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ccapRow = new Map<string, number[]>();
+  const usedOffers = new Set<CloudResource>();
+  for (const set of renters.values()) for (const c of set) usedOffers.add(c);
+  const acctRow = clouds.map((c) => {
+    if (!usedOffers.has(c)) return [];
+    const unowned = snapshot.nodes.filter((n) => n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.clientId === undefined && n.status !== "offline").length;
+    return grid.hours.map(() => lp.addRow(-INF, Math.max(0, c.offer.maxInstances - unowned)));
+  });
+  const budgetRow = new Map<string, number>();
+  for (const client of clientList) {
+    budgetRow.set(client.id, lp.addRow(-INF, Math.max(0, client.cloudBudgetLeft)));
+    for (const c of renters.get(client.id)!) ccapRow.set(`${client.id}|${c.index}`, grid.hours.map(() => lp.addRow(-INF, 0)));
+  }
+
+  // Columns per group: work per resource and slot, rented work per offer and slot, work done so far, shortfalls.
+  groups.forEach((g, gi) => {
+    const shares = shareRow.get(g.clientId);
+    const guars = guarRow.get(g.clientId);
+    const price = g.energyIntensive ? input.priceTimed : input.priceFlat;
+    const end = lastSlot(g);
+    for (let t = g.releaseSlot; t <= end; t++) {
+      // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
+      // slack is kept for the runtime spread rather than spent on later work).
+      const urgency = g.dueAt === null ? 1 : 1 + 24 / Math.max(0.5, (g.dueAt - now) / 3600_000);
+      const timeCost = grid.midHours[t]! * (WEIGHTS.earlierPerHourHour * urgency + (g.preview ? WEIGHTS.previewPerHourHour : 0));
+      const par = parRow[gi]![t];
+      for (const r of g.resources) {
+        // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
+        const hours = r.readyHours[t]! + r.asleepHours[t]!;
+        const speed = r.speed.get(g.kind) ?? 1;
+        const rows = [accRow[gi]![t]!, capRow[r.index]![t]!];
+        const coefs = [speed, 1];
+        if (par !== undefined) { rows.push(par); coefs.push(1); }
+        if (shares) { rows.push(shares[t]!); coefs.push(1); }
+        if (guars?.[t] !== undefined) { rows.push(guars[t]!); coefs.push(1); }
+        col({ kind: "x", g: gi, r: r.index, t, speed }, r.busyKW * price[t]! + timeCost, 0, hours, rows, coefs);
+      }
+      if (g.cloudOk) {
+        for (const c of g.clouds) {
+          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) continue;
+          const speed = speedOf(c.offer.speed, g.kind);
+          const rows = [accRow[gi]![t]!, ccapRow.get(`${g.clientId}|${c.index}`)![t]!];
+          const coefs = [speed, 1];
+          if (par !== undefined) { rows.push(par); coefs.push(1); }
+          col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances, rows, coefs);
+        }
+      }
+      // done_t = done_{t−1} + work in t: a column entering row t with −1 and row t+1 with +1.
+      const rows = [accRow[gi]![t]!];
+      const coefs = [-1];
+      if (t < end) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
+      const due = dueRow[gi]!.get(t);
+      if (due !== undefined) { rows.push(due); coefs.push(1); }
+      if (t === end && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
+      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
+    }
+    const missCost = WEIGHTS.missPerRefHour * (0.5 + g.priority / 100);
+    for (const [t, row] of dueRow[gi]!) col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost, 0, INF, [row], [1]);
+    if (totalRow[gi]! >= 0) col({ kind: "unsched", g: gi, r: -1, t: -1, speed: 1 }, WEIGHTS.bestEffortPerRefHour, 0, INF, [totalRow[gi]!], [1]);
+  });
+  for (const r of resources) {
+    for (let t = 0; t < T; t++) {
+      if (r.asleepHours[t]! <= 0) continue;
+      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, r.idleKW * input.priceFlat[t]! + WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!, [capRow[r.index]![t]!], [-1]);
+    }
+  }
+  clientList.forEach((client, ci) => {
+    const until = rentUntil.get(client.id)!;
+    for (const c of [...renters.get(client.id)!].sort((a, b) => a.index - b.index)) {
+      const ccap = ccapRow.get(`${client.id}|${c.index}`)!;
+      // Nodes started in slot t pay for their boot: rent_t − rent_{t−1} ≤ start_t (rent_{−1}: the nodes held now),
+      // so the LP rents few nodes for long rather than many for a moment.
+      const boot = c.pricePerHour * (c.offer.bootSec / 3600);
+      let startRow = lp.addRow(-INF, held(client.id, c, now));
+      for (let t = 0; t <= until; t++) {
+        const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
+        const cost = c.pricePerHour * grid.hours[t]!;
+        const next = t < until ? lp.addRow(-INF, 0) : -1;
+        const rows = [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!, startRow];
+        const coefs = [-grid.hours[t]!, 1, cost, 1];
+        if (next >= 0) { rows.push(next); coefs.push(-1); }
+        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, rows, coefs);
+        col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF, [startRow, budgetRow.get(client.id)!], [-1, boot]);
+        startRow = next;
+      }
+    }
+  });
+  for (const c of [...guarRow.keys()].sort()) {
+    guarRow.get(c)!.forEach((row, t) => col({ kind: "short", g: clientIds.indexOf(c), r: -1, t, speed: 1 }, WEIGHTS.guaranteePerSlotHour, 0, INF, [row], [1]));
+  }
+  return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList };
+}

@@ -1,0 +1,204 @@
+import type { Job, Policy, Snapshot } from "../types.ts";
+import type { Projection } from "../burst/projection.ts";
+import { releaseIdleCloud } from "../burst/release.ts";
+import { clock, dateTime, duration } from "../format.ts";
+import type { Eligibility, NodeClass } from "../matching/node-classes.ts";
+import { buildPools } from "../matching/slot-pools.ts";
+import type { OrderFacts } from "../priority/order.ts";
+import type { ShareLedger } from "../shares/ledger.ts";
+import { reclaimByCheckpoint } from "../shares/reclaim.ts";
+import type { Deferral } from "../tariff/deferral.ts";
+import { powerActions } from "../tariff/power.ts";
+import type { PriceCurve } from "../tariff/price-curve.ts";
+import type { JobState } from "../work/job-state.ts";
+import { burstFromLp, wakeFromLp } from "./actions.ts";
+import { dispatchQuotas } from "./dispatch.ts";
+import { buildGroups, type Group } from "./groups.ts";
+import { buildModel } from "./model.ts";
+import { readSolution, type LpReading } from "./read.ts";
+import { buildCloudResources, buildResources } from "./resources.ts";
+import { slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
+import type { LpSolver } from "./solver.ts";
+import type { StageResult } from "./stage.ts";
+
+export interface LpStageInput {
+  snapshot: Snapshot;
+  policy: Policy;
+  now: number;
+  classes: readonly NodeClass[];
+  eligibility: Eligibility;
+  /** Active jobs in dispatch order, and jobs waiting for prerequisites. */
+  ordered: readonly JobState[];
+  waiting: readonly JobState[];
+  states: ReadonlyMap<string, JobState>;
+  facts: Map<string, OrderFacts>;
+  ledger: ShareLedger;
+  cloudOk: (job: Job) => boolean;
+  curve: PriceCurve | null;
+  solver: LpSolver;
+  timeLimitSec: number;
+}
+
+export interface LpStats {
+  status: string;
+  columns: number;
+  rows: number;
+  nonzeros: number;
+  groups: number;
+  resources: number;
+  slots: number;
+}
+
+export type LpStageOutcome = { ok: true; result: StageResult; stats: LpStats } | { ok: false; reason: string; stats: LpStats };
+
+/**
+ * Stages 5–9 as one optimization: build the time-expanded LP over job groups, on-prem resources,
+ * per-client rented cloud and slots; solve it with the injected solver; read the first slots back
+ * as assignments, deferrals, cloud rentals and node power actions, each with its "why".
+ */
+export function planWithLp(input: LpStageInput): LpStageOutcome {
+  const { snapshot, policy, now, ledger } = input;
+  let latest: number | null = null;
+  const dueAts: number[] = [];
+  for (const s of [...input.ordered, ...input.waiting]) {
+    const d = input.facts.get(s.job.id)!.deadlineAt;
+    if (d === null) continue;
+    if (latest === null || d > latest) latest = d;
+    // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
+    for (const st of s.steps) if (st.live > 0) dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000, Math.max(0, (d - Math.floor(now / 300_000) * 300_000) / 4)));
+  }
+  const grid = slotGrid(now, latest, dueAts);
+  const kinds = new Set<string>();
+  const reqs: NodeClass[][] = [];
+  const seen = new Set<readonly NodeClass[]>();
+  for (const s of [...input.ordered, ...input.waiting]) {
+    for (const st of s.steps) {
+      if (st.live <= 0) continue;
+      kinds.add(st.step.kind);
+      if (!seen.has(st.eligible)) { seen.add(st.eligible); reqs.push(st.eligible); }
+    }
+  }
+  const reqSets = reqs.map((r) => new Set(r.map((c) => c.index)));
+  const fits = (c: NodeClass) => reqSets.map((set) => (set.has(c.index) ? "1" : "0")).join("");
+  const resources = buildResources(input.classes, fits, [...kinds].sort(), grid, now);
+  const resourceOf = new Map<number, (typeof resources)[number]>();
+  for (const r of resources) for (const c of r.classes) resourceOf.set(c.index, r);
+  const clouds = buildCloudResources(snapshot, grid, now, policy.burst.interruptionLossSec);
+  const groups = buildGroups({
+    ordered: input.ordered, waiting: input.waiting, facts: input.facts, resources, clouds, resourceOf,
+    cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
+  });
+  const guarantee = ledger.guaranteeFractions();
+  const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
+  const built = buildModel({
+    groups, resources, clouds, grid, snapshot, guarantee, maxShare, now,
+    priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
+  });
+  const m = built.model;
+  const stats: LpStats = { status: "unsolved", columns: m.numCols, rows: m.numRows, nonzeros: m.index.length, groups: groups.length, resources: resources.length, slots: grid.count };
+  const sol = input.solver.solve(m, { timeLimitSec: input.timeLimitSec });
+  stats.status = sol.status;
+  if (sol.status !== "optimal") return { ok: false, reason: `LP solver ${sol.status}${sol.detail ? ` (${sol.detail})` : ""}`, stats };
+  const reading = readSolution(built, groups, resources.length, grid, sol.colValue, sol.rowDual);
+
+  const timing = memberTiming(groups, reading, grid);
+  const deferrals = deferralsFrom(timing, grid, input);
+
+  // Dispatch the first slot; shares are reported from the same ledger the greedy passes use.
+  for (const s of input.ordered) ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
+  const pools = buildPools(input.classes, now, policy.preassignWithinSec);
+  const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), cloudOk: (j) => input.cloudOk(j) });
+  const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
+  const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
+
+  const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>() };
+  const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
+  let nextWork: number | null = null;
+  for (const g of groups) {
+    const f = reading.firstSlot[g.index]!;
+    if (f >= 1 && (nextWork === null || grid.startAt[f]! < nextWork)) nextWork = grid.startAt[f]!;
+  }
+  const nodeActions = [
+    ...releaseIdleCloud(snapshot.nodes, busy, policy, now),
+    ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: nextWork, wakeCandidates: wakeFromLp(reading, resources, grid), policy, now }),
+  ];
+  for (const a of nodeActions) if (a.action === "wake") a.reason = "the LP plans work for it within 10 minutes";
+
+  const projection = new Map<string, Projection>();
+  const why = new Map<string, string>();
+  for (const [jobId, t] of timing) {
+    const finishAt = t.finishSlot === null ? grid.startAt[grid.count]! + 1 : grid.startAt[t.finishSlot + 1]!;
+    projection.set(jobId, { finishAt, deficitSec: 0, startAt: now });
+    why.set(jobId, whyOf(t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
+  }
+  const result: StageResult = {
+    assignments: dispatched.assignments, preemptions, burst: burst.requests, nodeActions, placed: dispatched.placed, capped: dispatched.capped,
+    deferrals, projection, burstByJob: burst.byJob, refused: new Map(), why,
+  };
+  return { ok: true, result, stats };
+}
+
+interface JobTiming {
+  groups: Group[];
+  /** Slots where the LP starts and finishes the job's planned work (finish null: not within the horizon). */
+  startSlot: number;
+  finishSlot: number | null;
+  dueAt: number | null;
+}
+
+/** Jobs inside a group take the group's planned work in deadline order: each one's start and finish slot. */
+function memberTiming(groups: readonly Group[], r: LpReading, grid: SlotGrid): Map<string, JobTiming> {
+  const out = new Map<string, JobTiming>();
+  for (const g of groups) {
+    const planned = r.plannedH[g.index]!;
+    let t = 0;
+    let cum = planned[0]!;
+    let before = 0;
+    for (const m of g.members) {
+      while (t < grid.count - 1 && cum <= before + 1e-6) cum += planned[++t]!;
+      const start = cum > before + 1e-6 ? t : grid.count;
+      let f = t;
+      let fc = cum;
+      while (f < grid.count - 1 && fc < before + m.workH - 1e-6) fc += planned[++f]!;
+      const finish = fc >= before + m.workH - 1e-6 ? f : null;
+      before += m.workH;
+      const id = m.s.job.id;
+      const prev = out.get(id);
+      if (!prev) { out.set(id, { groups: [g], startSlot: start, finishSlot: finish, dueAt: m.dueAt }); continue; }
+      if (!prev.groups.includes(g)) prev.groups.push(g);
+      prev.startSlot = Math.min(prev.startSlot, start);
+      prev.finishSlot = prev.finishSlot === null || finish === null ? null : Math.max(prev.finishSlot, finish);
+    }
+  }
+  return out;
+}
+
+/** Energy-intensive work the LP starts later than now, though it could start now: deferred to cheaper hours. */
+function deferralsFrom(timing: Map<string, JobTiming>, grid: SlotGrid, input: LpStageInput): Map<string, Deferral> {
+  const out = new Map<string, Deferral>();
+  if (!input.curve) return out;
+  for (const [jobId, t] of timing) {
+    if (input.states.get(jobId)?.status !== "active" || t.finishSlot === null || t.startSlot < 1 || t.startSlot >= grid.count) continue;
+    if (!t.groups.every((g) => g.energyIntensive && g.releaseSlot === 0)) continue;
+    const until = grid.startAt[t.startSlot]!;
+    if (input.curve.average(until, grid.startAt[t.startSlot + 1]!) > input.curve.priceAt(input.now) * (1 - input.policy.tariff.minSaving)) continue;
+    out.set(jobId, {
+      until,
+      reason: `deferred: the LP runs it from ${clock(until)} at ${input.curve.priceAt(until).toFixed(3)}/kWh instead of ${input.curve.priceAt(input.now).toFixed(3)}/kWh now${t.dueAt === null ? "" : `, still before its deadline ${dateTime(t.dueAt)}`}`,
+    });
+  }
+  return out;
+}
+
+/** The binding fact behind the job's plan, in words: a miss, the cloud, the share cap, or the deadline it keeps. */
+function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): string {
+  const g = t.groups[0]!;
+  const due = t.dueAt === null ? "" : `, deadline ${dateTime(t.dueAt)}`;
+  if (t.finishSlot === null) return `LP: its work does not all fit within the ${duration((grid.startAt[grid.count]! - grid.startAt[0]!) / 1000)} horizon${due}`;
+  const finish = grid.startAt[t.finishSlot + 1]!;
+  if (t.dueAt !== null && finish > t.dueAt && t.groups.some((x) => r.missH[x.index]! > 1e-6)) return `LP: cannot finish before ${dateTime(t.dueAt)} with all capacity it may use (planned by ${dateTime(finish)})`;
+  if (t.groups.some((x) => r.cloudH[x.index]! > 1e-6)) return `LP: keeps${due ? due.slice(1) : " its plan"} with rented capacity for its group`;
+  if (r.cappedNow.has(g.clientId)) return `LP: client ${g.clientId} is at its cap of ${clientMax} on-prem slot(s)`;
+  const full = g.resources.some((x) => r.fullNow[x.index]);
+  return `LP: planned to finish by ${dateTime(finish)}${due}${full ? "; its eligible nodes are fully planned now" : ""}`;
+}

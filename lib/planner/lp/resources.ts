@@ -1,0 +1,126 @@
+import type { CloudOffer, FarmNode, Snapshot } from "../types.ts";
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
+import type { SlotGrid } from "./slots.ts";
+
+/** Seconds an asleep node takes to wake (the simulator and agents use 180 s). */
+export const WAKE_SEC = 180;
+
+/**
+ * On-prem capacity as the LP sees it: node classes merged when they run the same requirement
+ * sets at the same speed and power, so the LP's size follows hardware kinds, not node counts.
+ */
+export interface Resource {
+  index: number;
+  classes: NodeClass[];
+  /** Speed per kind in demand (slot-weighted mean over the merged classes). */
+  speed: Map<string, number>;
+  busyKW: number;
+  idleKW: number;
+  /** Per slot: slot-hours free on ready nodes (leases' expected remainders taken out). */
+  readyHours: number[];
+  /** Per slot: slot-hours of asleep nodes usable once woken. */
+  asleepHours: number[];
+  slots: number;
+  label: string;
+}
+
+export function buildResources(classes: readonly NodeClass[], fits: (c: NodeClass) => string, kinds: readonly string[], grid: SlotGrid, now: number): Resource[] {
+  const byKey = new Map<string, Resource>();
+  for (const c of classes) {
+    if (c.pool !== "onprem") continue;
+    const mean = meanOf(c.nodes);
+    // Speeds and power within ~50% of each other merge (log buckets): per-node measurements must not multiply the LP.
+    const bucket = (x: number) => Math.round(Math.log(Math.max(1e-3, x)) / Math.log(1.5));
+    const key = `${fits(c)}|${kinds.map((k) => bucket(speedOf(c.speed, k))).join(",")}|${bucket(mean.busyKW)}`;
+    let r = byKey.get(key);
+    if (!r) {
+      r = { index: byKey.size, classes: [], speed: new Map(), busyKW: 0, idleKW: 0, readyHours: new Array(grid.count).fill(0), asleepHours: new Array(grid.count).fill(0), slots: 0, label: "" };
+      byKey.set(key, r);
+    }
+    r.classes.push(c);
+  }
+  const out = [...byKey.values()];
+  for (const r of out) {
+    let slots = 0;
+    let busy = 0;
+    let idle = 0;
+    const speedSum = new Map<string, number>();
+    for (const c of r.classes) {
+      for (const n of c.nodes) {
+        if (n.status !== "ready" && n.status !== "asleep" && n.status !== "booting") continue;
+        slots += n.slots;
+        busy += n.powerBusyW / 1000;
+        idle += n.powerIdleW / 1000;
+        for (const k of kinds) speedSum.set(k, (speedSum.get(k) ?? 0) + speedOf(n.speed, k) * n.slots);
+        addNodeHours(r, n, grid, now);
+      }
+    }
+    r.slots = slots;
+    r.busyKW = slots > 0 ? busy / slots : 0;
+    r.idleKW = slots > 0 ? idle / slots : 0;
+    for (const k of kinds) r.speed.set(k, slots > 0 ? speedSum.get(k)! / slots : speedOf(r.classes[0]!.speed, k));
+    r.label = r.classes.length === 1 ? classLabel(r.classes[0]!) : `${classLabel(r.classes[0]!)} (+${r.classes.length - 1} similar)`;
+  }
+  return out;
+}
+
+function meanOf(nodes: readonly FarmNode[]): { busyKW: number } {
+  let w = 0;
+  let s = 0;
+  for (const n of nodes) { w += n.powerBusyW / 1000; s += n.slots; }
+  return { busyKW: s > 0 ? w / s : 0 };
+}
+
+/** A class in words: "16 vCPU linux" / "g5 …": enough for a reason sentence. */
+export function classLabel(c: NodeClass): string {
+  const caps = c.capabilities;
+  const gpu = caps.gpuCount > 0 ? ` ${caps.gpuCount}×${caps.gpuModel ?? "GPU"}` : "";
+  return `${caps.vcpu}-vCPU ${caps.os}${gpu} node${c.tags.length ? ` [${c.tags.join(",")}]` : ""}`;
+}
+
+function addNodeHours(r: Resource, n: FarmNode, grid: SlotGrid, now: number): void {
+  const asleep = n.status === "asleep";
+  const from = asleep ? now + WAKE_SEC * 1000 : n.status === "booting" ? Math.max(now, n.readyAt ?? now) : now;
+  for (let slot = 0; slot < n.slots; slot++) {
+    // A lease occupies one slot of the node until its expected end.
+    const lease = n.leases[slot];
+    const busyUntil = Math.max(from, lease ? lease.expectedEndAt : from);
+    for (let t = 0; t < grid.count; t++) {
+      const a = grid.startAt[t]!;
+      const b = grid.startAt[t + 1]!;
+      if (b <= busyUntil) continue;
+      const h = (b - Math.max(a, busyUntil)) / 3600_000;
+      if (asleep) r.asleepHours[t]! += h; else r.readyHours[t]! += h;
+    }
+  }
+}
+
+/** A cloud offer as the LP prices it: expected spot cost (interruptions re-run lost work) or on-demand, whichever is less. */
+export interface CloudResource {
+  index: number;
+  offer: CloudOffer;
+  pricePerHour: number;
+  /** First slot a node requested now can work in. */
+  firstSlot: number;
+}
+
+export function buildCloudResources(snapshot: Snapshot, grid: SlotGrid, now: number, lossSec: number): CloudResource[] {
+  return snapshot.cloudOffers.map((offer, index) => {
+    const spot = offer.spotPricePerHour * (1 + offer.spotInterruptionPerHour * (lossSec / 3600));
+    let firstSlot = grid.count;
+    for (let t = 0; t < grid.count; t++) if (grid.startAt[t]! >= now + offer.bootSec * 1000) { firstSlot = t; break; }
+    return { index, offer, pricePerHour: Math.min(spot, offer.onDemandPricePerHour), firstSlot };
+  });
+}
+
+/** Rented nodes a client holds that can work at `at` (ready, or booting and ready by then), plus those asked for when `withPending`. */
+export function heldCloud(snapshot: Snapshot, clientId: string, offer: CloudOffer, at: number, withPending: boolean): number {
+  let n = 0;
+  for (const node of snapshot.nodes) {
+    if (node.pool !== "cloud" || node.clientId !== clientId || node.instanceType !== offer.instanceType) continue;
+    if (node.status === "ready" || node.status === "draining") n += node.slots;
+    else if (node.status === "booting" && (node.readyAt ?? at) <= at) n += node.slots;
+  }
+  if (withPending) for (const p of snapshot.pendingBurst ?? []) if (p.clientId === clientId && p.instanceType === offer.instanceType) n += p.count;
+  return n;
+}

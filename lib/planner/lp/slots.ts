@@ -1,0 +1,71 @@
+import type { PriceCurve } from "../tariff/price-curve.ts";
+
+/**
+ * The LP's time grid, fine near now and coarse further out (rolling horizon: only the first slot
+ * is acted on, the rest keeps the first honest): 5-minute slots for the first 15 minutes (so a
+ * burst that boots in 4 minutes is usable in slot 1), 15 minutes to 1 h, 30 minutes to 2 h, hourly
+ * to 8 h, 2-hourly to 16 h, 4-hourly to 24 h, 8-hourly to 72 h, and a last slot reaching the latest deadline.
+ */
+const EDGES_MIN = [0, 5, 10, 15, 30, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440, 2160, 2880, 4320];
+
+export interface SlotGrid {
+  /** Slot t is [startAt[t], startAt[t+1]); length count + 1. */
+  startAt: number[];
+  /** Hours per slot. */
+  hours: number[];
+  /** Hours from now to the slot's middle (for the small earlier-is-better preference). */
+  midHours: number[];
+  count: number;
+}
+
+/** Most deadline edges added to the grid (evenly picked when more deadlines are due). */
+const MAX_DEADLINE_EDGES = 10;
+
+/**
+ * `dueAts`: effective deadlines; each becomes a slot edge (rounded down to 5 minutes, beyond the
+ * first 15 minutes) so a deadline is not rounded down to a coarse slot's start.
+ */
+export function slotGrid(now: number, latestDeadlineAt: number | null, dueAts: readonly number[] = []): SlotGrid {
+  // Edges sit on a 5-minute clock grid (slot 0 runs from now to the next edge), so events within the
+  // same 5 minutes see the same slots and a fresh plan of record can be replayed (plan-of-record.ts).
+  const step = 5 * 60_000;
+  const anchor = Math.floor(now / step) * step;
+  const base = [now, ...EDGES_MIN.slice(1).map((m) => anchor + m * 60_000)];
+  const last = base[base.length - 1]!;
+  let due = [...new Set(dueAts.map((d) => anchor + Math.floor((d - anchor) / step) * step).filter((d) => d > anchor + 15 * 60_000 && d < last))].sort((a, b) => a - b);
+  if (due.length > MAX_DEADLINE_EDGES) due = Array.from({ length: MAX_DEADLINE_EDGES }, (_, i) => due[Math.floor(((i + 1) * due.length) / MAX_DEADLINE_EDGES) - 1]!);
+  const startAt = [...new Set([...base, ...due])].sort((a, b) => a - b);
+  const end = startAt[startAt.length - 1]!;
+  if (latestDeadlineAt !== null && latestDeadlineAt > end + 3600_000) startAt.push(latestDeadlineAt);
+  const count = startAt.length - 1;
+  const hours: number[] = [];
+  const midHours: number[] = [];
+  for (let t = 0; t < count; t++) {
+    hours.push((startAt[t + 1]! - startAt[t]!) / 3600_000);
+    midHours.push((startAt[t]! + startAt[t + 1]! - 2 * now) / 2 / 3600_000);
+  }
+  return { startAt, hours, midHours, count };
+}
+
+/** Slot containing instant `at` (count − 1 past the end, 0 before now). */
+export function slotOf(grid: SlotGrid, at: number): number {
+  if (at <= grid.startAt[0]!) return 0;
+  let lo = 0;
+  let hi = grid.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (grid.startAt[mid]! <= at) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Mean energy price per slot (flat when `flat` is given: tariff timing off). */
+export function slotPrices(grid: SlotGrid, curve: PriceCurve | null, flat: boolean): number[] {
+  if (!curve) return grid.hours.map(() => 0);
+  const prices = grid.hours.map((_, t) => curve.average(grid.startAt[t]!, grid.startAt[t + 1]!));
+  if (!flat) return prices;
+  let sum = 0;
+  let h = 0;
+  for (let t = 0; t < grid.count; t++) { sum += prices[t]! * grid.hours[t]!; h += grid.hours[t]!; }
+  return prices.map(() => (h > 0 ? sum / h : 0));
+}
