@@ -70,6 +70,7 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
       `  API      ${farm.config.apiUrl}   (tokens in ${farm.files.configPath}; try \`npx burstfarm jobs\`)\n` +
       (farm.config.monitorUrl ? `  monitor  ${farm.config.monitorUrl}\n` : "") +
       `  frames   ${farm.files.outputsDir}\n` +
+      `  agents   more machines: \`npx burstfarm agent --api ${farm.config.agentApiUrl} --registration-secret <registrationSecret in local.json>\`\n` +
       `  time     the farm clock runs ${farm.clock.speed}× faster than real time: 1 real second = ${farm.clock.speed} farm seconds\n` +
       `  stop     Ctrl-C (the next \`npm start\` resumes this farm; \`npm start -- --fresh\` starts empty)\n\n`);
 

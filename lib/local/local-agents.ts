@@ -28,7 +28,7 @@ export function agentCapabilities(spec: LocalNodeSpec): AgentCapabilities {
 export const localAgentHost: AgentHost = (l: AgentLaunch): RunningAgent => {
     const log = (line: string) => appendFileSync(join(l.workDir, "agent.log"), `${new Date().toISOString()} ${line}\n`);
     const started = runAgent({
-      api: l.apiUrl, nodeId: l.spec.nodeId, tags: l.spec.tags, slots: 1, workDir: l.workDir, pool: l.pool,
+      api: l.apiUrl, nodeId: l.spec.nodeId, tags: l.spec.tags, slots: 1, workDir: l.workDir,
       ...("token" in l.credential ? { token: l.credential.token } : { registrationSecret: l.credential.registrationSecret }),
       capabilities: agentCapabilities(l.spec), speed: l.spec.speed, timeScale: 1 / l.clock.speed, outputs: l.outputs,
       imds: false, handleSignals: false, stopWithinMs: 10_000, log,

@@ -98,6 +98,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   };
   // Agents get node tokens from the API (a registration secret each); people get static tokens.
   const tokenKeys = resumed ? saved!.tokenKeys : ephemeralTokenKeys();
+  const starts = (resumed ? saved!.starts ?? 0 : 0) + 1;
   const nodeSecrets: Record<string, string> = { ...(resumed ? saved!.nodeSecrets : {}) };
   const tokenTable = {
     [config.tokens.operator]: { kind: "operator" },
@@ -110,6 +111,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
     TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable),
     BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(tokenKeys),
+    ...(o.agentHost && o.cloud !== false ? { CAPACITY_QUEUE_URL: servers.queueUrls.capacity } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
   }, { credentials: localCredentials, clock, outputs });
 
@@ -144,6 +146,8 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   for (const n of nodes) nodeSecrets[n.nodeId] ??= await issueSecret(operator(), n.nodeId, n.powerIdleW, n.powerBusyW);
   config.registrationSecret = previous?.registrationSecret && resumed ? previous.registrationSecret : await issueSecret(operator(), "burstfarm agent (CLI)", 150, 450);
   files.writeConfig(config);
+  // Saved now too, so a farm that is killed rather than stopped still resumes (from this instant).
+  files.writeState({ clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts });
 
   const agents = new Map<string, RunningAgent>();
   /** Machines that crashed (killAgent) stay down: only powered-down ones are woken. */
@@ -180,7 +184,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   }
   // The cloud boots agents too, so it runs only where agents can.
   const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
-    deps: wired.deps, clock, onError,
+    wired, sqs, queueUrl: servers.queueUrls.capacity, clock, onError, idPrefix: starts.toString(16).padStart(2, "0"),
     startAgent: (spec, credential) => startAgent(spec, "cloud", credential),
     stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
   }) : undefined;
@@ -203,7 +207,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await closeServer(agentServer);
       sqs.destroy();
       await servers.stop();
-      const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets };
+      const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts };
       files.writeState(state);
     },
   };

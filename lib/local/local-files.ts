@@ -26,6 +26,8 @@ export interface FarmState {
   speed: number;
   /** The keys that sign node tokens (BURSTFARM_AGENT_TOKEN_KEYS), so tokens survive a restart. */
   tokenKeys: TokenKeys;
+  /** How many times this farm has started (names the simulated cloud's instances). */
+  starts: number;
   /** Registration secrets the farm issued for its own nodes, by node id. */
   nodeSecrets: Record<string, string>;
 }

@@ -20,9 +20,9 @@ import { runLpBench } from "./lp-plan.ts";
 import { simBoundsRows } from "./sim-bounds.ts";
 
 const SIZES: [number, number][] = [[1_000, 50], [10_000, 500], [100_000, 5_000]];
-const USAGE = "usage: npm run bench [-- --json] [-- --only local]   (--json: one JSON object per line; --only local: the local farm's startup only)\n";
+const USAGE = "usage: npm run bench [-- --json] [-- --only local] [-- --no-agent]   (--json: one JSON object per line; --only local: the local farm's startup only; --no-agent: skip the agent rows)\n";
 const argv = process.argv.slice(2);
-const unknown = argv.filter((a, i) => !["--json", "--only", "--help", "-h"].includes(a) && argv[i - 1] !== "--only");
+const unknown = argv.filter((a, i) => !["--json", "--only", "--no-agent", "--help", "-h"].includes(a) && argv[i - 1] !== "--only");
 if (argv.includes("--help") || argv.includes("-h")) { process.stdout.write(USAGE); process.exit(0); }
 if (unknown.length > 0 || (argv.includes("--only") && argv[argv.indexOf("--only") + 1] !== "local")) { process.stderr.write(`bench: unknown argument ${unknown[0] ?? "after --only"}\n${USAGE}`); process.exit(2); }
 const json = argv.includes("--json");
@@ -106,8 +106,8 @@ for (let i = 1; i < (onlyLocal ? 0 : SIZES.length); i++) {
   emit({ bench: "growth", from_tasks: a, to_tasks: b, time_ratio: round(planP50.get(b)! / planP50.get(a)!), nlogn_ratio: round(nlogn(b) / nlogn(a)) });
 }
 
-await runLpBench(emit);
-if (!process.argv.includes("--no-agent")) for (const row of await (await import("./agent.ts")).agentBench()) emit(row);
+if (!onlyLocal && !process.argv.includes("--no-agent")) for (const row of await (await import("./agent.ts")).agentBench()) emit(row);
+if (!onlyLocal) await runLpBench(emit);
 
 if (!json) {
   const cols = ["bench", "farm", "startup_to_first_frame_s", "api_ready_s", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio", "cost", "node_hours"];

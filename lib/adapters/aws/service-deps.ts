@@ -68,9 +68,9 @@ export function awsServiceDeps(o: AwsDepsOptions): ServiceDeps {
     clock,
     ids: o.ids ?? randomIds,
     monitor: new DynamoMonitorStore(table),
-    secrets: new DynamoSecretStore(table),
-    ...(o.credentials ? { credentials: o.credentials } : {}),
     runSpecs: new DynamoRunSpecStore(table),
     ...(o.outputs ? { outputs: o.outputs } : {}),
+    secrets: new DynamoSecretStore(table),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
   };
 }

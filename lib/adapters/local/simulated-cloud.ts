@@ -55,6 +55,8 @@ export interface SimulatedCloudOptions {
   capacity?: Record<string, number>;
   /** Seconds between an interruption warning and the termination (EC2: 120). */
   interruptionNoticeSec?: number;
+  /** Hex digits after "i-" (default "0"); a farm that restarts passes a new one so ids never repeat. */
+  idPrefix?: string;
   /** A boot or termination that threw (default: console.error). */
   onError?: (err: unknown) => void;
 }
@@ -69,7 +71,11 @@ export class SimulatedCloud implements CloudCapacity {
   private throttleNext = 0;
   private seq = 0;
 
+  private readonly idPrefix: string;
+
   constructor(private readonly o: SimulatedCloudOptions) {
+    this.idPrefix = o.idPrefix ?? "0";
+    if (!/^[0-9a-f]{1,8}$/.test(this.idPrefix)) throw new Error(`idPrefix: 1-8 hex digits, got "${this.idPrefix}"`);
     this.schedule = o.schedule ?? ((at, fn) => { setTimeout(() => void this.track(fn()), Math.max(0, at - o.clock.now())).unref?.(); });
   }
 
@@ -155,7 +161,7 @@ export class SimulatedCloud implements CloudCapacity {
   private start(offer: CloudOffer, market: Market, spec: LaunchSpec, now: number): SimulatedInstance {
     const i: SimulatedInstance = {
       // 17 hex digits, shaped like EC2's (the API checks that shape on cloud sessions).
-      instanceId: `i-0${String(++this.seq).padStart(16, "0")}`, instanceType: offer.instanceType, market,
+      instanceId: `i-${this.idPrefix}${String(++this.seq).padStart(17 - this.idPrefix.length, "0")}`, instanceType: offer.instanceType, market,
       pricePerHour: market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour,
       launchedAt: now, readyAt: now + offer.bootSec * 1000, state: "pending", tags: spec.tags,
     };

@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import type { ApiClient } from "../../http/client/api-client.ts";
 import type { CliContext } from "../cli-context.ts";
 import { CliError, exitCodes } from "../exit-codes.ts";
-import { duration, json, parseInstant, table, when } from "../format.ts";
+import { duration, json, money, parseInstant, table, when } from "../format.ts";
 import { outlookText, whyText, type JobSnapshot } from "../progress-view.ts";
 import { submissionBody } from "../submission.ts";
 import { watchJobs } from "../watch-jobs.ts";
@@ -102,7 +102,8 @@ export function jobCommands(ctx: CliContext): Command[] {
       if (o.watch) return void (await watchJobs(ctx, api, [id]));
       const j = await api.get(`/jobs/${encodeURIComponent(id)}`);
       if (o.json) return void io.out.write(json(j));
-      io.out.write(describeJob(j));
+      const costs = await api.get<{ items: { cloudCost: number; energyCost: number }[] }>("/job-costs", { ids: j.id }).catch(() => ({ items: [] }));
+      io.out.write(describeJob(j, costs.items[0]));
     });
 
   const why = new Command("why")
@@ -167,8 +168,19 @@ export function jobCommands(ctx: CliContext): Command[] {
       }
     });
 
+  const requeue = new Command("requeue")
+    .description("give a job's failed tasks (out of retries) fresh retries and queue them again")
+    .argument("<id>", "job id")
+    .requiredOption("--failed", "requeue the tasks that ran out of retries (the only kind there is to requeue)")
+    .option("--json", "print the job view")
+    .action(async (id: string, o, cmd: Command) => {
+      const { api } = ctx.connect(cmd);
+      const j = await api.request("POST", `/jobs/${encodeURIComponent(id)}/requeue-failed`);
+      io.out.write(o.json ? json(j) : `${j.id}: ${j.progress.pending} task(s) pending, ${j.progress.failed} failed (${j.status})\n`);
+    });
+
   return [
-    submit, jobs, job, why, edit, logs,
+    submit, jobs, job, why, edit, logs, requeue,
     simple("cancel", "cancel a job; running frames stop at their next poll", "DELETE", (id) => `/jobs/${id}`, "canceled"),
     simple("approve", "approve a job's preview so its final frames may run", "POST", (id) => `/jobs/${id}/approve`, "approved"),
   ];
@@ -183,12 +195,13 @@ async function fullTaskId(api: ApiClient, jobId: string, task: string): Promise<
   return `${jobId}:${j.steps[0]?.name ?? "render"}:${task}`;
 }
 
-function describeJob(j: any): string {
+function describeJob(j: any, cost?: { cloudCost: number; energyCost: number }): string {
   const lines = [
     `${j.name} (${j.id}) — ${j.status}${j.suspended ? ", suspended" : ""}, client ${j.clientId}, priority ${j.priority}`,
     `  progress   ${j.progress.done}/${j.progress.tasks} done, ${j.progress.running} running, ${j.progress.pending} pending, ${j.progress.failed} failed`,
     `  deadline   ${when(j.deadline)}   projected finish ${when(j.outlook.projectedFinish)}   slack ${duration(j.outlook.slackSec)}${j.outlook.atRisk ? "   ⚠ at risk" : ""}`,
     `  why        ${j.why ? `${j.why.outcome}: ${j.why.reason.replace(/^\w+: /, "")}` : "not planned yet"}`,
+    `  cost       ${cost ? `${money(cost.cloudCost + cost.energyCost)} so far (cloud ${money(cost.cloudCost)}, energy ${money(cost.energyCost)})` : "nothing yet"}`,
     `  preview    ${j.preview.previewFirst ? "preview frames first" : "in order"}${j.preview.approval === "pending" ? ", finals wait for approval" : ""}`,
     "  steps",
     ...j.steps.map((s: any) => `    ${s.name} [${s.kind}${s.role === "preview" ? ", preview" : ""}]: ${s.progress.done}/${s.progress.tasks} done, ${s.progress.running} running, ${s.progress.pending} pending, ${s.progress.failed} failed${s.dependsOn.length ? ` (after ${s.dependsOn.join(", ")})` : ""}`),
