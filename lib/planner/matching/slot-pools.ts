@@ -28,7 +28,13 @@ export function buildPools(classes: readonly NodeClass[], now: number, preassign
     for (const n of cls.nodes) {
       if (n.status !== "ready") continue;
       for (let i = n.leases.length; i < n.slots; i++) free.push(n);
-      for (const l of n.leases) if (l.expectedEndAt <= horizon) soon.push({ node: n, at: l.expectedEndAt });
+      // At most one queued task per slot: leases beyond the slots are queued already, and each
+      // takes one of the places the soonest-ending tasks offer (a queued task's own estimate
+      // must not open another place behind it — that stacked leases on one node).
+      const waiting = Math.max(0, n.leases.length - n.slots);
+      const ending = n.leases.filter((l) => l.expectedEndAt <= horizon).sort((a, b) => a.expectedEndAt - b.expectedEndAt);
+      const places = Math.min(n.slots, ending.length) - waiting;
+      for (let i = 0; i < places; i++) soon.push({ node: n, at: ending[i]!.expectedEndAt });
     }
     // Fastest nodes first within a class; soonest-freeing first for queued slots; ids break ties.
     const rank = new Map<FarmNode, number>();
