@@ -8,18 +8,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { arch, cpus, platform, totalmem } from "node:os";
+import type { Capabilities as PlannerCapabilities } from "../planner/index.ts";
 
-export interface Capabilities {
-  vcpu: number;
-  memoryGiB: number;
-  gpuCount: number;
-  gpuModel?: string;
-  gpuMemoryGiB?: number;
-  os: "linux" | "windows" | "macos";
-  cpuArch: string;
-  amounts: Record<string, number>;
-  attributes: Record<string, string[]>;
-}
+/** The farm's capability record (lib/planner), with the OpenJD extras always present. */
+export type Capabilities = PlannerCapabilities & Required<Pick<PlannerCapabilities, "amounts" | "attributes">>;
 
 export interface GpuInfo {
   model: string;

@@ -42,13 +42,7 @@ export interface LocalServersOptions {
 
 export async function startLocalServers(options: LocalServersOptions = {}): Promise<LocalServers> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  // createTableMs 0: the table is ACTIVE at once.
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    dyn.once("error", reject);
-    dyn.listen(0, "127.0.0.1", () => resolve());
-  });
-  const dynamoEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+  const { server: dyn, endpoint: dynamoEndpoint } = await listenDynalite(options.dataDir);
   // fauxqs' own start helper binds 0.0.0.0; building the app keeps it on loopback.
   const fq = buildApp({ logger: false });
   const sqsEndpoint = await fq.listen({ port: 0, host: "127.0.0.1" });
@@ -66,6 +60,17 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
   }
 }
 
+/** dynalite on a free loopback port; data in `dataDir`, or in memory without it. */
+export async function listenDynalite(dataDir?: string): Promise<{ server: Server; endpoint: string }> {
+  // createTableMs 0: the table is ACTIVE at once.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
   const ddb = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
   try {
@@ -81,7 +86,7 @@ async function ensureTable(endpoint: string, tableName: string): Promise<boolean
 }
 
 /** Each queue and its DLQ (`<name>-dlq`, `-dlq.fifo` for FIFO) with the stack's maxReceiveCount. */
-async function createQueues(endpoint: string, visibilityTimeoutSec: number) {
+export async function createQueues(endpoint: string, visibilityTimeoutSec: number): Promise<{ queueUrls: Record<QueueRole, string>; dlqUrls: Record<QueueRole, string> }> {
   const sqs = new SQSClient({ endpoint, region: localRegion, credentials: localCredentials, useQueueUrlAsEndpoint: false });
   const queueUrls = {} as Record<QueueRole, string>;
   const dlqUrls = {} as Record<QueueRole, string>;

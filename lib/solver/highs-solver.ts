@@ -14,9 +14,14 @@ const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).
 
 let loading: Promise<Highs> | null = null;
 
-export async function loadHighsSolver(): Promise<HighsSolver> {
+/** The HiGHS WASM instance, loaded once per process (the planner's solver and the simulator's bounds share it). */
+export function loadHighsInstance(): Promise<Highs> {
   loading ??= loadHighs();
-  return new HighsSolver(await loading);
+  return loading;
+}
+
+export async function loadHighsSolver(): Promise<HighsSolver> {
+  return new HighsSolver(await loadHighsInstance());
 }
 
 export class HighsSolver implements LpSolver {

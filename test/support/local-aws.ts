@@ -7,21 +7,15 @@
  *   ... aws.ddb / aws.doc / aws.sqs / aws.tableName / aws.queueUrls.planTrigger ...
  *   await aws.stop();
  */
-import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import { createTable } from "../../lib/adapters/aws/table-schema.ts";
-import { maxReceiveCount, queueNames, type QueueRole } from "../../lib/adapters/aws/queue-names.ts";
+import type { QueueRole } from "../../lib/adapters/aws/queue-names.ts";
+import { createQueues, listenDynalite, localCredentials, localRegion } from "../../lib/local/local-servers.ts";
 
-const require = createRequire(import.meta.url);
-// dynalite is CommonJS without types.
-const dynalite = require("dynalite") as (opts: Record<string, unknown>) => import("node:http").Server;
-
-export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
-export const localRegion = "us-east-1";
+export { localCredentials, localRegion };
 
 export interface LocalAws {
   ddb: DynamoDBClient;
@@ -45,13 +39,7 @@ export interface LocalAwsOptions {
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const tableName = options.tableName ?? "burstfarm";
-  // createTableMs 0: the table is ACTIVE at once, no polling needed.
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    dyn.once("error", reject);
-    dyn.listen(0, "127.0.0.1", () => resolve());
-  });
-  const dynamoEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+  const { server: dyn, endpoint: dynamoEndpoint } = await listenDynalite();
   const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
   const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
   await createTable(ddb, tableName);
@@ -71,28 +59,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     useQueueUrlAsEndpoint: false,
     maxAttempts: 1,
   });
-  const queueUrls = {} as Record<QueueRole, string>;
-  const dlqUrls = {} as Record<QueueRole, string>;
-  if (fq) {
-    for (const role of Object.keys(queueNames) as QueueRole[]) {
-      const name = queueNames[role];
-      const fifo = name.endsWith(".fifo");
-      const dlqName = fifo ? name.replace(/\.fifo$/, "-dlq.fifo") : `${name}-dlq`;
-      const fifoAttrs: Record<string, string> = fifo ? { FifoQueue: "true" } : {};
-      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: dlqName, Attributes: fifoAttrs }));
-      const dlqArn = `arn:aws:sqs:${localRegion}:000000000000:${dlqName}`;
-      const q = await sqs.send(new CreateQueueCommand({
-        QueueName: name,
-        Attributes: {
-          ...fifoAttrs,
-          VisibilityTimeout: String(options.visibilityTimeoutSec ?? 1),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
-        },
-      }));
-      queueUrls[role] = q.QueueUrl!;
-      dlqUrls[role] = dlq.QueueUrl!;
-    }
-  }
+  // The queues and DLQs exactly as local mode (and the stack) make them; 1 s visibility by default so redelivery is quick.
+  const { queueUrls, dlqUrls } = fq
+    ? await createQueues(sqsEndpoint, options.visibilityTimeoutSec ?? 1)
+    : { queueUrls: {} as Record<QueueRole, string>, dlqUrls: {} as Record<QueueRole, string> };
 
   return {
     ddb, doc, sqs, tableName, queueUrls, dlqUrls, dynamoEndpoint, sqsEndpoint,

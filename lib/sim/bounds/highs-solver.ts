@@ -1,13 +1,11 @@
 /**
- * HiGHS (npm `highs`, WebAssembly) behind the LpSolver port. Loaded once per process at import
- * (top-level await); each solve runs on a fresh native instance, so solves never share state.
+ * HiGHS behind the bounds' LpSolver port (LP text in, named values out). The WASM instance is
+ * the one lib/solver loads once per process for the planner, awaited here at import.
  */
-import * as highsModule from "highs";
+import { loadHighsInstance } from "../../solver/highs-solver.ts";
 import type { LpResult, LpSolver } from "./lp.ts";
 
-// The package's types describe a CommonJS default export; under ESM the loader is `default`.
-const loadHighs = highsModule.default as unknown as (typeof import("highs"))["default"];
-const highs = await loadHighs();
+const highs = await loadHighsInstance();
 
 export const highsSolver: LpSolver = (lp, opts) => {
   const r = highs.solve(lp, { output_flag: false, ...(opts.timeLimitSec ? { time_limit: opts.timeLimitSec } : {}) } as Parameters<typeof highs.solve>[1]);
