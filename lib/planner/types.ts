@@ -204,6 +204,15 @@ export interface Snapshot {
   cloudOffers: CloudOffer[];
   /** Cloud requests already made and not yet fulfilled (so a plan does not ask twice). */
   pendingBurst?: { instanceType: string; market: "spot" | "on-demand"; count: number; clientId: string }[];
+  /** The farm's cloud ceiling: spend per hour and instances held at once (absent: no ceiling). */
+  cloudLimits?: CloudLimits;
+}
+
+export interface CloudLimits {
+  /** Most the farm may spend on rented nodes per hour, USD (running and requested together). */
+  maxSpendPerHour?: number;
+  /** Most rented instances the farm may hold at once, all types and clients together. */
+  maxInstances?: number;
 }
 
 export interface Policy {
