@@ -81,9 +81,31 @@ function sorted(m: Map<number, number>): [number, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
-function firstFrameFirst(members: readonly Member[]): Member[] {
-  const fresh = (m: Member) => m.s.steps.every((st) => st.step.doneTasks === 0 && st.running === 0);
-  return [...members.filter(fresh), ...members.filter((m) => !fresh(m))];
+/** A job with no frame yet: nothing done or running in any step. */
+export function isFresh(s: JobState): boolean {
+  return s.steps.every((st) => st.step.doneTasks === 0 && st.running === 0);
+}
+
+/** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
+function bucketOf(m: Member): number {
+  return m.dueAt === null ? Infinity : m.dueSlot;
+}
+
+/**
+ * The first-frame rule as a tie-breaker: within each due-slot bucket (members arrive in deadline
+ * order), jobs with no frame yet come first. Never across buckets: a fresh job due later must not
+ * take the slots of work due earlier.
+ */
+export function firstFrameFirst(members: readonly Member[]): Member[] {
+  const out: Member[] = [];
+  for (let i = 0; i < members.length;) {
+    let j = i;
+    while (j < members.length && bucketOf(members[j]!) === bucketOf(members[i]!)) j++;
+    const run = members.slice(i, j);
+    out.push(...run.filter((m) => isFresh(m.s)), ...run.filter((m) => !isFresh(m.s)));
+    i = j;
+  }
+  return out;
 }
 
 class Dispatcher {

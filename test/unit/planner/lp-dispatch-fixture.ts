@@ -1,0 +1,73 @@
+/**
+ * Inputs for dispatchQuotas (lib/planner/lp/dispatch.ts) without a solver: the planner's real
+ * job states, pools and ledger, with hand-written LP quotas, so a test says exactly which
+ * quota the LP gave and checks how dispatch rounds it.
+ */
+import { defaultPolicy } from "../../../lib/planner/index.ts";
+import { dispatchQuotas, type QuotaDispatchResult } from "../../../lib/planner/lp/dispatch.ts";
+import type { Group, Member } from "../../../lib/planner/lp/groups.ts";
+import type { LpReading } from "../../../lib/planner/lp/read.ts";
+import type { Resource } from "../../../lib/planner/lp/resources.ts";
+import { buildClasses, Eligibility, type NodeClass } from "../../../lib/planner/matching/node-classes.ts";
+import { buildPools } from "../../../lib/planner/matching/slot-pools.ts";
+import { ShareLedger } from "../../../lib/planner/shares/ledger.ts";
+import type { Policy, Snapshot } from "../../../lib/planner/types.ts";
+import { type JobState, jobState, runningTails } from "../../../lib/planner/work/job-state.ts";
+
+export interface Farm {
+  snapshot: Snapshot;
+  now: number;
+  policy: Policy;
+  classes: NodeClass[];
+  states: Map<string, JobState>;
+  ledger: ShareLedger;
+}
+
+export function farm(snapshot: Snapshot, now: number, policy: Policy = defaultPolicy): Farm {
+  const { classes } = buildClasses(snapshot.nodes);
+  const eligibility = new Eligibility(classes);
+  const jobs = new Map(snapshot.jobs.map((j) => [j.id, j]));
+  const ledger = new ShareLedger(snapshot.clients, snapshot.nodes.filter((n) => n.pool === "onprem"), (id) => jobs.get(id)?.clientId, (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000);
+  const tails = runningTails(snapshot.nodes, now);
+  const states = new Map(snapshot.jobs.map((j) => [j.id, jobState(j, { policy, eligibility, runningTailSec: tails, maxSlotsOf: (c) => ledger.maxOf(c), cyclic: new Map() })]));
+  return { snapshot, now, policy, classes, states, ledger };
+}
+
+/** A group member: the job's first step, due in `dueSlot` (null: best effort). */
+export function member(f: Farm, jobId: string, dueSlot: number | null): Member {
+  const s = f.states.get(jobId)!;
+  return { s, st: s.steps[0]!, workH: s.workSec / 3600, dueAt: dueSlot === null ? null : s.job.deadlineAt, dueSlot: dueSlot ?? 99 };
+}
+
+/** One resource per class (index = class index), labelled by its first node. */
+export function resources(f: Farm): Resource[] {
+  return f.classes.map((c) => ({ index: c.index, classes: [c], label: c.nodes[0]!.id }) as unknown as Resource);
+}
+
+/**
+ * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
+ * gives it now. `ordered` (default: every member's job) feeds the work-conserving fill.
+ */
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number> }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean } = {}): QuotaDispatchResult {
+  const gs = groups.map((g, index) => ({
+    index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members,
+    dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
+  }) as unknown as Group);
+  const reading = {
+    quotaOnprem: groups.map((g) => new Map(Object.entries(g.quota).map(([r, q]) => [Number(r), q]))),
+    quotaCloud: groups.map(() => new Map()),
+  } as unknown as LpReading;
+  const ids = opts.ordered ?? [...new Set(groups.flatMap((g) => g.members.map((m) => m.s.job.id)))];
+  for (const s of f.states.values()) f.ledger.setDemand(s.job.clientId, f.ledger.demandOf(s.job.clientId) + s.liveTasks);
+  return dispatchQuotas({
+    groups: gs, reading, resources: resources(f), clouds: [], pools: buildPools(f.classes, f.now, f.policy.preassignWithinSec), ledger: f.ledger,
+    policy: f.policy, now: f.now, ordered: ids.map((id) => f.states.get(id)!), deferred: new Set(opts.deferred ?? []), cloudOk: () => opts.cloudOk ?? false,
+  });
+}
+
+/** Tasks placed per job. */
+export function perJob(r: QuotaDispatchResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of r.assignments) out[a.jobId] = (out[a.jobId] ?? 0) + 1;
+  return out;
+}
