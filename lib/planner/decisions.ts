@@ -28,9 +28,7 @@ export function decideJob(d: DecisionInput): JobDecision {
   const late = facts.deadlineAt !== null && d.projection !== undefined && d.projection.finishAt > facts.deadlineAt;
   const atRisk = late && d.burstReason === undefined;
   const [outcome, reason] = outcomeOf(d);
-  const risk = atRisk
-    ? `; at risk: projected ${dateTime(d.projection!.finishAt)} against deadline ${dateTime(facts.deadlineAt!)}${riskCause(d)}`
-    : "";
+  const risk = atRisk ? `; at risk: ${projected(d.projection!.finishAt)} against deadline ${dateTime(facts.deadlineAt!)}${riskCause(d)}` : "";
   const why = d.why && (outcome === "placed" || outcome === "running" || outcome === "queued" || outcome === "held" || outcome === "burst") ? `; ${d.why}` : "";
   return {
     jobId: s.job.id,
@@ -41,10 +39,20 @@ export function decideJob(d: DecisionInput): JobDecision {
     slackSec: facts.slackSec === null ? null : Math.round(facts.slackSec),
     effectiveDeadlineAt: facts.deadlineAt,
     atRisk,
-    projectedFinishAt: d.projection ? d.projection.finishAt : null,
+    projectedFinishAt: d.projection && isDate(d.projection.finishAt) ? d.projection.finishAt : null,
     remainingWorkSec: Math.round(s.workSec),
     tasksAssigned: d.placed,
   };
+}
+
+/** The projected finish in words; a job that cannot finish within the horizon has no date (not "NaN-NaN"). */
+function projected(finishAt: number): string {
+  return isDate(finishAt) ? `projected ${dateTime(finishAt)}` : "not to finish within the planning horizon";
+}
+
+/** An instant a Date can show: projections use Infinity or Number.MAX_SAFE_INTEGER for "never". */
+function isDate(at: number): boolean {
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15;
 }
 
 function riskCause(d: DecisionInput): string {

@@ -130,7 +130,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const projection = new Map<string, Projection>();
   const why = new Map<string, string>();
   for (const [jobId, t] of timing) {
-    const finishAt = t.finishSlot === null ? grid.startAt[grid.count]! + 1 : grid.startAt[t.finishSlot + 1]!;
+    const finishAt = t.finishSlot === null ? Infinity : grid.startAt[t.finishSlot + 1]!;
     projection.set(jobId, { finishAt, deficitSec: 0, startAt: now });
     why.set(jobId, whyOf(t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
   }
