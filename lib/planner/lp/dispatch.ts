@@ -9,6 +9,7 @@ import type { JobState, StepState } from "../work/job-state.ts";
 import type { Group, Member } from "./groups.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource, Resource } from "./resources.ts";
+import { tailTooSlow } from "./tail-rule.ts";
 
 export interface QuotaDispatchInput {
   groups: readonly Group[];
@@ -38,8 +39,8 @@ export interface QuotaDispatchResult {
  * eligible classes best fit first and the fastest free node within a class, a queued slot behind
  * a task ending soon when no node is free. Then free slots the rounding left go to any job the
  * LP does not defer, in dispatch order, within its client's cap (work conservation).
- * A tail task skips a node that would finish it after the deadline when a faster eligible node
- * frees sooner.
+ * A tail task skips a node that would finish it after the deadline when another eligible pool
+ * (free, or freeing within a minute) finishes it sooner (tail-rule.ts).
  */
 export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const d = new Dispatcher(input);
@@ -134,7 +135,7 @@ class Dispatcher {
         for (const pool of pools) {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
-          if (this.tailTooSlow(s, st, pool, pools)) continue;
+          if (tailTooSlow(s, st, pool, this.poolsOf(st, this.input.cloudOk(s.job)), this.input.now, policy.failures.blocklistAfter)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
           if (slot) break;
         }
@@ -157,19 +158,6 @@ class Dispatcher {
       }
       if (left <= 0) return;
     }
-  }
-
-  /**
-   * The job's last tasks: this pool's node would finish after the deadline while another
-   * eligible pool in the list has a faster node free now that finishes in time.
-   */
-  private tailTooSlow(s: JobState, st: StepState, pool: SlotPool, pools: readonly SlotPool[]): boolean {
-    const due = s.job.deadlineAt;
-    if (due === null || st.allowance > 1) return false;
-    const { now } = this.input;
-    const finishOn = (p: SlotPool) => now + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
-    if (finishOn(pool) <= due) return false;
-    return pools.some((p) => p !== pool && p.freeHead < p.free.length && finishOn(p) <= due);
   }
 
   private nextTask(s: JobState, st: StepState): number | undefined {

@@ -71,3 +71,8 @@ export function perJob(r: QuotaDispatchResult): Record<string, number> {
   for (const a of r.assignments) out[a.jobId] = (out[a.jobId] ?? 0) + 1;
   return out;
 }
+
+/** The class (= resource) index holding node `id`. */
+export function classOf(f: Farm, id: string): number {
+  return f.classes.find((c) => c.nodes.some((n) => n.id === id))!.index;
+}

@@ -1,0 +1,42 @@
+import { speedOf } from "../matching/node-classes.ts";
+import { nodeAccepts, type SlotPool } from "../matching/slot-pools.ts";
+import type { JobState, StepState } from "../work/job-state.ts";
+
+/** A busy node whose running task ends within this many seconds counts as freeing now for the tail rule. */
+export const TAIL_FREEING_SEC = 60;
+
+/**
+ * The tail-task rule: a task of `st` should not go on `pool` when that node would finish it after
+ * the job's deadline while other eligible pools — free nodes, or busy ones freeing within
+ * {@link TAIL_FREEING_SEC} — finish it sooner and have a slot for each task the step has left
+ * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
+ * other work and the next cycle places the task on the faster one).
+ */
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number): boolean {
+  const due = s.job.deadlineAt;
+  if (due === null) return false;
+  const runMs = (p: SlotPool) => (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
+  const here = now + runMs(pool);
+  if (here <= due) return false;
+  let sooner = 0;
+  for (const p of alternatives) {
+    if (p === pool || p.cls === pool.cls) continue;
+    const run = runMs(p);
+    if (now + run >= here) continue;
+    for (let i = p.freeHead; i < p.free.length && sooner < st.allowance; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
+    for (let i = p.soonHead; i < p.soon.length && sooner < st.allowance; i++) {
+      const n = p.soon[i]!;
+      const freeAt = freesAt(n.leases, now);
+      if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, blocklistAfter)) sooner++;
+    }
+    if (sooner >= st.allowance) return true;
+  }
+  return false;
+}
+
+/** When a busy node's first slot frees: its soonest-ending lease. */
+function freesAt(leases: readonly { expectedEndAt: number }[], now: number): number {
+  let t = Infinity;
+  for (const l of leases) t = Math.min(t, l.expectedEndAt);
+  return Math.max(now, t);
+}
