@@ -31,3 +31,42 @@ describe("job groups", () => {
     }
   });
 });
+
+describe("guaranteed shares", () => {
+  // Four nodes, three held for 6 h by client B; A is guaranteed half the farm and has best-effort
+  // work; C (no guarantee) has a small deadline job that prefers to start early.
+  const farm = (guarA: number) => {
+    const held = nodes("b", 3, (b) => b.running({ jobId: "BL", expectedEndAt: T0 + 6 * HOUR, expiresAt: T0 + 6 * HOUR }));
+    return aSnapshot({
+      clients: [aClient("A", { guaranteedShare: guarA }), aClient("B"), aClient("C")],
+      nodes: [...held, ...nodes("free", 1)],
+      jobs: [
+        aJob("BL").forClient("B").tasks(0).build(),
+        aJob("AJ").forClient("A").tasks(10, 3600).build(),
+        aJob("CJ").forClient("C").tasks(3, 3600).due(T0 + 10 * HOUR).build(),
+      ],
+    });
+  };
+
+  it("are fractions of the whole farm, leases included, capped by the free capacity the client can use", () => {
+    const s = solveProblem(farm(0.5), defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const a = s.groups.find((g) => g.clientId === "A")!;
+    const h0 = s.grid.hours[0]!;
+    // Half of four nodes is two; only one is free: A gets all of it now, not half of the one free node.
+    expect(s.sum((c) => c.kind === "x" && c.g === a.index && c.t === 0)).toBeGreaterThan(0.99 * h0);
+    expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
+    // The deadline still holds: C's work fits later, no miss.
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+  });
+
+  it("count the client's own running leases toward its guarantee", () => {
+    const snap = farm(0.5);
+    // A already holds two leases of four slots: its half is served; the free node goes to the urgent job.
+    snap.nodes[0]!.leases[0]!.jobId = "AJ";
+    snap.nodes[1]!.leases[0]!.jobId = "AJ";
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    const c = s.groups.find((g) => g.clientId === "C")!;
+    expect(s.sum((x) => x.kind === "x" && x.g === c.index && x.t === 0)).toBeGreaterThan(0.99 * s.grid.hours[0]!);
+  });
+});
