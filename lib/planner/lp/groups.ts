@@ -69,7 +69,9 @@ export interface GroupInput {
 export function buildGroups(input: GroupInput): Group[] {
   const { grid, now, policy } = input;
   const byKey = new Map<string, Group>();
-  const byEligible = new Map<readonly unknown[], { id: number; res: Resource[]; clouds: CloudResource[] }>();
+  // Per requirement set (one shared `eligible` array each, from Eligibility's memo) and kind: the speed filter depends on both.
+  const byEligible = new Map<readonly unknown[], Map<string, { id: number; res: Resource[]; clouds: CloudResource[] }>>();
+  let reqIds = 0;
   const rank = new Map<JobState, number>();
   const add = (s: JobState, waiting: boolean) => {
     rank.set(s, rank.size);
@@ -77,8 +79,9 @@ export function buildGroups(input: GroupInput): Group[] {
     for (const st of s.steps) {
       const tasks = waiting || st.blocked ? (st.blocked?.startsWith("finals held") ? 0 : st.live) : st.allowance;
       if (tasks <= 0 || st.eligible.length === 0) continue;
-      // Per requirement set (one shared `eligible` array each, from Eligibility's memo): its id, resources and offers, built once.
-      let req = byEligible.get(st.eligible);
+      let byKind = byEligible.get(st.eligible);
+      if (!byKind) byEligible.set(st.eligible, (byKind = new Map()));
+      let req = byKind.get(st.step.kind);
       if (!req) {
         const set = new Set<Resource>();
         for (const c of st.eligibleOnprem) set.add(input.resourceOf.get(c.index)!);
@@ -87,7 +90,7 @@ export function buildGroups(input: GroupInput): Group[] {
         const best = Math.max(0, ...[...set].map(speedOn));
         const res = [...set].filter((r) => speedOn(r) >= best / 4).sort((a, b) => a.index - b.index);
         const clouds = input.clouds.filter((c) => unmetRequirement(c.offer.capabilities, st.step.requirements) === null);
-        byEligible.set(st.eligible, (req = { id: byEligible.size, res, clouds }));
+        byKind.set(st.step.kind, (req = { id: reqIds++, res, clouds }));
       }
       const res = req.res;
       const hasDeadline = f.deadlineAt !== null;

@@ -3,6 +3,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import type { Group } from "./groups.ts";
 import { type CloudResource, heldCloud, type Resource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
+import { addShareRows } from "./share-rows.ts";
 import { LpBuilder, type LpModel } from "./solver.ts";
 
 /**
@@ -106,7 +107,6 @@ export function buildModel(input: ModelInput): BuiltModel {
   });
   const totalRow = groups.map((g) => (g.bestEffortH > 0 ? lp.addRow(g.workH, INF) : -1));
   const capRow = resources.map((r) => grid.hours.map((_, t) => lp.addRow(-INF, r.readyHours[t]!)));
-  const totalCap = grid.hours.map((_, t) => resources.reduce((s, r) => s + r.readyHours[t]! + r.asleepHours[t]!, 0));
   const parRow = groups.map((g) => {
     const rows: number[] = [];
     // One row per slot whether or not it binds now, so the model's shape does not follow every lease.
@@ -114,33 +114,8 @@ export function buildModel(input: ModelInput): BuiltModel {
     return rows;
   });
 
-  // Shares: a cap in every slot, a guarantee (soft) in the first four hours.
-  const byClient = new Map<string, Group[]>();
-  for (const g of groups) byClient.set(g.clientId, [...(byClient.get(g.clientId) ?? []), g]);
-  const shareRow = new Map<string, number[]>();
-  const guarRow = new Map<string, number[]>();
-  const clientIds = [...byClient.keys()].sort();
-  for (const c of clientIds) {
-    const m = input.maxShare.get(c) ?? 1;
-    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-INF, m * totalCap[t]!)));
-    const gShare = input.guarantee.get(c) ?? 0;
-    if (gShare <= 0) continue;
-    const mine = byClient.get(c)!;
-    const eligible = new Set<Resource>();
-    for (const g of mine) for (const r of g.resources) eligible.add(r);
-    let left = 0;
-    let tasks = 0;
-    for (const g of mine) if (g.releaseSlot === 0) { left += g.workH; tasks += g.tasks; }
-    const rows: number[] = [];
-    for (let t = 0; t < T && grid.startAt[t]! < now + 4 * 3600_000; t++) {
-      let cap = 0;
-      for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
-      const target = Math.max(0, Math.min(gShare * totalCap[t]!, cap, left, tasks * grid.hours[t]!));
-      rows[t] = lp.addRow(target, INF);
-      left -= target;
-    }
-    guarRow.set(c, rows);
-  }
+  // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
+  const { shareRow, guarRow, clientIds } = addShareRows(lp, input);
 
   // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.
   const renters = new Map<string, Set<CloudResource>>();

@@ -13,11 +13,10 @@ import type { PriceCurve } from "../tariff/price-curve.ts";
 import type { JobState } from "../work/job-state.ts";
 import { burstFromLp, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
-import { buildGroups, type Group } from "./groups.ts";
-import { buildModel } from "./model.ts";
+import type { Group } from "./groups.ts";
+import { buildLpProblem } from "./lp-problem.ts";
 import { readSolution, type LpReading } from "./read.ts";
-import { buildCloudResources, buildResources } from "./resources.ts";
-import { slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
+import type { SlotGrid } from "./slots.ts";
 import type { LpSolver } from "./solver.ts";
 import type { StageResult } from "./stage.ts";
 
@@ -58,45 +57,7 @@ export type LpStageOutcome = { ok: true; result: StageResult; stats: LpStats } |
  */
 export function planWithLp(input: LpStageInput): LpStageOutcome {
   const { snapshot, policy, now, ledger } = input;
-  let latest: number | null = null;
-  const dueAts: number[] = [];
-  for (const s of [...input.ordered, ...input.waiting]) {
-    const d = input.facts.get(s.job.id)!.deadlineAt;
-    if (d === null) continue;
-    if (latest === null || d > latest) latest = d;
-    // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
-    for (const st of s.steps) if (st.live > 0) {
-      const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
-      dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000 + left / 10, left / 4));
-    }
-  }
-  const grid = slotGrid(now, latest, dueAts);
-  const kinds = new Set<string>();
-  const reqs: NodeClass[][] = [];
-  const seen = new Set<readonly NodeClass[]>();
-  for (const s of [...input.ordered, ...input.waiting]) {
-    for (const st of s.steps) {
-      if (st.live <= 0) continue;
-      kinds.add(st.step.kind);
-      if (!seen.has(st.eligible)) { seen.add(st.eligible); reqs.push(st.eligible); }
-    }
-  }
-  const reqSets = reqs.map((r) => new Set(r.map((c) => c.index)));
-  const fits = (c: NodeClass) => reqSets.map((set) => (set.has(c.index) ? "1" : "0")).join("");
-  const resources = buildResources(input.classes, fits, [...kinds].sort(), grid, now);
-  const resourceOf = new Map<number, (typeof resources)[number]>();
-  for (const r of resources) for (const c of r.classes) resourceOf.set(c.index, r);
-  const clouds = buildCloudResources(snapshot, grid, now, policy.burst.interruptionLossSec);
-  const groups = buildGroups({
-    ordered: input.ordered, waiting: input.waiting, facts: input.facts, resources, clouds, resourceOf,
-    cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
-  });
-  const guarantee = ledger.guaranteeFractions();
-  const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
-  const built = buildModel({
-    groups, resources, clouds, grid, snapshot, guarantee, maxShare, now,
-    priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
-  });
+  const { grid, resources, clouds, groups, built } = buildLpProblem(input);
   const m = built.model;
   const stats: LpStats = { status: "unsolved", columns: m.numCols, rows: m.numRows, nonzeros: m.index.length, groups: groups.length, resources: resources.length, slots: grid.count };
   const sol = input.solver.solve(m, { timeLimitSec: input.timeLimitSec });

@@ -1,0 +1,59 @@
+import type { NodeClass } from "../matching/node-classes.ts";
+import { buildGroups, type Group } from "./groups.ts";
+import { buildModel, type BuiltModel } from "./model.ts";
+import type { LpStageInput } from "./plan-lp.ts";
+import { buildCloudResources, buildResources, type CloudResource, type Resource } from "./resources.ts";
+import { slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
+
+export interface LpProblem {
+  grid: SlotGrid;
+  resources: Resource[];
+  clouds: CloudResource[];
+  groups: Group[];
+  built: BuiltModel;
+}
+
+/** The LP of one cycle, before solving: its slots, on-prem resources, cloud offers, job groups and model. */
+export function buildLpProblem(input: LpStageInput): LpProblem {
+  const { snapshot, policy, now, ledger } = input;
+  let latest: number | null = null;
+  const dueAts: number[] = [];
+  for (const s of [...input.ordered, ...input.waiting]) {
+    const d = input.facts.get(s.job.id)!.deadlineAt;
+    if (d === null) continue;
+    if (latest === null || d > latest) latest = d;
+    // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
+    for (const st of s.steps) if (st.live > 0) {
+      const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
+      dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000 + left / 10, left / 4));
+    }
+  }
+  const grid = slotGrid(now, latest, dueAts);
+  const kinds = new Set<string>();
+  const reqs: NodeClass[][] = [];
+  const seen = new Set<readonly NodeClass[]>();
+  for (const s of [...input.ordered, ...input.waiting]) {
+    for (const st of s.steps) {
+      if (st.live <= 0) continue;
+      kinds.add(st.step.kind);
+      if (!seen.has(st.eligible)) { seen.add(st.eligible); reqs.push(st.eligible); }
+    }
+  }
+  const reqSets = reqs.map((r) => new Set(r.map((c) => c.index)));
+  const fits = (c: NodeClass) => reqSets.map((set) => (set.has(c.index) ? "1" : "0")).join("");
+  const resources = buildResources(input.classes, fits, [...kinds].sort(), grid, now);
+  const resourceOf = new Map<number, (typeof resources)[number]>();
+  for (const r of resources) for (const c of r.classes) resourceOf.set(c.index, r);
+  const clouds = buildCloudResources(snapshot, grid, now, policy.burst.interruptionLossSec);
+  const groups = buildGroups({
+    ordered: input.ordered, waiting: input.waiting, facts: input.facts, resources, clouds, resourceOf,
+    cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
+  });
+  const guarantee = ledger.guaranteeFractions();
+  const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
+  const built = buildModel({
+    groups, resources, clouds, grid, snapshot, guarantee, maxShare, now,
+    priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
+  });
+  return { grid, resources, clouds, groups, built };
+}
