@@ -40,16 +40,40 @@ export interface LpSolver {
   solve(model: LpModel, options: { timeLimitSec: number }): LpSolution;
 }
 
-/** Builds an LpModel column by column: rows are declared first, then each column lists its entries. */
+/** A growable typed-array buffer: amortised appends, no boxed numbers, one copy at the end. */
+class Grow<A extends Float64Array | Int32Array> {
+  length = 0;
+  constructor(public data: A) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new (this.data.constructor as new (n: number) => A)(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The filled part, copied (the builder may keep growing). */
+  take(): A { return this.data.slice(0, this.length) as A; }
+}
+
+const f64 = (n: number) => new Grow(new Float64Array(n));
+const i32 = (n: number) => new Grow(new Int32Array(n));
+
+/**
+ * Builds an LpModel column by column: rows are declared first, then each column lists its entries.
+ * Typed arrays throughout (the 100k-task model has ~10^5 nonzeros): the model goes to the solver as is.
+ */
 export class LpBuilder {
-  private rowLo: number[] = [];
-  private rowHi: number[] = [];
-  private cost: number[] = [];
-  private lo: number[] = [];
-  private hi: number[] = [];
-  private starts: number[] = [0];
-  private idx: number[] = [];
-  private val: number[] = [];
+  private rowLo = f64(1024);
+  private rowHi = f64(1024);
+  private cost = f64(4096);
+  private lo = f64(4096);
+  private hi = f64(4096);
+  private starts = i32(4096);
+  private idx = i32(16384);
+  private val = f64(16384);
+
+  constructor() { this.starts.push(0); }
 
   get numCols(): number { return this.cost.length; }
   get numRows(): number { return this.rowLo.length; }
@@ -66,9 +90,10 @@ export class LpBuilder {
     this.lo.push(lower);
     this.hi.push(upper);
     for (let i = 0; i < rows.length; i++) {
-      if (coefs[i] === 0) continue;
+      const c = coefs[i]!;
+      if (c === 0) continue;
       this.idx.push(rows[i]!);
-      this.val.push(coefs[i]!);
+      this.val.push(c);
     }
     this.starts.push(this.idx.length);
     return this.cost.length - 1;
@@ -78,14 +103,14 @@ export class LpBuilder {
     return {
       numCols: this.cost.length,
       numRows: this.rowLo.length,
-      colCost: Float64Array.from(this.cost),
-      colLower: Float64Array.from(this.lo),
-      colUpper: Float64Array.from(this.hi),
-      rowLower: Float64Array.from(this.rowLo),
-      rowUpper: Float64Array.from(this.rowHi),
-      start: Int32Array.from(this.starts),
-      index: Int32Array.from(this.idx),
-      value: Float64Array.from(this.val),
+      colCost: this.cost.take(),
+      colLower: this.lo.take(),
+      colUpper: this.hi.take(),
+      rowLower: this.rowLo.take(),
+      rowUpper: this.rowHi.take(),
+      start: this.starts.take(),
+      index: this.idx.take(),
+      value: this.val.take(),
     };
   }
 }
