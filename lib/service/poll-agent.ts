@@ -12,6 +12,7 @@
 import { taskId as taskIdOf } from "../planner/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
 import { NotFoundError, RetryableError, StaleLeaseError } from "./errors.ts";
+import type { FrameOutput } from "./monitor/task-outputs.ts";
 import type { HeldTask, InboxEntry, NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { idlePollSec } from "./register-agent.ts";
@@ -28,6 +29,8 @@ export interface ReportedTask {
   startedAt?: number;
   endedAt?: number;
   message?: string;
+  /** A success's latest frames (recorded for the monitor). */
+  outputs?: FrameOutput[];
 }
 
 export interface PollInput {

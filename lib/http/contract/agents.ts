@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defineRoute } from "../route.ts";
 import { registerAgentSchema } from "../../service/register-agent.ts";
 import { id, isoOut } from "./common.ts";
+import { frameOutputsBody } from "./outputs.ts";
 
 /** The agent describes its host; pool, price, instance type, market, client and power are the farm's facts (refused). */
 export const registerBody = registerAgentSchema;
@@ -22,6 +23,7 @@ export const pollBody = z.strictObject({
     startedAt: epochMs.optional(),
     endedAt: epochMs.optional(),
     message: z.string().max(2000).optional(),
+    outputs: frameOutputsBody.optional().describe("A success's latest frames (keys, not bytes)"),
   })).max(64).default([]),
   metrics: z.strictObject({ cpuPct: z.number().min(0).max(100), memoryPct: z.number().min(0).max(100) }).optional(),
   stopping: z.boolean().optional(),
