@@ -56,7 +56,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   let learned: NodeRecord = node;
   const busy = new Set<string>();
   for (const t of input.tasks.filter(terminal)) {
-    const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}) };
+    const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}), ...(t.outputs ? { outputs: t.outputs } : {}) };
     let r: Settled;
     try {
       r = await recordSettle(deps, settle, t.state as "succeeded" | "failed" | "interrupted", actor);

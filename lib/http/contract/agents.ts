@@ -78,7 +78,7 @@ export const pollAgent = defineRoute({
 export const completeTask = defineRoute({
   operationId: "completeTask", method: "POST", path: "/agents/{nodeId}/tasks/{taskId}/complete", tag: "agents",
   summary: "The task succeeded (accepted once; a repeat is 'duplicate'; a stale token is 409)", accepts: ["agent"],
-  params: taskParams, body: z.strictObject(settleFields), response: settleReply,
+  params: taskParams, body: z.strictObject({ ...settleFields, outputs: frameOutputsBody.optional().describe("The latest frames it wrote (keys, not bytes)") }), response: settleReply,
 });
 
 export const failTask = defineRoute({
