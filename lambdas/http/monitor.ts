@@ -1,4 +1,4 @@
-/** Routes the web monitor reads (frame grid, job costs, farm history) and requeue-failed. */
+/** Routes the web monitor reads (frame grid, job costs, farm history, latest frames and thumbnails) and requeue-failed. */
 import * as svc from "../../lib/service/index.ts";
 import type { ServiceDeps } from "../../lib/service/index.ts";
 import { actorFor } from "../../lib/http/actor.ts";
@@ -14,4 +14,8 @@ export const monitorRoutes = [
     ({ items: await svc.jobCosts(deps, { jobIds: query.ids }, actorFor(principal, requestId)), at: deps.clock.now() })),
   bindRoute(c.getFarmHistory, async ({ query, principal, requestId }, deps: ServiceDeps) =>
     svc.farmHistory(deps, query, actorFor(principal, requestId))),
+  bindRoute(c.listJobOutputs, async ({ params, query, principal, requestId }, deps: ServiceDeps) =>
+    svc.listJobOutputs(deps, { jobId: params.id, limit: query.limit }, actorFor(principal, requestId))),
+  bindRoute(c.getFrameThumbnail, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.readThumbnail(deps, { jobId: params.id, taskId: params.taskId, frame: params.n }, actorFor(principal, requestId))),
 ];

@@ -3,6 +3,7 @@
  * A network error, timeout, 429 or 5xx is `ApiUnavailable` (retry later, keep the report);
  * any other 4xx is `ApiRejected` (the request itself is wrong; retrying will not help).
  */
+import type { FrameOutput } from "../service/monitor/task-outputs.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import type { PollReply } from "../service/views.ts";
 
@@ -18,7 +19,7 @@ export class ApiRejected extends Error {
 }
 
 export interface PollBody {
-  tasks: { taskId: string; token: string; state: "queued" | "running" | "succeeded" | "failed" | "interrupted"; progress?: number; startedAt?: number; endedAt?: number; message?: string }[];
+  tasks: { taskId: string; token: string; state: "queued" | "running" | "succeeded" | "failed" | "interrupted"; progress?: number; startedAt?: number; endedAt?: number; message?: string; outputs?: FrameOutput[] }[];
   metrics?: { cpuPct: number; memoryPct: number };
   stopping?: boolean;
 }

@@ -7,6 +7,7 @@
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { FrameOutput } from "../service/monitor/task-outputs.ts";
 
 export interface TerminalReport {
   taskId: string;
@@ -15,6 +16,8 @@ export interface TerminalReport {
   startedAt?: number;
   endedAt: number;
   message?: string;
+  /** A success's latest frames (keys and thumbnails in the output store). */
+  outputs?: FrameOutput[];
 }
 
 type Line = { report: TerminalReport } | { ack: string };

@@ -14,7 +14,7 @@ import type { PollReply } from "../service/views.ts";
 import { ApiRejected, ApiUnavailable, type AgentApi, type PollBody } from "./api-client.ts";
 import { Cancellation } from "./cancellation.ts";
 import type { AgentCredential } from "./credentials.ts";
-import type { Journal } from "./journal.ts";
+import type { Journal, TerminalReport } from "./journal.ts";
 import type { TaskSlots } from "./task-slots.ts";
 
 export interface LoopDeps {
@@ -31,6 +31,9 @@ export interface LoopDeps {
   /** Poll at least this often whatever the server says (tests, simulations); default: as the server says. */
   maxPollSec?: number;
 }
+
+/** Terminal reports per poll body (each at most 160 KB, see fitReport; the route takes 256 KB). */
+const terminalBytesPerPoll = 192 * 1024;
 
 export type ExitReason = { reason: string; unreported: number };
 
@@ -121,8 +124,14 @@ export class PollLoop {
       ...(t.startedAt ? { startedAt: t.startedAt } : {}),
       ...(t.log?.lastLines() ? { message: t.log.lastLines() } : {}),
     }));
-    // The schema takes 64 tasks a poll: the oldest terminal reports first, the rest next time.
-    const terminal = this.d.journal.pending().slice(0, Math.max(0, 64 - live.length));
+    // The schema takes 64 tasks a poll and the route 256 KB: the oldest terminal reports first, the rest next time.
+    const terminal: TerminalReport[] = [];
+    let bytes = 0;
+    for (const r of this.d.journal.pending().slice(0, Math.max(0, 64 - live.length))) {
+      bytes += Buffer.byteLength(JSON.stringify(r), "utf8");
+      if (terminal.length > 0 && bytes > terminalBytesPerPoll) break;
+      terminal.push(r);
+    }
     return { tasks: [...terminal, ...live], metrics: hostMetrics(), ...(this.mode === "stopping" ? { stopping: true } : {}) };
   }
 

@@ -13,6 +13,7 @@ import { ApiUnavailable } from "./api-client.ts";
 import { Cancellation, type CancelRequest } from "./cancellation.ts";
 import type { TerminalReport } from "./journal.ts";
 import type { TaskOutcome, TaskRunner } from "./runners/runner.ts";
+import { fitReport, OutputRecorder } from "./output-recorder.ts";
 import { TaskLog } from "./task-log.ts";
 
 export interface Runners {
@@ -111,6 +112,7 @@ export class TaskSlots {
     t.log = log;
     log.line(`task ${a.taskId} (attempt token ${a.token.slice(0, 6)}…) starting`);
     let outcome: TaskOutcome;
+    const recorder = new OutputRecorder(this.d.outputs, outputPrefix(a.jobId, a.stepName), (l) => log.line(l));
     try {
       const job = await this.d.runSpec(a.jobId);
       const step = job.steps.find((s) => s.name === a.stepName);
@@ -119,7 +121,7 @@ export class TaskSlots {
       outcome = await runner.run({
         assignment: a, job, step, jobDir: join(this.d.workDir, "jobs", a.jobId), log,
         progress: (p) => { t.progress = Math.min(1, Math.max(t.progress, p)); },
-        cancellation: t.cancellation, outputs: this.d.outputs, outputPrefix: outputPrefix(a.jobId, a.stepName), speed: this.d.speed(a.kind),
+        cancellation: t.cancellation, outputs: recorder, outputPrefix: recorder.prefix, speed: this.d.speed(a.kind),
       });
     } catch (err) {
       // An unreachable API is not the task's fault: it goes back to the farm without counting as a failure.
@@ -127,13 +129,18 @@ export class TaskSlots {
         ? { state: "interrupted", message: `could not fetch the run spec: ${err.message}` }
         : { state: "failed", message: `agent error: ${(err as Error).message}` };
     }
+    // Thumbnails are a courtesy to whoever watches: a failure there never fails the task.
+    const outputs = outcome.state === "succeeded"
+      ? await recorder.manifest({ frames: a.frames ?? [a.taskIndex], quality: a.quality }).catch((err: Error) => { log.line(`output manifest failed: ${err.message}`); return []; })
+      : [];
     log.line(`task ${outcome.state}${outcome.message ? `: ${outcome.message}` : ""}`);
     // A full log in the store helps whoever reads it; failing to upload it must not lose the result.
     await this.d.outputs.put(taskLogKey(a.jobId, a.stepName, a.taskIndex), log.contents()).catch((err: Error) => { log.line(`log upload failed: ${err.message}`); });
     this.tasks.delete(a.token);
-    this.d.finished({
+    this.d.finished(fitReport({
       taskId: a.taskId, token: a.token, state: outcome.state, startedAt: t.startedAt, endedAt: this.d.now(),
       ...(outcome.message ? { message: outcome.message.slice(0, 2000) } : {}),
-    });
+      ...(outputs.length > 0 ? { outputs } : {}),
+    }));
   }
 }

@@ -92,6 +92,14 @@ export function createApiHandler<D>(options: ApiHandlerOptions<D>): ApiHandler {
     const status = replied ? (out as Reply<unknown>).status : contract.status ?? 200;
     const result = replied ? (out as Reply<unknown>).body : out;
     if (status === 204) return { statusCode: 204 };
+    if (contract.produces) {
+      if (!(result instanceof Uint8Array)) throw new Error(`response of ${contract.operationId} is not bytes`);
+      // API Gateway (payload v2) decodes a base64 body marked so; the local adapter does the same.
+      return {
+        statusCode: status, isBase64Encoded: true, body: Buffer.from(result.buffer, result.byteOffset, result.byteLength).toString("base64"),
+        headers: { "content-type": contract.produces, "cache-control": "private, max-age=60", "x-content-type-options": "nosniff" },
+      };
+    }
     const checked = contract.response.safeParse(result);
     // A reply that breaks our own schema is our bug, never the caller's: 500, logged.
     if (!checked.success) throw new Error(`response of ${contract.operationId} breaks its schema`, { cause: checked.error });

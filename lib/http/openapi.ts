@@ -62,7 +62,9 @@ export function buildOpenApi(routes: readonly RouteContract[], info: { title: st
       responses: {
         [status]: status === "204"
           ? { description: "done" }
-          : { description: "ok", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
+          : r.produces
+            ? { description: "ok", content: { [r.produces]: { schema: { type: "string", format: "binary" } } } }
+            : { description: "ok", content: { "application/json": { schema: jsonSchema(r.response, "output") } } },
         ...Object.fromEntries(Object.entries(r.otherStatuses ?? {}).map(([code, description]) =>
           [code, { description, content: { "application/json": { schema: jsonSchema(r.response, "output") } } }])),
         "4XX": { description: "refused; names the field and the problem", content: { "application/json": { schema: { $ref: "#/components/schemas/Problem" } } } },

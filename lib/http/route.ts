@@ -8,6 +8,7 @@ import type { Principal, PrincipalKind } from "./auth.ts";
 import { HttpProblem } from "./problem.ts";
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+export type BinaryMediaType = "image/png";
 
 export interface RouteContract<
   P extends z.ZodType = z.ZodType,
@@ -40,6 +41,11 @@ export interface RouteContract<
   readonly maxBodyBytes?: number;
   /** Request headers the route reads (documented in OpenAPI; the implementation validates them). */
   readonly headerParams?: Readonly<Record<string, { description: string; schema: Record<string, unknown> }>>;
+  /**
+   * The reply's media type when it is not JSON: the implementation returns the bytes
+   * (a Uint8Array), sent as they are (base64 to API Gateway); OpenAPI documents a binary body.
+   */
+  readonly produces?: BinaryMediaType;
   /** What API Gateway must check before the Lambda runs; default from `accepts` (see gatewayAuthOf). */
   readonly gatewayAuth?: GatewayAuth;
 }

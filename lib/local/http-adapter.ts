@@ -72,7 +72,7 @@ export function apiServer(api: ApiHandler, staticHandler?: StaticHandler, transl
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (translate && body.length > 0) body = mapJson(body, (v) => translate.request(path, v));
       const result = await api(toApiEvent(req, body), localContext("api", 30_000));
-      if (translate && result.body && (result.statusCode ?? 200) < 300) result.body = mapJson(Buffer.from(result.body), (v) => translate.response(path, v)).toString("utf8");
+      if (translate && result.body && !result.isBase64Encoded && (result.statusCode ?? 200) < 300) result.body = mapJson(Buffer.from(result.body), (v) => translate.response(path, v)).toString("utf8");
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       res.writeHead(result.statusCode ?? 200, headers);

@@ -12,6 +12,7 @@
 import { taskId as taskIdOf } from "../planner/index.ts";
 import { assertAgent, type Actor } from "./actor.ts";
 import { NotFoundError, RetryableError, StaleLeaseError } from "./errors.ts";
+import type { FrameOutput } from "./monitor/task-outputs.ts";
 import type { HeldTask, InboxEntry, NodeRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { idlePollSec } from "./register-agent.ts";
@@ -28,6 +29,8 @@ export interface ReportedTask {
   startedAt?: number;
   endedAt?: number;
   message?: string;
+  /** A success's latest frames (recorded for the monitor). */
+  outputs?: FrameOutput[];
 }
 
 export interface PollInput {
@@ -53,7 +56,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   let learned: NodeRecord = node;
   const busy = new Set<string>();
   for (const t of input.tasks.filter(terminal)) {
-    const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}) };
+    const settle = { nodeId: input.nodeId, taskId: t.taskId, token: t.token, ...(t.startedAt ? { startedAt: t.startedAt } : {}), ...(t.endedAt ? { endedAt: t.endedAt } : {}), ...(t.message ? { message: t.message } : {}), ...(t.outputs ? { outputs: t.outputs } : {}) };
     let r: Settled;
     try {
       r = await recordSettle(deps, settle, t.state as "succeeded" | "failed" | "interrupted", actor);

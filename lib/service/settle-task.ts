@@ -12,6 +12,7 @@ import type { SettleReport, ShardLease, ShardRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { leaseRecordOf, refusal, settleMessageChars, shardNoOf, type SettleResult, type TaskOutcome } from "./tasks/shard-book.ts";
 import { learnedNode } from "./learn-from-attempt.ts";
+import { recordTaskOutputs, type FrameOutput } from "./monitor/task-outputs.ts";
 
 export interface SettleTaskInput {
   nodeId: string;
@@ -20,6 +21,8 @@ export interface SettleTaskInput {
   startedAt?: number;
   endedAt?: number;
   message?: string;
+  /** A success's latest frames (the monitor's thumbnails). */
+  outputs?: readonly FrameOutput[];
 }
 
 export type { SettleResult, TaskOutcome };
@@ -63,13 +66,19 @@ export async function recordSettle(deps: ServiceDeps, input: SettleTaskInput, ou
   const r = await deps.tasks.settle({
     jobId: ref.jobId, stepName: ref.stepName, shardNo: shardNoOf(ref.taskIndex), taskIndex: ref.taskIndex, token: input.token, nodeId: input.nodeId,
   }, report);
+  // The frames of a success, first time or replayed (a replay after a lost write fills the gap).
+  const outputs = () => (outcome === "succeeded" ? recordTaskOutputs(deps, input) : Promise.resolve(false));
   if (r.accepted) {
+    await outputs();
     const startedAt = Math.max(r.lease.grantedAt, input.startedAt ?? r.lease.grantedAt);
     const endedAt = Math.min(now, Math.max(startedAt, input.endedAt ?? now));
     return { result: "accepted", lease: r.lease, shard: r.shard, seconds: (endedAt - startedAt) / 1000 };
   }
   const why = refusal(r.shard, input.token);
-  if (why.result === "duplicate") return { result: "duplicate" };
+  if (why.result === "duplicate") {
+    await outputs();
+    return { result: "duplicate" };
+  }
   const holder = r.shard && Object.entries(r.shard.leases).find(([, l]) => l.i === ref.taskIndex);
   throw new StaleLeaseError(input.taskId, input.token, holder ? leaseRecordOf(holder[0], holder[1]) : undefined);
 }

@@ -2,10 +2,13 @@
  * The monitor's extra reads (lib/service/monitor/monitor-store.ts) in the one table:
  *   `JOBCOST#<jobId>` / `TOTAL`        counters incremented with ADD (atomic, no read)
  *   `FARMSAMPLE#<yyyy-mm-dd>` / `<at>`  one farm sample per planning cycle, kept 14 days (TTL)
+ *   `OUTPUTS#<jobId>` / `T#<taskId>`   a succeeded task's frames; gsi2 `OUTPUTS#<jobId>` /
+ *                                      `<settledAt>#<taskId>` lists a job's newest first
  * Samples are partitioned by day so a day's chart is one Query, and no partition grows hot.
  */
 import { BatchGetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { FarmSample, JobCost, MonitorStore } from "../../service/monitor/monitor-store.ts";
+import type { TaskOutputsRecord } from "../../service/monitor/task-outputs.ts";
 import { mapSdkError } from "./dynamo-errors.ts";
 import { stripKeys, type DynamoTable } from "./dynamo-table.ts";
 
@@ -61,5 +64,26 @@ export class DynamoMonitorStore implements MonitorStore {
       }, "farm samples"));
     }
     return out;
+  }
+
+  /** One conditional put: absent, or the stored report is not newer (a duplicate passes and changes nothing). */
+  async putTaskOutputs(record: TaskOutputsRecord): Promise<boolean> {
+    const gsi2pk = `OUTPUTS#${record.jobId}`;
+    return this.table.put(
+      { pk: gsi2pk, sk: `T#${record.taskId}`, gsi2pk, gsi2sk: `${pad(record.settledAt)}#${record.taskId}`, ...record },
+      "task outputs",
+      { condition: "attribute_not_exists(pk) OR settledAt <= :s", values: { ":s": record.settledAt } },
+    );
+  }
+
+  async latestTaskOutputs(jobId: string, limit: number): Promise<TaskOutputsRecord[]> {
+    const page = await this.table.query<TaskOutputsRecord>({
+      IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :pk", ExpressionAttributeValues: { ":pk": `OUTPUTS#${jobId}` }, ScanIndexForward: false,
+    }, "task outputs", { limit });
+    return page.items;
+  }
+
+  taskOutputs(jobId: string, taskId: string): Promise<TaskOutputsRecord | undefined> {
+    return this.table.get<TaskOutputsRecord>({ pk: `OUTPUTS#${jobId}`, sk: `T#${taskId}` }, "task outputs");
   }
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defineRoute } from "../route.ts";
 import { registerAgentSchema } from "../../service/register-agent.ts";
 import { id, isoOut } from "./common.ts";
+import { frameOutputsBody } from "./outputs.ts";
 
 /** The agent describes its host; pool, price, instance type, market, client and power are the farm's facts (refused). */
 export const registerBody = registerAgentSchema;
@@ -22,6 +23,7 @@ export const pollBody = z.strictObject({
     startedAt: epochMs.optional(),
     endedAt: epochMs.optional(),
     message: z.string().max(2000).optional(),
+    outputs: frameOutputsBody.optional().describe("A success's latest frames (keys, not bytes)"),
   })).max(64).default([]),
   metrics: z.strictObject({ cpuPct: z.number().min(0).max(100), memoryPct: z.number().min(0).max(100) }).optional(),
   stopping: z.boolean().optional(),
@@ -76,7 +78,7 @@ export const pollAgent = defineRoute({
 export const completeTask = defineRoute({
   operationId: "completeTask", method: "POST", path: "/agents/{nodeId}/tasks/{taskId}/complete", tag: "agents",
   summary: "The task succeeded (accepted once; a repeat is 'duplicate'; a stale token is 409)", accepts: ["agent"],
-  params: taskParams, body: z.strictObject(settleFields), response: settleReply,
+  params: taskParams, body: z.strictObject({ ...settleFields, outputs: frameOutputsBody.optional().describe("The latest frames it wrote (keys, not bytes)") }), response: settleReply,
 });
 
 export const failTask = defineRoute({

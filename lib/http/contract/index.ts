@@ -6,6 +6,7 @@ import * as farm from "./farm.ts";
 import * as identity from "./identity.ts";
 import * as jobs from "./jobs.ts";
 import * as monitor from "./monitor.ts";
+import * as outputs from "./outputs.ts";
 import { z } from "zod";
 import { defineRoute } from "../route.ts";
 
@@ -49,6 +50,8 @@ export const contracts = {
   requeueFailed: monitor.requeueFailed,
   getJobCosts: monitor.getJobCosts,
   getFarmHistory: monitor.getFarmHistory,
+  listJobOutputs: outputs.listJobOutputs,
+  getFrameThumbnail: outputs.getFrameThumbnail,
 } as const;
 
 export const allContracts: readonly RouteContract[] = Object.values(contracts);

@@ -52,7 +52,7 @@ function stepTasks(job: JobRecord, s: StepRecord): StepTasksView {
   };
 }
 
-function previewTasks(job: JobRecord, s: StepRecord): number[] {
+export function previewTasks(job: JobRecord, s: StepRecord): number[] {
   if (s.role === "preview") return s.taskCount <= 10_000 ? [...Array(s.taskCount).keys()] : [];
   if (!job.preview.previewFirst) return [];
   const out: number[] = [];

@@ -1,10 +1,11 @@
 /**
  * What the web monitor reads beyond the job, node and client records: what each job has cost so
- * far, and a sample of the farm per planning cycle (utilization over time, power draw against
+ * far, the frames succeeded tasks wrote, and a sample of the farm per planning cycle (utilization over time, power draw against
  * the tariff, each client's share). Optional on ServiceDeps: without it the monitor shows no
  * history and no per-job cost, and nothing else changes.
  */
 import type { ClientShare } from "../../planner/index.ts";
+import type { TaskOutputsStore } from "./task-outputs.ts";
 
 export interface JobCost {
   jobId: string;
@@ -30,7 +31,8 @@ export interface FarmSample {
   shares: ClientShare[];
 }
 
-export interface MonitorStore {
+/** Also the frames succeeded tasks wrote (task-outputs.ts). */
+export interface MonitorStore extends TaskOutputsStore {
   /** Adds one accepted attempt's cost (called once per accepted settle, so never double-counted). */
   addJobCost(cost: JobCost): Promise<void>;
   jobCosts(jobIds: readonly string[]): Promise<JobCost[]>;

@@ -82,7 +82,8 @@ export async function startApi(options: { clock?: ManualClock; outputs?: OutputS
     submissions: createSubmissions(wired),
     async call(req) {
       const res = await api(req.build(), aLambdaContext("api"));
-      const body = res.body === undefined ? undefined : JSON.parse(res.body);
+      // A binary reply (an image) comes base64-encoded, as API Gateway expects it: the bytes.
+      const body = res.body === undefined ? undefined : res.isBase64Encoded ? Buffer.from(res.body, "base64") : JSON.parse(res.body);
       return { status: res.statusCode ?? 200, body, headers: res.headers ?? {} };
     },
     async stop() {

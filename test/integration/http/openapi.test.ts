@@ -18,6 +18,7 @@ const expectedRoutes = [
   "POST /agents/{nodeId}/token", "POST /registration-secrets", "GET /registration-secrets", "DELETE /registration-secrets/{id}",
   "POST /nodes/{id}/revoke", "POST /agents/session-token",
   "GET /jobs/{id}/tasks/{taskId}/log", "GET /agents/{nodeId}/jobs/{jobId}/run-spec",
+  "GET /jobs/{id}/outputs", "GET /jobs/{id}/outputs/{taskId}/{n}/thumbnail",
 ];
 
 describe("GET /openapi.json", () => {
