@@ -14,7 +14,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { maxReceiveCount, queueNames } from "../adapters/aws/queue-names.ts";
 import { allContracts } from "../http/contract/index.ts";
-import { HandlerFunction } from "./constructs/handler-function.ts";
+import { HandlerFunction, highsWasm } from "./constructs/handler-function.ts";
 import { MonitorSite } from "./constructs/monitor-site.ts";
 import { BurstfarmHttpApi } from "./constructs/http-api.ts";
 import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
@@ -83,6 +83,8 @@ export class BurstfarmStack extends Stack {
       // 100,000 tasks 161 → 84 ms with it).
       environment: { ...env, NODE_OPTIONS: "--enable-source-maps --max-semi-space-size=64", TARIFF_SOURCE: config.tariffSource },
       timeout: Duration.seconds(60), memorySize: 1769,
+      // The LP plan of record: HiGHS loads its WebAssembly from beside the bundle (without it every cycle is greedy).
+      besideBundle: [highsWasm],
     });
     const agentEvents = new HandlerFunction(this, "AgentEventsFn", {
       entry: "agent-events", description: "burstfarm agent events consumer", environment: env,

@@ -4,19 +4,31 @@
  * way). Loading the WASM is asynchronous, solving is synchronous: callers load once
  * (`await loadHighsSolver()`) and pass the solver into `plan(…, { solver })`.
  */
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import * as highsModule from "highs";
 import type { Highs } from "highs";
 import type { LpModel, LpSolution, LpSolver } from "../planner/lp/solver.ts";
 
 // The package's types are declared CommonJS-style while Node loads its ES build: the loader is the namespace's default.
-const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).default;
+const loadHighs = (highsModule as unknown as { default: (o?: { locateFile?: (file: string) => string }) => Promise<Highs> }).default;
 
 let loading: Promise<Highs> | null = null;
 
+/**
+ * Where highs.wasm is: beside the running module when it is a Lambda bundle (the stack copies it
+ * there, lib/infra/constructs/handler-function.ts `besideBundle`), else the package's own copy.
+ */
+export function highsWasmBesideModule(moduleUrl: string = import.meta.url): string | undefined {
+  const beside = fileURLToPath(new URL("highs.wasm", moduleUrl));
+  return existsSync(beside) ? beside : undefined;
+}
+
 /** The HiGHS WASM instance, loaded once per process (the planner's solver and the simulator's bounds share it). */
 export function loadHighsInstance(): Promise<Highs> {
-  loading ??= loadHighs();
+  const beside = highsWasmBesideModule();
+  loading ??= loadHighs(beside ? { locateFile: () => beside } : undefined);
   return loading;
 }
 

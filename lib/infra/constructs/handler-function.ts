@@ -5,13 +5,16 @@
  */
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The planner's solver (HiGHS compiled to WebAssembly): a run-time asset, not an import, so it rides `besideBundle`. */
+export const highsWasm = "node_modules/highs/build/highs.wasm";
 
 export interface HandlerFunctionProps {
   /** File under lambdas/, without extension: "api", "planner", … */
@@ -24,6 +27,12 @@ export interface HandlerFunctionProps {
   readonly memorySize?: number;
   /** Cap parallel copies (e.g. the planner: one cycle at a time is enough). */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Files (paths from the repository root) copied next to the bundle's index.mjs: assets a
+   * dependency loads at run time rather than imports, e.g. the planner's HiGHS WebAssembly
+   * (`node_modules/highs/build/highs.wasm`, found beside the bundle by lib/solver/highs-solver.ts).
+   */
+  readonly besideBundle?: readonly string[];
 }
 
 export class HandlerFunction extends Construct {
@@ -60,7 +69,17 @@ export class HandlerFunction extends Construct {
         // Some dependencies are CommonJS and call require(); give the ESM bundle one.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         externalModules: ["@aws-sdk/*"],
+        ...(props.besideBundle?.length ? { commandHooks: besideBundleHooks(props.besideBundle) } : {}),
       },
     });
   }
+}
+
+/** Local bundling runs these in a shell after esbuild; `inputDir` is the project root. */
+function besideBundleHooks(files: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => files.map((f) => `cp "${path.join(inputDir, f)}" "${outputDir}/"`),
+  };
 }
