@@ -1,5 +1,6 @@
 import type { BurstRequest, Client, CloudOffer, Policy, Requirements, Snapshot } from "../types.ts";
 import { duration } from "../format.ts";
+import { type CeilingRoom, ceilingRoom, ceilingText, roomFor, takeRoom } from "./ceiling-room.ts";
 import { requirementsKey, unmetRequirement } from "../matching/requirements.ts";
 import { speedOf } from "../matching/node-classes.ts";
 
@@ -31,7 +32,8 @@ export interface SizingResult {
  * ⌈D(d) ÷ (speed × (d − now − boot))⌉ (the EDF-prefix form). The instance type is the one with
  * the least cost per unit of throughput for the kind; spot unless the slack left after boot
  * cannot absorb an interruption (2-minute notice + requeue + lost progress), then on-demand
- * (Can't Be Late, NSDI'24). Capped by budget left and the account's instance limit.
+ * (Can't Be Late, NSDI'24). Capped by budget left, the account's instance limit and the farm's
+ * cloud ceiling (ceiling-room.ts, rented and requested nodes included).
  */
 export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, policy: Policy, now: number): SizingResult {
   const requests: BurstRequest[] = [];
@@ -46,6 +48,7 @@ export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, poli
   }
   const budgetLeft = new Map(snapshot.clients.map((c) => [c.id, c.cloudBudgetLeft]));
   const inUse = instancesInUse(snapshot);
+  const room = ceilingRoom(snapshot);
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => a.deadlineAt - b.deadlineAt || (a.jobId < b.jobId ? -1 : 1));
     const first = group[0]!;
@@ -58,7 +61,7 @@ export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, poli
     // Cheapest type first; what its instance limit leaves uncovered spills to the next type.
     let remaining = group;
     for (const [i, offer] of offers.entries()) {
-      const sized = sizeGroup(remaining, offer, client, policy, now, budgetLeft.get(client.id) ?? 0, inUse, snapshot, i === 0 ? refused : new Map());
+      const sized = sizeGroup(remaining, offer, client, policy, now, budgetLeft.get(client.id) ?? 0, inUse, room, snapshot, i === 0 ? refused : new Map());
       if (!sized) continue;
       const { request, covered } = sized;
       if (!request) {
@@ -76,7 +79,7 @@ export function sizeBurst(deficits: readonly Deficit[], snapshot: Snapshot, poli
 }
 
 /** One instance type's request for the group, and the fraction of the deficit it covers. */
-function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: Policy, now: number, budget: number, inUse: Map<string, number>, snapshot: Snapshot, refused: Map<string, string>): { request: BurstRequest | null; covered: number } | null {
+function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: Policy, now: number, budget: number, inUse: Map<string, number>, room: CeilingRoom, snapshot: Snapshot, refused: Map<string, string>): { request: BurstRequest | null; covered: number } | null {
   const speed = speedOf(offer.speed, group[0]!.kind);
   const loss = interruptionLoss(group[0]!, speed, policy);
   const onDemand = prefixNodes(group, offer, speed, now, 0);
@@ -94,6 +97,12 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
   if (chosen.nodes <= pending) return { request: null, covered: 1 }; // already asked for
   let nodes = Math.min(chosen.nodes - pending, offer.maxInstances - (inUse.get(offer.instanceType) ?? 0));
   if (nodes <= 0) return { request: null, covered: pending / chosen.nodes }; // at the instance limit: spill
+  const wanted = nodes;
+  nodes = Math.min(nodes, roomFor(room, price));
+  if (nodes <= 0) {
+    for (const d of chosen.usable) if (!refused.has(d.jobId)) refused.set(d.jobId, `${ceilingText(snapshot)} is reached`);
+    return { request: null, covered: pending / chosen.nodes }; // a cheaper type may still fit the spend ceiling
+  }
   const hoursPerNode = (chosen.work / (nodes * speed) + offer.bootSec) / 3600;
   const affordable = Math.floor(budget / (price * hoursPerNode) + 1e-9);
   if (affordable < nodes) {
@@ -103,6 +112,8 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
     }
     nodes = affordable;
   }
+  takeRoom(room, nodes, price);
+  const trimmed = nodes < wanted && nodes < affordable ? ` (${ceilingText(snapshot)} allows ${nodes})` : "";
   const why = spotOk ? `spot: slack absorbs an interruption (${duration(loss)})` : `on-demand: slack after boot cannot absorb a spot interruption (${duration(loss)})`;
   const covered = Math.min(1, (nodes + pending) / chosen.nodes);
   const request: BurstRequest = {
@@ -114,7 +125,7 @@ function sizeGroup(group: Deficit[], offer: CloudOffer, client: Client, policy: 
     jobIds: chosen.usable.map((d) => d.jobId),
     deadlineAt: chosen.binding.deadlineAt,
     estimatedCost: Math.round(nodes * price * hoursPerNode * 100) / 100,
-    reason: `local capacity is ${duration(chosen.work)} of work short before ${chosen.binding.jobId}'s deadline; ${nodes} × ${offer.instanceType} at ${price.toFixed(3)}/h; ${why}`,
+    reason: `local capacity is ${duration(chosen.work)} of work short before ${chosen.binding.jobId}'s deadline; ${nodes} × ${offer.instanceType} at ${price.toFixed(3)}/h${trimmed}; ${why}`,
   };
   return { request, covered };
 }

@@ -1,4 +1,5 @@
 import type { BurstRequest, FarmNode, Snapshot } from "../types.ts";
+import { ceilingRoom, ceilingText, roomFor, takeRoom } from "../burst/ceiling-room.ts";
 import { clock, dateTime, duration } from "../format.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import type { Group } from "./groups.ts";
@@ -20,6 +21,7 @@ const HYSTERESIS = 0.3;
 export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number, lossSec: number): { requests: BurstRequest[]; byJob: Map<string, string> } {
   const requests: BurstRequest[] = [];
   const byJob = new Map<string, string>();
+  const room = ceilingRoom(snapshot);
   for (const [key, perSlot] of [...r.rent.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [clientId, oi] = key.split("|") as [string, string];
     const c = clouds[Number(oi)]!;
@@ -37,8 +39,8 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     for (const n of snapshot.nodes) if (n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.status !== "offline") inUse++;
     for (const p of snapshot.pendingBurst ?? []) if (p.instanceType === c.offer.instanceType) inUse += p.count;
     for (const q of requests) if (q.instanceType === c.offer.instanceType) inUse += q.count;
-    const count = Math.min(Math.ceil(need - HYSTERESIS), c.offer.maxInstances - inUse);
-    if (count <= 0) continue;
+    const wanted = Math.min(Math.ceil(need - HYSTERESIS), c.offer.maxInstances - inUse);
+    if (wanted <= 0) continue;
     const binding = users.reduce((m, g) => ((g.dueAt ?? Infinity) < (m.dueAt ?? Infinity) ? g : m), users[0]!);
     let lastRent = b;
     for (let t = b; t < grid.count; t++) if ((perSlot[t] ?? 0) > 1e-6) lastRent = t;
@@ -52,9 +54,14 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const interruptP = 1 - Math.exp(-c.offer.spotInterruptionPerHour * hours);
     const spot = spotCost < c.offer.onDemandPricePerHour && (slackH >= lossH || interruptP < 0.05);
     const price = spot ? c.offer.spotPricePerHour : c.offer.onDemandPricePerHour;
+    // The farm's ceiling, rented and requested nodes included: the same room the greedy sizing uses.
+    const count = Math.min(wanted, roomFor(room, price));
+    if (count <= 0) continue;
+    takeRoom(room, count, price);
+    const trimmed = count < wanted ? ` (${wanted} wanted; ${ceilingText(snapshot)} allows ${count})` : "";
     const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and ${slackH >= lossH ? `the slack absorbs one (${duration(lossH * 3600)})` : `an interruption within ${duration(hours * 3600)} is ${(interruptP * 100).toFixed(1)}% likely`}`
       : `on-demand: ${slackH < lossH ? `the slack after boot cannot absorb a spot interruption (${duration(lossH * 3600)})` : "spot's expected cost is not lower"}`;
-    const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h; ${why}`;
+    const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h${trimmed}; ${why}`;
     const jobIds = [...new Set(users.flatMap((g) => g.members.map((m) => m.s.job.id)))].sort();
     for (const id of jobIds) byJob.set(id, reason);
     requests.push({
