@@ -3,6 +3,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import type { Group } from "./groups.ts";
 import { type CloudResource, heldCloud, type Resource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
+import { addFarmRows } from "./farm-rows.ts";
 import { addShareRows } from "./share-rows.ts";
 import { LpBuilder, type LpModel } from "./solver.ts";
 
@@ -136,6 +137,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     const unowned = snapshot.nodes.filter((n) => n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.clientId === undefined && n.status !== "offline").length;
     return grid.hours.map(() => lp.addRow(-INF, Math.max(0, c.offer.maxInstances - unowned)));
   });
+  const farm = addFarmRows(lp, snapshot, clouds, grid, renters);
   const budgetRow = new Map<string, number>();
   for (const client of clientList) {
     budgetRow.set(client.id, lp.addRow(-INF, Math.max(0, client.cloudBudgetLeft)));
@@ -216,6 +218,8 @@ export function buildModel(input: ModelInput): BuiltModel {
         const rows = [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!, startRow];
         const coefs = [-grid.hours[t]!, 1, cost, 1];
         if (next >= 0) { rows.push(next); coefs.push(-1); }
+        if (farm.instances) { rows.push(farm.instances[t]!); coefs.push(1); }
+        if (farm.spend) { rows.push(farm.spend[t]!); coefs.push(c.pricePerHour); }
         col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, rows, coefs);
         col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF, [startRow, budgetRow.get(client.id)!], [-1, boot]);
         startRow = next;

@@ -70,3 +70,41 @@ describe("guaranteed shares", () => {
     expect(s.sum((x) => x.kind === "x" && x.g === c.index && x.t === 0)).toBeGreaterThan(0.99 * s.grid.hours[0]!);
   });
 });
+
+describe("the farm's cloud ceiling (Snapshot.cloudLimits)", () => {
+  // One on-prem node, 40 one-hour tasks due in 5 h: only renting many instances meets the deadline.
+  const rush = (over: Parameters<typeof aSnapshot>[0] = {}) => aSnapshot({
+    clients: [aClient("A", { cloudBudgetLeft: 1e6 }), aClient("B")],
+    nodes: nodes("n", 1),
+    jobs: [aJob("J").tasks(40, 3600).due(T0 + 5 * HOUR).build(), aJob("K").forClient("B").tasks(2, 3600).due(T0 + 5 * HOUR).build()],
+    cloudOffers: [anOffer("c5", { bootSec: 240 })],
+    ...over,
+  });
+  const maxRentedPerSlot = (s: ReturnType<typeof solveProblem>) => {
+    let most = 0;
+    for (let t = 0; t < s.grid.count; t++) most = Math.max(most, s.sum((c) => c.kind === "rent" && c.t === t));
+    return most;
+  };
+
+  it("caps the instances rented in every slot, other clients' rented nodes counted first", () => {
+    const free = solveProblem(rush(), defaultPolicy, T0, solver);
+    expect(free.status).toBe("optimal");
+    expect(maxRentedPerSlot(free)).toBeGreaterThan(6);
+    const capped = solveProblem(rush({ cloudLimits: { maxInstances: 6 } }), defaultPolicy, T0, solver);
+    expect(capped.status).toBe("optimal");
+    expect(maxRentedPerSlot(capped)).toBeLessThanOrEqual(6 + 1e-6);
+    expect(maxRentedPerSlot(capped)).toBeGreaterThan(5);
+    // B (whose job may not rent here) already holds two instances: four are left for A.
+    const b = nodes("cb", 2, (x) => x.cloud("c5", "spot", 0.6, "B"));
+    const shared = solveProblem(rush({ cloudLimits: { maxInstances: 6 }, nodes: [...nodes("n", 1), ...b], jobs: [aJob("J").tasks(40, 3600).due(T0 + 5 * HOUR).build()] }), defaultPolicy, T0, solver);
+    expect(maxRentedPerSlot(shared)).toBeLessThanOrEqual(4 + 1e-6);
+  });
+
+  it("caps the spend per hour", () => {
+    const s = solveProblem(rush({ cloudLimits: { maxSpendPerHour: 3 } }), defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const price = s.clouds[0]!.pricePerHour;
+    for (let t = 0; t < s.grid.count; t++) expect(s.sum((c) => c.kind === "rent" && c.t === t) * price).toBeLessThanOrEqual(3 + 1e-6);
+    expect(maxRentedPerSlot(s) * price).toBeGreaterThan(2.9);
+  });
+});

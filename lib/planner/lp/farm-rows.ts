@@ -1,0 +1,44 @@
+import type { Snapshot } from "../types.ts";
+import type { CloudResource } from "./resources.ts";
+import type { SlotGrid } from "./slots.ts";
+import type { LpBuilder } from "./solver.ts";
+
+/** The farm's cloud ceiling per slot: rows every `rent` column enters (absent: no ceiling). */
+export interface FarmRows {
+  /** Per slot: Σ rented instances ≤ maxInstances − instances the LP does not represent. */
+  instances: number[] | null;
+  /** Per slot: Σ rented instances × price ≤ maxSpendPerHour − spend of instances the LP does not represent. */
+  spend: number[] | null;
+}
+
+/**
+ * Snapshot.cloudLimits as rows over all clients' rent columns. A rent column of client c and
+ * offer o stands for every instance of o that c holds or has asked for, so the instances it
+ * does not cover — other clients' and unowned rented nodes, pending requests of clients or
+ * types the LP does not rent — take their share of the ceiling first.
+ */
+export function addFarmRows(lp: LpBuilder, snapshot: Snapshot, clouds: readonly CloudResource[], grid: SlotGrid, renters: ReadonlyMap<string, ReadonlySet<CloudResource>>): FarmRows {
+  const limits = snapshot.cloudLimits;
+  if (!limits || (limits.maxInstances === undefined && limits.maxSpendPerHour === undefined)) return { instances: null, spend: null };
+  const offerOf = new Map(clouds.map((c) => [c.offer.instanceType, c]));
+  const represented = (clientId: string | undefined, instanceType: string | undefined) => {
+    const c = instanceType === undefined ? undefined : offerOf.get(instanceType);
+    return clientId !== undefined && c !== undefined && (renters.get(clientId)?.has(c) ?? false);
+  };
+  let otherInstances = 0;
+  let otherSpend = 0;
+  for (const n of snapshot.nodes) {
+    if (n.pool !== "cloud" || n.status === "offline" || represented(n.clientId, n.instanceType)) continue;
+    otherInstances += 1;
+    otherSpend += n.pricePerHour ?? offerOf.get(n.instanceType ?? "")?.pricePerHour ?? 0;
+  }
+  for (const p of snapshot.pendingBurst ?? []) {
+    if (represented(p.clientId, p.instanceType)) continue;
+    const offer = offerOf.get(p.instanceType)?.offer;
+    otherInstances += p.count;
+    otherSpend += p.count * (offer ? (p.market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour) : 0);
+  }
+  // Never below zero: instances already over the ceiling are not the LP's to release, and a negative bound would make it infeasible.
+  const rows = (limit: number | undefined, other: number) => (limit === undefined ? null : grid.hours.map(() => lp.addRow(-Infinity, Math.max(0, limit - other))));
+  return { instances: rows(limits.maxInstances, otherInstances), spend: rows(limits.maxSpendPerHour, otherSpend) };
+}
