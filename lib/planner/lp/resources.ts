@@ -5,9 +5,14 @@ import type { SlotGrid } from "./slots.ts";
 /** Seconds an asleep node takes to wake (the simulator and agents use 180 s). */
 export const WAKE_SEC = 180;
 
+/** Speeds (per kind in demand) within this factor of each other merge into one LP resource. */
+export const MERGE_SPEED_RATIO = 1.25;
+
 /**
  * On-prem capacity as the LP sees it: node classes merged when they run the same requirement
- * sets at the same speed and power, so the LP's size follows hardware kinds, not node counts.
+ * sets, draw power in the same bucket and, for every kind in demand, run within 1.25× of each
+ * other's speed (the farm's ±10% speed variants of one box), so the LP's size follows hardware
+ * kinds, not node counts or speed measurements. Resources are numbered by their lowest class index.
  */
 export interface Resource {
   index: number;
@@ -24,22 +29,24 @@ export interface Resource {
   label: string;
 }
 
+interface Cluster { r: Resource; key: string; lo: number[]; hi: number[] }
+
 export function buildResources(classes: readonly NodeClass[], fits: (c: NodeClass) => string, kinds: readonly string[], grid: SlotGrid, now: number): Resource[] {
-  const byKey = new Map<string, Resource>();
+  const clusters: Cluster[] = [];
   for (const c of classes) {
     if (c.pool !== "onprem") continue;
-    const mean = meanOf(c.nodes);
-    // Speeds and power within ~50% of each other merge (log buckets): per-node measurements must not multiply the LP.
-    const bucket = (x: number) => Math.round(Math.log(Math.max(1e-3, x)) / Math.log(1.5));
-    const key = `${fits(c)}|${kinds.map((k) => bucket(speedOf(c.speed, k))).join(",")}|${bucket(mean.busyKW)}`;
-    let r = byKey.get(key);
-    if (!r) {
-      r = { index: byKey.size, classes: [], speed: new Map(), busyKW: 0, idleKW: 0, readyHours: new Array(grid.count).fill(0), asleepHours: new Array(grid.count).fill(0), slots: 0, label: "" };
-      byKey.set(key, r);
+    // Power within ~50% merges (log buckets); speeds merge by their spread within the cluster (no bucket edges).
+    const key = `${fits(c)}|${Math.round(Math.log(Math.max(1e-3, meanOf(c.nodes).busyKW)) / Math.log(1.5))}`;
+    const speeds = kinds.map((k) => speedOf(c.speed, k));
+    let into = clusters.find((x) => x.key === key && speeds.every((v, i) => Math.max(x.hi[i]!, v) <= MERGE_SPEED_RATIO * Math.min(x.lo[i]!, v)));
+    if (!into) {
+      into = { key, lo: [...speeds], hi: [...speeds], r: { index: clusters.length, classes: [], speed: new Map(), busyKW: 0, idleKW: 0, readyHours: new Array(grid.count).fill(0), asleepHours: new Array(grid.count).fill(0), slots: 0, label: "" } };
+      clusters.push(into);
     }
-    r.classes.push(c);
+    speeds.forEach((v, i) => { into.lo[i] = Math.min(into.lo[i]!, v); into.hi[i] = Math.max(into.hi[i]!, v); });
+    into.r.classes.push(c);
   }
-  const out = [...byKey.values()];
+  const out = clusters.map((x) => x.r);
   for (const r of out) {
     let slots = 0;
     let busy = 0;
