@@ -18,4 +18,6 @@ export const monitorRoutes = [
     svc.listJobOutputs(deps, { jobId: params.id, limit: query.limit }, actorFor(principal, requestId))),
   bindRoute(c.getFrameThumbnail, async ({ params, principal, requestId }, deps: ServiceDeps) =>
     svc.readThumbnail(deps, { jobId: params.id, taskId: params.taskId, frame: params.n }, actorFor(principal, requestId))),
+  bindRoute(c.getFrameImage, async ({ params, principal, requestId }, deps: ServiceDeps) =>
+    svc.readFrameImage(deps, { jobId: params.id, taskId: params.taskId, frame: params.n }, actorFor(principal, requestId))),
 ];

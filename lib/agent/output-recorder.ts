@@ -16,8 +16,13 @@ export const maxReportBytes = 160 * 1024;
 
 interface Write {
   seq: number;
-  /** Kept for the latest few keys only: what a thumbnail is made from, without reading it back. */
-  bytes?: Uint8Array;
+  /**
+   * Made as the frame is written (the bytes are at hand; reading a frame back from S3 would cost
+   * its download) and kept for the latest few keys only: a chunk of 4K frames never sits in memory.
+   */
+  thumbnail?: Buffer;
+  /** Why no thumbnail could be made. */
+  problem?: string;
 }
 
 export interface TaskFrames {
@@ -37,10 +42,10 @@ export class OutputRecorder implements OutputStore {
     await this.store.put(key, body);
     if (!key.startsWith(this.prefix) || key.startsWith(`${this.prefix}thumbs/`)) return;
     this.writes.delete(key); // re-inserted last: Map order is write order
-    this.writes.set(key, { seq: this.seq++, ...(typeof body !== "string" && pngSize(body) ? { bytes: body } : {}) });
+    this.writes.set(key, { seq: this.seq++, ...(typeof body !== "string" && pngSize(body) ? thumbnailOf(body) : {}) });
     // A preview pass and the final frame per frame, for the frames a manifest can hold.
     let keep = 2 * maxOutputsPerTask;
-    for (const w of [...this.writes.values()].reverse()) if (w.bytes && --keep < 0) delete w.bytes;
+    for (const w of [...this.writes.values()].reverse()) if (w.thumbnail && --keep < 0) delete w.thumbnail;
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
@@ -64,22 +69,31 @@ export class OutputRecorder implements OutputStore {
     const lowQuality = task.quality !== null && task.quality < 1;
     const out: FrameOutput[] = [];
     for (const [frame, { key, write, pass }] of chosen) {
-      const thumbnail = write.bytes ? await this.thumbnail(key, write.bytes) : undefined;
+      if (write.problem) this.log(`no thumbnail of ${key}: ${write.problem}`);
+      const thumbnail = write.thumbnail ? await this.upload(key, write.thumbnail) : undefined;
       out.push({ key, frame, ...(thumbnail ? { thumbnail } : {}), preview: lowQuality || pass });
     }
     return out;
   }
 
-  /** Uploads the thumbnail of `key`; a frame that cannot be thumbnailed is still reported. */
-  private async thumbnail(key: string, bytes: Uint8Array): Promise<string | undefined> {
+  /** Uploads the thumbnail of `key`; a frame whose thumbnail could not be stored is still reported. */
+  private async upload(key: string, png: Buffer): Promise<string | undefined> {
     const thumbKey = `${this.prefix}thumbs/${key.slice(this.prefix.length).replace(/\.[^./]*$/, "")}.png`;
     try {
-      await this.store.put(thumbKey, makeThumbnail(bytes).png);
+      await this.store.put(thumbKey, png);
       return thumbKey;
     } catch (err) {
-      this.log(`thumbnail of ${key} failed: ${(err as Error).message}`);
+      this.log(`thumbnail upload of ${key} failed: ${(err as Error).message}`);
       return undefined;
     }
+  }
+}
+
+function thumbnailOf(png: Uint8Array): Pick<Write, "thumbnail" | "problem"> {
+  try {
+    return { thumbnail: makeThumbnail(png).png };
+  } catch (err) {
+    return { problem: (err as Error).message };
   }
 }
 

@@ -33,7 +33,7 @@ export interface LoopDeps {
 }
 
 /** Terminal reports per poll body (each at most 160 KB, see fitReport; the route takes 256 KB). */
-const terminalBytesPerPoll = 192 * 1024;
+export const terminalBytesPerPoll = 192 * 1024;
 
 export type ExitReason = { reason: string; unreported: number };
 
@@ -124,14 +124,7 @@ export class PollLoop {
       ...(t.startedAt ? { startedAt: t.startedAt } : {}),
       ...(t.log?.lastLines() ? { message: t.log.lastLines() } : {}),
     }));
-    // The schema takes 64 tasks a poll and the route 256 KB: the oldest terminal reports first, the rest next time.
-    const terminal: TerminalReport[] = [];
-    let bytes = 0;
-    for (const r of this.d.journal.pending().slice(0, Math.max(0, 64 - live.length))) {
-      bytes += Buffer.byteLength(JSON.stringify(r), "utf8");
-      if (terminal.length > 0 && bytes > terminalBytesPerPoll) break;
-      terminal.push(r);
-    }
+    const terminal = terminalBatch(this.d.journal.pending(), live.length);
     return { tasks: [...terminal, ...live], metrics: hostMetrics(), ...(this.mode === "stopping" ? { stopping: true } : {}) };
   }
 
@@ -159,6 +152,21 @@ export class PollLoop {
       this.wake = done;
     });
   }
+}
+
+/**
+ * The schema takes 64 tasks a poll and the route 256 KB: the oldest terminal reports first, up to
+ * `terminalBytesPerPoll` of them (always at least one), the rest next time.
+ */
+export function terminalBatch(pending: readonly TerminalReport[], live: number): TerminalReport[] {
+  const out: TerminalReport[] = [];
+  let bytes = 0;
+  for (const r of pending.slice(0, Math.max(0, 64 - live))) {
+    bytes += Buffer.byteLength(JSON.stringify(r), "utf8");
+    if (out.length > 0 && bytes > terminalBytesPerPoll) break;
+    out.push(r);
+  }
+  return out;
 }
 
 function hostMetrics(): { cpuPct: number; memoryPct: number } {

@@ -33,7 +33,7 @@ export { getJobTasks, type JobTasksView, type StepTasksView } from "./monitor/jo
 export { requeueFailed } from "./monitor/requeue-failed.ts";
 export { jobCosts } from "./monitor/job-costs.ts";
 export { farmHistory, type FarmHistory } from "./monitor/farm-history.ts";
-export { listJobOutputs, readThumbnail, type JobOutputView } from "./monitor/job-outputs.ts";
+export { listJobOutputs, readThumbnail, readFrameImage, maxFrameImageBytes, type JobOutputView } from "./monitor/job-outputs.ts";
 export { recordTaskOutputs, ownFrames, maxOutputsPerTask, maxListedFrames, type FrameOutput, type TaskOutputsRecord, type TaskOutputsStore } from "./monitor/task-outputs.ts";
 export type { FarmSample, JobCost, MonitorStore } from "./monitor/monitor-store.ts";
 export { getRunSpec, readTaskLog, outputPrefix, taskLogKey } from "./run-spec-access.ts";

@@ -5,7 +5,8 @@
  * cancel notice in the node's inbox when it expires, preempts or cancels one), and sets the next
  * poll and desired status.
  *
- * Requests: one Query (node + inbox), one conditional write per terminal report (its shard),
+ * Requests: one Query (node + inbox), one conditional write per terminal report (its shard; a
+ * success with frames also puts its outputs item),
  * one write of the node (renews every lease it reports holding — no read of any job), one
  * inbox clean-up batch when it picked up or finished something new, at most one plan trigger.
  */

@@ -1,6 +1,7 @@
 /**
  * Terminal reports from agents (also reached through pollAgent). A report is ONE conditional
- * write of its own attribute in the task's shard (TaskStore.settle): accepted exactly once
+ * write of its own attribute in the task's shard (TaskStore.settle) — plus, for a success that
+ * lists its frames, one conditional put of its own outputs item (monitor/task-outputs.ts): accepted exactly once
  * while the lease is this node's, with no read and no contention with other reports — 500
  * agents finishing frames of one job at once all land. The planner folds accepted reports into
  * the task state, the job's status, usage and the audit log (fold-task-reports.ts).

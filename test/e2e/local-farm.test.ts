@@ -6,9 +6,10 @@
  * that needs it gets cloud nodes, the killed agent's frame is rendered elsewhere, and the CLI's
  * --json views are the API's.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAllJobs } from "../../lib/cli/list-jobs.ts";
 import { runCli } from "../../lib/cli/program.ts";
@@ -100,6 +101,12 @@ describe("the local farm, end to end", () => {
       expect(files).toEqual(Array.from({ length: frames }, (_, i) => `frame-${String(i + 1).padStart(4, "0")}.png`));
     }
     expect(previewFirst(folderFrameWrites(join(farm.files.outputsDir, "jobs", preview, "render"), preview), 3)).toBe(true);
+    // The monitor's "Latest frames": the real agents reported them, each with a thumbnail beside it (frames are 160×90: kept at size).
+    const latest = (await api.get(`/jobs/${urgent}/outputs`, { limit: 16 })).items as { frame: number; hasThumbnail: boolean }[];
+    expect(latest.map((o) => o.frame).sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(latest.every((o) => o.hasThumbnail)).toBe(true);
+    const thumb = PNG.sync.read(readFileSync(join(farm.files.outputsDir, "jobs", urgent, "render", "thumbs", "frame-0016.png")));
+    expect([thumb.width, thumb.height]).toEqual([160, 90]);
 
     // The audit trail: one accepted success per task; the crashed frame succeeded elsewhere; cloud only for the urgent job.
     // Reports are folded into the audit trail by the next planning cycle (a view counts them at once).

@@ -4,11 +4,15 @@
  * Two clients, three on-prem nodes and one spot node, the bundled SCE TOU-8 tariff, four jobs.
  * `step()` is one stretch of farm time: a planning cycle, every node polls, and the frames it
  * got last time finish (one frame of job `failing` always fails, so it runs out of retries).
+ * A finished frame is a real PNG (the simulated renderer's picture, 512×288) written through the
+ * agent's own output recorder, so its success report carries the frames and their thumbnails.
  * The farm first fast-forwards two hours ending now (so the charts have a history), then
  * follows the wall clock.
  */
 import { bundledTariff } from "../../lib/sim/data/index.ts";
-import { issueRegistrationSecret, runPlanningCycle, taskLogKey, type OutputStore } from "../../lib/service/index.ts";
+import { issueRegistrationSecret, outputPrefix, runPlanningCycle, taskLogKey, type OutputStore } from "../../lib/service/index.ts";
+import { OutputRecorder } from "../../lib/agent/output-recorder.ts";
+import { renderPass } from "../../lib/agent/runners/simulated-image.ts";
 import { monitorAssets } from "../../lib/monitor/index.ts";
 import { createApi } from "../../lambdas/api.ts";
 import { aNativeJob, aRequest, ManualClock, seedClients, startApi, tokens, type ApiHarness } from "../integration/http/harness.ts";
@@ -22,7 +26,7 @@ class FarmClock extends ManualClock {
   override now(): number { return this.follow ? Date.now() : this.at; }
 }
 
-type Assignment = { taskId: string; token: string; jobId: string; taskIndex: number };
+type Assignment = { taskId: string; token: string; jobId: string; stepName: string; taskIndex: number; frames: number[] | null; quality: number | null };
 
 const node = (id: string) => ({
   nodeId: id, hostname: `${id}.farm.local`, slots: 2, agentVersion: "e2e",
@@ -78,8 +82,19 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
     const fail = a.jobId === jobs.failing && a.taskIndex === 4;
     const log = [`burstfarm-agent: task ${a.taskId} on ${nodeId}`, "Fra:1 Mem:812M | Syncing scene", fail ? "exit 139: segfault in fluid solver" : "Saved frame; exit 0"];
     await outputs.put(taskLogKey(a.jobId, "render", a.taskIndex), log.join("\n"));
+    const frames = fail ? [] : await renderFrames(a);
     const path = `/agents/${nodeId}/tasks/${encodeURIComponent(a.taskId)}/${fail ? "fail" : "complete"}`;
-    await h.call(aRequest("POST", path).as(agent(nodeId)).json({ token: a.token, startedAt, endedAt, ...(fail ? { message: "exit 139: segfault in fluid solver" } : {}) }));
+    await h.call(aRequest("POST", path).as(agent(nodeId)).json({
+      token: a.token, startedAt, endedAt, ...(fail ? { message: "exit 139: segfault in fluid solver" } : { outputs: frames }),
+    }));
+  };
+
+  /** What the agent's recorder reports after a success: real frames, real thumbnails in the store. */
+  const renderFrames = async (a: Assignment) => {
+    const recorder = new OutputRecorder(outputs, outputPrefix(a.jobId, a.stepName));
+    const frames = a.frames ?? [a.taskIndex];
+    for (const f of frames) await recorder.put(`${recorder.prefix}frame-${String(f).padStart(4, "0")}.png`, renderPass(f, 3, 3, 512, 288, 1));
+    return recorder.manifest({ frames, quality: a.quality });
   };
 
   let lastStep = clock.now();

@@ -121,6 +121,45 @@ describe("the monitor, as a wrangler uses it", () => {
     expect(Date.parse((await api(`/jobs/${farm.jobs.failing}`)).body.deadline)).toBe(deadline.getTime());
   });
 
+  it("Job: the latest frames as 256 px thumbnails, live as frames finish; a thumbnail opens the frame in a modal dialog", async () => {
+    const latest = async () => (await farm.h.call(aRequest("GET", `/jobs/${farm.jobs.comp}/outputs`).as(tokens.operator).withQuery({ limit: "12" }))).body.items as { frame: number; preview: boolean }[];
+    await page.goto(`${farm.server.url}/?poll=500#/jobs/${farm.jobs.comp}`);
+    const thumbs = page.locator("bf-latest-frames ul.thumbs img");
+    const first = await latest();
+    expect(first.length).toBeGreaterThan(0);
+    await expect.poll(() => thumbs.count(), { timeout: 5000 }).toBe(Math.min(12, first.length));
+    expect(await thumbs.first().getAttribute("alt")).toBe(`Frame ${first[0]!.frame}${first[0]!.preview ? " (preview)" : ""}, render`);
+    const widths = await thumbs.evaluateAll((imgs) => imgs.map((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]));
+    expect(new Set(widths.map((w) => w.join("×")))).toEqual(new Set(["256×144"]));
+    expect(await page.locator("bf-latest-frames .badge").count()).toBe(first.slice(0, 12).filter((o) => o.preview).length);
+    // Live: frames that finish appear without a reload.
+    let now = first;
+    for (let i = 0; i < 4 && now[0]!.frame === first[0]!.frame; i++) { await farm.step(); now = await latest(); }
+    expect(now[0]!.frame).not.toBe(first[0]!.frame);
+    await expect.poll(() => thumbs.first().getAttribute("alt"), { timeout: 5000 }).toContain(`Frame ${now[0]!.frame}`);
+    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 256))).toBe(true);
+    await shot("job-thumbnails");
+
+    const opener = page.getByRole("button", { name: `Open Frame ${now[0]!.frame}`, exact: false }).first();
+    await opener.click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.getByRole("heading").textContent()).toContain(`Frame ${now[0]!.frame}`);
+    const large = dialog.locator("img.frame-large");
+    await expect.poll(() => large.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(512);
+    expect(await large.getAttribute("alt")).toContain(`Frame ${now[0]!.frame}`);
+    // The viewport, as the wrangler sees it: a full-page shot would show the page below the backdrop.
+    await page.screenshot({ path: join(screenshotDir, "monitor-frame-view.png") });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toContain(`Open Frame ${now[0]!.frame}`);
+    // A preview-first job's shape frames carry the preview badge.
+    const review = (await farm.h.call(aRequest("GET", `/jobs/${farm.jobs.review}/outputs`).as(tokens.operator).withQuery({ limit: "12" }))).body.items as { preview: boolean }[];
+    expect(review.some((o) => o.preview)).toBe(true);
+    await page.goto(`${farm.server.url}/?poll=500#/jobs/${farm.jobs.review}`);
+    await expect.poll(() => page.locator("bf-latest-frames .badge").count()).toBe(review.filter((o) => o.preview).length);
+    await expect.poll(() => page.locator("bf-latest-frames img[alt*='(preview)']").count()).toBe(review.filter((o) => o.preview).length);
+  });
+
   it("Nodes: drain from the keyboard, with Esc cancelling and Enter confirming", async () => {
     await page.getByRole("link", { name: "Nodes" }).click();
     await expect.poll(() => page.locator("table.nodes tbody tr").count()).toBe(4);

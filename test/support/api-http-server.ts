@@ -37,7 +37,8 @@ export async function serveApi(handler: ApiHandler): Promise<ApiHttpServer> {
       } as APIGatewayProxyEventV2;
       handler(event, aLambdaContext("api")).then((out) => {
         res.writeHead(out.statusCode ?? 200, (out.headers ?? {}) as Record<string, string>);
-        res.end(out.body ?? "");
+        // A binary reply (an image) comes base64-encoded for API Gateway, which sends the bytes.
+        res.end(out.isBase64Encoded && out.body ? Buffer.from(out.body, "base64") : out.body ?? "");
       }, () => { res.writeHead(500); res.end(); });
     });
   });

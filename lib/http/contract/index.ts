@@ -52,6 +52,7 @@ export const contracts = {
   getFarmHistory: monitor.getFarmHistory,
   listJobOutputs: outputs.listJobOutputs,
   getFrameThumbnail: outputs.getFrameThumbnail,
+  getFrameImage: outputs.getFrameImage,
 } as const;
 
 export const allContracts: readonly RouteContract[] = Object.values(contracts);

@@ -42,13 +42,20 @@ export const listJobOutputs = defineRoute({
   response: z.object({ jobId: z.string(), items: z.array(jobOutputView) }),
 });
 
+const frameParams = z.strictObject({
+  id, taskId: z.string().min(1).max(400),
+  n: z.string().regex(/^-?\d{1,10}$/, "expected a frame number (an integer)").transform(Number),
+});
+const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected the image bytes");
+
 export const getFrameThumbnail = defineRoute({
   operationId: "getFrameThumbnail", method: "GET", path: "/jobs/{id}/outputs/{taskId}/{n}/thumbnail", tag: "jobs",
   summary: "A finished frame's thumbnail (PNG, at most 256 px on the long side)", accepts: ["client", "operator"],
-  params: z.strictObject({
-    id, taskId: z.string().min(1).max(400),
-    n: z.string().regex(/^-?\d{1,10}$/, "expected a frame number (an integer)").transform(Number),
-  }),
-  produces: "image/png",
-  response: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected the image bytes"),
+  params: frameParams, produces: "image/png", response: imageBytes,
+});
+
+export const getFrameImage = defineRoute({
+  operationId: "getFrameImage", method: "GET", path: "/jobs/{id}/outputs/{taskId}/{n}/image", tag: "jobs",
+  summary: "A finished frame itself when it is a PNG of at most 4 MB (else 404: the thumbnail is what the monitor shows)", accepts: ["client", "operator"],
+  params: frameParams, produces: "image/png", response: imageBytes,
 });

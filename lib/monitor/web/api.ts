@@ -26,6 +26,9 @@ export const routes = {
   approveJob: "POST /jobs/{id}/approve",
   getJobTasks: "GET /jobs/{id}/tasks",
   getTaskLog: "GET /jobs/{id}/tasks/{taskId}/log",
+  listJobOutputs: "GET /jobs/{id}/outputs",
+  getFrameThumbnail: "GET /jobs/{id}/outputs/{taskId}/{n}/thumbnail",
+  getFrameImage: "GET /jobs/{id}/outputs/{taskId}/{n}/image",
   requeueFailed: "POST /jobs/{id}/requeue-failed",
   getJobCosts: "GET /job-costs",
   listClients: "GET /clients",
@@ -46,6 +49,9 @@ export type FarmHistory = Reply<"getFarmHistory">;
 export type ClientView = Reply<"listClients">["items"][number];
 export type JobCost = Reply<"getJobCosts">["items"][number];
 export type AuditEvent = Reply<"getAudit">["items"][number];
+export type JobOutput = Reply<"listJobOutputs">["items"][number];
+/** Routes whose reply is an image, not JSON (Api.blob). */
+export type BinaryRoute = "getFrameThumbnail" | "getFrameImage";
 
 /** The API's error body: `{"error":{"code","message","issues"}}`. */
 export class ApiError extends Error {
@@ -56,28 +62,36 @@ export class ApiError extends Error {
 }
 
 export interface Api {
-  call<N extends UsedRoute>(name: N, input?: CallInput<N>): Promise<Reply<N>>;
+  call<N extends Exclude<UsedRoute, BinaryRoute>>(name: N, input?: CallInput<N>): Promise<Reply<N>>;
+  /** An image route's bytes, fetched with the same bearer token (an <img src> could not send it). */
+  blob<N extends BinaryRoute>(name: N, input: CallInput<N>): Promise<Blob>;
 }
 
 export function createApi(base: string, token: () => string | null): Api {
+  const request = async (name: UsedRoute, input: CallInput<UsedRoute>): Promise<Response> => {
+    const [method, template] = routes[name].split(" ") as [string, string];
+    const params = (input.params ?? {}) as Record<string, string | number>;
+    const path = template.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(String(params[k] ?? "")));
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries((input.query ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== "") query.set(k, String(v));
+    const headers: Record<string, string> = {};
+    const t = token();
+    if (t) headers.authorization = `Bearer ${t}`;
+    if (input.body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(`${base}${path}${query.size ? `?${query}` : ""}`, {
+      method, headers, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+    });
+    if (res.ok) return res;
+    const json = await res.json().catch(() => undefined);
+    throw new ApiError(res.status, json?.error?.code ?? "error", json?.error?.message ?? `${res.status} ${res.statusText}`);
+  };
   return {
     async call(name, input = {}) {
-      const [method, template] = routes[name].split(" ") as [string, string];
-      const params = (input.params ?? {}) as Record<string, string>;
-      const path = template.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(params[k] ?? ""));
-      const query = new URLSearchParams();
-      for (const [k, v] of Object.entries((input.query ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== "") query.set(k, String(v));
-      const headers: Record<string, string> = {};
-      const t = token();
-      if (t) headers.authorization = `Bearer ${t}`;
-      if (input.body !== undefined) headers["content-type"] = "application/json";
-      const res = await fetch(`${base}${path}${query.size ? `?${query}` : ""}`, {
-        method, headers, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-      });
-      const text = await res.text();
-      const json = text ? JSON.parse(text) : undefined;
-      if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? "error", json?.error?.message ?? `${res.status} ${res.statusText}`);
-      return json;
+      const text = await (await request(name, input as CallInput<UsedRoute>)).text();
+      return text ? JSON.parse(text) : undefined;
+    },
+    async blob(name, input) {
+      return (await request(name, input as CallInput<UsedRoute>)).blob();
     },
   };
 }

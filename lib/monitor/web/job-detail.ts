@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * Job: the frame grid, why it is (not) running and how that sentence changed, and every action
+ * Job: the frame grid, the latest frames' thumbnails, why it is (not) running and how that sentence changed, and every action
  * a wrangler takes on one job — suspend/resume, requeue failed, cancel, approve the preview,
  * change deadline and priority — each behind a confirmation.
  */
@@ -10,6 +10,8 @@ import { announce, PollingView } from "./base.ts";
 import { farmNow, syncFarmClock } from "./clock.ts";
 import { confirmAction } from "./confirm.ts";
 import "./frame-grid.ts";
+import type { LatestFrames } from "./latest-frames.ts";
+import "./latest-frames.ts";
 import type { TaskLog } from "./task-log.ts";
 import "./task-log.ts";
 import { fromLocalInput, money, relative, toLocalInput, when } from "./format.ts";
@@ -46,7 +48,7 @@ export class JobDetail extends PollingView {
       ]);
       syncFarmClock(costs.at);
       Object.assign(this, { job, tasks, history: audit.items, cost: costs.items[0] ?? null, missing: null });
-      await this.querySelector<TaskLog>("bf-task-log")?.refresh();
+      await Promise.all([this.querySelector<TaskLog>("bf-task-log")?.refresh(), this.querySelector<LatestFrames>("bf-latest-frames")?.refresh()]);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) this.missing = err.message;
       else throw err;
@@ -124,10 +126,13 @@ export class JobDetail extends PollingView {
         <h2 id="frames-h">Frames</h2>
         <bf-frame-grid .tasks=${this.tasks}></bf-frame-grid>
       </section>
+      <section aria-labelledby="latest-h">
+        <h2 id="latest-h">Latest frames</h2>
+        <bf-latest-frames .api=${this.api} .jobId=${j.id}></bf-latest-frames>
+      </section>
       <section aria-labelledby="log-h">
         <h2 id="log-h">Task log</h2>
         <bf-task-log .api=${this.api} .jobId=${j.id} .tasks=${this.tasks}></bf-task-log>
-        <p class="sub">Thumbnails: the API serves no frame images yet (outputs have no per-task index to find them by).</p>
       </section>
       <section aria-labelledby="hist-h">
         <h2 id="hist-h">History</h2>

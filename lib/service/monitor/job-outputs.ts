@@ -1,7 +1,8 @@
 /**
  * The monitor's "Latest frames": a job's most recently finished frames, newest first, with
  * whether each is a preview (the agent's word, or the job's: a preview step, or a task the
- * preview-first order renders first), and a frame's thumbnail image from the output store.
+ * preview-first order renders first), and a frame's thumbnail (or the PNG frame itself) from the
+ * output store.
  * Both are read like the job itself: another client's job is 403, an unknown one 404.
  */
 import type { Actor } from "../actor.ts";
@@ -38,14 +39,32 @@ export async function listJobOutputs(deps: ServiceDeps, input: { jobId: string; 
   return { jobId: job.id, items: items.slice(0, limit) };
 }
 
-export async function readThumbnail(deps: ServiceDeps, input: { jobId: string; taskId: string; frame: number }, actor: Actor): Promise<Uint8Array> {
-  const job = await loadJobFor(deps, input.jobId, actor);
-  if (parseTaskRef(input.taskId).jobId !== job.id) throw new NotFoundError("task", input.taskId);
-  const record = await deps.monitor?.taskOutputs(job.id, input.taskId);
-  const key = record?.frames.find((f) => f.frame === input.frame)?.thumbnail;
+export interface FrameRef { jobId: string; taskId: string; frame: number }
+
+/** The frame's thumbnail PNG (≤256 px). */
+export async function readThumbnail(deps: ServiceDeps, input: FrameRef, actor: Actor): Promise<Uint8Array> {
+  const key = (await reportedFrame(deps, input, actor))?.thumbnail;
   const bytes = key ? await deps.outputs?.get(key) : undefined;
   if (!bytes) throw new NotFoundError("thumbnail", `${input.taskId} frame ${input.frame}`);
   return bytes;
+}
+
+/** The frame itself when it is a PNG of at most `maxFrameImageBytes` (a Lambda reply is ≤6 MB after base64). */
+export async function readFrameImage(deps: ServiceDeps, input: FrameRef, actor: Actor): Promise<Uint8Array> {
+  const key = (await reportedFrame(deps, input, actor))?.key;
+  const bytes = key && /\.png$/i.test(key) ? await deps.outputs?.get(key) : undefined;
+  if (!bytes) throw new NotFoundError("PNG frame", `${input.taskId} frame ${input.frame}`);
+  if (bytes.length > maxFrameImageBytes) throw new NotFoundError(`PNG frame under ${maxFrameImageBytes / 1024 / 1024} MB`, `${input.taskId} frame ${input.frame}`);
+  return bytes;
+}
+
+export const maxFrameImageBytes = 4 * 1024 * 1024;
+
+async function reportedFrame(deps: ServiceDeps, input: FrameRef, actor: Actor) {
+  const job = await loadJobFor(deps, input.jobId, actor);
+  if (parseTaskRef(input.taskId).jobId !== job.id) throw new NotFoundError("task", input.taskId);
+  const record = await deps.monitor?.taskOutputs(job.id, input.taskId);
+  return record?.frames.find((f) => f.frame === input.frame);
 }
 
 function previewLookup(job: JobRecord): (stepName: string, taskIndex: number) => boolean {

@@ -31,6 +31,16 @@ describe("a render node agent against the real backend", () => {
     const r = await fetch(`${farm.api.url}/jobs/${jobId}/tasks/${encodeURIComponent(`${jobId}:render:2`)}/log`, { headers: { authorization: `Bearer ${tokens.client}` } });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { log: string }).log).toMatch(/frame 3: done[\s\S]*task succeeded/);
+    // Each success reported its frame; the thumbnail beside it is what the API serves (a 32×18 frame is kept at size).
+    const listed = await fetch(`${farm.api.url}/jobs/${jobId}/outputs`, { headers: { authorization: `Bearer ${tokens.client}` } });
+    const items = ((await listed.json()) as { items: { frame: number; key: string; hasThumbnail: boolean; preview: boolean }[] }).items;
+    expect(items.map((i) => i.frame).sort()).toEqual([1, 2, 3, 4]);
+    expect(items.find((i) => i.frame === 3)).toMatchObject({ key: `jobs/${jobId}/render/frame-0003.png`, hasThumbnail: true });
+    const thumb = await fetch(`${farm.api.url}/jobs/${jobId}/outputs/${encodeURIComponent(`${jobId}:render:2`)}/3/thumbnail`, { headers: { authorization: `Bearer ${tokens.client}` } });
+    expect(thumb.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await thumb.arrayBuffer());
+    expect(bytes.equals(readFileSync(join(farm.store.root, `jobs/${jobId}/render/thumbs/frame-0003.png`)))).toBe(true);
+    expect([PNG.sync.read(bytes).width, PNG.sync.read(bytes).height]).toEqual([32, 18]);
     agent.stop("test over", 2000);
     expect(await agent.done).toEqual({ reason: "test over", unreported: 0 });
   });

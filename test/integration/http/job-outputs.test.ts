@@ -98,6 +98,21 @@ describe("a job's latest frames", () => {
     expect(Buffer.compare(r.body as Buffer, Buffer.from((await store.get(outputs[0]!.thumbnail!))!))).toBe(0);
   });
 
+  it("GET …/image returns the PNG frame itself; a frame that is not a PNG has none", async () => {
+    const { a: t, outputs } = settled[0]!;
+    const r = await h.call(a(`/jobs/${jobId}/outputs/${encodeURIComponent(t.taskId)}/${outputs[0]!.frame}/image`));
+    expect(r.status).toBe(200);
+    expect(r.headers["content-type"]).toBe("image/png");
+    expect([PNG.sync.read(r.body as Buffer).width, Buffer.compare(r.body as Buffer, Buffer.from((await store.get(outputs[0]!.key))!))]).toEqual([512, 0]);
+    const exrTask = `${jobId}:${t.stepName}:99`;
+    await h.wired.deps.monitor!.putTaskOutputs({
+      jobId, taskId: exrTask, stepName: t.stepName, taskIndex: 99, nodeId: "n1", settledAt: 1,
+      frames: [{ key: `${outputPrefix(jobId, t.stepName)}beauty.0099.exr`, frame: 99, preview: false }],
+    });
+    expect((await h.call(a(`/jobs/${jobId}/outputs/${encodeURIComponent(exrTask)}/99/image`))).status).toBe(404);
+    expect((await h.call(a(`/jobs/${jobId}/outputs/${encodeURIComponent(exrTask)}/99/thumbnail`))).status).toBe(404);
+  });
+
   it("the local HTTP adapter sends the thumbnail as binary, byte for byte", async () => {
     const server = apiServer(createApi(h.wired));
     const base = await listen(server);

@@ -19,6 +19,7 @@ const expectedRoutes = [
   "POST /nodes/{id}/revoke", "POST /agents/session-token",
   "GET /jobs/{id}/tasks/{taskId}/log", "GET /agents/{nodeId}/jobs/{jobId}/run-spec",
   "GET /jobs/{id}/outputs", "GET /jobs/{id}/outputs/{taskId}/{n}/thumbnail",
+  "GET /jobs/{id}/outputs/{taskId}/{n}/image",
 ];
 
 describe("GET /openapi.json", () => {

@@ -2,6 +2,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { fitReport, frameOf, maxReportBytes, OutputRecorder } from "../../../lib/agent/output-recorder.ts";
 import type { TerminalReport } from "../../../lib/agent/journal.ts";
+import { terminalBatch, terminalBytesPerPoll } from "../../../lib/agent/poll-loop.ts";
 import type { OutputStore } from "../../../lib/service/ports.ts";
 
 class MemoryStore implements OutputStore {
@@ -49,6 +50,17 @@ describe("the output recorder", () => {
     expect(m.at(-2)!.thumbnail).toBe(`${prefix}thumbs/shot.119.png`);
   });
 
+  it("reports a PNG it cannot decode without a thumbnail, and says why in the task log", async () => {
+    const store = new MemoryStore();
+    const lines: string[] = [];
+    const rec = new OutputRecorder(store, prefix, (l) => lines.push(l));
+    const broken = Buffer.concat([frame(64, 36).subarray(0, 40), Buffer.from("torn")]); // signature and IHDR, then garbage
+    await rec.put(`${prefix}frame-0001.png`, broken);
+    expect(await rec.manifest({ frames: [1], quality: 1 })).toEqual([{ key: `${prefix}frame-0001.png`, frame: 1, preview: false }]);
+    expect([...store.files.keys()].filter((k) => k.includes("thumbs/"))).toEqual([]);
+    expect(lines).toEqual([expect.stringMatching(/^no thumbnail of jobs\/job-1\/render\/frame-0001\.png: /)]);
+  });
+
   it("finds the frame in the file name, else the task's only frame, else none", () => {
     expect(frameOf(`${prefix}beauty_v003.0042.png`, [41, 42])).toBe(42);
     expect(frameOf(`${prefix}out.png`, [7])).toBe(7);
@@ -80,5 +92,25 @@ describe("a terminal report's size", () => {
     expect(fitReport(wide, 4500).outputs).toBeUndefined(); // 4,000 bytes of message + the rest
     expect(fitReport(wide, 4500).message).toBe(wide.message);
     expect(fitReport(wide, 7000).outputs).toHaveLength(1);
+  });
+});
+
+describe("terminal reports per poll", () => {
+  const report = (i: number, kb: number): TerminalReport => ({ taskId: `job-1:render:${i}`, token: `t${i}`, state: "succeeded", endedAt: i, message: "m".repeat(Math.min(2000, kb * 1024)), outputs: kb > 2 ? [{ key: `${prefix}${"k".repeat(kb * 1024 - 2100)}.png`, frame: i, preview: false }] : [] });
+  const bytes = (rs: TerminalReport[]) => rs.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r), "utf8"), 0);
+
+  it("sends the oldest first, within 64 tasks and the poll body budget; the rest wait for the next poll", () => {
+    const small = Array.from({ length: 70 }, (_, i) => report(i, 1));
+    expect(terminalBatch(small, 10).map((r) => r.endedAt)).toEqual(Array.from({ length: 54 }, (_, i) => i));
+    const big = Array.from({ length: 5 }, (_, i) => report(i, 60));
+    const batch = terminalBatch(big, 0);
+    expect(batch.map((r) => r.endedAt)).toEqual([0, 1, 2]);
+    expect(bytes(batch)).toBeLessThanOrEqual(terminalBytesPerPoll);
+    expect(terminalBatch(big.slice(3), 0).map((r) => r.endedAt)).toEqual([3, 4]);
+  });
+
+  it("always sends at least one report, however large (fitReport keeps each under 160 KB)", () => {
+    expect(terminalBatch([report(0, 150)], 63)).toHaveLength(1);
+    expect(terminalBatch([report(0, 1)], 64)).toEqual([]);
   });
 });
