@@ -14,6 +14,8 @@
  *   BURSTFARM_AGENT_TOKEN_KEYS JSON {current, keys: {kid: base64url ≥32 bytes}, ttlSec?}: signs node tokens
  *                              (lib/service/identity/node-credentials.ts); unset: agents cannot get tokens
  *   CAPACITY_QUEUE_URL         capacity trigger queue (optional: the planner asks the capacity Lambda to run)
+ *   BURSTFARM_MAX_SPEND_PER_HOUR, BURSTFARM_MAX_INSTANCES   the farm's cloud ceiling (optional, each): the
+ *                              planner plans bursts within it and GET /farm shows it (`cloudLimitsFromEnv`)
  *   POWERTOOLS_*               logger/metrics settings
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -28,6 +30,7 @@ import { S3OutputStore } from "../lib/adapters/aws/s3-output-store.ts";
 import { FolderOutputStore } from "../lib/adapters/folder-output-store.ts";
 import { SqsJsonQueue } from "../lib/adapters/aws/sqs-queue.ts";
 import { authConfigFromEnv, type AuthConfig } from "../lib/http/auth.ts";
+import type { CloudLimits } from "../lib/planner/index.ts";
 import { nodeCredentialsFromEnv, type Clock, type OutputStore, type PlanTrigger, type ServiceDeps } from "../lib/service/index.ts";
 
 export interface Wired {
@@ -56,7 +59,8 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
   const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient({ ...common, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   const credentials = nodeCredentialsFromEnv(env);
-  const deps = awsServiceDeps({
+  const cloudLimits = cloudLimitsFromEnv(env);
+  const deps: ServiceDeps = awsServiceDeps({
     doc,
     tableName,
     sqs,
@@ -66,6 +70,7 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     ...(credentials ? { credentials } : {}),
     ...(overrides.outputs ? { outputs: overrides.outputs } : {}),
   });
+  if (cloudLimits) deps.cloudLimits = cloudLimits;
   const service = env.POWERTOOLS_SERVICE_NAME ?? "burstfarm";
   const logger = new Logger({ serviceName: service, logLevel: (env.POWERTOOLS_LOG_LEVEL ?? "INFO") as LogLevel });
   const capacityQueue = env.CAPACITY_QUEUE_URL ? new SqsJsonQueue<{ reason: string; at: number }>(sqs, env.CAPACITY_QUEUE_URL) : undefined;
@@ -77,6 +82,27 @@ export function wire(env: NodeJS.ProcessEnv, overrides: WireOverrides = {}): Wir
     // Metrics' own warnings go through the same logger (and its level).
     metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "burstfarm", serviceName: service, logger }),
   };
+}
+
+/**
+ * The farm's cloud ceiling from BURSTFARM_MAX_SPEND_PER_HOUR (USD per hour, > 0) and
+ * BURSTFARM_MAX_INSTANCES (a whole number > 0); either may be unset, neither set is no ceiling.
+ * A bad value fails the container at once, naming the variable (never a silent "no ceiling").
+ */
+export function cloudLimitsFromEnv(env: NodeJS.ProcessEnv): CloudLimits | undefined {
+  const read = (key: string, whole: boolean): number | undefined => {
+    const raw = env[key];
+    if (raw === undefined || raw.trim() === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n))) {
+      throw new Error(`${key} must be a positive ${whole ? "whole number" : "number"}, got ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+  const maxSpendPerHour = read("BURSTFARM_MAX_SPEND_PER_HOUR", false);
+  const maxInstances = read("BURSTFARM_MAX_INSTANCES", true);
+  if (maxSpendPerHour === undefined && maxInstances === undefined) return undefined;
+  return { ...(maxSpendPerHour !== undefined ? { maxSpendPerHour } : {}), ...(maxInstances !== undefined ? { maxInstances } : {}) };
 }
 
 let cached: Wired | undefined;

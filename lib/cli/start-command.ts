@@ -8,6 +8,7 @@ import { startLocalFarm, type LocalFarm } from "../local/local-farm.ts";
 import { demoJobs, demoNodes, openJdOutputDir, timeZone } from "../local/demo/demo-farm.ts";
 import { readFarmStatus, statusLines, tariffText } from "../local/farm-status.ts";
 import { localAgentHost } from "../local/local-agents.ts";
+import { localLimits } from "../local/local-cloud.ts";
 import { farmSummary } from "../local/summary.ts";
 import type { CliContext } from "./cli-context.ts";
 import { CliError, exitCodes } from "./exit-codes.ts";
@@ -22,6 +23,9 @@ export interface StartOptions {
   speed?: number;
   at?: string;
   port?: number;
+  maxSpendPerHour?: number;
+  maxInstances?: number;
+  greedy?: boolean;
 }
 
 const finished = (s: string) => s === "done" || s === "failed" || s === "canceled";
@@ -43,7 +47,8 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
   const realStart = Date.now();
   const farm = await startLocalFarm({
     ...(o.fresh ? { fresh: true } : {}), ...(o.speed ? { speed: o.speed } : {}), ...(startAt !== undefined ? { startAt } : {}),
-    ...(o.port ? { port: o.port } : {}), agentHost: localAgentHost,
+    ...(o.port ? { port: o.port } : {}), agentHost: localAgentHost, ...(o.greedy ? { greedy: true } : {}),
+    cloudLimits: { maxSpendPerHour: o.maxSpendPerHour ?? localLimits.maxSpendPerHour, maxInstances: o.maxInstances ?? localLimits.maxInstances },
   });
   const log = (s: string) => void (o.json ? io.err : io.out).write(s);
   if (farm.resumed && startAt !== undefined) log(`note: --at applies to a fresh farm; resuming the farm in ${farm.files.dir} at its own clock\n`);
@@ -91,7 +96,7 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
     if (stopping) { await stopping; return exitCodes.ok; }
     const summary = await farmSummary({
       api, manifest: farm.outputs.entries(), openJdFolders, submittedAt: submitted.map((x) => x.at),
-      previewWave: demoNodes.length, farmNow: farm.clock.now(),
+      previewWave: demoNodes.length, farmNow: farm.clock.now(), ...(farm.planOfRecord ? { planCounts: { ...farm.planOfRecord.counts } } : {}),
     });
     await stop();
     io.out.write(o.json ? JSON.stringify(summary) + "\n" : `\nall jobs finished\n${json(summary)}`);

@@ -68,10 +68,13 @@ export class BurstfarmStack extends Stack {
       TABLE_NAME: this.table.table.tableName,
       PLAN_TRIGGER_QUEUE_URL: this.queues.planTrigger.queue.queueUrl,
     };
+    // The farm's cloud ceiling (context burstfarm:maxSpendPerHour / maxInstances): the planner plans
+    // bursts within it, GET /farm shows it, the capacity guards enforce it (lambdas/wire.ts cloudLimitsFromEnv).
+    const cloudLimitsEnv = { BURSTFARM_MAX_SPEND_PER_HOUR: String(config.maxSpendPerHour), BURSTFARM_MAX_INSTANCES: String(config.maxInstances) };
     const api = new HandlerFunction(this, "ApiFn", {
       entry: "api", description: "burstfarm HTTP API (all routes)",
       environment: {
-        ...env, OUTPUT_BUCKET: this.outputs.bucket.bucketName,
+        ...env, ...cloudLimitsEnv, OUTPUT_BUCKET: this.outputs.bucket.bucketName,
         // Only sessions of this role (EC2 instance profiles; session name = instance id) are cloud agents.
         BURSTFARM_CLOUD_AGENT_ROLE_NAME: this.agentRole.roleName,
         BURSTFARM_AGENT_TOKEN_KEYS: agentTokenKeys(this),
@@ -81,7 +84,7 @@ export class BurstfarmStack extends Stack {
       entry: "planner", description: "burstfarm planning cycle (schedule + plan trigger)",
       // A larger young generation keeps a cycle's garbage out of major GCs (npm run bench: p99 at
       // 100,000 tasks 161 → 84 ms with it).
-      environment: { ...env, NODE_OPTIONS: "--enable-source-maps --max-semi-space-size=64", TARIFF_SOURCE: config.tariffSource },
+      environment: { ...env, ...cloudLimitsEnv, NODE_OPTIONS: "--enable-source-maps --max-semi-space-size=64", TARIFF_SOURCE: config.tariffSource },
       timeout: Duration.seconds(60), memorySize: 1769,
       // The LP plan of record: HiGHS loads its WebAssembly from beside the bundle (without it every cycle is greedy).
       besideBundle: [highsWasm],

@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   startAgent: (spec: LocalNodeSpec, credential: AgentLaunch["credential"]) => RunningAgent;
   stopAgent: (nodeId: string) => Promise<void>;
   onError: (name: string, err: unknown) => void;
+  /** The capacity guards' farm ceiling (default `localLimits`). */
+  limits?: CapacityLimits;
   /** Instance ids begin with this (unique per farm start, so a resumed farm never reuses one). */
   idPrefix: string;
 }
@@ -55,7 +57,7 @@ export function startLocalCloud(o: LocalCloudOptions): LocalCloud {
   });
   const source: EventSource = startEventSource({
     sqs: o.sqs, queueUrl: o.queueUrl, name: "capacity", batchSize: 10, onError: o.onError,
-    handler: createCapacity(o.wired, { cloud, limits: localLimits, farm: "local" }),
+    handler: createCapacity(o.wired, { cloud, limits: o.limits ?? localLimits, farm: "local" }),
   });
   return { cloud, stop: () => source.stop() };
 }

@@ -16,7 +16,7 @@ import type { Server } from "node:http";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createAgentEvents } from "../../lambdas/agent-events.ts";
 import { createApi } from "../../lambdas/api.ts";
-import { createPlanner } from "../../lambdas/planner.ts";
+import { createPlanner, planOfRecordSolver } from "../../lambdas/planner.ts";
 import { createSubmissions } from "../../lambdas/submissions.ts";
 import { wire, type Wired } from "../../lambdas/wire.ts";
 import { ApiClient, ApiError } from "../http/client/api-client.ts";
@@ -29,11 +29,12 @@ import { apiServer, closeServer, listen, type StaticHandler } from "./http-adapt
 import { localCredentials, startLocalServers, type LocalServers } from "./local-servers.ts";
 import { LocalFiles, newToken, type FarmState, type LocalConfig } from "./local-files.ts";
 import { startSchedule, type Schedule } from "./schedule.ts";
-import { startLocalCloud, type LocalCloud } from "./local-cloud.ts";
+import { localLimits, startLocalCloud, type LocalCloud } from "./local-cloud.ts";
 import { loadMonitor } from "./monitor-mount.ts";
 import { agentTimeTranslator } from "./agent-gateway.ts";
 import { RecordedOutputStore } from "./output-manifest.ts";
 import { useDccStandIns } from "./demo/dcc-stand-ins.ts";
+import { RollingPlanOfRecord } from "../solver/rolling-plan-of-record.ts";
 
 export interface LocalFarmOptions {
   files?: LocalFiles;
@@ -52,6 +53,10 @@ export interface LocalFarmOptions {
   cloud?: boolean;
   /** Fixed API port (default: a free one). */
   port?: number;
+  /** The farm's cloud ceiling (default 10 USD/h, 4 instances: `localLimits`): the planner plans within it, the capacity guards enforce it. */
+  cloudLimits?: { maxSpendPerHour: number; maxInstances: number };
+  /** Plan with the greedy passes only (default false: the LP planner of record, HiGHS, as in AWS). */
+  greedy?: boolean;
 }
 
 export interface LocalFarm {
@@ -65,6 +70,8 @@ export interface LocalFarm {
   readonly agents: Map<string, RunningAgent>;
   /** The simulated cloud (when the farm runs agents). */
   readonly cloud: LocalCloud | undefined;
+  /** The LP planner of record both planner entry points share (its counts: cycles solved, replayed, greedy); none with `greedy`. */
+  readonly planOfRecord: RollingPlanOfRecord | undefined;
   operator(): ApiClient;
   client(clientId: string): ApiClient;
   /** Start one more agent: an on-prem machine of the farm, or a cloud node the simulated cloud booted (with its token). */
@@ -107,10 +114,12 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
 
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const outputs = new RecordedOutputStore(files.outputsDir);
+  const limits = { ...localLimits, ...o.cloudLimits };
   const wired = wire({
     TABLE_NAME: servers.tableName, DYNAMODB_ENDPOINT: servers.dynamoEndpoint, SQS_ENDPOINT: servers.sqsEndpoint,
     PLAN_TRIGGER_QUEUE_URL: servers.queueUrls.planTrigger, BURSTFARM_TOKENS: JSON.stringify(tokenTable),
     BURSTFARM_AGENT_TOKEN_KEYS: JSON.stringify(tokenKeys),
+    BURSTFARM_MAX_SPEND_PER_HOUR: String(limits.maxSpendPerHour), BURSTFARM_MAX_INSTANCES: String(limits.maxInstances),
     ...(o.agentHost && o.cloud !== false ? { CAPACITY_QUEUE_URL: servers.queueUrls.capacity } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.BURSTFARM_LOG_LEVEL ?? "SILENT", AWS_REGION: "us-east-1",
   }, { credentials: localCredentials, clock, outputs });
@@ -125,13 +134,15 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   config.agentApiUrl = await listen(agentServer);
 
   const sqs = new SQSClient({ endpoint: servers.sqsEndpoint, region: "us-east-1", credentials: localCredentials, useQueueUrlAsEndpoint: false });
+  // One planner of record for the trigger queue and the schedule (each its own lock owner), as one planner container has.
+  const planOfRecord = o.greedy ? undefined : new RollingPlanOfRecord(planOfRecordSolver);
   // Batch sizes and windows as the stack's event source mappings.
   const sources: EventSource[] = [
-    startEventSource({ sqs, queueUrl: servers.queueUrls.planTrigger, name: "planner", handler: createPlanner(wired), batchSize: 10, onError }),
+    startEventSource({ sqs, queueUrl: servers.queueUrls.planTrigger, name: "planner", handler: createPlanner(wired, undefined, planOfRecord), batchSize: 10, onError }),
     startEventSource({ sqs, queueUrl: servers.queueUrls.agentEvents, name: "agent-events", handler: createAgentEvents(wired), batchSize: 25, batchWindowMs: 1000, onError }),
     startEventSource({ sqs, queueUrl: servers.queueUrls.submissions, name: "submissions", handler: createSubmissions(wired), batchSize: 10, batchWindowMs: 1000, onError }),
   ];
-  const schedules: Schedule[] = [startSchedule(clock, o.planEverySec ?? 60, "planner-schedule", createPlanner(wired), onError)];
+  const schedules: Schedule[] = [startSchedule(clock, o.planEverySec ?? 60, "planner-schedule", createPlanner(wired, undefined, planOfRecord), onError)];
 
   const operator = () => new ApiClient(config.apiUrl, config.tokens.operator);
   const client = (id: string) => {
@@ -184,13 +195,13 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   }
   // The cloud boots agents too, so it runs only where agents can.
   const cloud: LocalCloud | undefined = o.agentHost && o.cloud !== false ? startLocalCloud({
-    wired, sqs, queueUrl: servers.queueUrls.capacity, clock, onError, idPrefix: starts.toString(16).padStart(2, "0"),
+    wired, sqs, queueUrl: servers.queueUrls.capacity, clock, onError, limits, idPrefix: starts.toString(16).padStart(2, "0"),
     startAgent: (spec, credential) => startAgent(spec, "cloud", credential),
     stopAgent: async (nodeId) => { const a = agents.get(nodeId); agents.delete(nodeId); await a?.stop(); },
   }) : undefined;
 
   return {
-    files, outputs, config, clock, wired, resumed, agents, cloud, operator, client, startAgent,
+    files, outputs, config, clock, wired, resumed, agents, cloud, planOfRecord, operator, client, startAgent,
     killAgent(nodeId) {
       crashed.add(nodeId);
       agents.get(nodeId)?.kill();

@@ -3,7 +3,8 @@
  * of writes, and the OpenJD sample's output folder) and from the API, cost from the usage
  * ledger, deadlines from the jobs' finish times.
  *   jobs, frames_done, frames_lost, frames_duplicated, misses, cloud_cost, energy_cost,
- *   preview_first_ok, submit_to_first_frame_s
+ *   preview_first_ok, submit_to_first_frame_s, and the planning cycles by way (plans_solved,
+ *   plans_replayed, plans_greedy: the LP solved, its fresh solution replayed, or the greedy passes)
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,9 @@ export interface FarmSummaryJson {
   submit_to_first_frame_s: number | null;
   /** Tasks the API counts as done (equals frames_done when files and API agree). */
   api_frames_done: number;
+  plans_solved: number;
+  plans_replayed: number;
+  plans_greedy: number;
 }
 
 /** One frame written: its job, frame number, and when (real epoch ms). */
@@ -68,6 +72,8 @@ export interface SummaryInput {
   previewWave: number;
   /** The farm clock's now (for the usage window). */
   farmNow: number;
+  /** Planning cycles by way (lib/solver/rolling-plan-of-record.ts); absent: all greedy, uncounted. */
+  planCounts?: { solved: number; replayed: number; greedy: number };
 }
 
 export async function farmSummary(s: SummaryInput): Promise<FarmSummaryJson> {
@@ -96,5 +102,8 @@ export async function farmSummary(s: SummaryInput): Promise<FarmSummaryJson> {
       .every((j: any) => previewFirst(writes.filter((w) => w.jobId === j.id), s.previewWave)),
     submit_to_first_frame_s: firstWrite === null || firstSubmit === null ? null : round((firstWrite - firstSubmit) / 1000),
     api_frames_done: apiDone,
+    plans_solved: s.planCounts?.solved ?? 0,
+    plans_replayed: s.planCounts?.replayed ?? 0,
+    plans_greedy: s.planCounts?.greedy ?? 0,
   };
 }

@@ -1,6 +1,7 @@
-/** The wrangler's dashboard: nodes, utilization, open jobs, deadlines at risk, costs today. */
+/** The wrangler's dashboard: nodes, utilization, open jobs, deadlines at risk, costs today, cloud spend against the ceiling. */
 import { assertOperator, type Actor } from "./actor.ts";
 import type { ServiceDeps } from "./ports.ts";
+import { isLiveCloud } from "./capacity/guards.ts";
 import { dayOf } from "./usage.ts";
 import type { FarmSummary } from "./views.ts";
 
@@ -41,5 +42,11 @@ export async function farmSummary(deps: ServiceDeps, actor: Actor): Promise<Farm
     costsToday: { cloudCost: sum("cloudCost"), energyCost: sum("energyCost"), energyKWh: sum("energyKWh"), cloudNodeHours: sum("cloudNodeHours"), onpremNodeHours: sum("onpremNodeHours") },
     pendingBurst: pending.reduce((s, p) => s + p.count, 0),
     lastPlanAt: plan ? new Date(plan.at).toISOString() : null,
+    // Counted as the capacity guards count them (launch to termination), so the view and the ceiling agree.
+    cloud: {
+      livePerHour: nodes.filter(isLiveCloud).reduce((s, n) => s + (n.pricePerHour ?? 0), 0),
+      liveInstances: nodes.filter(isLiveCloud).length,
+      limits: { maxSpendPerHour: deps.cloudLimits?.maxSpendPerHour ?? null, maxInstances: deps.cloudLimits?.maxInstances ?? null },
+    },
   };
 }

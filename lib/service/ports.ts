@@ -12,7 +12,7 @@ import type {
   RegistrationSecretRecord, SettleReport, ShardLease, ShardRecord, UsageDay, UsageDelta,
 } from "./model.ts";
 import type { NodeCredentials } from "./identity/node-credentials.ts";
-import type { BurstRequest } from "../planner/index.ts";
+import type { BurstRequest, CloudLimits } from "../planner/index.ts";
 import type { MonitorStore } from "./monitor/monitor-store.ts";
 import type { JobRunSpec } from "./run-spec.ts";
 
@@ -220,4 +220,6 @@ export interface ServiceDeps {
   runSpecs: RunSpecStore;
   /** Absent where the deployment keeps no outputs (reading a task log is then a 404). */
   outputs?: OutputStore;
+  /** The farm's cloud ceiling (deployment config): the planner sizes bursts within it, GET /farm shows it. Absent: none. */
+  cloudLimits?: CloudLimits;
 }

@@ -62,6 +62,7 @@ export async function runPlanningCycle(
       jobs, nodes, finishedDeps: await finishedDependencies(deps, jobs), clients, settings,
       // A request older than this has booted (its nodes are in the snapshot) or failed: stop counting it.
       pendingBurst: groupBurst(burst.filter((b) => now - b.requestedAt < burstPendingMs)), now,
+      ...(deps.cloudLimits ? { cloudLimits: deps.cloudLimits } : {}),
     });
     const t0 = performance.now();
     const result = (input.plan ?? realPlan)(snapshot, settings.policy, now);

@@ -27,6 +27,8 @@ export interface SnapshotInput {
   settings: FarmSettings;
   pendingBurst: Snapshot["pendingBurst"];
   now: number;
+  /** The farm's cloud ceiling (ServiceDeps.cloudLimits). */
+  cloudLimits?: Snapshot["cloudLimits"];
 }
 
 export function buildSnapshot(x: SnapshotInput): Snapshot {
@@ -48,6 +50,7 @@ export function buildSnapshot(x: SnapshotInput): Snapshot {
     tariff: x.settings.tariff,
     cloudOffers: x.settings.cloudOffers,
     ...(x.pendingBurst ? { pendingBurst: x.pendingBurst } : {}),
+    ...(x.cloudLimits ? { cloudLimits: x.cloudLimits } : {}),
   };
 }
 

@@ -84,4 +84,6 @@ export interface FarmSummary {
   costsToday: { cloudCost: number; energyCost: number; energyKWh: number; cloudNodeHours: number; onpremNodeHours: number };
   pendingBurst: number;
   lastPlanAt: string | null;
+  /** Live cloud nodes (launched, not terminated) against the farm's ceiling; a null limit: none configured. */
+  cloud: { livePerHour: number; liveInstances: number; limits: { maxSpendPerHour: number | null; maxInstances: number | null } };
 }

@@ -123,6 +123,10 @@ describe("the local farm, end to end", () => {
     expect(onCloud.length).toBeGreaterThan(0);
     expect(new Set(onCloud.map((e) => e.target.id.split(":")[0]))).toEqual(new Set([urgent]));
 
+    // Planned by the LP of record (HiGHS), as in AWS: solved cycles, never the greedy fallback.
+    expect(farm.planOfRecord?.counts.solved).toBeGreaterThan(0);
+    expect(farm.planOfRecord?.counts.greedy).toBe(0);
+
     // The CLI's JSON is the API's.
     const listed = await cli("jobs", "--json");
     expect(listed.code).toBe(0);

@@ -48,6 +48,8 @@ export async function startMonitorFarm(): Promise<MonitorFarm> {
   const files = new Map<string, Uint8Array>();
   const outputs: OutputStore = { put: async (k, b) => { files.set(k, typeof b === "string" ? Buffer.from(b) : b); }, get: async (k) => files.get(k) };
   const h = await startApi({ clock, outputs });
+  // The farm's cloud ceiling, as BURSTFARM_MAX_SPEND_PER_HOUR / BURSTFARM_MAX_INSTANCES set it (lambdas/wire.ts).
+  h.wired.deps.cloudLimits = { maxSpendPerHour: 2, maxInstances: 4 };
   await seedClients(h);
   await h.wired.deps.plans.saveSettings({
     tariff: bundledTariff("sce-tou8", { from: clock.at - 6 * H, to: clock.at + 24 * H, timeZone: "America/Los_Angeles" }),

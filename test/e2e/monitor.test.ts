@@ -185,6 +185,14 @@ describe("the monitor, as a wrangler uses it", () => {
     await expect.poll(() => page.locator("bf-chart .uplot").count()).toBe(3);
     expect(await page.locator("table.shares tbody tr").count()).toBe(2);
     expect(await page.locator("table.budgets").textContent()).toContain("studio-b");
+    // The one spot node (0.58/h) against the farm's ceiling (2/h, 4 instances).
+    const ceiling = (await page.locator(".card.cloud-ceiling").textContent())!.replace(/\s+/g, " ");
+    expect(ceiling).toContain("$0.58/h");
+    expect(ceiling).toContain("of $2.00/h ceiling");
+    expect(ceiling).toContain("1 of 4 instances");
+    expect(await page.locator(".card.cloud-ceiling meter").evaluateAll((ms) => ms.map((m) => [(m as HTMLMeterElement).value, (m as HTMLMeterElement).max])))
+      .toEqual([[0.58, 2], [1, 4]]);
+    expect(await page.locator("main").textContent()).not.toContain("NaN");
     expect(await page.locator("bf-chart figure").first().getAttribute("aria-label")).toMatch(/^\d+ samples; now \d+ of \d+ slots busy$/);
     await page.waitForTimeout(200);
     await shot("farm");

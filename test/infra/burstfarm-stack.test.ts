@@ -212,6 +212,15 @@ describe("BurstfarmStack: cloud bursting", () => {
     expect(pass[0]!.Condition).toEqual({ StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } });
   });
 
+  it("gives the planner and the API the farm's cloud ceiling from context (cdk.json's 50 USD/h and 20 instances)", () => {
+    for (const fn of ["^burstfarm planning cycle", "^burstfarm HTTP API"]) {
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        Description: Match.stringLikeRegexp(fn),
+        Environment: { Variables: Match.objectLike({ BURSTFARM_MAX_SPEND_PER_HOUR: "50", BURSTFARM_MAX_INSTANCES: "20" }) },
+      });
+    }
+  });
+
   it("runs one capacity run at a time, fed by the planner's triggers, with the guards from context", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Description: Match.stringLikeRegexp("^burstfarm capacity"), ReservedConcurrentExecutions: 1, Timeout: 120,

@@ -23,6 +23,14 @@ function passThrough(name: string, description: string, load: () => Promise<Runn
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+const positive = (flag: string, whole: boolean) => (v: string): number => {
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n)))) {
+    throw new CliError(`${flag}: expected a positive ${whole ? "whole number" : "number"}, got "${v}"`, exitCodes.usage);
+  }
+  return n;
+};
+
 function openjdCommand(): Command {
   const load = async () => (await import("../openjd-command.ts")).run;
   const openjd = new Command("openjd").description("check or expand Open Job Description templates and job bundles");
@@ -52,6 +60,9 @@ export function toolCommands(ctx: CliContext): Command[] {
     }))
     .option("--at <iso>", "the farm clock's start on a fresh farm (default 07:40 Los Angeles, latest weekday)")
     .option("--port <n>", "API port (default: a free one)", (v) => Number(v))
+    .addOption(new Option("--max-spend-per-hour <usd>", "the farm's cloud ceiling: USD per hour on rented nodes (default 10)").argParser(positive("--max-spend-per-hour", false)))
+    .addOption(new Option("--max-instances <n>", "the farm's cloud ceiling: rented nodes at once (default 4)").argParser(positive("--max-instances", true)))
+    .option("--greedy", "plan with the greedy passes only (default: the LP planner of record, HiGHS)")
     .action(async (o, cmd: Command) => exitWith(await startCommand(ctx, o, cmd)));
 
   return [

@@ -58,6 +58,14 @@ export const farmView = z.object({
   costsToday: z.object({ cloudCost: z.number(), energyCost: z.number(), energyKWh: z.number(), cloudNodeHours: z.number(), onpremNodeHours: z.number() }),
   pendingBurst: z.number(),
   lastPlanAt: isoOut.nullable(),
+  cloud: z.object({
+    livePerHour: z.number().describe("what live cloud nodes (launched, not terminated) cost per hour together, USD"),
+    liveInstances: z.number(),
+    limits: z.object({
+      maxSpendPerHour: z.number().nullable().describe("the farm's cloud ceiling, USD per hour (null: none configured)"),
+      maxInstances: z.number().nullable().describe("most cloud instances at once (null: none configured)"),
+    }),
+  }).describe("cloud spend now against the farm's ceiling (deployment config: burstfarm:maxSpendPerHour / maxInstances)"),
 });
 
 export const getFarm = defineRoute({

@@ -53,6 +53,7 @@ export class FarmViewElement extends PollingView {
         <div class="card"><h2>Nodes</h2><p class="big">${f.nodes.total}</p><p class="sub">${f.nodes.busy} busy · ${f.nodes.ready} ready · ${f.nodes.draining} draining · ${f.nodes.offline} offline · ${f.nodes.cloud} cloud</p></div>
         <div class="card"><h2>Jobs</h2><p class="big">${f.jobs.active}</p><p class="sub">${f.jobs.running} running · ${f.jobs.queued} queued · ${f.jobs.suspended} suspended</p></div>
         <div class="card"><h2>Cost today</h2><p class="big">${money(f.costsToday.energyCost + f.costsToday.cloudCost)}</p><p class="sub">energy ${money(f.costsToday.energyCost)} (${f.costsToday.energyKWh.toFixed(1)} kWh) · cloud ${money(f.costsToday.cloudCost)}</p></div>
+        ${this.cloudCeiling()}
         <div class="card ${f.deadlinesAtRisk.length ? "risk" : ""}"><h2>Deadlines at risk</h2><p class="big">${f.deadlinesAtRisk.length}</p><p class="sub">${f.pendingBurst} cloud node(s) requested · plan ${relative(f.lastPlanAt, now)}</p></div>
       </div>
       <label class="window">Window <select id="farm-window" @change=${(e: Event) => { this.window = (e.target as HTMLSelectElement).value as Window; void this.reload(); }}>
@@ -70,6 +71,20 @@ export class FarmViewElement extends PollingView {
         ${f.deadlinesAtRisk.length === 0 ? html`<p>None — every planned job is on time.</p>` : html`<ul class="risks">${f.deadlinesAtRisk.map((d) =>
           html`<li><a href="#/jobs/${encodeURIComponent(d.jobId)}">${d.name}</a> (${d.clientId}) due ${when(d.deadline)} — ${d.reason}</li>`)}</ul>`}
       </section>`;
+  }
+
+  /** Live cloud spend per hour against the farm's ceiling, and instances against their maximum. */
+  private cloudCeiling() {
+    const { livePerHour, liveInstances, limits } = this.farm!.cloud;
+    const spend = limits.maxSpendPerHour;
+    const most = limits.maxInstances;
+    const near = (v: number, max: number | null) => max !== null && v >= 0.8 * max;
+    return html`<div class="card cloud-ceiling ${near(livePerHour, spend) || near(liveInstances, most) ? "risk" : ""}"><h2>Cloud now</h2>
+      <p class="big">${money(livePerHour)}/h</p>
+      <p class="sub">${spend === null ? "no spend ceiling" : html`of ${money(spend)}/h ceiling
+        <meter min="0" max=${spend} high=${0.8 * spend} .value=${livePerHour} aria-label="cloud spend per hour against the farm's ceiling"></meter>`}</p>
+      <p class="sub">${most === null ? html`${liveInstances} instance(s), no maximum` : html`${liveInstances} of ${most} instances
+        <meter min="0" max=${most} high=${0.8 * most} .value=${liveInstances} aria-label="cloud instances against the farm's maximum"></meter>`}</p></div>`;
   }
 
   private utilizationChart() {

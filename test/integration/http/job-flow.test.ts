@@ -108,6 +108,7 @@ describe("submit → get → edit → plan → poll → complete", () => {
     const farm = await h.call(op("GET", "/farm"));
     expect(farm.status).toBe(200);
     expect(farm.body.nodes.total).toBe(1);
+    expect(farm.body.cloud).toEqual({ livePerHour: 0, liveInstances: 0, limits: { maxSpendPerHour: null, maxInstances: null } });
     const today = new Date().toISOString().slice(0, 10);
     const usage = await h.call(a("GET", "/clients/studio-a/usage").withQuery({ from: today, to: today }));
     expect(usage.status).toBe(200);

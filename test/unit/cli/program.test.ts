@@ -53,6 +53,16 @@ describe("burstfarm CLI", () => {
     expect(choice.err).toContain("Allowed choices are queued, running, suspended, done, failed, canceled");
   });
 
+  it("refuses a cloud ceiling on `start` that is not a positive number, naming the flag, before starting anything", async () => {
+    const spend = await cli(["start", "--max-spend-per-hour", "-3"]);
+    expect(spend.code).toBe(2);
+    expect(spend.err).toContain('--max-spend-per-hour: expected a positive number, got "-3"');
+    const instances = await cli(["start", "--max-instances", "2.5"]);
+    expect(instances.code).toBe(2);
+    expect(instances.err).toContain('--max-instances: expected a positive whole number, got "2.5"');
+    expect(instances.err).not.toMatch(/NaN/);
+  });
+
   it("says where to find an API when there is none, and refuses --api without a token", async () => {
     const none = await cli(["jobs"]);
     expect(none.code).toBe(1);

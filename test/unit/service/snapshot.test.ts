@@ -63,6 +63,15 @@ describe("the planner snapshot built from stored records", () => {
   });
 });
 
+describe("the farm's cloud ceiling in the snapshot", () => {
+  const base = { jobs: [], finishedDeps: new Map(), nodes: [], clients: [], settings: { tariff: null, cloudOffers: [], policy: defaultPolicy }, pendingBurst: [], now: T };
+
+  it("carries the deployment's ceiling to the planner, and none when none is configured", () => {
+    expect(buildSnapshot({ ...base, cloudLimits: { maxSpendPerHour: 12.5, maxInstances: 3 } }).cloudLimits).toEqual({ maxSpendPerHour: 12.5, maxInstances: 3 });
+    expect(buildSnapshot(base)).not.toHaveProperty("cloudLimits");
+  });
+});
+
 describe("cloud nodes in the snapshot", () => {
   const settings = { tariff: null, cloudOffers: [], policy: defaultPolicy };
   const cloud = (id: string, over: Partial<NodeRecord> = {}) => node(id, {
