@@ -158,6 +158,9 @@ describe("the monitor, as a wrangler uses it", () => {
     await page.goto(`${farm.server.url}/?poll=500#/jobs/${farm.jobs.review}`);
     await expect.poll(() => page.locator("bf-latest-frames .badge").count()).toBe(review.filter((o) => o.preview).length);
     await expect.poll(() => page.locator("bf-latest-frames img[alt*='(preview)']").count()).toBe(review.filter((o) => o.preview).length);
+    await expect.poll(() => page.locator("bf-latest-frames img").evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth === 256))).toBe(true);
+    await shot("job-preview-thumbnails");
+    expect(await page.locator("#log-task").inputValue()).toBe(""); // the last job's chosen task does not follow to this one
   });
 
   it("Nodes: drain from the keyboard, with Esc cancelling and Enter confirming", async () => {

@@ -4,7 +4,7 @@
  * serves its last megabyte). Failed and running tasks are offered first; the tail follows the
  * job view's polling while it is open.
  */
-import { html, nothing } from "lit";
+import { html, nothing, type PropertyValues } from "lit";
 import { taskId as taskIdOf } from "../../planner/task-id.ts";
 import { ApiError, type Api, type JobTasks } from "./api.ts";
 import { LightElement } from "./base.ts";
@@ -42,6 +42,17 @@ export class TaskLog extends LightElement {
     this.selected = "";
     this.text = null;
     this.note = "";
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // Another job (the view is reused when only the address's job id changes): its task is not this one's.
+    if (changed.has("jobId") && changed.get("jobId")) Object.assign(this, { selected: "", text: null, note: "" });
+  }
+
+  override updated(): void {
+    // The choice the user made stays in the <select> across re-renders; this makes it follow `selected`.
+    const select = this.querySelector<HTMLSelectElement>("#log-task");
+    if (select && select.value !== this.selected) select.value = this.selected;
   }
 
   /** Called by the job view on each poll. */
