@@ -2,10 +2,13 @@
  * Rounding the LP's first slot into assignments (lib/planner/lp/dispatch.ts): the first-frame
  * rule stays inside a deadline bucket, the tail rule, the early look and fresh jobs' first tasks.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decideJob } from "../../../lib/planner/decisions.ts";
+import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
 import { firstFrameFirst } from "../../../lib/planner/lp/dispatch.ts";
-import { aJob, aNode, aSnapshot, aStep, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
+import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
+import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
+import { aJob, aNode, aSnapshot, aStep, aTariff, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
 import { classOf, dispatch, farm, member, perJob } from "./lp-dispatch-fixture.ts";
 
 describe("first frame first", () => {
@@ -136,5 +139,30 @@ describe("early look", () => {
     });
     expect(d.outcome).toBe("placed");
     expect(d.reason).toBe("placed 1 task(s), rank 1, no deadline; the rest is deferred: the LP runs it from 14:00 UTC at 0.100/kWh instead of 0.300/kWh now");
+  });
+});
+
+describe("early look in the plan of record", () => {
+  let solver: LpSolver;
+  beforeAll(async () => { solver = await loadHighsSolver(); });
+  const tou = aTariff(Array.from({ length: 24 }, (_, h) => (h >= 7 && h < 21 ? 0.3 : 0.1)));
+  const shot = (done: number) => aSnapshot({
+    jobs: [aJob("sim").energyIntensive().due(T0 + 30 * HOUR).steps(aStep("render").tasks(8, 1800).pending([done, 7]).done(done)).build()],
+    nodes: nodes("n", 4), tariff: tou,
+  });
+
+  it("runs one task of a job the LP defers to cheaper hours when it has no frame yet, and says the rest is deferred", () => {
+    const p = plan(shot(0), defaultPolicy, T0, { solver });
+    expect(p.planner?.mode).toBe("lp");
+    expect(p.assignments.map((a) => a.taskId)).toHaveLength(1);
+    const d = p.jobs.find((j) => j.jobId === "sim")!;
+    expect(d.outcome).toBe("placed");
+    expect(d.reason).toMatch(/^placed 1 task\(s\), .*; the rest is deferred: the LP runs it from \d\d:00 UTC at 0.100\/kWh/);
+  });
+
+  it("leaves a deferred job that has frames deferred", () => {
+    const p = plan(shot(1), defaultPolicy, T0, { solver });
+    expect(p.assignments).toEqual([]);
+    expect(p.jobs.find((j) => j.jobId === "sim")!.outcome).toBe("deferred");
   });
 });
