@@ -73,10 +73,12 @@ function outcomeOf(d: DecisionInput): [JobOutcome, string] {
     case "active": break;
   }
   const slack = facts.slackSec === null ? "no deadline" : `slack ${duration(facts.slackSec)}`;
-  if (d.deferral) return ["deferred", d.deferral.reason];
+  if (d.deferral && d.placed === 0) return ["deferred", d.deferral.reason];
   if (d.placed > 0) {
     const burst = d.burstReason ? `; burst: ${d.burstReason}` : "";
-    return ["placed", `placed ${d.placed} task(s), rank ${d.rank + 1}, ${slack}${burst}`];
+    // An early look: a deferred job's first frame runs now, the rest waits.
+    const rest = d.deferral ? `; the rest is deferred: ${d.deferral.reason.replace(/^deferred: /, "")}` : "";
+    return ["placed", `placed ${d.placed} task(s), rank ${d.rank + 1}, ${slack}${burst}${rest}`];
   }
   if (d.burstReason) return ["burst", `burst: ${d.burstReason}`];
   const open = s.steps.filter((st) => st.live > 0);

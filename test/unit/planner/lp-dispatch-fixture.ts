@@ -48,14 +48,18 @@ export function resources(f: Farm): Resource[] {
  * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
  * gives it now. `ordered` (default: every member's job) feeds the work-conserving fill.
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number> }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
     index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members,
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
+    dueBySlot: g.members.reduce((m, x) => (x.dueAt === null ? m : m.set(x.dueSlot, (m.get(x.dueSlot) ?? 0) + x.workH)), new Map<number, number>()),
+    lastDueSlot: Math.max(-1, ...g.members.filter((x) => x.dueAt !== null).map((x) => x.dueSlot)),
   }) as unknown as Group);
   const reading = {
     quotaOnprem: groups.map((g) => new Map(Object.entries(g.quota).map(([r, q]) => [Number(r), q]))),
     quotaCloud: groups.map(() => new Map()),
+    // Default: the LP plans nothing ahead of the group's deadlines.
+    plannedH: groups.map((g) => g.plannedH ?? new Array(12).fill(0)),
   } as unknown as LpReading;
   const ids = opts.ordered ?? [...new Set(groups.flatMap((g) => g.members.map((m) => m.s.job.id)))];
   for (const s of f.states.values()) f.ledger.setDemand(s.job.clientId, f.ledger.demandOf(s.job.clientId) + s.liveTasks);

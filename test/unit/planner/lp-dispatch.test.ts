@@ -2,9 +2,13 @@
  * Rounding the LP's first slot into assignments (lib/planner/lp/dispatch.ts): the first-frame
  * rule stays inside a deadline bucket, the tail rule, the early look and fresh jobs' first tasks.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decideJob } from "../../../lib/planner/decisions.ts";
+import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
 import { firstFrameFirst } from "../../../lib/planner/lp/dispatch.ts";
-import { aJob, aNode, aSnapshot, aStep, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
+import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
+import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
+import { aJob, aNode, aSnapshot, aStep, aTariff, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
 import { classOf, dispatch, farm, member, perJob } from "./lp-dispatch-fixture.ts";
 
 describe("first frame first", () => {
@@ -65,5 +69,100 @@ describe("tail-task rule", () => {
     }), T0);
     const r = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }]);
     expect(r.assignments.map((a) => a.nodeId)).toEqual(["fast"]);
+  });
+});
+
+describe("fresh jobs' first tasks within a group's quota", () => {
+  const shot = (earlyLeft: number) => aSnapshot({
+    nodes: nodes("n", 3),
+    jobs: [
+      aJob("early").due(T0 + 2 * HOUR).steps(aStep("render").tasks(10).pending([10 - earlyLeft, 9]).done(10 - earlyLeft)).build(),
+      aJob("fresh1").due(T0 + 6 * HOUR).tasks(10).build(),
+      aJob("fresh2").due(T0 + 6 * HOUR).tasks(10).build(),
+    ],
+  });
+
+  it("gives each fresh job one task before another fresh job's second task", () => {
+    const f = farm(shot(5), T0);
+    const r = dispatch(f, [{ members: [member(f, "fresh1", 7), member(f, "fresh2", 7), member(f, "early", 7)], quota: { 0: 3 } }], { ordered: [] });
+    expect(perJob(r)).toEqual({ fresh1: 2, fresh2: 1 });
+  });
+
+  it("gives fresh jobs due later the slots that work due earlier cannot use", () => {
+    const f = farm(shot(1), T0);
+    const r = dispatch(f, [{ members: [member(f, "early", 3), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: 3 } }], { ordered: [] });
+    expect(perJob(r)).toEqual({ early: 1, fresh1: 1, fresh2: 1 });
+  });
+
+  it("gives fresh jobs due later a slot work due earlier would use when the LP plans the group a task ahead of its deadlines", () => {
+    const f = farm(shot(5), T0);
+    const r = dispatch(f, [{ members: [member(f, "early", 3), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: 3 }, plannedH: new Array(12).fill(1) }], { ordered: [] });
+    expect(perJob(r)).toEqual({ early: 1, fresh1: 1, fresh2: 1 });
+  });
+
+  it("but only as much as the plan is ahead", () => {
+    const f = farm(shot(5), T0);
+    const r = dispatch(f, [{ members: [member(f, "early", 3), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: 3 }, plannedH: [0.2, ...new Array(11).fill(2)] }], { ordered: [] });
+    expect(perJob(r)).toEqual({ early: 2, fresh1: 1 });
+  });
+
+  it("but never a slot that work due earlier needs", () => {
+    const f = farm(shot(2), T0);
+    const r = dispatch(f, [{ members: [member(f, "early", 3), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: 3 } }], { ordered: [] });
+    expect(perJob(r)).toEqual({ early: 2, fresh1: 1 });
+  });
+});
+
+describe("early look", () => {
+  const shot = aSnapshot({
+    nodes: nodes("n", 3),
+    jobs: [
+      aJob("deferred-fresh").tasks(10).energyIntensive().build(),
+      aJob("deferred-started").steps(aStep("render").tasks(10).pending([2, 9]).done(2)).energyIntensive().build(),
+    ],
+  });
+
+  it("puts one task of a deferred job with no frame yet on a free node, and none of a deferred job that has frames", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [], { ordered: ["deferred-fresh", "deferred-started"], deferred: ["deferred-fresh", "deferred-started"] });
+    expect(perJob(r)).toEqual({ "deferred-fresh": 1 });
+    expect(r.assignments[0]!.reason).toContain("early look");
+    expect(r.assignments[0]!.queued).toBe(false);
+  });
+
+  it("the decision reads placed, the rest deferred with the deferral's reason", () => {
+    const f = farm(shot, T0);
+    const reason = "deferred: the LP runs it from 14:00 UTC at 0.100/kWh instead of 0.300/kWh now";
+    const d = decideJob({
+      s: f.states.get("deferred-fresh")!, facts: { id: "deferred-fresh", priority: 50, submittedAt: T0, deadlineAt: null, slackSec: null }, rank: 0, placed: 1,
+      deferral: { until: T0 + 6 * HOUR, reason }, capped: false, clientMax: 3, projection: undefined, burstReason: undefined, cloudRefused: undefined, cloudOk: false, now: T0,
+    });
+    expect(d.outcome).toBe("placed");
+    expect(d.reason).toBe("placed 1 task(s), rank 1, no deadline; the rest is deferred: the LP runs it from 14:00 UTC at 0.100/kWh instead of 0.300/kWh now");
+  });
+});
+
+describe("early look in the plan of record", () => {
+  let solver: LpSolver;
+  beforeAll(async () => { solver = await loadHighsSolver(); });
+  const tou = aTariff(Array.from({ length: 24 }, (_, h) => (h >= 7 && h < 21 ? 0.3 : 0.1)));
+  const shot = (done: number) => aSnapshot({
+    jobs: [aJob("sim").energyIntensive().due(T0 + 30 * HOUR).steps(aStep("render").tasks(8, 1800).pending([done, 7]).done(done)).build()],
+    nodes: nodes("n", 4), tariff: tou,
+  });
+
+  it("runs one task of a job the LP defers to cheaper hours when it has no frame yet, and says the rest is deferred", () => {
+    const p = plan(shot(0), defaultPolicy, T0, { solver });
+    expect(p.planner?.mode).toBe("lp");
+    expect(p.assignments.map((a) => a.taskId)).toHaveLength(1);
+    const d = p.jobs.find((j) => j.jobId === "sim")!;
+    expect(d.outcome).toBe("placed");
+    expect(d.reason).toMatch(/^placed 1 task\(s\), .*; the rest is deferred: the LP runs it from \d\d:00 UTC at 0.100\/kWh/);
+  });
+
+  it("leaves a deferred job that has frames deferred", () => {
+    const p = plan(shot(1), defaultPolicy, T0, { solver });
+    expect(p.assignments).toEqual([]);
+    expect(p.jobs.find((j) => j.jobId === "sim")!.outcome).toBe("deferred");
   });
 });

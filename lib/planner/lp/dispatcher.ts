@@ -1,0 +1,112 @@
+import type { Assignment } from "../types.ts";
+import { speedOf } from "../matching/node-classes.ts";
+import { hasSlot, type Slot, type SlotPool, takeSlot } from "../matching/slot-pools.ts";
+import { taskOrder } from "../preview/order.ts";
+import { taskId } from "../task-id.ts";
+import type { JobState, StepState } from "../work/job-state.ts";
+import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
+import type { Member } from "./groups.ts";
+import { tailTooSlow } from "./tail-rule.ts";
+
+/** A job with no frame yet: nothing done or running in any step. */
+export function isFresh(s: JobState): boolean {
+  return s.steps.every((st) => st.step.doneTasks === 0 && st.running === 0);
+}
+
+/** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
+export function bucketOf(m: Member): number {
+  return m.dueAt === null ? Infinity : m.dueSlot;
+}
+
+/** Places tasks on the cycle's slot pools for dispatchQuotas (dispatch.ts), keeping the ledger and the placed counts. */
+export class Dispatcher {
+  readonly assignments: Assignment[] = [];
+  readonly placed = new Map<string, number>();
+  readonly capped = new Set<string>();
+  private cursors = new Map<StepState, Iterator<number>>();
+
+  constructor(private readonly input: QuotaDispatchInput) {}
+
+  poolsOf(st: StepState, cloudOk: boolean): SlotPool[] {
+    const out: SlotPool[] = [];
+    for (const c of st.eligible) if (c.pool === "onprem" || cloudOk) out.push(this.input.pools[c.index]!);
+    return out;
+  }
+
+  /**
+   * A group's quota on `pools`: first one task for each fresh job (no frame yet), in member order,
+   * unless it takes a slot from work due earlier — the quota left no longer covers the tasks of
+   * members due in earlier buckets, and the group's plan is not a task's work ahead of its
+   * deadlines (`ahead.h`, spent as fresh tasks take it); then the rest in member order.
+   */
+  fillQuota(members: readonly Member[], pools: readonly SlotPool[], count: number, ahead: { h: number }, why: string): void {
+    let left = count;
+    let owedEarlier = 0;
+    let start = 0;
+    for (let i = 0; i < members.length && left > 0; i++) {
+      const m = members[i]!;
+      if (i > 0 && bucketOf(m) !== bucketOf(members[i - 1]!)) {
+        for (; start < i; start++) owedEarlier += members[start]!.st.allowance;
+      }
+      if (!isFresh(m.s) || this.placed.has(m.s.job.id)) continue;
+      const taskH = m.st.taskSec / 3600;
+      const spare = left > owedEarlier;
+      if (!spare && ahead.h < taskH) continue;
+      const n = this.fill([m], pools, 1, why);
+      left -= n;
+      if (!spare) ahead.h -= n * taskH;
+    }
+    this.fill(members, pools, left, why);
+  }
+
+  /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
+  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false): number {
+    const { ledger, policy } = this.input;
+    let left = count;
+    let placed = 0;
+    for (const m of members) {
+      const { s, st } = m;
+      while (left > 0 && st.allowance > 0) {
+        let slot: Slot | null = null;
+        let sawCap = false;
+        for (const pool of pools) {
+          if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
+          if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
+          if (tailTooSlow(s, st, pool, this.poolsOf(st, this.input.cloudOk(s.job)), this.input.now, policy.failures.blocklistAfter)) continue;
+          slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
+          if (slot) break;
+        }
+        if (!slot) {
+          if (sawCap) this.capped.add(s.job.id);
+          break;
+        }
+        const index = this.nextTask(s, st);
+        if (index === undefined) { st.allowance = 0; break; }
+        st.allowance--;
+        left--;
+        placed++;
+        if (slot.node.pool === "onprem") ledger.add(s.job.clientId, 1);
+        this.placed.set(s.job.id, (this.placed.get(s.job.id) ?? 0) + 1);
+        this.assignments.push({
+          nodeId: slot.node.id, jobId: s.job.id, stepName: st.step.name, taskIndex: index,
+          taskId: taskId(s.job.id, st.step.name, index), frames: index * st.step.framesPerTask,
+          estimatedSec: Math.round(st.taskSec / speedOf(slot.node.speed, st.step.kind)), queued: slot.queued,
+          reason: slot.queued ? `${why}; queued behind the running task` : `${why}; starts now`,
+        });
+      }
+      if (left <= 0) break;
+    }
+    return placed;
+  }
+
+  private nextTask(s: JobState, st: StepState): number | undefined {
+    let it = this.cursors.get(st);
+    if (!it) this.cursors.set(st, (it = taskOrder(st.step.pending, st.step.taskCount, s.job.preview.previewFirst)));
+    for (let r = it.next(); !r.done; r = it.next()) if (!st.dead.has(r.value)) return r.value;
+    return undefined;
+  }
+
+  result(): QuotaDispatchResult {
+    return { assignments: this.assignments, placed: this.placed, capped: this.capped };
+  }
+}
