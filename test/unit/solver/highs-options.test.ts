@@ -1,6 +1,7 @@
 /**
- * HiGHS adapter (lib/solver/highs-solver.ts): the opt-in warm start reuses the last optimal basis
- * when the next model has the same shape, reaches the same optimum, and is off by default.
+ * HiGHS adapter options (lib/solver/highs-solver.ts), both opt-in: the warm start reuses the last
+ * optimal basis when the next model has the same shape and reaches the same optimum; Devex
+ * pricing reaches the same optimum as the defaults.
  */
 import { describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
@@ -65,5 +66,22 @@ describe("HiGHS warm start", () => {
     plain.solve(a, LIMIT);
     expect(plain.lastWarm).toBe(false);
     expect(plain.lastIterations).toBeGreaterThan(50);
+  });
+});
+
+describe("HiGHS Devex pricing", () => {
+  it("reaches the defaults' optimal objective on the planner's models, by a different pivot path", async () => {
+    const plain = await loadHighsSolver();
+    const devex = await loadHighsSolver({ pricing: "devex" });
+    for (const m of [await modelOf(3000, 120, 5), await modelOf(1200, 60, 3)]) {
+      const a = plain.solve(m, LIMIT);
+      const itersDefault = plain.lastIterations;
+      const b = devex.solve(m, LIMIT);
+      expect(a.status).toBe("optimal");
+      expect(b.status).toBe("optimal");
+      expect(objective(m, b.colValue)).toBeCloseTo(objective(m, a.colValue), 6);
+      expect(devex.lastIterations).toBeGreaterThan(0);
+      expect(devex.lastIterations).not.toBe(itersDefault);
+    }
   });
 });
