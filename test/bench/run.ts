@@ -20,13 +20,15 @@ import { runLpBench } from "./lp-plan.ts";
 import { simBoundsRows } from "./sim-bounds.ts";
 
 const SIZES: [number, number][] = [[1_000, 50], [10_000, 500], [100_000, 5_000]];
-const USAGE = "usage: npm run bench [-- --json] [-- --only local] [-- --no-agent]   (--json: one JSON object per line; --only local: the local farm's startup only; --no-agent: skip the agent rows)\n";
+const USAGE = "usage: npm run bench [-- --json] [-- --only local|lp] [-- --no-agent]   (--json: one JSON object per line; --only local: the local farm's startup only; --only lp: the planner-of-record rows only (plan with HiGHS, dispatch); --no-agent: skip the agent rows)\n";
 const argv = process.argv.slice(2);
 const unknown = argv.filter((a, i) => !["--json", "--only", "--no-agent", "--help", "-h"].includes(a) && argv[i - 1] !== "--only");
 if (argv.includes("--help") || argv.includes("-h")) { process.stdout.write(USAGE); process.exit(0); }
-if (unknown.length > 0 || (argv.includes("--only") && argv[argv.indexOf("--only") + 1] !== "local")) { process.stderr.write(`bench: unknown argument ${unknown[0] ?? "after --only"}\n${USAGE}`); process.exit(2); }
+const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
+if (unknown.length > 0 || (only !== undefined && only !== "local" && only !== "lp")) { process.stderr.write(`bench: unknown argument ${unknown[0] ?? "after --only"}\n${USAGE}`); process.exit(2); }
 const json = argv.includes("--json");
-const onlyLocal = argv.includes("--only");
+/** --only: a subset of the rows (local: the local farm's startup; lp: the planner-of-record rows). */
+const subset = only !== undefined;
 const BUDGET_MS = 6_000; // measured time per size for plan()
 const BOUNDS = { slotMinutes: 60, horizonSlots: 72 };
 
@@ -59,7 +61,7 @@ const rows: Record<string, unknown>[] = [];
 const emit = (row: Record<string, unknown>) => { rows.push(row); if (json) console.log(JSON.stringify(row)); };
 
 const planP50 = new Map<number, number>();
-for (const [T, N] of onlyLocal ? [] : SIZES) {
+for (const [T, N] of subset ? [] : SIZES) {
   const { snapshot, now } = generateFarm({ tasks: T, nodes: N, seed: 42 });
   const J = snapshot.jobs.length;
   const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: BUDGET_MS, min: 30, max: 1000 });
@@ -83,7 +85,7 @@ for (const [T, N] of onlyLocal ? [] : SIZES) {
 
 // The default mix rarely needs the cloud; a farm with 5× the work exercises burst sizing and the
 // bounds' non-zero paths. Extra lines, marked "farm":"loaded".
-if (!onlyLocal) {
+if (!subset) {
   const [T, N] = [10_000, 500];
   const { snapshot, now } = generateFarm({ tasks: T, nodes: N, seed: 42, load: 5 });
   const s = measure((snap) => plan(snap, defaultPolicy, now), snapshot, { warmup: 5, budgetMs: 3_000, min: 30, max: 1000 });
@@ -95,19 +97,19 @@ if (!onlyLocal) {
   emit({ bench: "bounds.cloud", farm: "loaded", jobs: snapshot.jobs.length, tasks: T, nodes: N, p50_ms: round(performance.now() - t0), cost: round(cloud.cost), node_hours: round(cloud.nodeHours), unavoidably_late: cloud.excluded.length, feasible: cloud.feasible });
 }
 
-for (const r of await simBoundsRows()) emit(r);
+if (only !== "lp") for (const r of await simBoundsRows()) emit(r);
 
 const nlogn = (n: number) => n * Math.log2(n);
-emit(await (await import("./local-start.ts")).benchLocalStart());
+if (only !== "lp") emit(await (await import("./local-start.ts")).benchLocalStart());
 
-for (let i = 1; i < (onlyLocal ? 0 : SIZES.length); i++) {
+for (let i = 1; i < (subset ? 0 : SIZES.length); i++) {
   const [a] = SIZES[i - 1]!;
   const [b] = SIZES[i]!;
   emit({ bench: "growth", from_tasks: a, to_tasks: b, time_ratio: round(planP50.get(b)! / planP50.get(a)!), nlogn_ratio: round(nlogn(b) / nlogn(a)) });
 }
 
-if (!onlyLocal && !process.argv.includes("--no-agent")) for (const row of await (await import("./agent.ts")).agentBench()) emit(row);
-if (!onlyLocal) await runLpBench(emit);
+if (!subset && !process.argv.includes("--no-agent")) for (const row of await (await import("./agent.ts")).agentBench()) emit(row);
+if (!subset || only === "lp") await runLpBench(emit);
 
 if (!json) {
   const cols = ["bench", "farm", "startup_to_first_frame_s", "api_ready_s", "jobs", "tasks", "nodes", "p50_ms", "p99_ms", "heap_mb", "iterations", "from_tasks", "to_tasks", "time_ratio", "nlogn_ratio", "cost", "node_hours"];
@@ -120,4 +122,4 @@ if (!json) {
 }
 
 // Task state against dynalite (issue [T]): commit, contention, frame, cycle, edit_to_order rows.
-await (await import("./task-state.ts")).runTaskStateBenches();
+if (only !== "lp") await (await import("./task-state.ts")).runTaskStateBenches();
