@@ -96,6 +96,10 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   const resumed = servers.resumed && saved !== undefined && previous !== undefined;
   const speed = o.speed ?? saved?.speed ?? 60;
   const clock = new FarmClock(resumed ? saved!.clockAt : o.startAt ?? demoStartAt(Date.now()), speed);
+  // A paused process (Ctrl-Z, a laptop asleep) resumes the farm where it paused, not pause × speed later.
+  const stopWatchingPauses = clock.watchForPauses({
+    onPause: (ms) => appendFileSync(files.logPath, `${new Date().toISOString()} farm-clock: paused ${(ms / 1000).toFixed(1)} s; the farm resumed where it paused\n`),
+  });
   const clients = o.clients ?? demoClients;
   const nodes = o.nodes ?? demoNodes;
 
@@ -218,6 +222,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await closeServer(agentServer);
       sqs.destroy();
       await servers.stop();
+      stopWatchingPauses();
       const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts };
       files.writeState(state);
     },
