@@ -70,8 +70,8 @@ export interface LocalFarm {
   readonly agents: Map<string, RunningAgent>;
   /** The simulated cloud (when the farm runs agents). */
   readonly cloud: LocalCloud | undefined;
-  /** The LP planner of record both planner entry points share (its counts: cycles solved, replayed, greedy); none with `greedy`. */
-  readonly planOfRecord: RollingPlanOfRecord | undefined;
+  /** The planner of record both planner entry points share (its counts: cycles solved, replayed, greedy; all greedy with `greedy`). */
+  readonly planOfRecord: RollingPlanOfRecord;
   operator(): ApiClient;
   client(clientId: string): ApiClient;
   /** Start one more agent: an on-prem machine of the farm, or a cloud node the simulated cloud booted (with its token). */
@@ -139,7 +139,9 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
 
   const sqs = new SQSClient({ endpoint: servers.sqsEndpoint, region: "us-east-1", credentials: localCredentials, useQueueUrlAsEndpoint: false });
   // One planner of record for the trigger queue and the schedule (each its own lock owner), as one planner container has.
-  const planOfRecord = o.greedy ? undefined : new RollingPlanOfRecord(planOfRecordSolver);
+  const planOfRecord = o.greedy
+    ? new RollingPlanOfRecord(async () => null, "the farm plans greedily (--greedy)")
+    : new RollingPlanOfRecord(planOfRecordSolver);
   // Batch sizes and windows as the stack's event source mappings.
   const sources: EventSource[] = [
     startEventSource({ sqs, queueUrl: servers.queueUrls.planTrigger, name: "planner", handler: createPlanner(wired, undefined, planOfRecord), batchSize: 10, onError }),
