@@ -3,8 +3,13 @@
 /** The farm's prices (tariff, EC2 offers) are in US dollars. */
 export const currency = "USD";
 
+/** A missing or non-finite amount prints as "—", never "NaN" or "Infinity". */
 export const money = (amount: number | null | undefined, cur = currency): string =>
-  amount === null || amount === undefined ? "—" : `${amount.toFixed(2)} ${cur}`;
+  amount === null || amount === undefined || !Number.isFinite(amount) ? "—" : `${amount.toFixed(2)} ${cur}`;
+
+/** A number with `digits` decimals; missing or non-finite prints as "—". */
+export const fixed = (v: number | null | undefined, digits: number): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(digits);
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

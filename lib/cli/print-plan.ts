@@ -1,4 +1,5 @@
 import type { Plan, Snapshot } from "../planner/index.ts";
+import { fixed } from "./format.ts";
 
 /** A plan as a wrangler reads it: jobs in dispatch order with the reason for each. */
 export function formatPlan(plan: Plan, snapshot: Snapshot): string {
@@ -25,7 +26,7 @@ export function formatPlan(plan: Plan, snapshot: Snapshot): string {
   for (const [job, list] of byJob) lines.push(`  ${job}: ${list.slice(0, 8).join(", ")}${list.length > 8 ? `, … ${list.length - 8} more` : ""}`);
   if (byJob.size === 0) lines.push("  none");
   lines.push("", "Cloud burst");
-  for (const b of plan.burst) lines.push(`  ${b.count} × ${b.instanceType} (${b.market}) for ${b.clientId}, ~${b.estimatedCost.toFixed(2)} — ${b.reason}`);
+  for (const b of plan.burst) lines.push(`  ${b.count} × ${b.instanceType} (${b.market}) for ${b.clientId}, ~${fixed(b.estimatedCost, 2)} — ${b.reason}`);
   if (plan.burst.length === 0) lines.push("  none: local capacity meets every deadline it can");
   lines.push("", "Node actions");
   for (const a of plan.nodeActions) lines.push(`  ${a.action} ${a.nodeId}: ${a.reason}`);
@@ -36,6 +37,7 @@ export function formatPlan(plan: Plan, snapshot: Snapshot): string {
 }
 
 function hours(sec: number): string {
+  if (!Number.isFinite(sec)) return "—";
   const h = sec / 3600;
   return `${h < 0 ? "-" : ""}${Math.abs(h) >= 10 ? Math.round(Math.abs(h)) : Math.abs(h).toFixed(1)}h`;
 }

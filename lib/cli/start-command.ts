@@ -1,7 +1,8 @@
 /**
  * `npm start` / `burstfarm start`: the local farm (lib/local) with live progress in the terminal,
  * or with `--until-done --json` one JSON summary at the end. Ctrl-C stops cleanly: agents drain,
- * servers close, the farm clock is saved, and the next start resumes the same farm.
+ * servers close, the farm clock is saved, and the next start resumes the same farm (a second
+ * Ctrl-C a second or more later forces the exit: stop-signals.ts).
  */
 import type { Command } from "commander";
 import { startLocalFarm, type LocalFarm } from "../local/local-farm.ts";
@@ -14,6 +15,7 @@ import type { CliContext } from "./cli-context.ts";
 import { CliError, exitCodes } from "./exit-codes.ts";
 import { json } from "./format.ts";
 import { ProgressView } from "./progress-view.ts";
+import { stopSignals } from "./stop-signals.ts";
 
 export interface StartOptions {
   fresh?: boolean;
@@ -54,8 +56,11 @@ export async function startCommand(ctx: CliContext, o: StartOptions, _cmd?: Comm
   if (farm.resumed && startAt !== undefined) log(`note: --at applies to a fresh farm; resuming the farm in ${farm.files.dir} at its own clock\n`);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= farm.stop());
+  const signal = stopSignals();
   const onSignal = () => {
-    if (stopping) process.exit(130);
+    const what = signal();
+    if (what === "force") process.exit(130);
+    if (what === "ignore") return;
     log("\nstopping: agents drain, servers close (Ctrl-C again to force)…\n");
     void stop();
   };

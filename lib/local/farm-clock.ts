@@ -1,30 +1,73 @@
 /**
  * Local mode's clock. The demo runs faster than real time (a tariff hour in a minute), so every
  * part of the farm — the handlers, the planner, the agents' renders and polls — reads this one
- * clock: `now = simulated start + real time elapsed × speed`. Saved on stop so a second start
- * resumes at the simulated instant the first one stopped.
+ * clock: `now = simulated start + real time elapsed × speed`, less any time the process was
+ * paused (`watchForPauses`). Saved on stop so a second start resumes at the simulated instant the
+ * first one stopped.
  */
 import type { Clock } from "../service/index.ts";
 
 export class FarmClock implements Clock {
-  private readonly realStart = Date.now();
-  constructor(readonly startAt: number, readonly speed: number) {
+  private realStart: number;
+  /** Real milliseconds the process was paused, in total (farm time did not run through them). */
+  pausedMs = 0;
+  private notice: (() => void) | undefined;
+
+  constructor(readonly startAt: number, readonly speed: number, private readonly realNow: () => number = Date.now) {
     if (!(speed > 0)) throw new Error(`speed: must be positive, got ${speed}`);
+    this.realStart = realNow();
   }
   now(): number {
-    return Math.round(this.startAt + (Date.now() - this.realStart) * this.speed);
+    return this.toFarm(this.realNow());
   }
   /** The farm instant at real instant `realMs` (epoch ms), and back. */
   toFarm(realMs: number): number {
+    this.notice?.();
     return Math.round(this.startAt + (realMs - this.realStart) * this.speed);
   }
   toReal(farmMs: number): number {
+    this.notice?.();
     return Math.round(this.realStart + (farmMs - this.startAt) / this.speed);
   }
   /** Real milliseconds that cover `simMs` of farm time. */
   realMs(simMs: number): number {
     return simMs / this.speed;
   }
+
+  /**
+   * The process was paused for `pausedRealMs` (Ctrl-Z, a laptop asleep): the farm resumes where it
+   * paused instead of leaping ahead by pause × speed (at 60×, ten minutes asleep would be ten farm
+   * hours: every lease lapsed, every deadline missed, nothing having run).
+   */
+  resumeAfter(pausedRealMs: number): void {
+    if (!(pausedRealMs > 0)) return;
+    this.realStart += pausedRealMs;
+    this.pausedMs += pausedRealMs;
+  }
+
+  /**
+   * Notices pauses: a beat every `everyMs`; a gap over `gapMs` between beats is a pause (the
+   * process did not run), and the clock resumes after it — checked on every reading too, so the
+   * first code to run after a pause never sees the leap. Returns the stop function.
+   */
+  watchForPauses(o: { everyMs?: number; gapMs?: number; onPause?: (pausedRealMs: number) => void } = {}): () => void {
+    const everyMs = o.everyMs ?? 250;
+    const gapMs = o.gapMs ?? 5_000;
+    let last = this.realNow();
+    const check = () => {
+      const t = this.realNow();
+      if (t - last > gapMs) {
+        this.resumeAfter(t - last - everyMs);
+        o.onPause?.(t - last - everyMs);
+      }
+      last = t;
+    };
+    this.notice = check;
+    const timer = setInterval(check, everyMs);
+    timer.unref();
+    return () => { clearInterval(timer); if (this.notice === check) this.notice = undefined; };
+  }
+
   /** Resolves after `simMs` of farm time (or at once when aborted). */
   sleep(simMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {

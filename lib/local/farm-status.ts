@@ -4,7 +4,7 @@
  * cloud nodes and cloud cost so far, energy and its cost so far.
  */
 import type { ApiClient } from "../http/client/api-client.ts";
-import { money } from "../cli/format.ts";
+import { fixed, money } from "../cli/format.ts";
 import type { JobSnapshot } from "../cli/progress-view.ts";
 import { listAllJobs } from "../cli/list-jobs.ts";
 import type { FarmSettings } from "../service/index.ts";
@@ -27,7 +27,8 @@ export async function readFarmStatus(api: ApiClient, usageFrom: string): Promise
   const at = Date.parse(farm.at);
   const to = new Date(at + 864e5).toISOString().slice(0, 10);
   const usage = await Promise.all(clients.items.map((c: any) => api.get(`/clients/${encodeURIComponent(c.id)}/usage`, { from: usageFrom, to })));
-  const total = Object.fromEntries(usageKeys.map((k) => [k, usage.reduce((s: number, u: any) => s + u.totals[k], 0)])) as Record<(typeof usageKeys)[number], number>;
+  // A usage row without a figure adds nothing (not NaN).
+  const total = Object.fromEntries(usageKeys.map((k) => [k, usage.reduce((s: number, u: any) => s + (Number.isFinite(u.totals?.[k]) ? u.totals[k] : 0), 0)])) as Record<(typeof usageKeys)[number], number>;
   const n = { busy: 0, idle: 0, asleep: 0, offline: 0, cloud: 0, cloudBusy: 0 };
   for (const node of nodes.items) {
     const silent = node.status === "offline" || node.lastSeenAgeSec > 600;
@@ -45,11 +46,11 @@ export function tariffText(settings: Pick<FarmSettings, "tariff">, at: number, t
   const t = settings.tariff;
   if (!t) return "no tariff";
   const i = t.slots.findIndex((s) => s.startAt <= at && at < s.endAt);
-  if (i < 0) return `${t.defaultPricePerKWh.toFixed(3)} ${t.currency}/kWh`;
+  if (i < 0) return `${fixed(t.defaultPricePerKWh, 3)} ${t.currency}/kWh`;
   const now = t.slots[i]!;
   const next = t.slots.slice(i + 1).find((s) => s.pricePerKWh !== now.pricePerKWh);
   const hhmm = (ms: number) => new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" }).format(ms);
-  return `${now.pricePerKWh.toFixed(3)} ${t.currency}/kWh${next ? `, ${next.pricePerKWh.toFixed(3)} from ${hhmm(next.startAt)}` : ""}`;
+  return `${fixed(now.pricePerKWh, 3)} ${t.currency}/kWh${next ? `, ${fixed(next.pricePerKWh, 3)} from ${hhmm(next.startAt)}` : ""}`;
 }
 
 export function statusLines(s: FarmStatus, clockText: string, tariff: string): string[] {
@@ -57,6 +58,6 @@ export function statusLines(s: FarmStatus, clockText: string, tariff: string): s
     `${clockText} · electricity ${tariff}`,
     `nodes ${s.nodes.busy} busy · ${s.nodes.idle} idle · ${s.nodes.asleep} asleep${s.nodes.offline ? ` · ${s.nodes.offline} offline` : ""}` +
       ` │ cloud ${s.nodes.cloud} node${s.nodes.cloud === 1 ? "" : "s"} (${s.nodes.cloudBusy} busy), ${money(s.cloudCost)} so far` +
-      ` │ energy ${s.energyKWh.toFixed(1)} kWh, ${money(s.energyCost)} so far`,
+      ` │ energy ${fixed(s.energyKWh, 1)} kWh, ${money(s.energyCost)} so far`,
   ];
 }

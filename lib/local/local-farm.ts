@@ -70,8 +70,8 @@ export interface LocalFarm {
   readonly agents: Map<string, RunningAgent>;
   /** The simulated cloud (when the farm runs agents). */
   readonly cloud: LocalCloud | undefined;
-  /** The LP planner of record both planner entry points share (its counts: cycles solved, replayed, greedy); none with `greedy`. */
-  readonly planOfRecord: RollingPlanOfRecord | undefined;
+  /** The planner of record both planner entry points share (its counts: cycles solved, replayed, greedy; all greedy with `greedy`). */
+  readonly planOfRecord: RollingPlanOfRecord;
   operator(): ApiClient;
   client(clientId: string): ApiClient;
   /** Start one more agent: an on-prem machine of the farm, or a cloud node the simulated cloud booted (with its token). */
@@ -96,6 +96,10 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
   const resumed = servers.resumed && saved !== undefined && previous !== undefined;
   const speed = o.speed ?? saved?.speed ?? 60;
   const clock = new FarmClock(resumed ? saved!.clockAt : o.startAt ?? demoStartAt(Date.now()), speed);
+  // A paused process (Ctrl-Z, a laptop asleep) resumes the farm where it paused, not pause × speed later.
+  const stopWatchingPauses = clock.watchForPauses({
+    onPause: (ms) => appendFileSync(files.logPath, `${new Date().toISOString()} farm-clock: paused ${(ms / 1000).toFixed(1)} s; the farm resumed where it paused\n`),
+  });
   const clients = o.clients ?? demoClients;
   const nodes = o.nodes ?? demoNodes;
 
@@ -135,7 +139,9 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
 
   const sqs = new SQSClient({ endpoint: servers.sqsEndpoint, region: "us-east-1", credentials: localCredentials, useQueueUrlAsEndpoint: false });
   // One planner of record for the trigger queue and the schedule (each its own lock owner), as one planner container has.
-  const planOfRecord = o.greedy ? undefined : new RollingPlanOfRecord(planOfRecordSolver);
+  const planOfRecord = o.greedy
+    ? new RollingPlanOfRecord(async () => null, "the farm plans greedily (--greedy)")
+    : new RollingPlanOfRecord(planOfRecordSolver);
   // Batch sizes and windows as the stack's event source mappings.
   const sources: EventSource[] = [
     startEventSource({ sqs, queueUrl: servers.queueUrls.planTrigger, name: "planner", handler: createPlanner(wired, undefined, planOfRecord), batchSize: 10, onError }),
@@ -218,6 +224,7 @@ export async function startLocalFarm(o: LocalFarmOptions = {}): Promise<LocalFar
       await closeServer(agentServer);
       sqs.destroy();
       await servers.stop();
+      stopWatchingPauses();
       const state: FarmState = { clockAt: clock.now(), speed, tokenKeys, nodeSecrets, starts };
       files.writeState(state);
     },

@@ -7,7 +7,7 @@
  *   farm.log      errors of the in-process handlers and agents
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TokenKeys } from "../service/index.ts";
 
@@ -81,6 +81,12 @@ function readJson<T>(path: string): T | undefined {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
+/**
+ * Atomic: written beside the target, then renamed over it, so a farm killed mid-write (a second
+ * Ctrl-C, a crash) leaves the previous file or the new one — never a torn one the next start cannot parse.
+ */
 function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
+  renameSync(tmp, path);
 }

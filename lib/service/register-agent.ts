@@ -121,9 +121,10 @@ async function refresh(deps: ServiceDeps, input: z.infer<typeof registerAgentSch
       agentVersion: input.agentVersion ?? null, lastSeenAt: now,
       // A node the farm launched keeps its launch facts (pool, type, market, price, client).
       ...launchFacts(n),
-      // A node that was powered down and has come back wants work again.
+      // A node that was powered down and has come back wants work again, idle from now (not from before it slept).
       status: n.status === "offline" || n.status === "booting" || n.status === "asleep" ? "ready" : n.status,
       desiredStatus: n.status === "asleep" ? "run" : n.desiredStatus,
+      ...(n.status === "offline" || n.status === "asleep" ? { idleSince: now } : {}),
     },
     result: null,
   }));

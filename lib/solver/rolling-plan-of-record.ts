@@ -70,7 +70,11 @@ export class RollingPlanOfRecord {
   /** Triggers since the record (so a replay sees every change since the solve, across cycles). */
   private since: string[] = [];
 
-  constructor(private readonly loadSolver: () => Promise<LpSolver | null>) {}
+  /** `noSolverWhy`: the sentence for a cycle without a solver (e.g. the local farm's `--greedy`). */
+  constructor(
+    private readonly loadSolver: () => Promise<LpSolver | null>,
+    private readonly noSolverWhy = "no LP solver (HiGHS did not load): the greedy passes planned",
+  ) {}
 
   /** Loads the solver (once; a failed load is null: every cycle then plans greedily). */
   async ready(): Promise<void> {
@@ -87,7 +91,7 @@ export class RollingPlanOfRecord {
 
   plan(snapshot: Snapshot, policy: Policy, now: number, triggers: readonly string[]): Plan {
     this.since.push(...triggers);
-    if (!this.solver) return this.done(plan(snapshot, policy, now), { way: "greedy", why: "no LP solver (HiGHS did not load): the greedy passes planned" });
+    if (!this.solver) return this.done(plan(snapshot, policy, now), { way: "greedy", why: this.noSolverWhy });
     const shape = farmShape(snapshot);
     const whySolving = whySolve(this.record, { now, triggers: this.since, shape });
     const rec = recording(this.solver);

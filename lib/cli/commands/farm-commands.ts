@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { CliError, exitCodes } from "../exit-codes.ts";
-import { json, money, table, when } from "../format.ts";
+import { fixed, json, money, table, when } from "../format.ts";
 
 const day = (name: string) => (v: string) => {
   if (!/^\d{4}-\d\d-\d\d$/.test(v)) throw new CliError(`${name}: expected YYYY-MM-DD, got "${v}"`, exitCodes.usage);
@@ -37,7 +37,7 @@ export function farmCommands(ctx: CliContext): Command[] {
       io.out.write(items.length === 0 ? "no nodes\n" : table(["node", "pool", "status", "running", "hardware", "tags", "seen", "price"], items.map((n: any) => [
         n.id, n.pool + (n.market ? `/${n.market}` : ""), n.status + (n.desiredStatus !== "run" ? `→${n.desiredStatus}` : ""), `${n.running}/${n.slots}`,
         `${n.capabilities.vcpu}c ${n.capabilities.memoryGiB}G${n.capabilities.gpuCount ? ` ${n.capabilities.gpuCount}×${n.capabilities.gpuModel ?? "GPU"}` : ""}`,
-        n.tags.join(","), `${Math.round(n.lastSeenAgeSec)}s ago`, n.pricePerHour !== undefined ? `${money(n.pricePerHour)}/h` : "—",
+        n.tags.join(","), Number.isFinite(n.lastSeenAgeSec) ? `${Math.round(n.lastSeenAgeSec)}s ago` : "—", n.pricePerHour !== undefined ? `${money(n.pricePerHour)}/h` : "—",
       ])));
     });
 
@@ -75,8 +75,8 @@ export function farmCommands(ctx: CliContext): Command[] {
       const views = await Promise.all(ids.map((id) => conn.api.get(`/clients/${encodeURIComponent(id)}/usage`, { from, to })));
       if (o.json) return void io.out.write(json(views));
       io.out.write(table(["client", "on-prem h", "cloud h", "cloud cost", "energy kWh", "energy cost", "tasks"], views.map((v: any) => [
-        v.clientId, v.totals.onpremNodeHours.toFixed(2), v.totals.cloudNodeHours.toFixed(2), money(v.totals.cloudCost),
-        v.totals.energyKWh.toFixed(1), money(v.totals.energyCost), String(v.totals.tasks),
+        v.clientId, fixed(v.totals.onpremNodeHours, 2), fixed(v.totals.cloudNodeHours, 2), money(v.totals.cloudCost),
+        fixed(v.totals.energyKWh, 1), money(v.totals.energyCost), String(v.totals.tasks),
       ])));
     });
 

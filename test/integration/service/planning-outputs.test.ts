@@ -47,6 +47,27 @@ describe("what a planning cycle records besides leases", () => {
     expect(audit.items.map((e) => e.action)).toContain("node.power-down");
   });
 
+  it("counts a woken node idle from its wake, not from before it slept (or it is powered down again at once)", async () => {
+    const idleSince = async () => (await svc.deps.nodes.get("n1"))!.idleSince;
+    const slept = await idleSince();
+    expect(slept).toBeDefined();
+    svc.clock.advance(MIN);
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "power-down", reason: "no work due for 6 h" }] }) }, planner);
+    // Six hours asleep, then the plan wakes it (wake-on-LAN): idle since the wake.
+    svc.clock.advance(6 * 60 * MIN);
+    let seen: Snapshot | undefined;
+    await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "wake", reason: "work due at 14:00" }] }) }, planner);
+    const wokeAt = svc.clock.now();
+    expect(await idleSince()).toBe(wokeAt);
+    // Its first poll after the gap keeps it idle from the wake, and the next plan sees that.
+    svc.clock.advance(MIN);
+    await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
+    expect(await idleSince()).toBe(wokeAt + MIN);
+    await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s; return empty(now); } }, planner);
+    expect(seen?.nodes.find((n) => n.id === "n1")?.idleSince).toBe(wokeAt + MIN);
+    expect(wokeAt - slept!).toBeGreaterThan(6 * 60 * MIN);
+  });
+
   it("stores a plan with thousands of decisions (beyond one 400 KB item) and reads it back", async () => {
     const decisions: JobDecision[] = Array.from({ length: 5000 }, (_, i) => ({
       jobId: `job-${i}`, clientId: "A", outcome: "held", reason: `held: client A is at its maximum share; ${"x".repeat(60)} ${i}`,

@@ -93,6 +93,11 @@ describe("RollingPlanOfRecord", () => {
     expect(none.last).toEqual({ way: "greedy", why: expect.stringContaining("HiGHS did not load") });
     expect(p.assignments).toEqual(plan(structuredClone(snapshot), defaultPolicy, T).assignments);
 
+    const greedyByChoice = new RollingPlanOfRecord(async () => null, "the farm plans greedily (--greedy)");
+    await greedyByChoice.ready();
+    greedyByChoice.plan(structuredClone(snapshot), defaultPolicy, T, ["schedule"]);
+    expect(greedyByChoice.last).toEqual({ way: "greedy", why: "the farm plans greedily (--greedy)" });
+
     const failing = new RollingPlanOfRecord(async () => ({ solve: () => ({ status: "time-limit", colValue: new Float64Array(0), rowDual: new Float64Array(0) }) }));
     await failing.ready();
     failing.plan(structuredClone(snapshot), defaultPolicy, T, ["schedule"]);
