@@ -35,6 +35,17 @@ describe("what a planning cycle records besides leases", () => {
     expect(await svc.deps.plans.pendingBurst()).toEqual([]);
   });
 
+  it("hands the farm's cloud ceiling (ServiceDeps.cloudLimits, from the deployment's config) to the plan", async () => {
+    let seen: Snapshot | undefined;
+    svc.deps.cloudLimits = { maxSpendPerHour: 25, maxInstances: 6 };
+    try {
+      await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s; return empty(now); } }, planner);
+      expect(seen?.cloudLimits).toEqual({ maxSpendPerHour: 25, maxInstances: 6 });
+    } finally {
+      delete svc.deps.cloudLimits;
+    }
+  });
+
   it("turns a power-down into the agent's desired status, and re-registering wakes it", async () => {
     svc.clock.advance(MIN);
     await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "power-down", reason: "no work due for 6 h" }] }) }, planner);
