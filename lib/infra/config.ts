@@ -80,11 +80,17 @@ export function configFromContext(get: Lookup): BurstfarmConfig {
     ...(vpcId ? { vpcId } : {}),
     subnetIds,
     maxSpendPerHour: positive("maxSpendPerHour", defaultConfig.maxSpendPerHour),
-    maxInstances: Math.floor(positive("maxInstances", defaultConfig.maxInstances)),
+    maxInstances: atLeastOne("maxInstances", Math.floor(positive("maxInstances", defaultConfig.maxInstances))),
     spotAllocation: allocation,
     tariffSource: str("tariffSource") ?? defaultConfig.tariffSource,
     ...(agentPackage ? { agentPackage } : {}),
     ...(email ? { alarmEmail: email } : {}),
     rootVolumeGiB: Math.floor(positive("rootVolumeGiB", defaultConfig.rootVolumeGiB)),
   };
+}
+
+/** A count the Lambdas read as a whole number ≥ 1 (lambdas/wire.ts fails a container on anything else). */
+function atLeastOne(key: string, n: number): number {
+  if (n < 1) throw new Error(`burstfarm:${key} must be at least 1`);
+  return n;
 }

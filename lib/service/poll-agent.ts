@@ -99,13 +99,11 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
   if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
   const idle = holding.length === 0 && assignments.length === 0;
-  // Back after a gap (offline, or silent for a lease period: powered off, asleep, unplugged): idle from now, not from before the gap.
-  const back = node.status === "offline" || now - node.lastSeenAt > policy.leaseSec * 1000;
   await deps.nodes.touch(input.nodeId, {
     lastSeenAt: now, holding,
     ...(input.metrics ? { metrics: input.metrics } : {}),
     ...(node.status === "offline" || node.status === "booting" ? { status: "ready" as const } : {}),
-    ...(idle && (node.idleSince === undefined || back) ? { idleSince: now } : {}),
+    ...(idle && node.idleSince === undefined ? { idleSince: now } : {}),
     ...(learned !== node ? { speed: learned.speed, blocklist: learned.blocklist, ...(learned.failuresByJob ? { failuresByJob: learned.failuresByJob } : {}) } : {}),
   }, !idle && node.idleSince !== undefined ? ["idleSince"] : []);
 

@@ -86,12 +86,13 @@ export class RollingPlanOfRecord {
    * toward the next cycle's decision.
    */
   skipped(triggers: readonly string[]): void {
-    this.since.push(...triggers);
+    if (this.record) this.since.push(...triggers);
   }
 
   plan(snapshot: Snapshot, policy: Policy, now: number, triggers: readonly string[]): Plan {
     this.since.push(...triggers);
-    if (!this.solver) return this.done(plan(snapshot, policy, now), { way: "greedy", why: this.noSolverWhy });
+    // Without a solver there is no record to replay, so nothing to remember (a long-lived container stays small).
+    if (!this.solver) { this.since = []; return this.done(plan(snapshot, policy, now), { way: "greedy", why: this.noSolverWhy }); }
     const shape = farmShape(snapshot);
     const whySolving = whySolve(this.record, { now, triggers: this.since, shape });
     const rec = recording(this.solver);
@@ -106,6 +107,7 @@ export class RollingPlanOfRecord {
     const result = plan(snapshot, policy, now, { solver });
     if (result.planner?.mode !== "lp") {
       this.record = null;
+      this.since = [];
       return this.done(result, { way: "greedy", why: result.planner?.reason ?? "the greedy passes planned" });
     }
     if (replayed) return this.done(result, { way: "replayed", why: "only settled tasks since a fresh plan of record of the same farm" });

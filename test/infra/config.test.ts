@@ -23,6 +23,7 @@ describe("configFromContext", () => {
 
   it.each([
     [{ "burstfarm:maxInstances": "0" }, "burstfarm:maxInstances must be a positive number"],
+    [{ "burstfarm:maxInstances": "0.5" }, "burstfarm:maxInstances must be at least 1"],
     [{ "burstfarm:maxSpendPerHour": "lots" }, "burstfarm:maxSpendPerHour must be a positive number"],
     [{ "burstfarm:vpcId": "vpc-1" }, "burstfarm:subnetIds is required with burstfarm:vpcId"],
     [{ "burstfarm:subnetIds": "subnet-1" }, "burstfarm:vpcId is required with burstfarm:subnetIds"],

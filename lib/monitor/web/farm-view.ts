@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Farm: utilization over time, power draw against the tariff, what the cloud costs per hour
- * and against each client's budget, each client's guaranteed vs used vs borrowed share, and
+ * (now, against the farm's ceiling: GET /farm `cloud`) and against each client's budget, each client's guaranteed vs used vs borrowed share, and
  * the deadlines at risk.
  */
 import { html, nothing } from "lit";
@@ -138,8 +138,8 @@ export class FarmViewElement extends PollingView {
     return html`<table class="budgets"><thead><tr><th scope="col">Client</th><th scope="col">Cloud</th><th scope="col">Spent</th><th scope="col">Budget</th><th scope="col">Used</th></tr></thead>
       <tbody>${rows.map(({ c, spent: s }) => html`<tr><th scope="row">${c.name}</th><td>${c.cloudAllowed ? "allowed" : "off"}</td><td class="num">${money(s)}</td><td class="num">${money(c.cloudBudgetPerMonth)}</td>
         <td><meter min="0" max=${Math.max(1, c.cloudBudgetPerMonth)} high=${0.8 * c.cloudBudgetPerMonth} .value=${s} aria-label="${c.name} budget used"></meter></td></tr>`)}
-      <tr class="total"><th scope="row">Farm (ceiling = sum of budgets)</th><td></td><td class="num">${money(spent)}</td><td class="num">${money(ceiling)}</td>
-        <td><meter min="0" max=${Math.max(1, ceiling)} high=${0.8 * ceiling} .value=${spent} aria-label="farm cloud spend against ceiling"></meter></td></tr></tbody></table>`;
+      <tr class="total"><th scope="row">All clients (sum of budgets)</th><td></td><td class="num">${money(spent)}</td><td class="num">${money(ceiling)}</td>
+        <td><meter min="0" max=${Math.max(1, ceiling)} high=${0.8 * ceiling} .value=${spent} aria-label="all clients' cloud spend against the sum of their budgets"></meter></td></tr></tbody></table>`;
   }
 }
 

@@ -35,6 +35,17 @@ describe("what a planning cycle records besides leases", () => {
     expect(await svc.deps.plans.pendingBurst()).toEqual([]);
   });
 
+  it("hands the farm's cloud ceiling (ServiceDeps.cloudLimits, from the deployment's config) to the plan", async () => {
+    let seen: Snapshot | undefined;
+    svc.deps.cloudLimits = { maxSpendPerHour: 25, maxInstances: 6 };
+    try {
+      await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s; return empty(now); } }, planner);
+      expect(seen?.cloudLimits).toEqual({ maxSpendPerHour: 25, maxInstances: 6 });
+    } finally {
+      delete svc.deps.cloudLimits;
+    }
+  });
+
   it("turns a power-down into the agent's desired status, and re-registering wakes it", async () => {
     svc.clock.advance(MIN);
     await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "power-down", reason: "no work due for 6 h" }] }) }, planner);
@@ -59,12 +70,12 @@ describe("what a planning cycle records besides leases", () => {
     await runPlanningCycle(svc.deps, { plan: (_s, _p, now) => ({ ...empty(now), nodeActions: [{ nodeId: "n1", action: "wake", reason: "work due at 14:00" }] }) }, planner);
     const wokeAt = svc.clock.now();
     expect(await idleSince()).toBe(wokeAt);
-    // Its first poll after the gap keeps it idle from the wake, and the next plan sees that.
+    // Its first poll after the wake keeps it idle from the wake, and the next plan sees that.
     svc.clock.advance(MIN);
     await pollAgent(svc.deps, { nodeId: "n1", tasks: [] }, asAgent("n1"));
-    expect(await idleSince()).toBe(wokeAt + MIN);
+    expect(await idleSince()).toBe(wokeAt);
     await runPlanningCycle(svc.deps, { plan: (s, _p, now) => { seen = s; return empty(now); } }, planner);
-    expect(seen?.nodes.find((n) => n.id === "n1")?.idleSince).toBe(wokeAt + MIN);
+    expect(seen?.nodes.find((n) => n.id === "n1")?.idleSince).toBe(wokeAt);
     expect(wokeAt - slept!).toBeGreaterThan(6 * 60 * MIN);
   });
 
