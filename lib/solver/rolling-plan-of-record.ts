@@ -43,11 +43,18 @@ export function isSettledTaskTrigger(reason: string): boolean {
   return /^task \S+ (succeeded|failed|interrupted|canceled)$/.test(reason) || /^node \S+ settled \d+ task\(s\)$/.test(reason);
 }
 
-/** What makes a recorded solution mean the same columns: which jobs, clients and nodes, and each node's state. */
+/**
+ * What makes a recorded solution mean the same plan: which jobs, clients and nodes, each node's
+ * state, and everything an edit changes (deadline, priority, suspension, approval, dependencies,
+ * cloud permission, shares). Progress (tasks done, budget spent) is left out: that is what a replay
+ * hands out. The edits are in the shape, not only in the triggers, because several planner
+ * containers each keep their own record: one that never saw another's edit trigger still sees the edit here.
+ */
 export function farmShape(s: Snapshot): string {
-  const jobs = s.jobs.map((j) => `${j.id}${j.suspended ? "~" : ""}`).sort();
+  const jobs = s.jobs.map((j) =>
+    [j.id, j.suspended ? "~" : "", j.priority, j.deadlineAt ?? "-", j.cloudAllowed ? "c" : "", j.preview.approval, j.dependsOn.join("+"), j.blockedBy?.length ?? 0].join(":")).sort();
   const nodes = s.nodes.map((n) => `${n.id}:${n.status}:${n.pool}`).sort();
-  const clients = s.clients.map((c) => c.id).sort();
+  const clients = s.clients.map((c) => `${c.id}:${c.guaranteedShare}:${c.maxShare}:${c.cloudAllowed ? "c" : ""}`).sort();
   return `${jobs.join(",")}|${nodes.join(",")}|${clients.join(",")}`;
 }
 

@@ -85,6 +85,30 @@ describe("RollingPlanOfRecord", () => {
     expect(rolling.last?.way).toBe("replayed");
   });
 
+  it("re-solves after an edit it never saw as a trigger (another planner container handled it)", async () => {
+    const rolling = new RollingPlanOfRecord(async () => counting());
+    await rolling.ready();
+    const { snapshot } = farm();
+    rolling.plan(structuredClone(snapshot), defaultPolicy, T, ["schedule"]);
+    const edits: ((s: typeof snapshot) => void)[] = [
+      (s) => { s.jobs[0]!.deadlineAt = (s.jobs[0]!.deadlineAt ?? T) + 3_600_000; },
+      (s) => { s.jobs[0]!.priority = s.jobs[0]!.priority === 90 ? 10 : 90; },
+      (s) => { s.jobs[0]!.suspended = !s.jobs[0]!.suspended; },
+      (s) => { s.clients[0]!.guaranteedShare = s.clients[0]!.guaranteedShare / 2; },
+    ];
+    for (const edit of edits) {
+      const edited = structuredClone(snapshot);
+      edit(edited);
+      rolling.plan(edited, defaultPolicy, T + 5_000, settled);
+      expect(rolling.last).toEqual({ way: "solved", why: "the farm's shape changed" });
+      rolling.plan(structuredClone(snapshot), defaultPolicy, T + 6_000, ["schedule"]);
+    }
+    const progressed = structuredClone(snapshot);
+    progressed.clients[0]!.cloudBudgetLeft /= 2;
+    rolling.plan(progressed, defaultPolicy, T + 7_000, settled);
+    expect(rolling.last?.way).toBe("replayed");
+  });
+
   it("plans greedily, counts it and says why, when HiGHS did not load or the solver fails", async () => {
     const { snapshot } = farm();
     const none = new RollingPlanOfRecord(async () => { throw new Error("highs.wasm: ENOENT"); });
