@@ -35,26 +35,39 @@ export class Dispatcher {
 
   /**
    * A group's quota on `pools`: first one task for each fresh job (no frame yet), in member order,
-   * unless it takes a slot from work due earlier — the quota left no longer covers the tasks of
-   * members due in earlier buckets, and the group's plan is not a task's work ahead of its
-   * deadlines (`ahead.h`, spent as fresh tasks take it); then the rest in member order.
+   * unless it takes a slot from work due earlier. It does not when the quota left covers the tasks
+   * of members due in earlier buckets, or the LP plans the group a task ahead of its deadlines
+   * (`ahead.h`, spent as fresh tasks take it), or — for at most a quarter of the quota — every
+   * earlier member's safety margin (its deadline less the due time the LP plans to) is at least
+   * twice the fresh tasks lent so far, so the tasks they push back still land well before their deadlines.
+   * Then the rest in member order.
    */
   fillQuota(members: readonly Member[], pools: readonly SlotPool[], count: number, ahead: { h: number }, why: string): void {
     let left = count;
     let owedEarlier = 0;
+    let marginMs = Infinity;
+    let borrowed = 0;
+    let lentMs = 0;
     let start = 0;
     for (let i = 0; i < members.length && left > 0; i++) {
       const m = members[i]!;
       if (i > 0 && bucketOf(m) !== bucketOf(members[i - 1]!)) {
-        for (; start < i; start++) owedEarlier += members[start]!.st.allowance;
+        for (; start < i; start++) {
+          const e = members[start]!;
+          if (e.st.allowance <= 0) continue;
+          owedEarlier += e.st.allowance;
+          marginMs = Math.min(marginMs, e.dueAt === null || e.s.job.deadlineAt === null ? 0 : e.s.job.deadlineAt - e.dueAt);
+        }
       }
       if (!isFresh(m.s) || this.placed.has(m.s.job.id)) continue;
       const taskH = m.st.taskSec / 3600;
       const spare = left > owedEarlier;
-      if (!spare && ahead.h < taskH) continue;
+      const lend = !spare && ahead.h < taskH;
+      if (lend && (marginMs - lentMs < 2 * m.st.taskSec * 1000 || borrowed + 1 > Math.max(1, count / 4))) continue;
       const n = this.fill([m], pools, 1, why);
       left -= n;
-      if (!spare) ahead.h -= n * taskH;
+      if (lend) { borrowed += n; lentMs += n * m.st.taskSec * 1000; }
+      else if (!spare) ahead.h -= n * taskH;
     }
     this.fill(members, pools, left, why);
   }

@@ -33,10 +33,11 @@ export function farm(snapshot: Snapshot, now: number, policy: Policy = defaultPo
   return { snapshot, now, policy, classes, states, ledger };
 }
 
-/** A group member: the job's first step, due in `dueSlot` (null: best effort). */
-export function member(f: Farm, jobId: string, dueSlot: number | null): Member {
+/** A group member: the job's first step, due in `dueSlot` (null: best effort), `marginSec` before its deadline. */
+export function member(f: Farm, jobId: string, dueSlot: number | null, marginSec = 0): Member {
   const s = f.states.get(jobId)!;
-  return { s, st: s.steps[0]!, workH: s.workSec / 3600, dueAt: dueSlot === null ? null : s.job.deadlineAt, dueSlot: dueSlot ?? 99 };
+  const dueAt = dueSlot === null || s.job.deadlineAt === null ? null : s.job.deadlineAt - marginSec * 1000;
+  return { s, st: s.steps[0]!, workH: s.workSec / 3600, dueAt, dueSlot: dueSlot ?? 99 };
 }
 
 /** One resource per class (index = class index), labelled by its first node. */

@@ -74,7 +74,7 @@ describe("tail-task rule", () => {
 
 describe("fresh jobs' first tasks within a group's quota", () => {
   const shot = (earlyLeft: number) => aSnapshot({
-    nodes: nodes("n", 3),
+    nodes: nodes("n", 4),
     jobs: [
       aJob("early").due(T0 + 2 * HOUR).steps(aStep("render").tasks(10).pending([10 - earlyLeft, 9]).done(10 - earlyLeft)).build(),
       aJob("fresh1").due(T0 + 6 * HOUR).tasks(10).build(),
@@ -104,6 +104,16 @@ describe("fresh jobs' first tasks within a group's quota", () => {
     const f = farm(shot(5), T0);
     const r = dispatch(f, [{ members: [member(f, "early", 3), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: 3 }, plannedH: [0.2, ...new Array(11).fill(2)] }], { ordered: [] });
     expect(perJob(r)).toEqual({ early: 2, fresh1: 1 });
+  });
+
+  it("lends fresh jobs due later a quarter of the quota (at least one task) when the earlier job's safety margin covers the tasks lent", () => {
+    const run = (quota: number, marginSec: number) => {
+      const f = farm(shot(5), T0);
+      return perJob(dispatch(f, [{ members: [member(f, "early", 3, marginSec), member(f, "fresh1", 7), member(f, "fresh2", 7)], quota: { 0: quota } }], { ordered: [] }));
+    };
+    expect(run(3, 3600)).toEqual({ early: 2, fresh1: 1 });
+    expect(run(4, 3600)).toEqual({ early: 3, fresh1: 1 });
+    expect(run(4, 300)).toEqual({ early: 4 });
   });
 
   it("but never a slot that work due earlier needs", () => {
