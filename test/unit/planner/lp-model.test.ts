@@ -100,7 +100,7 @@ describe("the farm's cloud ceiling (Snapshot.cloudLimits)", () => {
   });
 });
 
-describe("completion credit", () => {
+describe("completion credit (ModelInput.completionCredit, off by default)", () => {
   it("counts work toward a deadline when its task ends on that hardware, so tail tasks stay off slow nodes", () => {
     // Two one-hour tasks due in 2 h 15 min: the fast node (speed 2) does both in an hour; a task on the
     // slow node (speed 0.5) would take 2 h and end past the deadline's tail margin.
@@ -108,18 +108,38 @@ describe("completion credit", () => {
       nodes: [...nodes("fast", 1, (b) => b.speed("render-cpu", 2)), ...nodes("slow", 1, (b) => b.speed("render-cpu", 0.5))],
       jobs: [aJob("J").tasks(2, 3600).due(T0 + 2.25 * HOUR).build()],
     });
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    const off = solveProblem(snap, defaultPolicy, T0, solver);
+    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
     expect(s.status).toBe("optimal");
     const slow = s.resources.find((r) => r.speed.get("render-cpu")! < 1)!;
     const fast = s.resources.find((r) => r.speed.get("render-cpu")! > 1)!;
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
     expect(s.sum((c) => c.kind === "x" && c.r === fast.index && c.t === 0)).toBeGreaterThan(0.99 * s.grid.hours[0]!);
     expect(s.sum((c) => c.kind === "x" && c.r === slow.index && c.t === 0)).toBeLessThan(1e-6);
+    // Without it the fluid model starts the second task on the slow node now, to end "earlier".
+    expect(off.sum((c) => c.kind === "x" && c.r === slow.index && c.t === 0)).toBeGreaterThan(0.5 * off.grid.hours[0]!);
   });
 
   it("still plans a deadline's work that can only end after it, rather than none", () => {
     const snap = aSnapshot({ nodes: nodes("slow", 2, (b) => b.speed("render-cpu", 0.5)), jobs: [aJob("J").tasks(2, 3600).due(T0 + HOUR).build()] });
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
     expect(s.sum((c) => c.kind === "x" && c.t === 0)).toBeGreaterThan(1.99 * s.grid.hours[0]!);
+  });
+});
+
+describe("precedence", () => {
+  it("plans no dependent work before its prerequisite could possibly be done", () => {
+    const snap = aSnapshot({
+      nodes: nodes("n", 3),
+      jobs: [aJob("P").tasks(1, 4 * 3600).build(), aJob("W").dependsOn("P").tasks(2, 3600).due(T0 + 12 * HOUR).build()],
+    });
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const w = s.groups.find((g) => g.members.some((m) => m.s.job.id === "W"))!;
+    const early = s.sum((c) => (c.kind === "x" || c.kind === "y") && c.g === w.index && s.grid.startAt[c.t + 1]! <= T0 + 4 * HOUR);
+    expect(early).toBeLessThan(1e-6);
+    // Its work is still planned after that, before its deadline.
+    expect(s.sum((c) => c.kind === "x" && c.g === w.index)).toBeGreaterThan(1.99);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });
