@@ -61,6 +61,8 @@ export interface GroupInput {
   resourceOf: Map<number, Resource>;
   cloudOk: (s: JobState) => boolean;
   tariffOn: boolean;
+  /** Earliest instant a waiting job's prerequisites could all be done (precedence.ts); absent: the next slot. */
+  earliestStart?: (s: JobState) => number;
   policy: Policy;
   grid: SlotGrid;
   now: number;
@@ -108,14 +110,15 @@ export function buildGroups(input: GroupInput): Group[] {
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).
       const dueSlot = dueAt === null || dueAt >= grid.startAt[grid.count]! ? grid.count - 1 : Math.max(0, slotOf(grid, dueAt) - 1);
-      const releaseSlot = waiting || st.blocked ? 1 : 0;
+      // Waiting work starts no earlier than its prerequisites could end (never in slot 0: the plan re-runs when they do).
+      const releaseSlot = !(waiting || st.blocked) ? 0 : Math.max(1, waiting && input.earliestStart ? slotOf(grid, input.earliestStart(s)) : 1);
       const energy = input.tariffOn && s.job.energyIntensive;
       const preview = st.step.role === "preview";
-      const key = `${s.job.clientId}|${req.id}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}`;
+      const key = `${s.job.clientId}|${req.id}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}|${releaseSlot > 1 ? releaseSlot : ""}`;
       let g = byKey.get(key);
       if (!g) {
         g = {
-          index: byKey.size, clientId: s.job.clientId, kind: st.step.kind, dueAt: null, dueBySlot: new Map(), lastDueSlot: -1, bestEffortH: 0, releaseSlot: 1,
+          index: byKey.size, clientId: s.job.clientId, kind: st.step.kind, dueAt: null, dueBySlot: new Map(), lastDueSlot: -1, bestEffortH: 0, releaseSlot,
           workH: 0, tasks: 0, taskH: 0, priority: 0, cloudOk, energyIntensive: energy, preview, resources: res, clouds, members: [],
         };
         byKey.set(key, g);

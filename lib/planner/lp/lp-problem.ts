@@ -2,6 +2,7 @@ import type { NodeClass } from "../matching/node-classes.ts";
 import { buildGroups, type Group } from "./groups.ts";
 import { buildModel, type BuiltModel } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
+import { earliestStartOf } from "./precedence.ts";
 import { buildCloudResources, buildResources, type CloudResource, type Resource } from "./resources.ts";
 import { slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
 
@@ -14,7 +15,7 @@ export interface LpProblem {
 }
 
 /** The LP of one cycle, before solving: its slots, on-prem resources, cloud offers, job groups and model. */
-export function buildLpProblem(input: LpStageInput): LpProblem {
+export function buildLpProblem(input: LpStageInput, options: { completionCredit?: boolean } = {}): LpProblem {
   const { snapshot, policy, now, ledger } = input;
   let latest: number | null = null;
   const dueAts: number[] = [];
@@ -48,11 +49,12 @@ export function buildLpProblem(input: LpStageInput): LpProblem {
   const groups = buildGroups({
     ordered: input.ordered, waiting: input.waiting, facts: input.facts, resources, clouds, resourceOf,
     cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
+    earliestStart: earliestStartOf(input.states, clouds, now),
   });
   const guarantee = ledger.guaranteeFractions();
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
   const built = buildModel({
-    groups, resources, clouds, grid, snapshot, guarantee, maxShare, now,
+    groups, resources, clouds, grid, snapshot, guarantee, maxShare, now, completionCredit: options.completionCredit,
     priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
   });
   return { grid, resources, clouds, groups, built };

@@ -3,6 +3,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import type { Group } from "./groups.ts";
 import { type CloudResource, heldCloud, type Resource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
+import { creditEnd, creditSlot } from "./credit.ts";
 import { addFarmRows } from "./farm-rows.ts";
 import { addShareRows } from "./share-rows.ts";
 import { LpBuilder, type LpModel } from "./solver.ts";
@@ -61,6 +62,12 @@ export interface ModelInput {
   guarantee: Map<string, number>;
   maxShare: Map<string, number>;
   now: number;
+  /**
+   * Credit work when its task ends on its hardware (credit.ts). Off by default: measured, it fixes
+   * delivery-burst's miss and 3 of trace-replay's, but costs competing-deadlines one while the
+   * dispatch's work-conserving fill may start a tail task on a node far too slow for its deadline.
+   */
+  completionCredit?: boolean;
 }
 
 const INF = Infinity;
@@ -87,11 +94,16 @@ export function buildModel(input: ModelInput): BuiltModel {
     return v;
   };
   const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
+  // Work is credited when its task ends (credit.ts), so the done-so-far chain runs past the last slot work starts in.
+  const speedsOf = (g: Group) => [...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...(g.cloudOk ? g.clouds.map((c) => speedOf(c.offer.speed, g.kind)) : [])];
+  const credit = input.completionCredit === true;
+  const accEnd = groups.map((g) => (credit ? creditEnd(grid, g, lastSlot(g), speedsOf(g)) : lastSlot(g)));
+  const creditAt = (t: number, g: Group, speed: number) => (credit ? creditSlot(grid, t, g, speed) : t);
 
   // Rows per group: accumulation per slot (work done so far), deadlines as a cumulative profile, the total.
-  const accRow = groups.map((g) => {
+  const accRow = groups.map((g, gi) => {
     const rows: number[] = [];
-    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(0, 0);
+    for (let t = g.releaseSlot; t <= accEnd[gi]!; t++) rows[t] = lp.addRow(0, 0);
     return rows;
   });
   const dueRow = groups.map((g) => {
@@ -106,7 +118,8 @@ export function buildModel(input: ModelInput): BuiltModel {
     }
     return rows;
   });
-  const totalRow = groups.map((g) => (g.bestEffortH > 0 ? lp.addRow(g.workH, INF) : -1));
+  // All the group's work within the horizon (a deadline's work credited after it still beats never doing it).
+  const totalRow = groups.map((g) => (credit || g.bestEffortH > 0 ? lp.addRow(g.workH, INF) : -1));
   const capRow = resources.map((r) => grid.hours.map((_, t) => lp.addRow(-INF, r.readyHours[t]!)));
   const parRow = groups.map((g) => {
     const rows: number[] = [];
@@ -160,7 +173,7 @@ export function buildModel(input: ModelInput): BuiltModel {
         // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
         const hours = r.readyHours[t]! + r.asleepHours[t]!;
         const speed = r.speed.get(g.kind) ?? 1;
-        const rows = [accRow[gi]![t]!, capRow[r.index]![t]!];
+        const rows = [accRow[gi]![creditAt(t, g, speed)]!, capRow[r.index]![t]!];
         const coefs = [speed, 1];
         if (par !== undefined) { rows.push(par); coefs.push(1); }
         if (shares) { rows.push(shares[t]!); coefs.push(1); }
@@ -171,19 +184,22 @@ export function buildModel(input: ModelInput): BuiltModel {
         for (const c of g.clouds) {
           if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) continue;
           const speed = speedOf(c.offer.speed, g.kind);
-          const rows = [accRow[gi]![t]!, ccapRow.get(`${g.clientId}|${c.index}`)![t]!];
+          const rows = [accRow[gi]![creditAt(t, g, speed)]!, ccapRow.get(`${g.clientId}|${c.index}`)![t]!];
           const coefs = [speed, 1];
           if (par !== undefined) { rows.push(par); coefs.push(1); }
           col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances, rows, coefs);
         }
       }
-      // done_t = done_{t−1} + work in t: a column entering row t with −1 and row t+1 with +1.
+    }
+    // done_t = done_{t−1} + work credited in t: a column entering row t with −1 and row t+1 with +1.
+    const last = accEnd[gi]!;
+    for (let t = g.releaseSlot; t <= last; t++) {
       const rows = [accRow[gi]![t]!];
       const coefs = [-1];
-      if (t < end) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
+      if (t < last) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
       const due = dueRow[gi]!.get(t);
       if (due !== undefined) { rows.push(due); coefs.push(1); }
-      if (t === end && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
+      if (t === last && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
       col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
     }
     // Misses count jobs, the LP counts hours: an hour short on a small deadline costs more, so when

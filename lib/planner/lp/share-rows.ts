@@ -28,35 +28,20 @@ export interface ShareRows {
 }
 
 /**
- * Shares in work, as fractions of the WHOLE on-prem farm (every slot of every node that is not
- * offline or disabled, busy or not), the client's own running leases counted toward them, as the
- * simulator's guarantee accounting does: a client owed half the farm while another client's
- * leases hold most of it is still owed half, not half of what happens to be free.
- * - cap, every slot: its new work ≤ maxShare × farm hours − hours its leases hold;
- * - guarantee, the first four hours, soft (a `short` column per row): its new work ≥ guarantee ×
- *   farm hours − hours its leases hold, capped by the free capacity of the classes its work can
- *   use (a GPU-only client is not owed CPU boxes), by its work left, and by its tasks.
+ * Shares in work, as fractions of the on-prem capacity free in each slot (the whole farm minus
+ * the hours running leases still hold; asleep nodes count, they can be woken):
+ * - cap, every slot: the client's new work ≤ maxShare × that capacity;
+ * - guarantee, the first four hours, soft (a `short` column per row, priced below misses, cloud
+ *   and energy): its new work ≥ guarantee × that capacity, capped by the free capacity of the
+ *   classes its work can use (a GPU-only client is not owed CPU boxes), its work left and its tasks.
+ * Measured and rejected: the whole farm with only the client's own leases counted toward it
+ * (the simulator's accounting) pushes other clients' deadline work to the last moment and cost
+ * mixed-short-long a miss (S20), though it cut guarantee client-minutes.
  */
 export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
-  const { groups, grid, snapshot, now } = input;
+  const { groups, resources, grid, now } = input;
   const T = grid.count;
-  const farmH = new Array<number>(T).fill(0);
-  const clientOfJob = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
-  const leaseH = new Map<string, number[]>();
-  for (const n of snapshot.nodes) {
-    if (n.pool !== "onprem" || n.status === "offline" || n.status === "disabled") continue;
-    for (let t = 0; t < T; t++) farmH[t]! += n.slots * grid.hours[t]!;
-    for (const l of n.leases) {
-      const c = clientOfJob.get(l.jobId);
-      if (c === undefined) continue;
-      let arr = leaseH.get(c);
-      if (!arr) leaseH.set(c, (arr = new Array<number>(T).fill(0)));
-      for (let t = 0; t < T && grid.startAt[t]! < l.expectedEndAt; t++) {
-        arr[t]! += (Math.min(grid.startAt[t + 1]!, l.expectedEndAt) - Math.max(grid.startAt[t]!, now)) / 3600_000;
-      }
-    }
-  }
-  const held = (c: string, t: number) => leaseH.get(c)?.[t] ?? 0;
+  const farmH = grid.hours.map((_, t) => resources.reduce((s, r) => s + r.readyHours[t]! + r.asleepHours[t]!, 0));
 
   const byClient = new Map<string, Group[]>();
   for (const g of groups) byClient.set(g.clientId, [...(byClient.get(g.clientId) ?? []), g]);
@@ -65,7 +50,7 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
   const clientIds = [...byClient.keys()].sort();
   for (const c of clientIds) {
     const m = input.maxShare.get(c) ?? 1;
-    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-Infinity, Math.max(0, m * farmH[t]! - held(c, t)))));
+    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-Infinity, m * farmH[t]!)));
     const gShare = input.guarantee.get(c) ?? 0;
     if (gShare <= 0) continue;
     const mine = byClient.get(c)!;
@@ -78,7 +63,7 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
     for (let t = 0; t < T && grid.startAt[t]! < now + GUARANTEE_HORIZON_MS; t++) {
       let cap = 0;
       for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
-      const target = Math.max(0, Math.min(gShare * farmH[t]! - held(c, t), cap, left, tasks * grid.hours[t]!));
+      const target = Math.max(0, Math.min(gShare * farmH[t]!, cap, left, tasks * grid.hours[t]!));
       rows[t] = lp.addRow(target, Infinity);
       left -= target;
     }

@@ -23,7 +23,7 @@ export interface SolvedProblem extends LpProblem {
   sum(pick: (c: ColInfo) => boolean, weight?: (c: ColInfo) => number): number;
 }
 
-export function lpProblemOf(snapshot: Snapshot, policy: Policy, now: number): LpProblem {
+export function lpProblemOf(snapshot: Snapshot, policy: Policy, now: number, options: { completionCredit?: boolean } = {}): LpProblem {
   const { classes } = buildClasses(snapshot.nodes);
   const eligibility = new Eligibility(classes);
   const clients = new Map(snapshot.clients.map((c) => [c.id, c]));
@@ -46,11 +46,11 @@ export function lpProblemOf(snapshot: Snapshot, policy: Policy, now: number): Lp
   const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
   const never: LpSolver = { solve: () => { throw new Error("not solved here"); } };
-  return buildLpProblem({ snapshot, policy, now, classes, eligibility, ordered: active, waiting, states, facts, ledger, cloudOk, curve, solver: never, timeLimitSec: 5 });
+  return buildLpProblem({ snapshot, policy, now, classes, eligibility, ordered: active, waiting, states, facts, ledger, cloudOk, curve, solver: never, timeLimitSec: 5 }, options);
 }
 
-export function solveProblem(snapshot: Snapshot, policy: Policy, now: number, solver: LpSolver): SolvedProblem {
-  const p = lpProblemOf(snapshot, policy, now);
+export function solveProblem(snapshot: Snapshot, policy: Policy, now: number, solver: LpSolver, options: { completionCredit?: boolean } = {}): SolvedProblem {
+  const p = lpProblemOf(snapshot, policy, now, options);
   const sol = solver.solve(p.built.model, { timeLimitSec: 10 });
   const values = p.built.cols.map((info, j) => ({ info, v: sol.colValue[j] ?? 0 }));
   const sum = (pick: (c: ColInfo) => boolean, weight: (c: ColInfo) => number = () => 1) => values.reduce((s, { info, v }) => s + (pick(info) ? v * weight(info) : 0), 0);

@@ -33,41 +33,32 @@ describe("job groups", () => {
 });
 
 describe("guaranteed shares", () => {
-  // Four nodes, three held for 6 h by client B; A is guaranteed half the farm and has best-effort
-  // work; C (no guarantee) has a small deadline job that prefers to start early.
-  const farm = (guarA: number) => {
-    const held = nodes("b", 3, (b) => b.running({ jobId: "BL", expectedEndAt: T0 + 6 * HOUR, expiresAt: T0 + 6 * HOUR }));
-    return aSnapshot({
-      clients: [aClient("A", { guaranteedShare: guarA }), aClient("B"), aClient("C")],
-      nodes: [...held, ...nodes("free", 1)],
-      jobs: [
-        aJob("BL").forClient("B").tasks(0).build(),
-        aJob("AJ").forClient("A").tasks(10, 3600).build(),
-        aJob("CJ").forClient("C").tasks(3, 3600).due(T0 + 10 * HOUR).build(),
-      ],
-    });
-  };
+  // Four free nodes (one with a GPU); A is guaranteed half, C (no guarantee) has a small deadline job
+  // that would rather start now (three tasks: three nodes).
+  const farm = (guarA: number, gpuOnly = false) => aSnapshot({
+    clients: [aClient("A", { guaranteedShare: guarA }), aClient("C")],
+    nodes: [...nodes("cpu", 3), ...nodes("gpu", 1, (b) => b.gpu(1))],
+    jobs: [
+      aJob("AJ").forClient("A").tasks(10, 3600).requires(gpuOnly ? { minGpuCount: 1 } : {}).build(),
+      aJob("CJ").forClient("C").tasks(3, 3600).due(T0 + 10 * HOUR).build(),
+    ],
+  });
+  const aNow = (s: ReturnType<typeof solveProblem>) => s.sum((c) => c.kind === "x" && c.t === 0 && s.groups[c.g]!.clientId === "A") / s.grid.hours[0]!;
 
-  it("are fractions of the whole farm, leases included, capped by the free capacity the client can use", () => {
+  it("give a client its fraction of the free farm now, ahead of others' slack-rich work", () => {
+    expect(aNow(solveProblem(farm(0), defaultPolicy, T0, solver))).toBeCloseTo(1, 3);
     const s = solveProblem(farm(0.5), defaultPolicy, T0, solver);
     expect(s.status).toBe("optimal");
-    const a = s.groups.find((g) => g.clientId === "A")!;
-    const h0 = s.grid.hours[0]!;
-    // Half of four nodes is two; only one is free: A gets all of it now, not half of the one free node.
-    expect(s.sum((c) => c.kind === "x" && c.g === a.index && c.t === 0)).toBeGreaterThan(0.99 * h0);
+    expect(aNow(s)).toBeCloseTo(2, 3);
     expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
-    // The deadline still holds: C's work fits later, no miss.
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 
-  it("count the client's own running leases toward its guarantee", () => {
-    const snap = farm(0.5);
-    // A already holds two leases of four slots: its half is served; the free node goes to the urgent job.
-    snap.nodes[0]!.leases[0]!.jobId = "AJ";
-    snap.nodes[1]!.leases[0]!.jobId = "AJ";
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
-    const c = s.groups.find((g) => g.clientId === "C")!;
-    expect(s.sum((x) => x.kind === "x" && x.g === c.index && x.t === 0)).toBeGreaterThan(0.99 * s.grid.hours[0]!);
+  it("are capped by the free capacity of the classes the client's work can use", () => {
+    // GPU-only work: half the farm is two nodes, but only one can run it; nothing is owed beyond it.
+    const s = solveProblem(farm(0.5, true), defaultPolicy, T0, solver);
+    expect(aNow(s)).toBeCloseTo(1, 3);
+    expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
   });
 });
 
@@ -106,5 +97,49 @@ describe("the farm's cloud ceiling (Snapshot.cloudLimits)", () => {
     const price = s.clouds[0]!.pricePerHour;
     for (let t = 0; t < s.grid.count; t++) expect(s.sum((c) => c.kind === "rent" && c.t === t) * price).toBeLessThanOrEqual(3 + 1e-6);
     expect(maxRentedPerSlot(s) * price).toBeGreaterThan(2.9);
+  });
+});
+
+describe("completion credit (ModelInput.completionCredit, off by default)", () => {
+  it("counts work toward a deadline when its task ends on that hardware, so tail tasks stay off slow nodes", () => {
+    // Two one-hour tasks due in 2 h 15 min: the fast node (speed 2) does both in an hour; a task on the
+    // slow node (speed 0.5) would take 2 h and end past the deadline's tail margin.
+    const snap = aSnapshot({
+      nodes: [...nodes("fast", 1, (b) => b.speed("render-cpu", 2)), ...nodes("slow", 1, (b) => b.speed("render-cpu", 0.5))],
+      jobs: [aJob("J").tasks(2, 3600).due(T0 + 2.25 * HOUR).build()],
+    });
+    const off = solveProblem(snap, defaultPolicy, T0, solver);
+    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
+    expect(s.status).toBe("optimal");
+    const slow = s.resources.find((r) => r.speed.get("render-cpu")! < 1)!;
+    const fast = s.resources.find((r) => r.speed.get("render-cpu")! > 1)!;
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+    expect(s.sum((c) => c.kind === "x" && c.r === fast.index && c.t === 0)).toBeGreaterThan(0.99 * s.grid.hours[0]!);
+    expect(s.sum((c) => c.kind === "x" && c.r === slow.index && c.t === 0)).toBeLessThan(1e-6);
+    // Without it the fluid model starts the second task on the slow node now, to end "earlier".
+    expect(off.sum((c) => c.kind === "x" && c.r === slow.index && c.t === 0)).toBeGreaterThan(0.5 * off.grid.hours[0]!);
+  });
+
+  it("still plans a deadline's work that can only end after it, rather than none", () => {
+    const snap = aSnapshot({ nodes: nodes("slow", 2, (b) => b.speed("render-cpu", 0.5)), jobs: [aJob("J").tasks(2, 3600).due(T0 + HOUR).build()] });
+    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
+    expect(s.sum((c) => c.kind === "x" && c.t === 0)).toBeGreaterThan(1.99 * s.grid.hours[0]!);
+  });
+});
+
+describe("precedence", () => {
+  it("plans no dependent work before its prerequisite could possibly be done", () => {
+    const snap = aSnapshot({
+      nodes: nodes("n", 3),
+      jobs: [aJob("P").tasks(1, 4 * 3600).build(), aJob("W").dependsOn("P").tasks(2, 3600).due(T0 + 12 * HOUR).build()],
+    });
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const w = s.groups.find((g) => g.members.some((m) => m.s.job.id === "W"))!;
+    const early = s.sum((c) => (c.kind === "x" || c.kind === "y") && c.g === w.index && s.grid.startAt[c.t + 1]! <= T0 + 4 * HOUR);
+    expect(early).toBeLessThan(1e-6);
+    // Its work is still planned after that, before its deadline.
+    expect(s.sum((c) => c.kind === "x" && c.g === w.index)).toBeGreaterThan(1.99);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });
