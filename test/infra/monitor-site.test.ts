@@ -3,7 +3,7 @@
  * page, the API's paths forwarded uncached (Authorization reaches API Gateway, no reply is
  * shared between callers), and the page built with the studio's OIDC settings, no secret.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -23,7 +23,7 @@ beforeAll(() => {
   });
   const out = app.synth();
   template = Template.fromStack(stack);
-  const asset = readdirSync(out.directory).find((d) => d.startsWith("asset.") && readdirSync(join(out.directory, d)).includes("config.json"));
+  const asset = readdirSync(out.directory).find((d) => d.startsWith("asset.") && statSync(join(out.directory, d)).isDirectory() && readdirSync(join(out.directory, d)).includes("config.json"));
   assetDir = join(out.directory, asset!);
 }, 60_000);
 

@@ -55,10 +55,13 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const spot = spotCost < c.offer.onDemandPricePerHour && (slackH >= lossH || interruptP < 0.05);
     const price = spot ? c.offer.spotPricePerHour : c.offer.onDemandPricePerHour;
     // The farm's ceiling, rented and requested nodes included: the same room the greedy sizing uses.
-    const count = Math.min(wanted, roomFor(room, price));
+    const cap = roomFor(room, price);
+    const count = Math.min(wanted, cap);
     if (count <= 0) continue;
     takeRoom(room, count, price);
-    const trimmed = count < wanted ? ` (${wanted} wanted; ${ceilingText(snapshot)} allows ${count})` : "";
+    // The LP's farm rows plan within the ceiling already: a request that fills it says so too.
+    const trimmed = count < wanted ? ` (${wanted} wanted; ${ceilingText(snapshot)} allows ${count})`
+      : count === cap ? ` (up to ${ceilingText(snapshot)})` : "";
     const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and ${slackH >= lossH ? `the slack absorbs one (${duration(lossH * 3600)})` : `an interruption within ${duration(hours * 3600)} is ${(interruptP * 100).toFixed(1)}% likely`}`
       : `on-demand: ${slackH < lossH ? `the slack after boot cannot absorb a spot interruption (${duration(lossH * 3600)})` : "spot's expected cost is not lower"}`;
     const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h${trimmed}; ${why}`;
