@@ -1,4 +1,4 @@
-import type { BurstRequest, FarmNode, Snapshot } from "../types.ts";
+import type { BurstRequest, FarmNode, Job, Snapshot } from "../types.ts";
 import { ceilingRoom, ceilingText, roomFor, takeRoom } from "../burst/ceiling-room.ts";
 import { clock, dateTime, duration } from "../format.ts";
 import { speedOf } from "../matching/node-classes.ts";
@@ -18,9 +18,11 @@ import type { SlotGrid } from "./slots.ts";
  */
 const HYSTERESIS = 0.3;
 
-export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number, lossSec: number): { requests: BurstRequest[]; byJob: Map<string, string> } {
+export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number, lossSec: number): { requests: BurstRequest[]; byJob: Map<string, string>; refused: Map<string, string> } {
   const requests: BurstRequest[] = [];
   const byJob = new Map<string, string>();
+  /** Jobs whose rental the farm's cloud ceiling refused outright (their at-risk sentence says so). */
+  const refused = new Map<string, string>();
   const room = ceilingRoom(snapshot);
   for (const [key, perSlot] of [...r.rent.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [clientId, oi] = key.split("|") as [string, string];
@@ -57,7 +59,11 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     // The farm's ceiling, rented and requested nodes included: the same room the greedy sizing uses.
     const cap = roomFor(room, price);
     const count = Math.min(wanted, cap);
-    if (count <= 0) continue;
+    const jobIds = [...new Set(users.flatMap((g) => g.members.map((m) => m.s.job.id)))].sort();
+    if (count <= 0) {
+      for (const id of jobIds) if (!refused.has(id)) refused.set(id, `${ceilingText(snapshot)} is reached`);
+      continue;
+    }
     takeRoom(room, count, price);
     // The LP's farm rows plan within the ceiling already: a request that fills it says so too.
     const trimmed = count < wanted ? ` (${wanted} wanted; ${ceilingText(snapshot)} allows ${count})`
@@ -65,14 +71,24 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and ${slackH >= lossH ? `the slack absorbs one (${duration(lossH * 3600)})` : `an interruption within ${duration(hours * 3600)} is ${(interruptP * 100).toFixed(1)}% likely`}`
       : `on-demand: ${slackH < lossH ? `the slack after boot cannot absorb a spot interruption (${duration(lossH * 3600)})` : "spot's expected cost is not lower"}`;
     const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h${trimmed}; ${why}`;
-    const jobIds = [...new Set(users.flatMap((g) => g.members.map((m) => m.s.job.id)))].sort();
     for (const id of jobIds) byJob.set(id, reason);
     requests.push({
       clientId, instanceType: c.offer.instanceType, market: spot ? "spot" : "on-demand", count, kind: binding.kind, jobIds,
       deadlineAt: binding.dueAt ?? grid.startAt[grid.count]!, estimatedCost: Math.round(count * price * hours * 100) / 100, reason,
     });
   }
-  return { requests, byJob };
+  return { requests, byJob, refused };
+}
+
+/**
+ * Late jobs that may burst while the farm's cloud ceiling leaves no room for one more rented node
+ * (the LP's farm rows kept their rentals at zero): the ceiling is why they are late, and they say so.
+ */
+export function refusedByCeiling(late: readonly Job[], clouds: readonly CloudResource[], snapshot: Snapshot, requests: readonly BurstRequest[], refused: Map<string, string>): void {
+  if (!snapshot.cloudLimits || clouds.length === 0) return;
+  const cheapest = Math.min(...clouds.map((c) => c.pricePerHour));
+  if (roomFor(ceilingRoom(snapshot, requests), cheapest) > 0) return;
+  for (const j of late) if (!refused.has(j.id)) refused.set(j.id, `${ceilingText(snapshot)} is reached`);
 }
 
 /** Asleep nodes to wake: the LP's woken slot-hours in the first two slots, as whole nodes. */

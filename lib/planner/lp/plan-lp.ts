@@ -11,7 +11,7 @@ import type { Deferral } from "../tariff/deferral.ts";
 import { powerActions } from "../tariff/power.ts";
 import type { PriceCurve } from "../tariff/price-curve.ts";
 import type { JobState } from "../work/job-state.ts";
-import { burstFromLp, wakeFromLp } from "./actions.ts";
+import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
@@ -75,7 +75,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
-  const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>() };
+  const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
   const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
   let nextWork: number | null = null;
   for (const g of groups) {
@@ -95,9 +95,11 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
     projection.set(jobId, { finishAt, deficitSec: 0, startAt: now });
     why.set(jobId, whyOf(t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
   }
+  const late = input.ordered.filter((st) => st.job.deadlineAt !== null && (projection.get(st.job.id)?.finishAt ?? 0) > st.job.deadlineAt && input.cloudOk(st.job));
+  if (policy.burst.enabled) refusedByCeiling(late.map((st) => st.job), clouds, snapshot, burst.requests, burst.refused);
   const result: StageResult = {
     assignments: dispatched.assignments, preemptions, burst: burst.requests, nodeActions, placed: dispatched.placed, capped: dispatched.capped,
-    deferrals, projection, burstByJob: burst.byJob, refused: new Map(), why,
+    deferrals, projection, burstByJob: burst.byJob, refused: burst.refused, why,
   };
   return { ok: true, result, stats };
 }

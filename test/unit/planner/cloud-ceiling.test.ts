@@ -60,8 +60,12 @@ describe("the farm's cloud ceiling", () => {
       expect(burst.reduce((t, r) => t + r.count, 0)).toBeGreaterThan(0);
     });
 
-    it("asks for nothing when running and pending nodes fill the ceiling", () => {
-      expect(asked(shortFarm({ maxInstances: 2 }), lp)).toEqual([]);
+    it("asks for nothing when running and pending nodes fill the ceiling, and the late job's reason names the ceiling", () => {
+      const p = plan(shortFarm({ maxInstances: 2 }), defaultPolicy, T0, lp ? { solver } : {});
+      expect(p.burst).toEqual([]);
+      const reason = p.jobs.find((d) => d.jobId === "j")!.reason;
+      expect(reason).toContain("at risk");
+      expect(reason).toContain("the farm's cloud ceiling (2 instances");
     });
   });
 });
