@@ -163,6 +163,18 @@ export function buildModel(input: ModelInput): BuiltModel {
     const guars = guarRow.get(g.clientId);
     const price = g.energyIntensive ? input.priceTimed : input.priceFlat;
     const end = lastSlot(g);
+    const last = accEnd[gi]!;
+    // done_t = done_{t−1} + work credited in t: a column entering row t with −1 and row t+1 with +1
+    // (added right after slot t's work columns: the column order decides among equally good plans).
+    const addDone = (t: number) => {
+      const rows = [accRow[gi]![t]!];
+      const coefs = [-1];
+      if (t < last) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
+      const due = dueRow[gi]!.get(t);
+      if (due !== undefined) { rows.push(due); coefs.push(1); }
+      if (t === last && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
+      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
+    };
     for (let t = g.releaseSlot; t <= end; t++) {
       // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
       // slack is kept for the runtime spread rather than spent on later work).
@@ -190,18 +202,10 @@ export function buildModel(input: ModelInput): BuiltModel {
           col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances, rows, coefs);
         }
       }
+      addDone(t);
     }
-    // done_t = done_{t−1} + work credited in t: a column entering row t with −1 and row t+1 with +1.
-    const last = accEnd[gi]!;
-    for (let t = g.releaseSlot; t <= last; t++) {
-      const rows = [accRow[gi]![t]!];
-      const coefs = [-1];
-      if (t < last) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
-      const due = dueRow[gi]!.get(t);
-      if (due !== undefined) { rows.push(due); coefs.push(1); }
-      if (t === last && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
-      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
-    }
+    // Slots where only credited work arrives (completion credit on).
+    for (let t = end + 1; t <= last; t++) addDone(t);
     // Misses count jobs, the LP counts hours: an hour short on a small deadline costs more, so when
     // something must be late the LP sacrifices few big pieces of work rather than many small ones.
     const missCost = WEIGHTS.missPerRefHour * (0.5 + g.priority / 100);
