@@ -75,7 +75,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
     if (input.deferred.has(s.job.id)) continue;
     for (const st of s.steps) {
       if (st.allowance <= 0) continue;
-      d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true);
+      d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
     }
   }
   return d.result();

@@ -6,7 +6,7 @@ import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
-import { tailTooSlow } from "./tail-rule.ts";
+import { lateOnlyHere, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
 export function isFresh(s: JobState): boolean {
@@ -73,7 +73,8 @@ export class Dispatcher {
   }
 
   /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
-  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false): number {
+  /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node. */
+  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false): number {
     const { ledger, policy } = this.input;
     let left = count;
     let placed = 0;
@@ -85,7 +86,9 @@ export class Dispatcher {
         for (const pool of pools) {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
-          if (tailTooSlow(s, st, pool, this.poolsOf(st, this.input.cloudOk(s.job)), this.input.now, policy.failures.blocklistAfter)) continue;
+          const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
+          if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
+          if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
           if (slot) break;
         }

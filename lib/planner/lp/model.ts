@@ -63,9 +63,9 @@ export interface ModelInput {
   maxShare: Map<string, number>;
   now: number;
   /**
-   * Credit work when its task ends on its hardware (credit.ts). Off by default: measured, it fixes
-   * delivery-burst's miss and 3 of trace-replay's, but costs competing-deadlines one while the
-   * dispatch's work-conserving fill may start a tail task on a node far too slow for its deadline.
+   * Credit work when its task ends on its hardware (credit.ts). On by default (false turns it off):
+   * with the dispatch's work-conserving fill kept off nodes too slow for a deadline
+   * (tail-rule.ts lateOnlyHere), it fixes delivery-burst's miss and adds none anywhere.
    */
   completionCredit?: boolean;
 }
@@ -96,7 +96,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
   // Work is credited when its task ends (credit.ts), so the done-so-far chain runs past the last slot work starts in.
   const speedsOf = (g: Group) => [...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...(g.cloudOk ? g.clouds.map((c) => speedOf(c.offer.speed, g.kind)) : [])];
-  const credit = input.completionCredit === true;
+  const credit = input.completionCredit !== false;
   const accEnd = groups.map((g) => (credit ? creditEnd(grid, g, lastSlot(g), speedsOf(g)) : lastSlot(g)));
   const creditAt = (t: number, g: Group, speed: number) => (credit ? creditSlot(grid, t, g, speed) : t);
 

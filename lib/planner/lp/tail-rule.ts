@@ -34,6 +34,19 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
   return false;
 }
 
+/**
+ * For the work-conserving fill (work the LP did not plan now): a task of `st` should not start on
+ * `pool` when that node would finish it after the job's deadline while another eligible class
+ * would finish it in time — the LP planned that work there, and starting it on the slow node
+ * only makes it late. Hopeless work (late on every class) still fills idle nodes.
+ */
+export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number): boolean {
+  const due = s.job.deadlineAt;
+  if (due === null) return false;
+  const endsAt = (p: SlotPool) => now + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
+  return endsAt(pool) > due && alternatives.some((p) => p.cls !== pool.cls && endsAt(p) <= due);
+}
+
 /** When a busy node's first slot frees: its soonest-ending lease. */
 function freesAt(leases: readonly { expectedEndAt: number }[], now: number): number {
   let t = Infinity;

@@ -56,6 +56,22 @@ describe("tail-task rule", () => {
     expect(r.assignments.map((a) => a.nodeId)).toEqual(["slow"]);
   });
 
+  it("the work-conserving fill leaves an idle slow node alone when it would finish a task late and a faster class would not", () => {
+    // The job has a frame already (no early look); the LP gives it no quota now: only the idle fill could place it.
+    const snap = (deadline: number) => aSnapshot({
+      nodes: [aNode("slow").speed("render-cpu", 0.5).build(), aNode("fast").speed("render-cpu", 2).running({ jobId: "other", expectedEndAt: T0 + 5 * MIN }).build()],
+      jobs: [aJob("tail").due(deadline).steps(aStep("render").tasks(2, 1800).done(1)).build()],
+    });
+    const late = farm(snap(T0 + 40 * MIN), T0);
+    expect(dispatch(late, [{ members: [member(late, "tail", 1)], quota: {} }]).assignments).toEqual([]);
+    // In time on the slow node too (60 min of 90): the idle node takes it.
+    const inTime = farm(snap(T0 + 90 * MIN), T0);
+    expect(dispatch(inTime, [{ members: [member(inTime, "tail", 1)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
+    // Late everywhere (a 10-minute deadline): hopeless work still fills the idle node.
+    const hopeless = farm(snap(T0 + 10 * MIN), T0);
+    expect(dispatch(hopeless, [{ members: [member(hopeless, "tail", 1)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
+  });
+
   it("uses the slow node when the job has more tasks left than the faster pools can take", () => {
     const f = farm(shot(T0 + 30_000, 2), T0);
     const r = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }]);

@@ -100,7 +100,7 @@ describe("the farm's cloud ceiling (Snapshot.cloudLimits)", () => {
   });
 });
 
-describe("completion credit (ModelInput.completionCredit, off by default)", () => {
+describe("completion credit (ModelInput.completionCredit, on by default)", () => {
   it("counts work toward a deadline when its task ends on that hardware, so tail tasks stay off slow nodes", () => {
     // Two one-hour tasks due in 2 h 15 min: the fast node (speed 2) does both in an hour; a task on the
     // slow node (speed 0.5) would take 2 h and end past the deadline's tail margin.
@@ -108,8 +108,8 @@ describe("completion credit (ModelInput.completionCredit, off by default)", () =
       nodes: [...nodes("fast", 1, (b) => b.speed("render-cpu", 2)), ...nodes("slow", 1, (b) => b.speed("render-cpu", 0.5))],
       jobs: [aJob("J").tasks(2, 3600).due(T0 + 2.25 * HOUR).build()],
     });
-    const off = solveProblem(snap, defaultPolicy, T0, solver);
-    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
+    const off = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: false });
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
     expect(s.status).toBe("optimal");
     const slow = s.resources.find((r) => r.speed.get("render-cpu")! < 1)!;
     const fast = s.resources.find((r) => r.speed.get("render-cpu")! > 1)!;
@@ -122,7 +122,7 @@ describe("completion credit (ModelInput.completionCredit, off by default)", () =
 
   it("still plans a deadline's work that can only end after it, rather than none", () => {
     const snap = aSnapshot({ nodes: nodes("slow", 2, (b) => b.speed("render-cpu", 0.5)), jobs: [aJob("J").tasks(2, 3600).due(T0 + HOUR).build()] });
-    const s = solveProblem(snap, defaultPolicy, T0, solver, { completionCredit: true });
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
     expect(s.sum((c) => c.kind === "x" && c.t === 0)).toBeGreaterThan(1.99 * s.grid.hours[0]!);
   });
 });
