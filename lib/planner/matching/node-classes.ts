@@ -1,7 +1,7 @@
 import type { Capabilities, FarmNode, Requirements } from "../types.ts";
 import { sortedStrings } from "../util/small-sort.ts";
 import { requirementsKey, surplus, unmetRequirement } from "./requirements.ts";
-import { classBucket, sameClass } from "./same-class.ts";
+import { classBucket, requirementsBucket, sameClass, sameRequirements } from "./same-class.ts";
 
 /**
  * Nodes grouped into classes of identical capabilities, tags, pool and (rounded) speed, so
@@ -115,7 +115,20 @@ export class Eligibility {
     return hit;
   }
 
+  /** Requirement sets already keyed, by a cheap bucket number (same-class.ts): no key string for a repeat. */
+  private seen = new Map<number, { req: Requirements; hit: EligibleClasses }[]>();
+
   private ofKey(req: Requirements): EligibleClasses {
+    const h = requirementsBucket(req);
+    let reps = this.seen.get(h);
+    if (reps) for (const r of reps) if (sameRequirements(r.req, req)) return r.hit;
+    if (!reps) this.seen.set(h, (reps = []));
+    const hit = this.ofNewKey(req);
+    reps.push({ req, hit });
+    return hit;
+  }
+
+  private ofNewKey(req: Requirements): EligibleClasses {
     const key = requirementsKey(req);
     let hit = this.memo.get(key);
     if (!hit) {

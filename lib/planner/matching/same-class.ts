@@ -1,4 +1,4 @@
-import type { FarmNode } from "../types.ts";
+import type { FarmNode, Requirements } from "../types.ts";
 
 /**
  * Cheap class matching for buildClasses: most nodes of a farm repeat a few classes, so instead of
@@ -64,4 +64,42 @@ function sameSpeeds(p: Record<string, number>, q: Record<string, number>, step: 
     nq++;
   }
   return np === nq;
+}
+
+/**
+ * Requirement sets with equal requirementsKey for sure: the same own fields (the key sorts them)
+ * with JSON-equal values. False only means "not sure" (the caller builds the key then).
+ */
+export function sameRequirements(a: Requirements, b: Requirements): boolean {
+  if (a === b) return true;
+  let na = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k) || !Object.hasOwn(b, k)) return false;
+    if (!sameJson(a[k as keyof Requirements], b[k as keyof Requirements])) return false;
+    na++;
+  }
+  let nb = 0;
+  for (const k in b) {
+    if (!Object.hasOwn(b, k)) return false;
+    nb++;
+  }
+  return na === nb;
+}
+
+/** A number that equal requirement sets share; collisions are fine. */
+export function requirementsBucket(r: Requirements): number {
+  return (((r.minVcpu ?? -1) * 31 + (r.minMemoryGiB ?? -1)) * 31 + (r.minGpuCount ?? -1)) * 31 + (r.os?.length ?? -1) + (r.gpuModels?.length ?? -1) * 7;
+}
+
+/** JSON.stringify(p) === JSON.stringify(q) for sure, for plain data (numbers, strings, arrays, plain objects). */
+function sameJson(p: unknown, q: unknown): boolean {
+  if (p === q) return true;
+  if (typeof p !== "object" || typeof q !== "object" || p === null || q === null) return false;
+  if (Array.isArray(p)) {
+    if (!Array.isArray(q) || p.length !== q.length) return false;
+    for (let i = 0; i < p.length; i++) if (p[i] === undefined || !sameJson(p[i], q[i])) return false;
+    return true;
+  }
+  if (Array.isArray(q) || Object.getPrototypeOf(p) !== Object.prototype || Object.getPrototypeOf(q) !== Object.prototype) return false;
+  return sameRecord(p as Record<string, unknown>, q as Record<string, unknown>, sameJson);
 }
