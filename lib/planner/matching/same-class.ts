@@ -23,9 +23,11 @@ export function sameClass(a: FarmNode, b: FarmNode, speedStep: number): boolean 
 
 /** A number that nodes of one class share (capabilities and rounded speeds); collisions are fine. */
 export function classBucket(n: FarmNode, speedStep: number): number {
+  // Kept a small integer (`| 0`): no heap number per step.
   const c = n.capabilities;
-  let h = ((c.vcpu * 31 + c.memoryGiB) * 31 + c.gpuCount) * 31 + n.tags.length;
-  for (const k in n.speed) h = h * 31 + Math.round((n.speed[k] ?? 1) / speedStep);
+  let h = (((c.vcpu * 31) | 0) + c.memoryGiB) | 0;
+  h = (((h * 31) | 0) + c.gpuCount * 7 + n.tags.length) | 0;
+  for (const k in n.speed) h = (((h * 31) | 0) + Math.round((n.speed[k] ?? 1) / speedStep)) | 0;
   return h;
 }
 
@@ -88,7 +90,9 @@ export function sameRequirements(a: Requirements, b: Requirements): boolean {
 
 /** A number that equal requirement sets share; collisions are fine. */
 export function requirementsBucket(r: Requirements): number {
-  return (((r.minVcpu ?? -1) * 31 + (r.minMemoryGiB ?? -1)) * 31 + (r.minGpuCount ?? -1)) * 31 + (r.os?.length ?? -1) + (r.gpuModels?.length ?? -1) * 7;
+  let h = (((r.minVcpu ?? -1) * 31) | 0) + (r.minMemoryGiB ?? -1);
+  h = (((h | 0) * 31) | 0) + (r.minGpuCount ?? -1) * 7 + (r.os?.length ?? -1) * 3 + (r.gpuModels?.length ?? -1);
+  return h | 0;
 }
 
 /** JSON.stringify(p) === JSON.stringify(q) for sure, for plain data (numbers, strings, arrays, plain objects). */
