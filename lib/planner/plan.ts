@@ -1,16 +1,10 @@
-import type { Job, Plan, PlannerRun, Policy, Snapshot } from "./types.ts";
+import type { Plan, PlannerRun, Policy, Snapshot } from "./types.ts";
 import { decideJob } from "./decisions.ts";
-import { cyclicJobs, inheritUrgency, markWaiting } from "./deps/job-deps.ts";
 import { greedyStages } from "./greedy.ts";
 import { planWithLp } from "./lp/plan-lp.ts";
 import type { LpSolver } from "./lp/solver.ts";
 import type { StageResult } from "./lp/stage.ts";
-import { buildClasses, Eligibility } from "./matching/node-classes.ts";
-import { compareJobs, type OrderFacts } from "./priority/order.ts";
-import { neededSec, slackSec } from "./priority/slack.ts";
-import { ShareLedger } from "./shares/ledger.ts";
-import { PriceCurve } from "./tariff/price-curve.ts";
-import { type JobState, jobState, runningTails } from "./work/job-state.ts";
+import { prepareCycle } from "./prepare-cycle.ts";
 
 export interface PlanOptions {
   /** The LP solver (HiGHS in production, lib/solver/highs-solver.ts). Without one, the greedy passes plan. */
@@ -26,6 +20,7 @@ export const SOLVER_TIME_LIMIT_SEC = 2;
  * One planning cycle, a numbered pipeline over an immutable snapshot (Kueue's heads → snapshot →
  * nominate → iterate → commit). Pure: same snapshot, policy, `now` and solver give the same plan.
  *
+ * Steps 1–4 are prepareCycle (prepare-cycle.ts), shared with tools that build the LP alone.
  *  1. index     node classes, eligibility per requirement set, client shares
  *  2. state     per job: work left, dead tasks, step dependencies, approval gates
  *  3. deps      job cycles named, prerequisites wait, urgency flows to prerequisites
@@ -37,44 +32,13 @@ export const SOLVER_TIME_LIMIT_SEC = 2;
  * 10. decide    one decision with a reason per job
  */
 export function plan(snapshot: Snapshot, policy: Policy, now: number, options: PlanOptions = {}): Plan {
-  // 1. index
-  const { classes } = buildClasses(snapshot.nodes);
-  const eligibility = new Eligibility(classes);
-  const clients = new Map(snapshot.clients.map((c) => [c.id, c]));
-  const jobsById = new Map(snapshot.jobs.map((j) => [j.id, j]));
-  const preassignUntil = now + policy.preassignWithinSec * 1000;
-  const ledger = new ShareLedger(snapshot.clients, snapshot.nodes.filter((n) => n.pool === "onprem"), (id) => jobsById.get(id)?.clientId, (l) => l.expectedEndAt > preassignUntil);
-  const warnings = [...ledger.warnings];
-
-  // 2–3. state and dependencies
-  const cyclic = cyclicJobs(snapshot.jobs);
-  for (const text of new Set(cyclic.values())) warnings.push(`dependency cycle: ${text}`);
-  const tails = runningTails(snapshot.nodes, now);
-  const states = new Map<string, JobState>();
-  for (const j of snapshot.jobs) {
-    states.set(j.id, jobState(j, { policy, eligibility, runningTailSec: tails, maxSlotsOf: (c) => ledger.maxOf(c), cyclic }));
-  }
-  markWaiting(states);
-  const urgency = inheritUrgency(states, (s) => neededSec(s, policy));
-
-  // 4. order
-  const facts = new Map<string, OrderFacts>();
-  for (const s of states.values()) {
-    const u = urgency.get(s.job.id)!;
-    facts.set(s.job.id, { id: s.job.id, priority: u.priority, submittedAt: s.job.submittedAt, deadlineAt: u.deadlineAt, slackSec: slackSec(s, u.deadlineAt, policy, now) });
-  }
-  const ranked: { s: JobState; f: OrderFacts }[] = [];
-  for (const s of states.values()) if (s.status === "active") ranked.push({ s, f: facts.get(s.job.id)! });
-  ranked.sort((a, b) => compareJobs(a.f, b.f, policy));
-  const active = ranked.map((r) => r.s);
+  // 1–4. index, state, dependencies, order
+  const { classes, eligibility, ledger, warnings, states, facts, active, waiting, cloudOk, curve } = prepareCycle(snapshot, policy, now);
 
   // 5–9. the plan of record, or the greedy passes
-  const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
-  const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
   let stages: StageResult | null = null;
   let planner: PlannerRun = { mode: "greedy", reason: "no LP solver given" };
   if (options.solver) {
-    const waiting = [...states.values()].filter((s) => s.status === "waiting");
     const lp = planWithLp({
       snapshot, policy, now, classes, eligibility, ordered: active, waiting, states, facts, ledger, cloudOk, curve,
       solver: options.solver, timeLimitSec: options.solverTimeLimitSec ?? SOLVER_TIME_LIMIT_SEC,

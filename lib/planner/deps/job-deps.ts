@@ -2,6 +2,8 @@ import type { Job } from "../types.ts";
 import type { JobState } from "../work/job-state.ts";
 import { describeCycle, findCycle, topologicalOrder } from "./graph.ts";
 
+const hasStepDeps = (s: Job["steps"][number]) => s.dependsOn.length > 0;
+
 /** Jobs on a job→job or step→step cycle, with the cycle named. */
 export function cyclicJobs(jobs: readonly Job[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -18,7 +20,8 @@ export function cyclicJobs(jobs: readonly Job[]): Map<string, string> {
     remaining = remaining.filter((id) => !out.has(id));
   }
   for (const j of jobs) {
-    if (out.has(j.id)) continue;
+    // No step depends on another (most jobs): no step cycle, and no map or search to build.
+    if (out.has(j.id) || !j.steps.some(hasStepDeps)) continue;
     const steps = new Map(j.steps.map((s) => [s.name, s.dependsOn]));
     const cycle = findCycle(j.steps.map((s) => s.name), (n) => steps.get(n) ?? []);
     if (cycle) out.set(j.id, `steps ${describeCycle(cycle)} in job ${j.id}`);

@@ -51,21 +51,22 @@ export function buildResources(classes: readonly NodeClass[], fits: (c: NodeClas
     let slots = 0;
     let busy = 0;
     let idle = 0;
-    const speedSum = new Map<string, number>();
+    // Per kind (same order as `kinds`), slot-weighted speed sums, added in node order.
+    const speedSum = new Array<number>(kinds.length).fill(0);
     for (const c of r.classes) {
       for (const n of c.nodes) {
         if (n.status !== "ready" && n.status !== "asleep" && n.status !== "booting") continue;
         slots += n.slots;
         busy += n.powerBusyW / 1000;
         idle += n.powerIdleW / 1000;
-        for (const k of kinds) speedSum.set(k, (speedSum.get(k) ?? 0) + speedOf(n.speed, k) * n.slots);
+        for (let i = 0; i < kinds.length; i++) speedSum[i]! += speedOf(n.speed, kinds[i]!) * n.slots;
         addNodeHours(r, n, grid, now);
       }
     }
     r.slots = slots;
     r.busyKW = slots > 0 ? busy / slots : 0;
     r.idleKW = slots > 0 ? idle / slots : 0;
-    for (const k of kinds) r.speed.set(k, slots > 0 ? speedSum.get(k)! / slots : speedOf(r.classes[0]!.speed, k));
+    kinds.forEach((k, i) => r.speed.set(k, slots > 0 ? speedSum[i]! / slots : speedOf(r.classes[0]!.speed, k)));
     r.label = r.classes.length === 1 ? classLabel(r.classes[0]!) : `${classLabel(r.classes[0]!)} (+${r.classes.length - 1} similar)`;
   }
   return out;
@@ -88,16 +89,17 @@ export function classLabel(c: NodeClass): string {
 function addNodeHours(r: Resource, n: FarmNode, grid: SlotGrid, now: number): void {
   const asleep = n.status === "asleep";
   const from = asleep ? now + WAKE_SEC * 1000 : n.status === "booting" ? Math.max(now, n.readyAt ?? now) : now;
+  const hours = asleep ? r.asleepHours : r.readyHours;
+  const startAt = grid.startAt;
+  const count = grid.count;
   for (let slot = 0; slot < n.slots; slot++) {
     // A lease occupies one slot of the node until its expected end.
     const lease = n.leases[slot];
     const busyUntil = Math.max(from, lease ? lease.expectedEndAt : from);
-    for (let t = 0; t < grid.count; t++) {
-      const a = grid.startAt[t]!;
-      const b = grid.startAt[t + 1]!;
+    for (let t = 0; t < count; t++) {
+      const b = startAt[t + 1]!;
       if (b <= busyUntil) continue;
-      const h = (b - Math.max(a, busyUntil)) / 3600_000;
-      if (asleep) r.asleepHours[t]! += h; else r.readyHours[t]! += h;
+      hours[t]! += (b - Math.max(startAt[t]!, busyUntil)) / 3600_000;
     }
   }
 }

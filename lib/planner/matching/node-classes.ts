@@ -1,6 +1,7 @@
 import type { Capabilities, FarmNode, Requirements } from "../types.ts";
 import { sortedStrings } from "../util/small-sort.ts";
 import { requirementsKey, surplus, unmetRequirement } from "./requirements.ts";
+import { classBucket, requirementsBucket, sameClass, sameRequirements } from "./same-class.ts";
 
 /**
  * Nodes grouped into classes of identical capabilities, tags, pool and (rounded) speed, so
@@ -47,12 +48,23 @@ export function isCapacity(n: FarmNode): boolean {
 
 export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[] } {
   const byKey = new Map<string, NodeClass>();
+  // Nodes already keyed, by a cheap bucket number: a node equal field by field to one of them
+  // joins its class without building the key string (same-class.ts).
+  const seen = new Map<number, { rep: FarmNode; c: NodeClass }[]>();
   for (const n of nodes) {
-    const key = classKey(n);
-    let c = byKey.get(key);
+    const h = classBucket(n, SPEED_STEP);
+    let reps = seen.get(h);
+    let c: NodeClass | undefined;
+    if (reps) for (const r of reps) if (sameClass(r.rep, n, SPEED_STEP)) { c = r.c; break; }
     if (!c) {
-      c = { index: byKey.size, key, pool: n.pool, capabilities: n.capabilities, tags: n.tags, speed: {}, nodes: [], slots: 0 };
-      byKey.set(key, c);
+      const key = classKey(n);
+      c = byKey.get(key);
+      if (!c) {
+        c = { index: byKey.size, key, pool: n.pool, capabilities: n.capabilities, tags: n.tags, speed: {}, nodes: [], slots: 0 };
+        byKey.set(key, c);
+      }
+      if (!reps) seen.set(h, (reps = []));
+      reps.push({ rep: n, c });
     }
     c.nodes.push(n);
   }
@@ -103,7 +115,20 @@ export class Eligibility {
     return hit;
   }
 
+  /** Requirement sets already keyed, by a cheap bucket number (same-class.ts): no key string for a repeat. */
+  private seen = new Map<number, { req: Requirements; hit: EligibleClasses }[]>();
+
   private ofKey(req: Requirements): EligibleClasses {
+    const h = requirementsBucket(req);
+    let reps = this.seen.get(h);
+    if (reps) for (const r of reps) if (sameRequirements(r.req, req)) return r.hit;
+    if (!reps) this.seen.set(h, (reps = []));
+    const hit = this.ofNewKey(req);
+    reps.push({ req, hit });
+    return hit;
+  }
+
+  private ofNewKey(req: Requirements): EligibleClasses {
     const key = requirementsKey(req);
     let hit = this.memo.get(key);
     if (!hit) {

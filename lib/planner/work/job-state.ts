@@ -48,32 +48,49 @@ export interface JobState {
 export interface JobStateInput {
   policy: Policy;
   eligibility: Eligibility;
-  runningTailSec: Map<string, number>;
+  /** Seconds left on running leases per `jobId:stepName` (runningTails), or per job and step (runningTailsByJob). */
+  runningTailSec?: Map<string, number>;
+  tailsByJob?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   maxSlotsOf: (clientId: string) => number;
   cyclic: Map<string, string>;
 }
 
 export function jobState(job: Job, input: JobStateInput): JobState {
-  const steps = job.steps.map((s) => stepState(job, s, input));
-  const hasPreviewStep = steps.some((s) => s.step.role === "preview");
+  const tails = input.tailsByJob?.get(job.id);
+  const steps: StepState[] = [];
+  let hasPreviewStep = false;
+  for (const st of job.steps) {
+    steps.push(stepState(job, st, input, tails));
+    if (st.role === "preview") hasPreviewStep = true;
+  }
   if (steps.length > 1 || hasPreviewStep || job.preview.approval === "pending") {
-    const byName = new Map(steps.map((s) => [s.step.name, s]));
+    const byName = new Map<string, StepState>();
+    for (const s of steps) byName.set(s.step.name, s);
     for (const s of steps) s.blocked = stepBlocked(job, s, byName, hasPreviewStep);
   }
-  for (const s of steps) s.allowance = s.blocked ? 0 : gateAllowance(job, s, hasPreviewStep);
-
-  const workSec = steps.reduce((t, s) => t + s.workSec, 0);
-  const liveTasks = steps.reduce((t, s) => t + s.live, 0);
-  const runningTasks = steps.reduce((t, s) => t + s.running, 0);
-  const deadTasks = steps.reduce((t, s) => t + s.dead.size, 0);
-  const [status, statusReason] = classify(job, input, { liveTasks, runningTasks, deadTasks });
+  let workSec = 0;
+  let liveTasks = 0;
+  let runningTasks = 0;
+  let deadTasks = 0;
+  let longestTaskSec = 0;
+  for (const s of steps) {
+    s.allowance = s.blocked ? 0 : gateAllowance(job, s, hasPreviewStep);
+    workSec += s.workSec;
+    liveTasks += s.live;
+    runningTasks += s.running;
+    deadTasks += s.dead.size;
+    if (s.live + s.running > 0) longestTaskSec = Math.max(longestTaskSec, s.taskSec);
+  }
+  const [status, statusReason] = classify(job, input, liveTasks, runningTasks, deadTasks);
 
   let parallel = 0;
   let speedSum = 0;
   let slotSum = 0;
   for (const s of steps) {
     const local = s.eligibleOnprem;
-    parallel = Math.max(parallel, local.reduce((t, c) => t + c.slots, 0));
+    let slots = 0;
+    for (const c of local) slots += c.slots;
+    parallel = Math.max(parallel, slots);
     for (const c of local) {
       speedSum += speedOf(c.speed, s.step.kind) * c.slots * s.workSec;
       slotSum += c.slots * s.workSec;
@@ -90,11 +107,11 @@ export function jobState(job: Job, input: JobStateInput): JobState {
     runningTasks,
     localParallelism: Math.max(0, Math.min(parallel, cap, liveTasks + runningTasks)),
     speed: slotSum > 0 ? speedSum / slotSum : 1,
-    longestTaskSec: steps.reduce((m, s) => (s.live + s.running > 0 ? Math.max(m, s.taskSec) : m), 0),
+    longestTaskSec,
   };
 }
 
-function stepState(job: Job, step: Step, input: JobStateInput): StepState {
+function stepState(job: Job, step: Step, input: JobStateInput, tails: ReadonlyMap<string, number> | undefined): StepState {
   let dead = NO_TASKS;
   if (step.failedAttempts) {
     const found = new Set<number>();
@@ -106,7 +123,8 @@ function stepState(job: Job, step: Step, input: JobStateInput): StepState {
   }
   const live = countRanges(step.pending) - dead.size;
   const taskSec = step.framesPerTask * step.secondsPerFrame;
-  const tail = input.runningTailSec.get(`${job.id}:${step.name}`) ?? step.runningTasks * taskSec * 0.5;
+  const recorded = input.tailsByJob ? tails?.get(step.name) : input.runningTailSec?.get(`${job.id}:${step.name}`);
+  const tail = recorded ?? step.runningTasks * taskSec * 0.5;
   const { classes, onprem, unmet } = input.eligibility.of(step.requirements);
   return { step, live, dead, running: step.runningTasks, taskSec, workSec: live * taskSec + tail, eligible: classes, eligibleOnprem: onprem, unmet, blocked: null, allowance: 0 };
 }
@@ -130,15 +148,18 @@ function gateAllowance(job: Job, s: StepState, hasPreviewStep: boolean): number 
   return Math.max(0, Math.min(s.live, PREVIEW_GATE_TASKS - s.step.doneTasks - s.running));
 }
 
-function classify(job: Job, input: JobStateInput, t: { liveTasks: number; runningTasks: number; deadTasks: number }): [JobStatus, string] {
+const ACTIVE: [JobStatus, string] = ["active", ""];
+const DONE: [JobStatus, string] = ["done", "all tasks finished"];
+
+function classify(job: Job, input: JobStateInput, liveTasks: number, runningTasks: number, deadTasks: number): [JobStatus, string] {
   const { errorsPerJob } = input.policy.failures;
   const cycle = input.cyclic.get(job.id);
   if (cycle) return ["cycle", `dependency cycle: ${cycle}`];
-  if (t.liveTasks + t.runningTasks + t.deadTasks === 0) return ["done", "all tasks finished"];
+  if (liveTasks + runningTasks + deadTasks === 0) return DONE;
   if (job.errorCount >= errorsPerJob) return ["failed", `failed: ${job.errorCount} errors reached the job limit of ${errorsPerJob}`];
   if (job.suspended) return ["suspended", "suspended by a user"];
-  if (t.liveTasks + t.runningTasks === 0) return ["failed", `failed: ${t.deadTasks} task(s) failed every retry`];
-  return ["active", ""];
+  if (liveTasks + runningTasks === 0) return ["failed", `failed: ${deadTasks} task(s) failed every retry`];
+  return ACTIVE;
 }
 
 /** Seconds left on running leases per `jobId:stepName`, from the leases' expected ends. */
@@ -148,6 +169,19 @@ export function runningTails(nodes: readonly FarmNode[], now: number): Map<strin
     for (const l of n.leases) {
       const key = `${l.jobId}:${l.stepName}`;
       tails.set(key, (tails.get(key) ?? 0) + Math.max(0, (l.expectedEndAt - now) / 1000));
+    }
+  }
+  return tails;
+}
+
+/** runningTails per job, then step: the same sums, without a key string per lease and step. */
+export function runningTailsByJob(nodes: readonly FarmNode[], now: number): Map<string, Map<string, number>> {
+  const tails = new Map<string, Map<string, number>>();
+  for (const n of nodes) {
+    for (const l of n.leases) {
+      let job = tails.get(l.jobId);
+      if (!job) tails.set(l.jobId, (job = new Map()));
+      job.set(l.stepName, (job.get(l.stepName) ?? 0) + Math.max(0, (l.expectedEndAt - now) / 1000));
     }
   }
   return tails;
