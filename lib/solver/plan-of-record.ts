@@ -11,7 +11,22 @@ import type { LpModel, LpSolution, LpSolver } from "../planner/lp/solver.ts";
 export interface LpRecord {
   numCols: number;
   numRows: number;
+  /** The model's sparsity pattern, hashed (structureOf): the same counts in another order do not replay. */
+  structure: number;
   solution: LpSolution;
+}
+
+/**
+ * FNV-1a over the model's column starts and row indices. Two models with the same counts but their
+ * groups in another order (a prerequisite's urgency moved with the clock) differ here, so a recorded
+ * solution is never handed to columns that mean something else. ~0.1 ms at 100,000 tasks.
+ */
+export function structureOf(m: LpModel): number {
+  let h = 0x811c9dc5 ^ m.numCols ^ (m.numRows << 16);
+  const mix = (v: number) => { h = Math.imul(h ^ v, 0x01000193); };
+  for (let i = 0; i < m.start.length; i++) mix(m.start[i]!);
+  for (let i = 0; i < m.index.length; i++) mix(m.index[i]!);
+  return h >>> 0;
 }
 
 export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null } {
@@ -19,7 +34,7 @@ export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null }
     last: null as LpRecord | null,
     solve(model: LpModel, options: { timeLimitSec: number }): LpSolution {
       const solution = inner.solve(model, options);
-      out.last = solution.status === "optimal" ? { numCols: model.numCols, numRows: model.numRows, solution } : null;
+      out.last = solution.status === "optimal" ? { numCols: model.numCols, numRows: model.numRows, structure: structureOf(model), solution } : null;
       return solution;
     },
   };
@@ -29,7 +44,7 @@ export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null }
 export function replay(record: LpRecord): LpSolver {
   return {
     solve(model: LpModel): LpSolution {
-      if (model.numCols === record.numCols && model.numRows === record.numRows) return { ...record.solution, solveMs: 0 };
+      if (model.numCols === record.numCols && model.numRows === record.numRows && structureOf(model) === record.structure) return { ...record.solution, solveMs: 0 };
       const empty = new Float64Array(0);
       return { status: "error", colValue: empty, rowDual: empty, detail: "the plan of record no longer matches the farm (re-solve)" };
     },
