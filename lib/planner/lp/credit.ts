@@ -1,5 +1,5 @@
 import type { Group } from "./groups.ts";
-import { type SlotGrid, slotOf } from "./slots.ts";
+import { SLOT_CLOCK_MS, type SlotGrid, slotOf } from "./slots.ts";
 
 /**
  * Completion credit: work counts toward a deadline when its task ends, not when it starts. A
@@ -9,7 +9,10 @@ import { type SlotGrid, slotOf } from "./slots.ts";
  * done within the slot it starts in, and the job misses by that task's length (delivery-burst).
  */
 export function creditSlot(grid: SlotGrid, t: number, g: Group, speed: number): number {
-  const endsAt = grid.startAt[t]! + (g.taskH / Math.max(1e-6, speed)) * 3600_000;
+  // Slot 0 counts from its clock edge, not from now: the LP keeps its shape through the slot's five
+  // minutes, so the plan of record can be replayed (at most 5 minutes early, inside the deadline margin).
+  const startAt = t === 0 ? grid.startAt[1]! - SLOT_CLOCK_MS : grid.startAt[t]!;
+  const endsAt = startAt + (g.taskH / Math.max(1e-6, speed)) * 3600_000;
   return Math.min(grid.count - 1, Math.max(t, slotOf(grid, endsAt - 1)));
 }
 

@@ -4,7 +4,7 @@ import { buildModel, type BuiltModel } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
 import { earliestStartOf } from "./precedence.ts";
 import { buildCloudResources, buildResources, type CloudResource, type Resource } from "./resources.ts";
-import { slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
+import { slotAnchor, slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
 
 export interface LpProblem {
   grid: SlotGrid;
@@ -49,7 +49,9 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
   const groups = buildGroups({
     ordered: input.ordered, waiting: input.waiting, facts: input.facts, resources, clouds, resourceOf,
     cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
-    earliestStart: earliestStartOf(input.states, clouds, now),
+    // From the slot clock, not the second: a release slot that moved with every event would change the
+    // LP's shape within a slot, and the plan of record could not be replayed (slightly early: still a lower bound).
+    earliestStart: earliestStartOf(input.states, clouds, slotAnchor(now)),
   });
   const guarantee = ledger.guaranteeFractions();
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));

@@ -18,6 +18,14 @@ export interface SlotGrid {
   count: number;
 }
 
+/** The clock grid slot edges sit on. */
+export const SLOT_CLOCK_MS = 5 * 60_000;
+
+/** The start of the 5-minute clock slot holding `now`: what model inputs that would otherwise move with every second round to. */
+export function slotAnchor(now: number): number {
+  return Math.floor(now / SLOT_CLOCK_MS) * SLOT_CLOCK_MS;
+}
+
 /** Most deadline edges added to the grid (evenly picked when more deadlines are due). */
 const MAX_DEADLINE_EDGES = 10;
 
@@ -28,8 +36,8 @@ const MAX_DEADLINE_EDGES = 10;
 export function slotGrid(now: number, latestDeadlineAt: number | null, dueAts: readonly number[] = []): SlotGrid {
   // Edges sit on a 5-minute clock grid (slot 0 runs from now to the next edge), so events within the
   // same 5 minutes see the same slots and a fresh plan of record can be replayed (plan-of-record.ts).
-  const step = 5 * 60_000;
-  const anchor = Math.floor(now / step) * step;
+  const step = SLOT_CLOCK_MS;
+  const anchor = slotAnchor(now);
   const base = [now, ...EDGES_MIN.slice(1).map((m) => anchor + m * 60_000)];
   const last = base[base.length - 1]!;
   let due = [...new Set(dueAts.map((d) => anchor + Math.floor((d - anchor) / step) * step).filter((d) => d > anchor + 15 * 60_000 && d < last))].sort((a, b) => a - b);
