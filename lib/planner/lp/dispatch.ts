@@ -5,7 +5,7 @@ import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
-import { lendForPreviews } from "./preview-lend.ts";
+import { PreviewLender } from "./preview-lend.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource, Resource } from "./resources.ts";
 
@@ -51,12 +51,13 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const counts = input.reading.quotaOnprem.map((m) => new Map([...m].map(([r, q]) => [r, nodesOf(q)])));
   let total = 0;
   for (const m of [...counts, ...input.reading.quotaCloud.map((c) => new Map([...c].map(([o, q]) => [o, nodesOf(q)])))]) for (const n of m.values()) total += n;
-  lendForPreviews(input, d, order, counts, total);
+  const lender = new PreviewLender(input, d, order, counts, total);
   for (const gi of order) {
     const g = input.groups[gi]!;
     const members = firstFrameFirst(g.members);
     const ahead = { h: slackAhead(g, input.reading.plannedH[gi]!) };
     const due = g.dueAt === null ? "" : ` due ${dateTime(g.dueAt)}`;
+    lender.lendFrom(gi);
     for (const [r, q] of sorted(input.reading.quotaOnprem[gi]!)) {
       const res = input.resources[r]!;
       const pools = res.classes.map((c) => input.pools[c.index]!);

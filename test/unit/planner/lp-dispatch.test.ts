@@ -186,10 +186,10 @@ describe("first frames across groups", () => {
       ...Array.from({ length: fresh }, (_, i) => aJob(`late${i + 1}`).due(T0 + 10 * HOUR).tasks(10).build()),
     ],
   });
-  const run = (n: number, fresh: number, marginSec: number | null, deferred: string[] = []) => {
+  const run = (n: number, fresh: number, marginSec: number | null, deferred: string[] = [], waiting: string[] = []) => {
     const f = farm(shot(n, fresh), T0);
     const late = Array.from({ length: fresh }, (_, i) => member(f, `late${i + 1}`, 9));
-    return perJob(dispatch(f, [{ members: [member(f, "busy", marginSec === null ? null : 2, marginSec ?? 0)], quota: { 0: n } }, { members: late, quota: {} }], { ordered: [], deferred }));
+    return perJob(dispatch(f, [{ members: [member(f, "busy", marginSec === null ? null : 2, marginSec ?? 0)], quota: { 0: n } }, { members: late, quota: {} }], { ordered: ["busy", ...late.map((m) => m.s.job.id).filter((id) => !waiting.includes(id))], deferred }));
   };
 
   it("lends a fresh job of a group the LP plans later one task of another group's quota when that group's margin covers twice its node time", () => {
@@ -208,6 +208,11 @@ describe("first frames across groups", () => {
     expect(run(4, 2, 3600)).toEqual({ busy: 3, late1: 1 });
     expect(run(20, 3, 3 * 3600)).toEqual({ busy: 18, late1: 1, late2: 1 });
     expect(run(4, 2, 3600, ["late1"])).toEqual({ busy: 3, late2: 1 });
+  });
+
+  it("never to a job that may not run yet (waiting on a prerequisite: not in dispatch order)", () => {
+    expect(run(4, 2, 3600, [], ["late1"])).toEqual({ busy: 3, late2: 1 });
+    expect(run(4, 1, 3600, [], ["late1"])).toEqual({ busy: 4 });
   });
 
   it("spends the lender's margin: each lent task takes twice its node time off it", () => {
