@@ -31,13 +31,13 @@ export interface QuotaDispatchResult {
 }
 
 /**
- * Rounds the LP's first slot into assignments. First, a fresh job of a group the LP gives no
- * node now borrows one task's node from a group whose deadlines keep their margin
- * (preview-lend.ts), so its artist sees a frame without waiting for the group's slot. Then per
- * group, most urgent first, each resource's
- * quota of nodes (the LP's slot-0 node-hours ÷ the slot's hours, rounded up past 0.3) goes to the
- * group's jobs in deadline order — first one task to each job with no frame yet, unless that takes
- * a slot from work due earlier, and fresh jobs first within a due bucket — on the eligible
+ * Rounds the LP's first slot into assignments. Per group, most urgent first, the group first
+ * lends one task's node to each fresh job of a group the LP gives no node now while its deadlines
+ * keep their margin (preview-lend.ts: an artist sees a frame without waiting hours for the LP's
+ * slot); then each resource's quota of nodes (the LP's slot-0 node-hours ÷ the slot's hours,
+ * rounded up past 0.3, less what it lent) goes to the group's jobs in deadline order — first
+ * one task to each job with no frame yet, unless that takes a slot from work due earlier, and
+ * fresh jobs first within a due bucket — on the eligible
  * classes best fit first and the fastest free node within a class, a queued slot behind a task
  * ending soon when no node is free. Then free slots the rounding left give each job with no frame
  * yet, deferred ones included, one task (an early look), then go to any job the LP does not
