@@ -5,6 +5,7 @@ import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
+import { PreviewLender } from "./preview-lend.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource, Resource } from "./resources.ts";
 
@@ -30,10 +31,13 @@ export interface QuotaDispatchResult {
 }
 
 /**
- * Rounds the LP's first slot into assignments. Per group, most urgent first, each resource's
- * quota of nodes (the LP's slot-0 node-hours ÷ the slot's hours, rounded up past 0.3) goes to the
- * group's jobs in deadline order — first one task to each job with no frame yet, unless that takes
- * a slot from work due earlier, and fresh jobs first within a due bucket — on the eligible
+ * Rounds the LP's first slot into assignments. Per group, most urgent first, the group first
+ * lends one task's node to each fresh job of a group the LP gives no node now while its deadlines
+ * keep their margin (preview-lend.ts: an artist sees a frame without waiting hours for the LP's
+ * slot); then each resource's quota of nodes (the LP's slot-0 node-hours ÷ the slot's hours,
+ * rounded up past 0.3, less what it lent) goes to the group's jobs in deadline order — first
+ * one task to each job with no frame yet, unless that takes a slot from work due earlier, and
+ * fresh jobs first within a due bucket — on the eligible
  * classes best fit first and the fastest free node within a class, a queued slot behind a task
  * ending soon when no node is free. Then free slots the rounding left give each job with no frame
  * yet, deferred ones included, one task (an early look), then go to any job the LP does not
@@ -44,20 +48,25 @@ export interface QuotaDispatchResult {
 export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const d = new Dispatcher(input);
   const order = input.groups.map((g, i) => i).sort((a, b) => urgency(input.groups[a]!, input.groups[b]!) || a - b);
+  const counts = input.reading.quotaOnprem.map((m) => new Map([...m].map(([r, q]) => [r, nodesOf(q)])));
+  let total = 0;
+  for (const m of [...counts, ...input.reading.quotaCloud.map((c) => new Map([...c].map(([o, q]) => [o, nodesOf(q)])))]) for (const n of m.values()) total += n;
+  const lender = new PreviewLender(input, d, order, counts, total);
   for (const gi of order) {
     const g = input.groups[gi]!;
     const members = firstFrameFirst(g.members);
     const ahead = { h: slackAhead(g, input.reading.plannedH[gi]!) };
     const due = g.dueAt === null ? "" : ` due ${dateTime(g.dueAt)}`;
+    lender.lendFrom(gi);
     for (const [r, q] of sorted(input.reading.quotaOnprem[gi]!)) {
       const res = input.resources[r]!;
       const pools = res.classes.map((c) => input.pools[c.index]!);
-      d.fillQuota(members, pools, Math.ceil(q - 0.3), ahead, `LP: ${q.toFixed(1)} × ${res.label} now for ${g.clientId}'s ${g.kind} work${due}`);
+      d.fillQuota(members, pools, counts[gi]!.get(r)!, ahead, `LP: ${q.toFixed(1)} × ${res.label} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
     for (const [o, q] of sorted(input.reading.quotaCloud[gi]!)) {
       const type = input.clouds[o]!.offer.instanceType;
       const pools = input.pools.filter((p) => p.cls.pool === "cloud" && p.cls.nodes[0]?.instanceType === type);
-      d.fillQuota(members, pools, Math.ceil(q - 0.3), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
+      d.fillQuota(members, pools, nodesOf(q), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
@@ -85,6 +94,11 @@ function urgency(a: Group, b: Group): number {
   const da = a.dueAt ?? Infinity;
   const db = b.dueAt ?? Infinity;
   return da - db || b.priority - a.priority;
+}
+
+/** Nodes for a slot-0 quota: rounded up past 0.3. */
+function nodesOf(q: number): number {
+  return Math.max(0, Math.ceil(q - 0.3));
 }
 
 function sorted(m: Map<number, number>): [number, number][] {

@@ -192,3 +192,47 @@ describe("early look in the plan of record", () => {
     expect(p.jobs.find((j) => j.jobId === "sim")!.outcome).toBe("deferred");
   });
 });
+
+describe("first frames across groups", () => {
+  // "busy" has frames and the LP gives its group every node now; the fresh jobs' group gets none.
+  const shot = (n: number, fresh: number) => aSnapshot({
+    nodes: nodes("n", n),
+    jobs: [
+      aJob("busy").due(T0 + 3 * HOUR).steps(aStep("render").tasks(40).pending([2, 39]).done(2)).build(),
+      ...Array.from({ length: fresh }, (_, i) => aJob(`late${i + 1}`).due(T0 + 10 * HOUR).tasks(10).build()),
+    ],
+  });
+  const run = (n: number, fresh: number, marginSec: number | null, deferred: string[] = [], waiting: string[] = []) => {
+    const f = farm(shot(n, fresh), T0);
+    const late = Array.from({ length: fresh }, (_, i) => member(f, `late${i + 1}`, 9));
+    return perJob(dispatch(f, [{ members: [member(f, "busy", marginSec === null ? null : 2, marginSec ?? 0)], quota: { 0: n } }, { members: late, quota: {} }], { ordered: ["busy", ...late.map((m) => m.s.job.id).filter((id) => !waiting.includes(id))], deferred }));
+  };
+
+  it("lends a fresh job of a group the LP plans later one task of another group's quota when that group's margin covers twice its node time", () => {
+    expect(run(4, 1, 3600)).toEqual({ busy: 3, late1: 1 });
+  });
+
+  it("not when the lender's margin is short of twice the task", () => {
+    expect(run(4, 1, 900)).toEqual({ busy: 4 });
+  });
+
+  it("a best-effort group always can lend", () => {
+    expect(run(4, 1, null)).toEqual({ busy: 3, late1: 1 });
+  });
+
+  it("lends at most a tenth of the slot's nodes (at least one), and never to a deferred job", () => {
+    expect(run(4, 2, 3600)).toEqual({ busy: 3, late1: 1 });
+    expect(run(20, 3, 3 * 3600)).toEqual({ busy: 18, late1: 1, late2: 1 });
+    expect(run(4, 2, 3600, ["late1"])).toEqual({ busy: 3, late2: 1 });
+  });
+
+  it("never to a job that may not run yet (waiting on a prerequisite: not in dispatch order)", () => {
+    expect(run(4, 2, 3600, [], ["late1"])).toEqual({ busy: 3, late2: 1 });
+    expect(run(4, 1, 3600, [], ["late1"])).toEqual({ busy: 4 });
+  });
+
+  it("spends the lender's margin: each lent task takes twice its node time off it", () => {
+    // 3600 s covers one 600 s task (2 × 600 = 1200 s) three times, not four.
+    expect(run(40, 4, 3600)).toEqual({ busy: 37, late1: 1, late2: 1, late3: 1 });
+  });
+});

@@ -1,0 +1,88 @@
+import { speedOf } from "../matching/node-classes.ts";
+import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
+import type { Dispatcher } from "./dispatcher.ts";
+import { isFresh } from "./dispatcher.ts";
+import type { QuotaDispatchInput } from "./dispatch.ts";
+import type { Group, Member } from "./groups.ts";
+
+/** At most this share of the slot's nodes (at least one) is lent for first frames. */
+export const PREVIEW_LEND_SHARE = 0.1;
+/** A lender's safety margin must cover this many times the node time it lends. */
+export const PREVIEW_LEND_COVER = 2;
+
+/**
+ * Previews across groups. The LP plans some groups' work for later slots, giving them no node
+ * now, so their fresh jobs (no frame yet, runnable, not deferred) would wait hours for a first
+ * frame however dispatch orders a group's quota. As dispatch reaches each group (most
+ * urgent first, so more urgent groups have taken their nodes), {@link lendFrom} lends such jobs,
+ * most urgent group first, one task each of that group's on-prem quota, while every member of
+ * the lender with work left keeps a safety margin (its deadline less the due time the LP plans
+ * to) of at least {@link PREVIEW_LEND_COVER}× the node time lent (best-effort groups always can),
+ * for at most {@link PREVIEW_LEND_SHARE} of the slot's nodes. The borrower gives the node time
+ * back: its group has that much less work later. Rented nodes are never lent (they are per
+ * client). The lender's quota counts shrink by what it lends.
+ */
+export class PreviewLender {
+  private budget: number;
+  private readonly marginMs: number[];
+  private readonly borrowers: { m: Member; gi: number }[] = [];
+
+  constructor(private readonly input: QuotaDispatchInput, private readonly d: Dispatcher, order: readonly number[], private readonly counts: Map<number, number>[], totalNodes: number) {
+    this.budget = Math.max(1, Math.floor(totalNodes * PREVIEW_LEND_SHARE));
+    this.marginMs = input.groups.map(marginOf);
+    const runnable = new Set(input.ordered.map((s) => s.job.id));
+    for (const gi of order) {
+      if (hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0)) continue;
+      for (const m of input.groups[gi]!.members) {
+        if (isFresh(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
+      }
+    }
+  }
+
+  /** Lends from group `li`'s quota before it fills it; call once per group in dispatch order. */
+  lendFrom(li: number): void {
+    const lender = this.input.groups[li]!;
+    for (const { m, gi } of this.borrowers) {
+      if (this.budget <= 0 || this.marginMs[li]! <= 0) return;
+      if (gi === li || m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
+      if (this.lendOne(m, li, lender)) this.budget--;
+    }
+  }
+
+  private lendOne(m: Member, li: number, lender: Group): boolean {
+    const eligible = new Set(m.st.eligible.map((c) => c.index));
+    for (const [r, n] of this.counts[li]!) {
+      if (n <= 0) continue;
+      // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
+      const pools = this.input.resources[r]!.classes.filter((c) => eligible.has(c.index)).map((c) => this.input.pools[c.index]!);
+      pools.sort((a, b) => speedOf(b.cls.speed, m.st.step.kind) - speedOf(a.cls.speed, m.st.step.kind));
+      const pool = pools.find((p) => hasSlot(p) && this.marginMs[li]! >= PREVIEW_LEND_COVER * holdMs(m, p));
+      const why = `LP: 1 × ${this.input.resources[r]!.label} now for the first frame of ${m.s.job.clientId}'s job the LP plans later, lent by ${lender.clientId}'s ${lender.kind} work (its deadlines keep their margin)`;
+      if (!pool || this.d.fill([m], [pool], 1, why) === 0) continue;
+      this.counts[li]!.set(r, n - 1);
+      this.marginMs[li] = this.marginMs[li]! - PREVIEW_LEND_COVER * holdMs(m, pool);
+      return true;
+    }
+    return false;
+  }
+}
+
+/** The least safety margin of a group's members with work left (Infinity: best effort). */
+function marginOf(g: Group): number {
+  let least = Infinity;
+  for (const m of g.members) {
+    if (m.st.allowance <= 0 || m.dueAt === null) continue;
+    least = Math.min(least, m.s.job.deadlineAt === null ? 0 : m.s.job.deadlineAt - m.dueAt);
+  }
+  return least;
+}
+
+/** Node time a task of the member holds on the pool's class. */
+function holdMs(m: Member, p: SlotPool): number {
+  return (m.st.taskSec / speedOf(p.cls.speed, m.st.step.kind)) * 1000;
+}
+
+function hasCloud(input: QuotaDispatchInput, gi: number): boolean {
+  for (const q of input.reading.quotaCloud[gi]!.values()) if (Math.ceil(q - 0.3) > 0) return true;
+  return false;
+}
