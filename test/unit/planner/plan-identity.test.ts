@@ -25,15 +25,15 @@ const FARMS: { name: string; params: FarmParams }[] = [
 ];
 
 /**
- * Recorded before the steps 1–4 performance work (734998d), then again on b9c1572 (completion credit
- * on, the idle fill kept off too-slow nodes, the ceiling's refusals in reasons: LP plans change on
- * purpose; greedy ones did not), which the performance work reproduces exactly.
+ * Recorded before the steps 1–4 performance work (734998d), then re-recorded where LP plans changed
+ * on purpose (greedy ones never did): b9c1572 (completion credit, idle fill), then the merge of the
+ * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "220beb29b98bef70", greedy: "4b245fbafbee27f0", replayed: "91907b2b3c2d8fec" },
-  extras: { lp: "e3dfbfafc854ed16", greedy: "f45d73283e101b01", replayed: "10495d2cc0b2e119" },
-  loaded: { lp: "c401f489c828b987", greedy: "b50ac51813e81f71", replayed: "76fc7ee19f8cb559" },
-  "bench-10k": { lp: "e7d529f648046e24", greedy: "10332fab49c8ebba", replayed: "5f90a5abfb17127c" },
+  small: { lp: "3c1159f94db2c6f7", greedy: "4b245fbafbee27f0", replayed: "705bbeb0e8711f52" },
+  extras: { lp: "68f495066507fd6e", greedy: "f45d73283e101b01", replayed: "69483ae75d0c20cb" },
+  loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
+  "bench-10k": { lp: "f92f7fb9d385abe4", greedy: "10332fab49c8ebba", replayed: "284dd907a5c4e97f" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
@@ -41,12 +41,15 @@ describe("plan() is unchanged on fixed farms", () => {
     it(`${name}: LP, greedy and replayed plans hash as before`, () => {
       const { snapshot, now } = generateFarm(params);
       const before = JSON.stringify(snapshot);
-      const rec = recording(highs);
-      const lp = plan(snapshot, defaultPolicy, now, { solver: rec });
+      const lp = plan(snapshot, defaultPolicy, now, { solver: highs });
       expect(lp.planner?.mode).toBe("lp");
       const greedy = plan(snapshot, defaultPolicy, now);
-      const replayed = plan(snapshot, defaultPolicy, now + 2000, { solver: replay(rec.last!) });
+      // The dispatch path: a record made a second into the slot, replayed by an event a second later.
+      const fresh = recording(highs);
+      plan(snapshot, defaultPolicy, now + 1000, { solver: fresh });
+      const replayed = plan(snapshot, defaultPolicy, now + 2000, { solver: replay(fresh.last!) });
       expect(JSON.stringify(snapshot)).toBe(before);
+      expect(replayed.planner?.mode).toBe("lp");
       const got = { lp: hashOf(lp), greedy: hashOf(greedy), replayed: hashOf(replayed) };
       if (process.env.PRINT_PLAN_HASHES) console.log(JSON.stringify({ [name]: got }));
       expect(got).toEqual(EXPECTED[name]);
