@@ -15,6 +15,7 @@ import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
+import { surplusCloud } from "./surplus-cloud.ts";
 import { readSolution, type LpReading } from "./read.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { LpSolver } from "./solver.ts";
@@ -76,14 +77,19 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
   const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
+  // Rented nodes the LP no longer wants take no new work; the idle ones go now.
+  const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
+  if (spare.surplus.size > 0) dispatched.assignments = dispatched.assignments.filter((a) => !spare.surplus.has(a.nodeId));
   const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
+  const released = new Set(spare.release.map((a) => a.nodeId));
   let nextWork: number | null = null;
   for (const g of groups) {
     const f = reading.firstSlot[g.index]!;
     if (f >= 1 && (nextWork === null || grid.startAt[f]! < nextWork)) nextWork = grid.startAt[f]!;
   }
   const nodeActions = [
-    ...releaseIdleCloud(snapshot.nodes, busy, policy, now),
+    ...spare.release,
+    ...releaseIdleCloud(snapshot.nodes, busy, policy, now).filter((a) => !released.has(a.nodeId)),
     ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: nextWork, wakeCandidates: wakeFromLp(reading, resources, grid), policy, now }),
   ];
   for (const a of nodeActions) if (a.action === "wake") a.reason = "the LP plans work for it within 10 minutes";

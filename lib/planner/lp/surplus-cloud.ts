@@ -1,0 +1,53 @@
+import type { FarmNode, NodeAction, Snapshot } from "../types.ts";
+import type { LpReading } from "./read.ts";
+import type { CloudResource } from "./resources.ts";
+import type { SlotGrid } from "./slots.ts";
+
+/** Same hysteresis as the requests (actions.ts): a node is kept while the LP wants more than 0.3 of it. */
+const HYSTERESIS = 0.3;
+
+/**
+ * Rented nodes the LP no longer wants. Per client × offer, the LP's rent in the slots up to the
+ * first one a new node could work in (and the one after) is what it keeps; held ready nodes beyond
+ * `ceil(want − 0.3)` are surplus: they get no new work, and the idle ones are released now. Without
+ * this a node rented for one deadline stays fed by the work-conserving fill with the client's later
+ * work, which the farm does in time (competing-deadlines: 22 nodes worked 6 h past the LP's last
+ * rent). Busy surplus nodes finish their task and are released at the next plan; the rest of the
+ * nodes are preferred idle first, then soonest free, then by id.
+ */
+export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid): { surplus: Set<string>; release: NodeAction[] } {
+  const surplus = new Set<string>();
+  const release: NodeAction[] = [];
+  const byKey = new Map<string, FarmNode[]>();
+  for (const n of snapshot.nodes) {
+    if (n.pool !== "cloud" || n.clientId === undefined || (n.status !== "ready" && n.status !== "draining")) continue;
+    const key = `${n.clientId}|${n.instanceType}`;
+    const list = byKey.get(key);
+    if (list) list.push(n);
+    else byKey.set(key, [n]);
+  }
+  for (const [key, nodes] of [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const [clientId, instanceType] = key.split("|") as [string, string];
+    const c = clouds.find((x) => x.offer.instanceType === instanceType);
+    // An offer the LP does not know (withdrawn): leave its nodes to the idle release.
+    if (!c) continue;
+    const perSlot = r.rent.get(`${clientId}|${c.index}`);
+    let want = 0;
+    for (let t = 0; t <= Math.min(c.firstSlot + 1, grid.count - 1); t++) want = Math.max(want, perSlot?.[t] ?? 0);
+    const keep = Math.max(0, Math.ceil(want - HYSTERESIS));
+    const drop = nodes.reduce((s, n) => s + n.slots, 0) - keep;
+    if (drop <= 0) continue;
+    const freeAt = (n: FarmNode) => n.leases.reduce((m, l) => Math.max(m, l.expectedEndAt), 0);
+    const order = [...nodes].sort((a, b) => freeAt(a) - freeAt(b) || (a.id < b.id ? -1 : 1));
+    let left = drop;
+    for (const n of order) {
+      if (left < n.slots) break;
+      left -= n.slots;
+      surplus.add(n.id);
+      if (n.leases.length === 0) {
+        release.push({ nodeId: n.id, action: "release", reason: `the LP rents ${want.toFixed(1)} ${instanceType} for client ${clientId} now, ${nodes.length} held: the farm does the rest in time` });
+      }
+    }
+  }
+  return { surplus, release };
+}

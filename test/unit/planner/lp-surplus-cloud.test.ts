@@ -1,0 +1,40 @@
+/**
+ * Rented nodes the LP no longer wants (lib/planner/lp/surplus-cloud.ts): a node rented for one
+ * deadline is not kept busy with work the farm does in time; idle ones are released at once, busy
+ * ones get no new work, and nodes the LP still rents are kept.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
+import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
+import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
+import { HOUR, MIN, T0, aJob, aNode, aSnapshot, anOffer, nodes } from "../../builders/planner.ts";
+
+let solver: LpSolver;
+beforeAll(async () => { solver = await loadHighsSolver(); });
+
+const offers = [anOffer("c6i.8xlarge", { spotPricePerHour: 0.5, onDemandPricePerHour: 1.36 })];
+/** Three rented nodes of client A, idle for a minute (under the 5-minute idle release). */
+const rented = (ids: string[]) => ids.map((id) => aNode(id).cloud("c6i.8xlarge", "spot", 0.5, "A").idleSince(T0 - MIN).build());
+
+describe("surplus rented nodes", () => {
+  it("releases idle rented nodes the LP does not rent when the farm meets the deadline alone, and gives them no work", () => {
+    // 40 × 10 min on 4 nodes = 1h40m; the deadline is 10 h away: no cloud needed.
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 10 * HOUR).tasks(40, 600).build()], nodes: [...nodes("n", 4), ...rented(["c1", "c2", "c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.assignments.filter((a) => a.nodeId.startsWith("c"))).toEqual([]);
+    expect(p.assignments.length).toBeGreaterThan(0);
+    const released = p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId).sort();
+    expect(released).toEqual(["c1", "c2", "c3"]);
+    expect(p.burst).toEqual([]);
+  });
+
+  it("keeps rented nodes the LP still rents for a deadline the farm cannot meet alone", () => {
+    // 200 × 10 min on 4 nodes = 8h20m; due in 4 h: the LP rents at least the three held.
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 4 * HOUR).tasks(200, 600).build()], nodes: [...nodes("n", 4), ...rented(["c1", "c2", "c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.nodeActions.filter((a) => a.action === "release")).toEqual([]);
+    expect(new Set(p.assignments.filter((a) => a.nodeId.startsWith("c")).map((a) => a.nodeId))).toEqual(new Set(["c1", "c2", "c3"]));
+  });
+});
