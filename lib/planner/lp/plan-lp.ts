@@ -78,7 +78,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
 
   const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
   // Rented nodes the LP no longer wants take no new work; the idle ones go now.
-  const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
+  const spare = policy.burst.enabled ? surplusCloud(reading, groups, clouds, snapshot, grid, now) : { surplus: new Set<string>(), release: [] };
   if (spare.surplus.size > 0) dispatched.assignments = dispatched.assignments.filter((a) => !spare.surplus.has(a.nodeId));
   const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
   const released = new Set(spare.release.map((a) => a.nodeId));

@@ -29,6 +29,15 @@ describe("surplus rented nodes", () => {
     expect(p.burst).toEqual([]);
   });
 
+  it("keeps them fed while the client's work is due within 2 h, though the LP rents none", () => {
+    // 12 × 10 min on 4 nodes = 30 min, due in 1h30m: the farm alone makes it, but the deadline is near.
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 90 * MIN).tasks(12, 600).build()], nodes: [...nodes("n", 4), ...rented(["c1", "c2", "c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.burst).toEqual([]);
+    expect(p.nodeActions.filter((a) => a.action === "release")).toEqual([]);
+  });
+
   it("keeps rented nodes the LP still rents for a deadline the farm cannot meet alone", () => {
     // 200 × 10 min on 4 nodes = 8h20m; due in 4 h: the LP rents at least the three held.
     const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 4 * HOUR).tasks(200, 600).build()], nodes: [...nodes("n", 4), ...rented(["c1", "c2", "c3"])], cloudOffers: offers });

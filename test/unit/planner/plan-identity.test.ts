@@ -27,15 +27,13 @@ const FARMS: { name: string; params: FarmParams }[] = [
 /**
  * Recorded before the steps 1–4 performance work (734998d), then re-recorded where LP plans changed
  * on purpose (greedy ones never did): b9c1572 (completion credit, idle fill), then the merge of the
- * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s),
- * then extras and bench-10k (farms holding rented nodes) when the LP's surplus rented nodes stopped
- * taking new work and idle ones were released (lp/surplus-cloud.ts).
+ * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "3c1159f94db2c6f7", greedy: "4b245fbafbee27f0", replayed: "705bbeb0e8711f52" },
-  extras: { lp: "a7b82ed91a6bce1e", greedy: "f45d73283e101b01", replayed: "cfdd15e76a2255a9" },
+  extras: { lp: "68f495066507fd6e", greedy: "f45d73283e101b01", replayed: "69483ae75d0c20cb" },
   loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "d3efe231228f1a5b", greedy: "10332fab49c8ebba", replayed: "3053ed4b408a3660" },
+  "bench-10k": { lp: "f92f7fb9d385abe4", greedy: "10332fab49c8ebba", replayed: "284dd907a5c4e97f" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
