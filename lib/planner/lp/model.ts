@@ -220,7 +220,10 @@ export function buildModel(input: ModelInput): BuiltModel {
   for (const r of resources) {
     for (let t = 0; t < T; t++) {
       if (r.asleepHours[t]! <= 0) continue;
-      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, r.idleKW * input.priceFlat[t]! + WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!, [capRow[r.index]![t]!], [-1]);
+      // Woken hours carry the wake penalty only: the work columns price a woken node's busy hours at its
+      // busy power, which includes its idle draw. Charging idle power on top made a woken node-hour in
+      // the cheap hours dearer than an awake one at the peak (off-hours-energy ran deferrable work at peak).
+      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!, [capRow[r.index]![t]!], [-1]);
     }
   }
   clientList.forEach((client, ci) => {

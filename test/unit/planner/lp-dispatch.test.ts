@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { decideJob } from "../../../lib/planner/decisions.ts";
-import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
+import { defaultPolicy, plan, withPolicy } from "../../../lib/planner/index.ts";
 import { firstFrameFirst } from "../../../lib/planner/lp/dispatch.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
@@ -234,5 +234,29 @@ describe("first frames across groups", () => {
   it("spends the lender's margin: each lent task takes twice its node time off it", () => {
     // 3600 s covers one 600 s task (2 × 600 = 1200 s) three times, not four.
     expect(run(40, 4, 3600)).toEqual({ busy: 37, late1: 1, late2: 1, late3: 1 });
+  });
+});
+
+describe("work-conserving fill and energy (tariff on)", () => {
+  // A CPU render that has a frame (no early look) and no quota now; a CPU box busy, a GPU box free that
+  // renders CPU work at half speed for more power (1.3 kWh per reference hour against 0.45).
+  const snap = (energy: boolean) => aSnapshot({
+    nodes: [
+      aNode("cpu").speed("render-cpu", 1).power(120, 450).running({ jobId: "other", expectedEndAt: T0 + 30 * MIN }).build(),
+      aNode("gpu").gpu(1).speed("render-cpu", 0.5).power(150, 650).build(),
+    ],
+    jobs: [aJob("r").energyIntensive(energy).due(T0 + 20 * 60 * MIN).steps(aStep("render").tasks(4, 1800).done(1)).build()],
+  });
+
+  it("leaves energy-intensive work off a node spending over 1.5× the energy per unit of work of its best class", () => {
+    const f = farm(snap(true), T0);
+    expect(dispatch(f, [{ members: [member(f, "r", 5)], quota: {} }]).assignments).toEqual([]);
+  });
+
+  it("still fills it with work that is not energy-intensive, or with tariff timing off", () => {
+    const plain = farm(snap(false), T0);
+    expect(dispatch(plain, [{ members: [member(plain, "r", 5)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["gpu"]);
+    const off = farm(snap(true), T0, withPolicy({ tariff: { enabled: false } }));
+    expect(dispatch(off, [{ members: [member(off, "r", 5)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["gpu"]);
   });
 });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { aClient, aJob, anOffer, aSnapshot, HOUR, nodes, T0 } from "../../builders/planner.ts";
+import { aClient, aJob, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
 import { lpProblemOf, solveProblem } from "./lp-model-support.ts";
 
 let solver: LpSolver;
@@ -140,6 +140,31 @@ describe("precedence", () => {
     expect(early).toBeLessThan(1e-6);
     // Its work is still planned after that, before its deadline.
     expect(s.sum((c) => c.kind === "x" && c.g === w.index)).toBeGreaterThan(1.99);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+  });
+});
+
+describe("asleep nodes", () => {
+  // 08:00 UTC now; the SCE TOU-8 shape of off-hours-energy: 0.152/kWh 07–21, 0.113 otherwise. Two
+  // nodes awake, four asleep; A (guaranteed half the farm) has energy-intensive work due in 30 h
+  // that the two awake nodes cannot finish in the cheap hours alone.
+  const tou = aTariff(Array.from({ length: 24 }, (_, h) => (h >= 7 && h < 21 ? 0.152 : 0.113)));
+  const snap = aSnapshot({
+    clients: [aClient("A", { guaranteedShare: 0.5 }), aClient("B", { guaranteedShare: 0.5 })],
+    nodes: [...nodes("awake", 2), ...nodes("zz", 4, (b) => b.status("asleep"))],
+    jobs: [aJob("E").forClient("A").energyIntensive().tasks(40, 3600).due(T0 + 30 * HOUR).build()],
+    tariff: tou,
+  });
+
+  it("cost a woken node-hour of work what an awake one costs: energy-intensive work waits for the cheap hours", () => {
+    // A woken node's busy hours are priced by the work columns (busy power includes the idle draw);
+    // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee.
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const peakEnd = T0 + 13 * HOUR;
+    const atPeak = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= peakEnd);
+    expect(atPeak).toBeLessThan(1e-6);
+    expect(s.sum((c) => c.kind === "wake")).toBeGreaterThan(1);
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });

@@ -27,13 +27,14 @@ const FARMS: { name: string; params: FarmParams }[] = [
 /**
  * Recorded before the steps 1–4 performance work (734998d), then re-recorded where LP plans changed
  * on purpose (greedy ones never did): b9c1572 (completion credit, idle fill), then the merge of the
- * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s).
+ * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s),
+ * then woken nodes priced by their busy hours only (the wake column no longer adds idle power: asleep farms).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "3c1159f94db2c6f7", greedy: "4b245fbafbee27f0", replayed: "705bbeb0e8711f52" },
-  extras: { lp: "68f495066507fd6e", greedy: "f45d73283e101b01", replayed: "69483ae75d0c20cb" },
+  small: { lp: "71ed7c5fbad1ab65", greedy: "4b245fbafbee27f0", replayed: "e9655baa19083318" },
+  extras: { lp: "74fb2daaf9ca5c56", greedy: "f45d73283e101b01", replayed: "44aba1549122a53b" },
   loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "f92f7fb9d385abe4", greedy: "10332fab49c8ebba", replayed: "284dd907a5c4e97f" },
+  "bench-10k": { lp: "1c844c2710b287c8", greedy: "10332fab49c8ebba", replayed: "3aeece9e7d18a8e2" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {

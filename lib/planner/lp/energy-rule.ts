@@ -1,0 +1,30 @@
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
+import type { SlotPool } from "../matching/slot-pools.ts";
+import type { StepState } from "../work/job-state.ts";
+
+/** The idle fill leaves an energy-intensive task off a class drawing more than this times the best eligible class's energy per unit of work. */
+export const IDLE_FILL_ENERGY_RATIO = 1.5;
+
+/** On-prem busy kWh per reference hour of `kind` on class `c` (Infinity where it cannot run the kind). */
+export function kwhPerRefHour(c: NodeClass, kind: string): number {
+  let w = 0;
+  let slots = 0;
+  for (const n of c.nodes) { w += n.powerBusyW / 1000; slots += n.slots; }
+  const speed = speedOf(c.speed, kind);
+  return slots > 0 && speed > 0 ? w / slots / speed : Infinity;
+}
+
+/**
+ * The work-conserving fill (work the LP did not plan now) with tariff timing on: an energy-intensive
+ * task does not take an on-prem node that spends over {@link IDLE_FILL_ENERGY_RATIO}× the energy per
+ * unit of work of the best on-prem class it may use (CPU renders on GPU boxes, ~3×). The LP, which
+ * prices that energy, left the node free on purpose; filling it spent the tariff saving (kind-mix).
+ * Only while no work in the plan may rent (dispatcher.ts): otherwise any task done now may free later
+ * capacity and save a rental, and cloud ≫ energy (peak-exhaustion rented 0.8% more, or missed, with the rule on).
+ */
+export function wastefulForIdle(st: StepState, pool: SlotPool, alternatives: readonly SlotPool[]): boolean {
+  if (pool.cls.pool !== "onprem") return false;
+  let best = Infinity;
+  for (const p of alternatives) if (p.cls.pool === "onprem") best = Math.min(best, kwhPerRefHour(p.cls, st.step.kind));
+  return kwhPerRefHour(pool.cls, st.step.kind) > IDLE_FILL_ENERGY_RATIO * best;
+}
