@@ -18,6 +18,11 @@ import type { SlotGrid } from "./slots.ts";
  */
 const HYSTERESIS = 0.3;
 
+/** Whole nodes for a fractional LP amount (a slot-0 quota, a rental kept): rounded up past the hysteresis. */
+export function nodesOf(q: number): number {
+  return Math.max(0, Math.ceil(q - HYSTERESIS));
+}
+
 export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number, lossSec: number): { requests: BurstRequest[]; byJob: Map<string, string>; refused: Map<string, string> } {
   const requests: BurstRequest[] = [];
   const byJob = new Map<string, string>();

@@ -3,6 +3,7 @@ import { dateTime } from "../format.ts";
 import type { SlotPool } from "../matching/slot-pools.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
+import { nodesOf } from "./actions.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
 import { PreviewLender } from "./preview-lend.ts";
@@ -94,11 +95,6 @@ function urgency(a: Group, b: Group): number {
   const da = a.dueAt ?? Infinity;
   const db = b.dueAt ?? Infinity;
   return da - db || b.priority - a.priority;
-}
-
-/** Nodes for a slot-0 quota: rounded up past 0.3. */
-function nodesOf(q: number): number {
-  return Math.max(0, Math.ceil(q - 0.3));
 }
 
 function sorted(m: Map<number, number>): [number, number][] {

@@ -71,15 +71,21 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
 
   // Dispatch the first slot; shares are reported from the same ledger the greedy passes use.
   for (const s of input.ordered) ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
+  // Rented nodes the LP no longer wants take no new work (out of the pools, so that work goes elsewhere); the idle ones go now.
+  const spare = policy.burst.enabled ? surplusCloud(reading, groups, clouds, snapshot, grid, now) : { surplus: new Set<string>(), release: [] };
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
+  if (spare.surplus.size > 0) {
+    for (const p of pools) {
+      if (p.cls.pool !== "cloud") continue;
+      p.free = p.free.filter((n) => !spare.surplus.has(n.id));
+      p.soon = p.soon.filter((n) => !spare.surplus.has(n.id));
+    }
+  }
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), cloudOk: (j) => input.cloudOk(j) });
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
   const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
-  // Rented nodes the LP no longer wants take no new work; the idle ones go now.
-  const spare = policy.burst.enabled ? surplusCloud(reading, groups, clouds, snapshot, grid, now) : { surplus: new Set<string>(), release: [] };
-  if (spare.surplus.size > 0) dispatched.assignments = dispatched.assignments.filter((a) => !spare.surplus.has(a.nodeId));
   const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
   const released = new Set(spare.release.map((a) => a.nodeId));
   let nextWork: number | null = null;

@@ -2,6 +2,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import { isFresh } from "./dispatcher.ts";
+import { nodesOf } from "./actions.ts";
 import type { QuotaDispatchInput } from "./dispatch.ts";
 import type { Group, Member } from "./groups.ts";
 
@@ -83,6 +84,6 @@ function holdMs(m: Member, p: SlotPool): number {
 }
 
 function hasCloud(input: QuotaDispatchInput, gi: number): boolean {
-  for (const q of input.reading.quotaCloud[gi]!.values()) if (Math.ceil(q - 0.3) > 0) return true;
+  for (const q of input.reading.quotaCloud[gi]!.values()) if (nodesOf(q) > 0) return true;
   return false;
 }

@@ -1,11 +1,10 @@
 import type { FarmNode, NodeAction, Snapshot } from "../types.ts";
+import { nodesOf } from "./actions.ts";
 import type { Group } from "./groups.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
 
-/** Same hysteresis as the requests (actions.ts): a node is kept while the LP wants more than 0.3 of it. */
-const HYSTERESIS = 0.3;
 /** A client's rented nodes are kept while any of its rentable work is due (its effective deadline) within this long. */
 const KEEP_NEAR_MS = 2 * 3600_000;
 
@@ -42,7 +41,7 @@ export function surplusCloud(r: LpReading, groups: readonly Group[], clouds: rea
     const perSlot = r.rent.get(`${clientId}|${c.index}`);
     let want = 0;
     for (let t = 0; t <= Math.min(c.firstSlot + 1, grid.count - 1); t++) want = Math.max(want, perSlot?.[t] ?? 0);
-    const keep = Math.max(0, Math.ceil(want - HYSTERESIS));
+    const keep = nodesOf(want);
     const drop = nodes.reduce((s, n) => s + n.slots, 0) - keep;
     if (drop <= 0) continue;
     const freeAt = (n: FarmNode) => n.leases.reduce((m, l) => Math.max(m, l.expectedEndAt), 0);
