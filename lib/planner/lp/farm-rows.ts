@@ -1,3 +1,4 @@
+import { cloudHeld } from "../burst/ceiling-room.ts";
 import type { Snapshot } from "../types.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
@@ -25,20 +26,8 @@ export function addFarmRows(lp: LpBuilder, snapshot: Snapshot, clouds: readonly 
     const c = instanceType === undefined ? undefined : offerOf.get(instanceType);
     return clientId !== undefined && c !== undefined && (renters.get(clientId)?.has(c) ?? false);
   };
-  let otherInstances = 0;
-  let otherSpend = 0;
-  for (const n of snapshot.nodes) {
-    if (n.pool !== "cloud" || n.status === "offline" || represented(n.clientId, n.instanceType)) continue;
-    otherInstances += 1;
-    otherSpend += n.pricePerHour ?? offerOf.get(n.instanceType ?? "")?.pricePerHour ?? 0;
-  }
-  for (const p of snapshot.pendingBurst ?? []) {
-    if (represented(p.clientId, p.instanceType)) continue;
-    const offer = offerOf.get(p.instanceType)?.offer;
-    otherInstances += p.count;
-    otherSpend += p.count * (offer ? (p.market === "spot" ? offer.spotPricePerHour : offer.onDemandPricePerHour) : 0);
-  }
+  const other = cloudHeld(snapshot, [], represented);
   // Never below zero: instances already over the ceiling are not the LP's to release, and a negative bound would make it infeasible.
   const rows = (limit: number | undefined, other: number) => (limit === undefined ? null : grid.hours.map(() => lp.addRow(-Infinity, Math.max(0, limit - other))));
-  return { instances: rows(limits.maxInstances, otherInstances), spend: rows(limits.maxSpendPerHour, otherSpend) };
+  return { instances: rows(limits.maxInstances, other.instances), spend: rows(limits.maxSpendPerHour, other.spendPerHour) };
 }
