@@ -21,7 +21,11 @@ describe("targets", () => {
       misses: "ok 1 vs EDF 2 (local only)", guarantees: "ok 0.0 client-min below", preview: "ok 5.0% of window", specialization: "ok +30.0%",
       cloud: "ok 1.10× bound (11.00 / 10.00)",
     });
-    expect(t!.energy).toBe("ok 20.0% saved, bound allows ≤50.0% (≥40.0%)");
+    expect(t!.energy).toBe("SHORT 40.0% of room, 20.0% saved of ≤50.0% (≥40.0%) possible");
+    const near = targetRows([row("burstfarm", { energy_cost: 5.5 }), row("burstfarm-no-tariff")])[0]!;
+    expect(near.energy).toBe("ok 90.0% of room, 45.0% saved of ≤50.0% (≥40.0%) possible");
+    const none = targetRows([row("burstfarm", { energy_cost_lb: 10, energy_cost_lp_ub: 10 }), row("burstfarm-no-tariff")])[0]!;
+    expect(none.energy).toBe("ok no room: 0.0% saved of ≤0.0% possible");
   });
 
   it("reports shortfalls with their numbers", () => {
@@ -31,7 +35,7 @@ describe("targets", () => {
     ]);
     expect(t).toMatchObject({
       misses: "SHORT 1 avoidable (cloud allowed)", guarantees: "SHORT 3.0 client-min below", cloud: "SHORT 5.00 spent, bound 0",
-      preview: "SHORT 40.0% of window", specialization: "SHORT +4.0%", energy: "SHORT 0.0% saved, bound allows ≤50.0% (≥40.0%)",
+      preview: "SHORT 40.0% of window", specialization: "SHORT +4.0%", energy: "SHORT 0.0% of room, 0.0% saved of ≤50.0% (≥40.0%) possible",
     });
   });
 
