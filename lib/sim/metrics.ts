@@ -9,13 +9,16 @@
  *   it could run was pending and not deferred/waiting by the plan (includes plan latency).
  * - energy_cost: busy power × busy time × price (the part a schedule can shift; the bound's
  *   model); energy_total_cost adds idle and sleep draw over the whole horizon; energy_cost_lb
- *   the LP bound of bounds/energy.ts for this row's work with its cloud spend allowed.
+ *   the LP bound of bounds/energy.ts for this row's work with its cloud spend allowed;
+ *   energy_cost_lb_guarantees the same for a schedule that also keeps every guarantee.
  * - cloud_cost: per-second billing from request to release; cloud_cost_lb the offline LP bound
  *   at spot (lib/planner/bounds); cloud_cost_lb_guarantees the budget-, ownership- and
  *   guarantee-aware one, boot rounded up (bounds/cloud-guarantees.ts).
  * - preview_latency_pct, first_frame_min: preview-latency.ts (window denominators, unfinished
  *   jobs censored at the horizon).
- * - guarantee_violation_min: client-minutes below guarantee with capacity given away (guarantees.ts).
+ * - guarantee_violation_min: client-minutes below guarantee with capacity given away (guarantees.ts);
+ *   guarantee_short_lb_node_h the node-hours below guarantee that meeting deadlines forces
+ *   (bounds/guarantee-short.ts): where 0, every guarantee client-minute was avoidable.
  * - throughput: reference work-hours finished per hour until the last finish.
  * - idle gap: seconds from a node freeing (with eligible work waiting) to its next start.
  */
@@ -41,6 +44,7 @@ export interface MetricsRow {
   energy_lb_exact: boolean;
   /** The energy LP's value lies in [energy_cost_lb, energy_cost_lp_ub]. */
   energy_cost_lp_ub: number;
+  energy_cost_lb_guarantees: number;
   energy_total_cost: number;
   cloud_node_hours: number;
   cloud_cost: number;
@@ -49,6 +53,7 @@ export interface MetricsRow {
   preview_latency_pct: number | null;
   first_frame_min: number | null;
   guarantee_violation_min: number;
+  guarantee_short_lb_node_h: number;
   throughput_ref_hours_per_hour: number;
   makespan_hours: number;
   idle_gap_mean_sec: number | null;
@@ -94,11 +99,11 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
     utilization: r3(t.availSlotSec > 0 ? t.busySlotSec / t.availSlotSec : 0),
     wc_violation_node_min: r3(t.wcViolationNodeSec / 60),
     energy_kwh: r3(t.workEnergyKWh), energy_cost: r3(t.workEnergyCost), energy_cost_lb: r3(energyLb), energy_lb_exact: true,
-    energy_cost_lp_ub: r3(energyLb),
+    energy_cost_lp_ub: r3(energyLb), energy_cost_lb_guarantees: r3(b.energyFor(t.cloudCost, res.jobs, true)),
     energy_total_cost: r3(t.energyCost),
     cloud_node_hours: r3(t.cloudNodeHours), cloud_cost: r3(t.cloudCost), cloud_cost_lb: r3(b.cloudCost), cloud_cost_lb_guarantees: r3(b.cloudCostGuarantees),
     preview_latency_pct: preview.pct === null ? null : r3(preview.pct), first_frame_min: preview.firstFrameMin === null ? null : r3(preview.firstFrameMin),
-    guarantee_violation_min: r3(t.guaranteeViolationClientSec / 60),
+    guarantee_violation_min: r3(t.guaranteeViolationClientSec / 60), guarantee_short_lb_node_h: r3(b.guaranteeShortNodeHours),
     throughput_ref_hours_per_hour: r3(spanH > 0 ? done.reduce((s, j) => s + j.workSec, 0) / 3600 / spanH : 0),
     makespan_hours: r3(spanH),
     idle_gap_mean_sec: gaps.length ? r3(gaps.reduce((s, x) => s + x, 0) / gaps.length) : null,

@@ -2,7 +2,7 @@
  * The issue's targets, checked per scenario from the metric rows (burstfarm unless stated):
  * 0 avoidable misses where cloud is allowed, fewer misses than EDF where it is not (the strong
  * baseline's misses shown beside); guarantees met 100%; energy saving vs tariff-blind
- * (burstfarm-no-tariff) ≥ 85% of the room the bound leaves (tariff-blind − bound); cloud cost
+ * (burstfarm-no-tariff) ≥ 85% of the room its guarantee-keeping bound leaves; cloud cost
  * ≤ 1.15 × its bound (the larger of the offline bound and the one honouring budgets and
  * guarantees); first frames within 10% of the job window; specialization ≥ +25%.
  */
@@ -36,19 +36,19 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
       : mark(edf === undefined || bf.misses < edf.misses || bf.misses === 0, `${bf.misses} vs EDF ${edf?.misses ?? "?"} (local only)`);
     let energy = "n/a";
     if (blind && blind.energy_cost > 0) {
-      // The issue's criterion: (tariff-blind − ours) ≥ 85% of (tariff-blind − bound). The LP's
-      // value lies in [lb, ub]: the room is at most blind − lb (judged), at least blind − ub.
+      // The issue's criterion: (tariff-blind − ours) ≥ 85% of (tariff-blind − bound), the bound
+      // that keeps guarantees (as for cloud: a schedule with 0 guarantee client-minutes defers
+      // none of a client's owed work), the one ignoring them beside.
       const saved = blind.energy_cost - bf.energy_cost;
-      const room = blind.energy_cost - bf.energy_cost_lb;
-      const sure = blind.energy_cost - bf.energy_cost_lp_ub;
+      const room = blind.energy_cost - Math.max(bf.energy_cost_lb, bf.energy_cost_lb_guarantees);
+      const free = blind.energy_cost - bf.energy_cost_lb;
       const of = (x: number): string => pct(x / blind.energy_cost);
-      const text = `${of(saved)} saved of ≤${of(room)}${sure === room ? "" : ` (≥${of(sure)})`} possible`;
-      energy = room <= 1e-9
-        ? `ok no room: ${text}`
-        : mark(saved >= 0.85 * room, `${pct(saved / room)} of room, ${text}`);
+      const text = `${of(saved)} saved of ≤${of(room)} possible keeping guarantees (≤${of(free)} ignoring them)`;
+      energy = room <= 1e-9 ? `ok no room: ${text}` : mark(saved >= 0.85 * room, `${pct(saved / room)} of room, ${text}`);
     }
     const lb = Math.max(bf.cloud_cost_lb, bf.cloud_cost_lb_guarantees ?? 0);
-    const ratio = `${(bf.cloud_cost / Math.max(lb, 1e-9)).toFixed(2)}× bound (${bf.cloud_cost.toFixed(2)} / ${lb.toFixed(2)})`;
+    const offline = lb > bf.cloud_cost_lb ? `; offline bound ${bf.cloud_cost_lb.toFixed(2)}` : "";
+    const ratio = `${(bf.cloud_cost / Math.max(lb, 1e-9)).toFixed(2)}× bound (${bf.cloud_cost.toFixed(2)} / ${lb.toFixed(2)}${offline})`;
     // The bound prices meeting every deadline; spending less while missing some proves nothing.
     const cloud = lb > 0
       ? bf.cloud_cost < lb && bf.misses > 0 ? `n/a: ${ratio} with ${bf.misses} missed` : mark(bf.cloud_cost <= 1.15 * lb, ratio)
@@ -57,10 +57,17 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
     const g = bf.specialization_gain_pct;
     return [{
       scenario, misses, cloud, preview, energy,
-      guarantees: mark(bf.guarantee_violation_min === 0, `${bf.guarantee_violation_min.toFixed(1)} client-min below`),
+      guarantees: guarantees(bf),
       specialization: specialization(g, bf.specialization_lp_gain_pct),
     }];
   });
+}
+
+/** 0 client-minutes is the target where meeting the deadlines leaves every guarantee room. */
+function guarantees(bf: MetricsRow): string {
+  const text = `${bf.guarantee_violation_min.toFixed(1)} client-min below`;
+  const forced = bf.guarantee_short_lb_node_h;
+  return forced > 1e-6 ? `${mark(bf.guarantee_violation_min === 0, text)} (deadlines force ≥${forced.toFixed(2)} node-h below)` : mark(bf.guarantee_violation_min === 0, text);
 }
 
 /** +25% is a target only where the LP's best possible gain on the backlog reaches it. */

@@ -12,6 +12,12 @@
  * - deadlines: work after a job's deadline is allowed (to the horizon) at a penalty, so the bound
  *   is the least energy among the schedules with the least late work (late work still draws
  *   energy); work that fits nowhere before the horizon is dropped at a larger penalty.
+ * With `guarantees`, the bound of a schedule that also keeps every client's guarantee (the
+ * reservation and serve rows of flow-lp.ts: while a client surely has demand, it runs its owed
+ * nodes, so none of its owed work waits for a cheaper hour): the energy a schedule with 0
+ * guarantee client-minutes cannot beat, as the cloud target's guarantee-aware bound is for cloud.
+ * Owed work only counts for jobs the run finished (the bound prices the run's work, no more);
+ * a shortfall is priced below late work (deadlines first) and far above energy.
  */
 import { energyCost } from "../tariff-price.ts";
 import { flowLp } from "./flow-lp.ts";
@@ -19,6 +25,7 @@ import type { LpSolver } from "./lp.ts";
 import type { BoundJob, BoundModel } from "./model.ts";
 
 const LATE_PER_NODE_HOUR = 100;
+const GUARANTEE_SHORT_PER_NODE_HOUR = 10;
 const UNPLACED_PER_PART = 1e6;
 
 export interface EnergyLb { cost: number; lateNodeHours: number; status: string }
@@ -38,10 +45,13 @@ function doneFraction(part: BoundJob["parts"][number], doneTasks: number[]): num
   return total > 0 ? done / total : 1;
 }
 
-export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: number, run?: RunWork): EnergyLb {
+export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: number, run?: RunWork, guarantees = false): EnergyLb {
   // A job the run finished late, or not at all, needs its done work only by the horizon.
   const jobs = m.jobs.filter((j) => j.parts.length > 0).map((j) => (run && !run.get(j.id)?.onTime ? { ...j, dueAt: null } : j));
-  const { lp, cols, dueOf } = flowLp(m, { jobs, late: true, cloudSpendCap });
+  const finished = (j: BoundJob): boolean => !run || j.parts.every((p) => doneFraction(p, run.get(j.id)?.doneTasks ?? []) >= 1 - 1e-9);
+  const owing = guarantees ? { ...m, jobs: m.jobs.filter(finished) } : m;
+  const { lp, cols, dueOf, guaranteeShort } = flowLp(owing, { jobs, late: true, cloudSpendCap, guarantees, serveGuarantees: guarantees });
+  for (const s of guaranteeShort) lp.cost(s, GUARANTEE_SHORT_PER_NODE_HOUR);
   const mean = (j: BoundJob): number => {
     const a = j.submitAt;
     const b = Math.max(a + 1, dueOf(j));

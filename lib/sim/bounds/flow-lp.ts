@@ -10,14 +10,18 @@
  * horizon. Each bound adds its own cover rows and objective.
  *
  * GUARANTEES (optional). While a client surely has demand its guarantee is owed: in slot t it
- * surely has at least dem_ct tasks unfinished, the tasks of its jobs submitted before the slot
- * whose hours on their fastest class exceed the time since submission at the slot's end. Other
+ * surely has at least dem_ct tasks unfinished at the slot's end, over its jobs submitted before
+ * the slot (surelyUnfinished: what even every node it may use could not have finished). Other
  * clients then use at most (eligible nodes − min(⌊g × nodes⌋, dem_ct, eligible nodes)) of the
  * classes it can use. Reservations start one slot after submission (work already running when a
- * client arrives is not preempted).
+ * client arrives is not preempted). With `serveGuarantees` the client must also run that many
+ * nodes (its own columns in the slot, on-prem on those classes or rented: work on rented nodes is
+ * not pending) — a schedule with no guarantee client-minutes defers none of its owed work for a
+ * cheaper hour — and both rows turn soft: one shortfall column per client and slot (node-hours
+ * the client goes without), which the caller prices.
  */
 import { Lp } from "./lp.ts";
-import { overlap, slotStart, type BoundJob, type BoundModel } from "./model.ts";
+import { overlap, slotStart, type BoundJob, type BoundModel, type Part } from "./model.ts";
 
 export interface Column { name: string; j: number; p: number; cloud: boolean; k: number; t: number; late: boolean; perHour: number }
 
@@ -29,9 +33,17 @@ export interface FlowSpec {
   bootWholeSlots?: boolean;
   cloudSpendCap?: number;
   guarantees?: boolean;
+  /** With guarantees: the client also USES its owed nodes (no deferral), softly (see below). */
+  serveGuarantees?: boolean;
 }
 
-export interface Flow { lp: Lp; cols: Column[]; dueOf: (j: BoundJob) => number }
+export interface Flow {
+  lp: Lp;
+  cols: Column[];
+  dueOf: (j: BoundJob) => number;
+  /** With serveGuarantees: the shortfall column of each serve row (node-hours), for a penalty. */
+  guaranteeShort: string[];
+}
 
 export function flowLp(m: BoundModel, spec: FlowSpec): Flow {
   const lp = new Lp();
@@ -93,8 +105,8 @@ export function flowLp(m: BoundModel, spec: FlowSpec): Flow {
     if (terms.size > 1 || kind === "ccap") lp.row(key, terms, "<=", limit * dh);
   }
   spendRows(m, spec, lp, cols);
-  if (spec.guarantees) guaranteeRows(m, spec, lp, cols);
-  return { lp, cols, dueOf };
+  const guaranteeShort = spec.guarantees ? guaranteeRows(m, spec, lp, cols) : [];
+  return { lp, cols, dueOf, guaranteeShort };
 }
 
 function spendRows(m: BoundModel, spec: FlowSpec, lp: Lp, cols: Column[]): void {
@@ -114,8 +126,9 @@ function spendRows(m: BoundModel, spec: FlowSpec, lp: Lp, cols: Column[]): void 
   if (spec.cloudSpendCap !== undefined) lp.row("spend", total, "<=", spec.cloudSpendCap);
 }
 
-function guaranteeRows(m: BoundModel, spec: FlowSpec, lp: Lp, cols: Column[]): void {
+function guaranteeRows(m: BoundModel, spec: FlowSpec, lp: Lp, cols: Column[]): string[] {
   const dh = m.slotMs / 3600_000;
+  const short: string[] = [];
   for (const client of m.clients) {
     if (client.guaranteedShare <= 0) continue;
     const mine = m.jobs.filter((j) => j.clientId === client.id);
@@ -123,23 +136,56 @@ function guaranteeRows(m: BoundModel, spec: FlowSpec, lp: Lp, cols: Column[]): v
     for (const j of mine) for (const p of j.parts) for (const k of p.local.keys()) classes.add(k);
     if (classes.size === 0) continue;
     const byT = new Map<number, Map<string, number>>();
+    const ownByT = new Map<number, Map<string, number>>();
     for (const c of cols) {
-      if (c.cloud || !classes.has(c.k) || spec.jobs[c.j]!.clientId === client.id) continue;
-      (byT.get(c.t) ?? byT.set(c.t, new Map()).get(c.t)!).set(c.name, 1);
+      const own = spec.jobs[c.j]!.clientId === client.id;
+      if (own) (ownByT.get(c.t) ?? ownByT.set(c.t, new Map()).get(c.t)!).set(c.name, 1);
+      else if (!c.cloud && classes.has(c.k)) (byT.get(c.t) ?? byT.set(c.t, new Map()).get(c.t)!).set(c.name, 1);
     }
-    for (const [t, terms] of byT) {
+    const id = client.id.replace(/\W/g, "_");
+    for (const t of new Set([...byT.keys(), ...ownByT.keys()])) {
       const a = slotStart(m, t);
       const b = a + m.slotMs;
       let demand = 0;
       for (const j of mine) {
         if (j.submitAt + m.slotMs > a) continue;
-        for (const p of j.parts) for (const h of p.taskHours) { if (h * 3600_000 > b - j.submitAt) demand++; else break; }
+        for (const p of j.parts) demand += surelyUnfinished(m, p, (b - j.submitAt) / 3600_000);
       }
       if (demand === 0) continue;
       const total = m.local.reduce((s, c) => s + c.nodes[t]!, 0);
       const eligible = [...classes].reduce((s, k) => s + m.local[k]!.nodes[t]!, 0);
       const owed = Math.min(Math.floor(client.guaranteedShare * total + 1e-9), demand, eligible);
-      if (owed > 0) lp.row(`g_${client.id.replace(/\W/g, "_")}_${t}`, terms, "<=", (eligible - owed) * dh);
+      if (owed <= 0) continue;
+      const others = new Map(byT.get(t) ?? []);
+      const s = `gs_${id}_${t}`;
+      if (spec.serveGuarantees) {
+        short.push(s);
+        others.set(s, -1);
+        lp.row(`gu_${id}_${t}`, new Map([...(ownByT.get(t) ?? []), [s, 1]]), ">=", owed * dh);
+      }
+      if (byT.has(t)) lp.row(`g_${id}_${t}`, others, "<=", (eligible - owed) * dh);
     }
   }
+  return short;
+}
+
+/**
+ * Tasks of a part no schedule can have finished `hours` after its submission: even with every
+ * node it may use (each local class at its most nodes, each offer at its instance limit) and
+ * its shortest tasks first, a finished task lasted at most `hours` on its fastest class and the
+ * finished ones together at most nodes × `hours` (a node runs one task at a time).
+ */
+export function surelyUnfinished(m: BoundModel, p: Part, hours: number): number {
+  let nodes = 0;
+  for (const k of p.local.keys()) nodes += Math.max(0, ...m.local[k]!.nodes);
+  for (const o of p.cloud.keys()) nodes += m.cloud[o]!.maxNodes;
+  let done = 0;
+  let busy = 0;
+  for (let i = p.taskHours.length - 1; i >= 0; i--) {
+    const h = p.taskHours[i]!;
+    if (h > hours || busy + h > nodes * hours) break;
+    busy += h;
+    done++;
+  }
+  return p.taskHours.length - done;
 }

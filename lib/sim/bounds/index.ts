@@ -8,6 +8,7 @@ import { scenarioInstance } from "../export-instance.ts";
 import type { JobOutcomeRow, Scenario } from "../types.ts";
 import { cloudCostLbGuarantees } from "./cloud-guarantees.ts";
 import { energyLowerBound, type RunWork } from "./energy.ts";
+import { guaranteeShortLb } from "./guarantee-short.ts";
 import { highsSolver } from "./highs-solver.ts";
 import type { LpSolver } from "./lp.ts";
 import { missLowerBound } from "./misses.ts";
@@ -23,10 +24,15 @@ export interface Bounds {
   cloudNodeHours: number;
   /** Cloud bound with budgets, ownership, boot rounded up and guarantees (cloud-guarantees.ts). */
   cloudCostGuarantees: number;
+  /** Node-hours below guarantee that meeting the deadlines forces (guarantee-short.ts); 0: none. */
+  guaranteeShortNodeHours: number;
   /** Bounds that could not be computed (solver failure): they fall back to 0, still a bound. */
   failures: string[];
-  /** Least busy-energy cost of a run's work with its cloud spend (energy.ts); without jobs, all the work. */
-  energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number;
+  /**
+   * Least busy-energy cost of a run's work with its cloud spend (energy.ts); without jobs, all
+   * the work; with `guarantees`, for a schedule that also keeps every client's guarantee.
+   */
+  energyFor(cloudSpend: number, jobs?: JobOutcomeRow[], guarantees?: boolean): number;
 }
 
 export { type LpSolver } from "./lp.ts";
@@ -44,17 +50,18 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
   const miss = safe("misses", () => missLowerBound(m, solver), { lowerBound: 0, forcedLate: [] as string[], method: "none" as const });
   const offline = cloudLowerBound(scenarioInstance(sc));
   const withGuarantees = safe("cloud under guarantees", () => cloudCostLbGuarantees(m, solver).cost, 0);
+  const guaranteeShort = safe("guarantee shortfall", () => guaranteeShortLb(m, solver), 0);
   const energy = new Map<string, number>();
   return {
     missLowerBound: miss.lowerBound, forcedLate: miss.forcedLate, failures,
-    cloudCost: offline.cost, cloudNodeHours: offline.nodeHours, cloudCostGuarantees: withGuarantees,
-    energyFor(cloudSpend: number, jobs?: JobOutcomeRow[]): number {
+    cloudCost: offline.cost, cloudNodeHours: offline.nodeHours, cloudCostGuarantees: withGuarantees, guaranteeShortNodeHours: guaranteeShort,
+    energyFor(cloudSpend: number, jobs?: JobOutcomeRow[], guarantees = false): number {
       // Round the cap UP to a cent: more cloud allowed only lowers the bound.
       const cap = Math.ceil(cloudSpend * 100 - 1e-9) / 100;
       const run: RunWork | undefined = jobs && new Map(jobs.map((j) => [j.id, { doneTasks: j.doneTasks, onTime: j.finishedAt !== null && !j.late }]));
-      const key = `${cap}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
+      const key = `${cap}|${guarantees ? "g" : ""}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
       let e = energy.get(key);
-      if (e === undefined) energy.set(key, (e = safe("energy", () => energyLowerBound(me, solver, cap, run).cost, 0)));
+      if (e === undefined) energy.set(key, (e = safe("energy", () => energyLowerBound(me, solver, cap, run, guarantees).cost, 0)));
       return e;
     },
   };

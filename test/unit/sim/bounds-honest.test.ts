@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeBounds, metricsOf, policyByName, simulate } from "../../../lib/sim/index.ts";
+import { surelyUnfinished } from "../../../lib/sim/bounds/flow-lp.ts";
+import { boundModel } from "../../../lib/sim/bounds/model.ts";
 import { HOUR, T0, client, job, node, offer, scenario } from "./tiny.ts";
 
 function run(sc: ReturnType<typeof scenario>, policy: string) {
@@ -108,6 +110,49 @@ describe("cloud bound under guarantees", () => {
     expect(computeBounds(mk(100)).cloudCostGuarantees).toBeCloseTo(0.5, 6);
     // A budget of 0.25 buys half of it; the rest is reported unmet, not priced.
     expect(computeBounds(mk(0.25)).cloudCostGuarantees).toBeCloseTo(0.25, 6);
+  });
+});
+
+describe("energy bound that keeps guarantees", () => {
+  it("a guaranteed client's owed work does not wait for the cheap hour", () => {
+    // 0.40 in the first hour, 0.10 after; two 500 W nodes; B (guaranteed half) has four 1 h
+    // energy-intensive frames due at 12 h. Ignoring guarantees all 4 node-hours wait: 4 × 0.5 × 0.1 = 0.20.
+    // Keeping them: from the second 15-min slot B surely has frames unfinished (two nodes finish
+    // at most two by 1 h, three by 1.5 h, all four by 2 h), so it runs its one owed node through
+    // 15 min–1.75 h, 45 min of it at 0.40: 0.75 × 0.5 × 0.4 + 3.25 × 0.5 × 0.1 = 0.3125.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + HOUR, pricePerKWh: 0.4 }, { startAt: T0 + HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const mk = (share: number) => {
+      const j = job({ id: "b", client: "B", tasks: 4, taskSec: 3600, due: T0 + 12 * HOUR });
+      return scenario({ nodes: [node("n1"), node("n2")], tariff, clients: [client("A"), client("B", { guaranteedShare: share })], jobs: [{ ...j, job: { ...j.job, energyIntensive: true } }] });
+    };
+    expect(computeBounds(mk(0.5)).energyFor(0)).toBeCloseTo(0.2, 9);
+    expect(computeBounds(mk(0.5)).energyFor(0, undefined, true)).toBeCloseTo(0.3125, 9);
+    // No guarantee, nothing owed: the same bound.
+    expect(computeBounds(mk(0)).energyFor(0, undefined, true)).toBeCloseTo(0.2, 9);
+  });
+});
+
+describe("guarantee shortfall the deadlines force", () => {
+  it("is 0 where renting keeps both, positive where A's deadline needs B's owed node", () => {
+    // B is guaranteed half of two nodes and has a 10 h frame; A needs 4 node-hours by 2 h.
+    const mk = (cloud: boolean) => scenario({
+      nodes: [node("n1"), node("n2")],
+      clients: [client("A", { cloudAllowed: cloud, cloudBudgetLeft: 100 }), client("B", { guaranteedShare: 0.5 })],
+      cloudOffers: [offer({ bootSec: 60, speed: {} })],
+      jobs: [job({ id: "b", client: "B", tasks: 1, taskSec: 10 * 3600 }), job({ id: "a", tasks: 4, taskSec: 3600, cloud, due: T0 + 2 * HOUR })],
+    });
+    expect(computeBounds(mk(true)).guaranteeShortNodeHours).toBeCloseTo(0, 9);
+    // Local only: A must take B's node for 2 h less its first 15 min (B's reservation starts one slot in).
+    expect(computeBounds(mk(false)).guaranteeShortNodeHours).toBeCloseTo(1.75, 6);
+  });
+});
+
+describe("surely unfinished tasks", () => {
+  it("counts what even every eligible node could not have finished, shortest tasks first", () => {
+    const sc = scenario({ nodes: [node("n1"), node("n2")], jobs: [job({ id: "b", tasks: 4, taskSec: 3600 })] });
+    const m = boundModel(sc, 15);
+    const part = m.jobs[0]!.parts[0]!;
+    expect([0.5, 1, 1.5, 2].map((h) => surelyUnfinished(m, part, h))).toEqual([4, 2, 1, 0]);
   });
 });
 
