@@ -22,6 +22,8 @@ export interface QuotaDispatchInput {
   /** Jobs that may run now, in dispatch order (for the work-conserving fill). */
   ordered: readonly JobState[];
   deferred: ReadonlySet<string>;
+  /** Jobs a waiting job depends on: their last task gates the dependents' start (tail-rule.ts prerequisiteSooner). */
+  prerequisites?: ReadonlySet<string>;
   cloudOk: (job: Job) => boolean;
 }
 

@@ -7,7 +7,7 @@ import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
 import { wastefulForIdle } from "./energy-rule.ts";
-import { lateOnlyHere, tailTooSlow } from "./tail-rule.ts";
+import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
 export function isFresh(s: JobState): boolean {
@@ -79,7 +79,7 @@ export class Dispatcher {
   }
 
   /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
-  /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while no work in the plan may rent (energy-rule.ts). */
+  /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor holds a prerequisite's task on a node slower than others freeing soon, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while no work in the plan may rent (energy-rule.ts). */
   fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false): number {
     const { ledger, policy } = this.input;
     let left = count;
@@ -95,6 +95,7 @@ export class Dispatcher {
           const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now)) continue;
+          if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
           if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
           if (slot) break;

@@ -47,6 +47,40 @@ export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alterna
   return endsAt(pool) > due && alternatives.some((p) => p.cls !== pool.cls && endsAt(p) <= due);
 }
 
+/**
+ * For the work-conserving fill: a task of a prerequisite (a job a waiting job depends on) should not
+ * start on `pool` when other eligible classes would finish each task the step has left sooner, one
+ * node slot per task, counting when each slot frees (free now, or when its running task ends). The
+ * prerequisite's last task decides when its dependents may start, and so their first frames; the
+ * idle slow node gains nothing a faster node freeing soon would not (priority-inversion: a sim
+ * cache's last two tasks on GPU boxes at 0.4× held its final back 2.8 h while the 64-core nodes
+ * freed within 20 minutes).
+ */
+export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number): boolean {
+  const runMs = (p: SlotPool) => (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
+  const here = now + runMs(pool);
+  let sooner = 0;
+  for (const p of alternatives) {
+    if (p === pool || p.cls === pool.cls) continue;
+    const run = runMs(p);
+    if (now + run >= here) continue;
+    // Slots free now that this cycle has not handed out, then busy slots as their running tasks end.
+    for (let i = p.freeHead; i < p.free.length; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
+    for (const n of p.cls.nodes) {
+      if (n.status !== "ready" || n.leases.length === 0 || !nodeAccepts(n, s.job, blocklistAfter)) continue;
+      for (const at of busySlotsFree(n.slots, n.leases, now)) if (at + run < here) sooner++;
+    }
+    if (sooner >= st.allowance) return true;
+  }
+  return false;
+}
+
+/** When each of a node's busy slots frees: the latest `slots` lease ends (queued tasks run after the running ones). */
+function busySlotsFree(slots: number, leases: readonly { expectedEndAt: number }[], now: number): number[] {
+  const ends = leases.map((l) => Math.max(now, l.expectedEndAt)).sort((a, b) => a - b);
+  return ends.slice(Math.max(0, ends.length - slots));
+}
+
 /** When a busy node's first slot frees: its soonest-ending lease. */
 function freesAt(leases: readonly { expectedEndAt: number }[], now: number): number {
   let t = Infinity;

@@ -49,7 +49,7 @@ export function resources(f: Farm): Resource[] {
  * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
  * gives it now. `ordered` (default: every member's job) feeds the work-conserving fill.
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[] } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
     index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members,
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
@@ -66,7 +66,7 @@ export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<num
   for (const s of f.states.values()) f.ledger.setDemand(s.job.clientId, f.ledger.demandOf(s.job.clientId) + s.liveTasks);
   return dispatchQuotas({
     groups: gs, reading, resources: resources(f), clouds: [], pools: buildPools(f.classes, f.now, f.policy.preassignWithinSec), ledger: f.ledger,
-    policy: f.policy, now: f.now, ordered: ids.map((id) => f.states.get(id)!), deferred: new Set(opts.deferred ?? []), cloudOk: () => opts.cloudOk ?? false,
+    policy: f.policy, now: f.now, ordered: ids.map((id) => f.states.get(id)!), deferred: new Set(opts.deferred ?? []), prerequisites: new Set(opts.prerequisites ?? []), cloudOk: () => opts.cloudOk ?? false,
   });
 }
 

@@ -72,6 +72,22 @@ describe("tail-task rule", () => {
     expect(dispatch(hopeless, [{ members: [member(hopeless, "tail", 1)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
   });
 
+  it("the work-conserving fill keeps a prerequisite's task off an idle slow node when a busy faster node frees in time to finish it sooner", () => {
+    // A dependent waits for "cache": its last task on the slow node ends in 60 min; the fast node frees in 20 and ends it 15 later.
+    const snap = (fastFreesAt: number) => aSnapshot({
+      nodes: [aNode("slow").speed("render-cpu", 0.5).build(), aNode("fast").speed("render-cpu", 2).running({ jobId: "other", expectedEndAt: fastFreesAt }).build()],
+      jobs: [aJob("cache").steps(aStep("render").tasks(2, 1800).pending([1, 1]).done(1)).build()],
+    });
+    const soon = farm(snap(T0 + 20 * MIN), T0);
+    expect(dispatch(soon, [{ members: [member(soon, "cache", null)], quota: {} }], { prerequisites: ["cache"] }).assignments).toEqual([]);
+    // Not a prerequisite: the idle node takes it (work conservation).
+    const plain = farm(snap(T0 + 20 * MIN), T0);
+    expect(dispatch(plain, [{ members: [member(plain, "cache", null)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
+    // The fast node frees too late (50 + 15 min > 60): the slow node is sooner.
+    const later = farm(snap(T0 + 50 * MIN), T0);
+    expect(dispatch(later, [{ members: [member(later, "cache", null)], quota: {} }], { prerequisites: ["cache"] }).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
+  });
+
   it("uses the slow node when the job has more tasks left than the faster pools can take", () => {
     const f = farm(shot(T0 + 30_000, 2), T0);
     const r = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }]);
