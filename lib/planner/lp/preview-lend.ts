@@ -13,9 +13,12 @@ export const PREVIEW_LEND_COVER = 2;
 
 /**
  * Previews across groups. The LP plans some groups' work for later slots, giving them no node
- * now, so their fresh jobs (no frame yet, runnable, not deferred) would wait hours for a first
- * frame however dispatch orders a group's quota. As dispatch reaches each group (most
- * urgent first, so more urgent groups have taken their nodes), {@link lendFrom} lends such jobs,
+ * now, and a group's quota goes to work due earlier first (dispatch.ts fillQuota), so fresh jobs
+ * (no frame yet, runnable, not deferred) would wait hours for a first frame: a job due late in a
+ * tight group waits for all its group's earlier work (peak-exhaustion: 4-5 h of a 9-12 h window).
+ * As dispatch reaches each group (most urgent first, so more urgent groups have taken their
+ * nodes), {@link lendFrom} lends such jobs — of a group with no node now, or of a group already
+ * dispatched whose quota did not reach them —
  * most urgent group first, one task each of that group's on-prem quota, while every member of
  * the lender with work left keeps a safety margin (its deadline less the due time the LP plans
  * to) of at least {@link PREVIEW_LEND_COVER}× the node time lent (best-effort groups always can),
@@ -27,13 +30,18 @@ export class PreviewLender {
   private budget: number;
   private readonly marginMs: number[];
   private readonly borrowers: { m: Member; gi: number }[] = [];
+  /** Position of each group in dispatch order: a borrower's own group, if it has nodes now, fills first. */
+  private readonly pos: number[];
+  private readonly hasNodes: boolean[];
 
   constructor(private readonly input: QuotaDispatchInput, private readonly d: Dispatcher, order: readonly number[], private readonly counts: Map<number, number>[], totalNodes: number) {
     this.budget = Math.max(1, Math.floor(totalNodes * PREVIEW_LEND_SHARE));
     this.marginMs = input.groups.map(marginOf);
     const runnable = new Set(input.ordered.map((s) => s.job.id));
+    this.pos = [];
+    order.forEach((gi, i) => { this.pos[gi] = i; });
+    this.hasNodes = input.groups.map((g, gi) => hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0));
     for (const gi of order) {
-      if (hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0)) continue;
       for (const m of input.groups[gi]!.members) {
         if (isFresh(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
       }
@@ -46,6 +54,7 @@ export class PreviewLender {
     for (const { m, gi } of this.borrowers) {
       if (this.budget <= 0 || this.marginMs[li]! <= 0) return;
       if (gi === li || m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
+      if (this.hasNodes[gi] && this.pos[gi]! > this.pos[li]!) continue;
       if (this.lendOne(m, li, lender)) this.budget--;
     }
   }

@@ -247,6 +247,21 @@ describe("first frames across groups", () => {
     expect(run(4, 1, 3600, [], ["late1"])).toEqual({ busy: 4 });
   });
 
+  it("lends a fresh job its own tight group's quota does not reach, once that group has dispatched", () => {
+    // "early" (due in 3 h, no margin) takes its group's two nodes; "fresh" (due in 10 h) shares that group;
+    // "loose" (best effort) is dispatched after it and lends "fresh" one of its two.
+    const f = farm(aSnapshot({
+      nodes: nodes("n", 4),
+      jobs: [
+        aJob("early").due(T0 + 3 * HOUR).steps(aStep("render").tasks(40).pending([2, 39]).done(2)).build(),
+        aJob("fresh").due(T0 + 10 * HOUR).tasks(10).build(),
+        aJob("loose").steps(aStep("render").tasks(40).pending([2, 39]).done(2)).build(),
+      ],
+    }), T0);
+    const tight = { members: [member(f, "early", 2), member(f, "fresh", 9)], quota: { 0: 2 } };
+    expect(perJob(dispatch(f, [tight, { members: [member(f, "loose", null)], quota: { 0: 2 } }]))).toEqual({ early: 2, fresh: 1, loose: 1 });
+  });
+
   it("spends the lender's margin: each lent task takes twice its node time off it", () => {
     // 3600 s covers one 600 s task (2 × 600 = 1200 s) three times, not four.
     expect(run(40, 4, 3600)).toEqual({ busy: 37, late1: 1, late2: 1, late3: 1 });
