@@ -23,7 +23,9 @@ export const PREVIEW_LEND_COVER = 2;
  * the lender with work left keeps a safety margin (its deadline less the due time the LP plans
  * to) of at least {@link PREVIEW_LEND_COVER}× the node time lent (best-effort groups always can),
  * for at most {@link PREVIEW_LEND_SHARE} of the slot's nodes. The borrower gives the node time
- * back: its group has that much less work later. Rented nodes are never lent (they are per
+ * back: its group has that much less work later. Only hardware the LP may plan the borrower's
+ * group on is lent (a sim's first frame on a GPU box at 1/6 of its best speed held the box 2.5 h
+ * and came later than waiting for its own nodes). Rented nodes are never lent (they are per
  * client). The lender's quota counts shrink by what it lends.
  */
 export class PreviewLender {
@@ -55,14 +57,16 @@ export class PreviewLender {
       if (this.budget <= 0 || this.marginMs[li]! <= 0) return;
       if (gi === li || m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
       if (this.hasNodes[gi] && this.pos[gi]! > this.pos[li]!) continue;
-      if (this.lendOne(m, li, lender)) this.budget--;
+      if (this.lendOne(m, gi, li, lender)) this.budget--;
     }
   }
 
-  private lendOne(m: Member, li: number, lender: Group): boolean {
+  private lendOne(m: Member, gi: number, li: number, lender: Group): boolean {
     const eligible = new Set(m.st.eligible.map((c) => c.index));
+    // Only hardware the LP may plan the borrower's group on (groups.ts leaves out classes under a quarter of its best speed).
+    const own = new Set(this.input.groups[gi]!.resources.map((r) => r.index));
     for (const [r, n] of this.counts[li]!) {
-      if (n <= 0) continue;
+      if (n <= 0 || !own.has(r)) continue;
       // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
       const pools = this.input.resources[r]!.classes.filter((c) => eligible.has(c.index)).map((c) => this.input.pools[c.index]!);
       pools.sort((a, b) => speedOf(b.cls.speed, m.st.step.kind) - speedOf(a.cls.speed, m.st.step.kind));

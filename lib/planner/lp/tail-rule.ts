@@ -59,11 +59,14 @@ export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alterna
 export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number): boolean {
   const runMs = (p: SlotPool) => (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
   const here = now + runMs(pool);
+  const faster = alternatives.filter((p) => p !== pool && p.cls !== pool.cls && now + runMs(p) < here);
+  // More tasks left than the faster classes have slots: the slow node is needed (checked first, in O(classes)).
+  let slots = 0;
+  for (const p of faster) slots += p.cls.slots;
+  if (slots < st.allowance) return false;
   let sooner = 0;
-  for (const p of alternatives) {
-    if (p === pool || p.cls === pool.cls) continue;
+  for (const p of faster) {
     const run = runMs(p);
-    if (now + run >= here) continue;
     // Slots free now that this cycle has not handed out, then busy slots as their running tasks end.
     for (let i = p.freeHead; i < p.free.length; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
     for (const n of p.cls.nodes) {

@@ -47,11 +47,11 @@ export function resources(f: Farm): Resource[] {
 
 /**
  * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
- * gives it now. `ordered` (default: every member's job) feeds the work-conserving fill.
+ * gives it now (`resources`: the classes its work may use, default all). `ordered` (default: every member's job) feeds the work-conserving fill.
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[] } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[] } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
-    index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members,
+    index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true),
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
     dueBySlot: g.members.reduce((m, x) => (x.dueAt === null ? m : m.set(x.dueSlot, (m.get(x.dueSlot) ?? 0) + x.workH)), new Map<number, number>()),
     lastDueSlot: Math.max(-1, ...g.members.filter((x) => x.dueAt !== null).map((x) => x.dueSlot)),

@@ -247,6 +247,12 @@ describe("first frames across groups", () => {
     expect(run(4, 1, 3600, [], ["late1"])).toEqual({ busy: 4 });
   });
 
+  it("only hardware the LP may plan the borrower's group on", () => {
+    const f = farm(shot(4, 1), T0);
+    const late = { members: [member(f, "late1", 9)], quota: {}, resources: [] as number[] };
+    expect(perJob(dispatch(f, [{ members: [member(f, "busy", 2, 3600)], quota: { 0: 4 } }, late]))).toEqual({ busy: 4 });
+  });
+
   it("lends a fresh job its own tight group's quota does not reach, once that group has dispatched", () => {
     // "early" (due in 3 h, no margin) takes its group's two nodes; "fresh" (due in 10 h) shares that group;
     // "loose" (best effort) is dispatched after it and lends "fresh" one of its two.

@@ -20,4 +20,10 @@ describe("specialization on a fixed backlog", () => {
     // 4 node-hours on cpu1 (speed 1) or 8 on gpu1 (speed 0.5): T/4 + T/8 = 1 → T = 8/3 h.
     expect(lpBacklogMakespanH(sc, highsSolver)).toBeCloseTo(8 / 3, 6);
   });
+
+  it("counts a node only in hours it is up: a failure both arms live through bounds the best too", () => {
+    // cpu1 down for hours 0-2: gpu1 alone does 2 node-hours (1 ref-hour) by then; the remaining 3 at 1 + 0.5 per hour take 2 h.
+    const down = { ...sc, events: [{ at: T0, type: "crash" as const, nodeId: "cpu1", downSec: 2 * 3600 }] };
+    expect(lpBacklogMakespanH(down, highsSolver)).toBeCloseTo(4, 6);
+  });
 });
