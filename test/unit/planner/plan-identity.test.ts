@@ -32,9 +32,9 @@ const FARMS: { name: string; params: FarmParams }[] = [
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "71ed7c5fbad1ab65", greedy: "4b245fbafbee27f0", replayed: "e9655baa19083318" },
-  extras: { lp: "74fb2daaf9ca5c56", greedy: "f45d73283e101b01", replayed: "44aba1549122a53b" },
+  extras: { lp: "9114dfee55813a87", greedy: "f45d73283e101b01", replayed: "9a128c1ecc077bbd" },
   loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "1c844c2710b287c8", greedy: "10332fab49c8ebba", replayed: "3aeece9e7d18a8e2" },
+  "bench-10k": { lp: "6711afd01fdae838", greedy: "10332fab49c8ebba", replayed: "e89c6460217a0c9c" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
