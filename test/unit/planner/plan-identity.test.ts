@@ -28,13 +28,14 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * Recorded before the steps 1–4 performance work (734998d), then re-recorded where LP plans changed
  * on purpose (greedy ones never did): b9c1572 (completion credit, idle fill), then the merge of the
  * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s),
- * then woken nodes priced by their busy hours only (the wake column no longer adds idle power: asleep farms).
+ * then woken nodes priced by their busy hours only (the wake column no longer adds idle power: asleep farms),
+ * then preview lending to jobs their own group skips together with surplus rentals released without the 2 h guard.
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "71ed7c5fbad1ab65", greedy: "4b245fbafbee27f0", replayed: "e9655baa19083318" },
-  extras: { lp: "74fb2daaf9ca5c56", greedy: "f45d73283e101b01", replayed: "44aba1549122a53b" },
+  extras: { lp: "9114dfee55813a87", greedy: "f45d73283e101b01", replayed: "9a128c1ecc077bbd" },
   loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "a130f5123bb60657", greedy: "10332fab49c8ebba", replayed: "6948338528b68080" },
+  "bench-10k": { lp: "384461395a48810a", greedy: "10332fab49c8ebba", replayed: "f8f50690f3e7765d" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
