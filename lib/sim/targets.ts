@@ -49,9 +49,11 @@ export function targetRows(rows: MetricsRow[]): TargetRow[] {
     const lb = Math.max(bf.cloud_cost_lb, bf.cloud_cost_lb_guarantees ?? 0);
     const offline = lb > bf.cloud_cost_lb ? `; offline bound ${bf.cloud_cost_lb.toFixed(2)}` : "";
     const ratio = `${(bf.cloud_cost / Math.max(lb, 1e-9)).toFixed(2)}× bound (${bf.cloud_cost.toFixed(2)} / ${lb.toFixed(2)}${offline})`;
-    // The bound prices meeting every deadline; spending less while missing some proves nothing.
+    // The bound prices meeting every deadline and keeping every guarantee; spending less while
+    // missing some, or leaving clients below their guarantee, proves nothing.
+    const broke = bf.misses > 0 ? `${bf.misses} missed` : bf.guarantee_violation_min > 0 && lb > bf.cloud_cost_lb ? `${bf.guarantee_violation_min.toFixed(1)} guarantee client-min below` : "";
     const cloud = lb > 0
-      ? bf.cloud_cost < lb && bf.misses > 0 ? `n/a: ${ratio} with ${bf.misses} missed` : mark(bf.cloud_cost <= 1.15 * lb, ratio)
+      ? bf.cloud_cost < lb && broke ? `n/a: ${ratio} with ${broke}` : mark(bf.cloud_cost <= 1.15 * lb, ratio)
       : bf.cloud_cost > 0 ? `SHORT ${bf.cloud_cost.toFixed(2)} spent, bound 0` : "ok none needed, none spent";
     const preview = bf.preview_latency_pct === null ? "n/a" : mark(bf.preview_latency_pct <= 10, `${bf.preview_latency_pct.toFixed(1)}% of window`);
     const g = bf.specialization_gain_pct;

@@ -45,6 +45,9 @@ describe("targets", () => {
   it("holds cloud spend to the larger bound, the one honouring budgets and guarantees included", () => {
     const [t] = targetRows([row("burstfarm", { cloud_cost: 21, cloud_cost_lb: 10, cloud_cost_lb_guarantees: 20 }), row("edf-autoscale", { misses: 3 })]);
     expect(t!.cloud).toBe("ok 1.05× bound (21.00 / 20.00; offline bound 10.00)");
+    // Below the guarantee-aware bound by leaving clients below their guarantee: no verdict.
+    const [u] = targetRows([row("burstfarm", { cloud_cost: 12, cloud_cost_lb: 10, cloud_cost_lb_guarantees: 20, guarantee_violation_min: 30 })]);
+    expect(u!.cloud).toBe("n/a: 0.60× bound (12.00 / 20.00; offline bound 10.00) with 30.0 guarantee client-min below");
     expect(targetRows([row("burstfarm", { cloud_allowed_jobs: 1 }), row("edf-autoscale", { misses: 3 })])[0]!.misses).toBe("ok 0 avoidable (cloud allowed, edf-autoscale 3)");
   });
 
