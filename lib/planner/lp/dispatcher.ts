@@ -93,8 +93,8 @@ export class Dispatcher {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
           const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
-          if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
-          if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now)) continue;
+          if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
+          if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
           if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);

@@ -12,10 +12,10 @@ export const TAIL_FREEING_SEC = 60;
  * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
  * other work and the next cycle places the task on the faster one).
  */
-export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number): boolean {
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number, safetySigma = 0): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
-  const runMs = (p: SlotPool) => (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
+  const runMs = (p: SlotPool) => paddedRunMs(st, p, safetySigma);
   const here = now + runMs(pool);
   if (here <= due) return false;
   let sooner = 0;
@@ -40,10 +40,10 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
  * would finish it in time — the LP planned that work there, and starting it on the slow node
  * only makes it late. Hopeless work (late on every class) still fills idle nodes.
  */
-export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number): boolean {
+export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, safetySigma = 0): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
-  const endsAt = (p: SlotPool) => now + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
+  const endsAt = (p: SlotPool) => now + paddedRunMs(st, p, safetySigma);
   return endsAt(pool) > due && alternatives.some((p) => p.cls !== pool.cls && endsAt(p) <= due);
 }
 
@@ -82,6 +82,16 @@ export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, a
 function busySlotsFree(slots: number, leases: readonly { expectedEndAt: number }[], now: number): number[] {
   const ends = leases.map((l) => Math.max(now, l.expectedEndAt)).sort((a, b) => a - b);
   return ends.slice(Math.max(0, ends.length - slots));
+}
+
+/**
+ * A task's run on a pool's class, padded by `safetySigma` × the step's runtime spread: the same
+ * allowance the LP's due times keep for one task (groups.ts), so a tail task is not judged in time
+ * on a slow node by its mean runtime alone (peak-exhaustion, seeds 2 and 3: J21's last frames went
+ * to half-speed GPU boxes due to end 5 minutes early, and ended 13 minutes late).
+ */
+function paddedRunMs(st: StepState, p: SlotPool, safetySigma: number): number {
+  return ((1 + safetySigma * st.step.runtimeSpread) * st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
 }
 
 /** When a busy node's first slot frees: its soonest-ending lease. */

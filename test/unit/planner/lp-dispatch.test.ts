@@ -88,6 +88,20 @@ describe("tail-task rule", () => {
     expect(dispatch(later, [{ members: [member(later, "cache", null)], quota: {} }], { prerequisites: ["cache"] }).assignments.map((a) => a.nodeId)).toEqual(["slow"]);
   });
 
+  it("judges a tail task's end by its runtime padded with the step's spread, as the LP's due times do, not by its mean", () => {
+    // Spread 0.2, σ 2: the 30-minute task takes 60 min on the slow node by its mean, 84 min padded.
+    const snap = (deadline: number, done: number) => aSnapshot({
+      nodes: [aNode("slow").speed("render-cpu", 0.5).build(), aNode("fast").speed("render-cpu", 2).running({ jobId: "other", expectedEndAt: T0 + (done ? 5 * MIN : 30_000) }).build()],
+      jobs: [aJob("tail").due(deadline).steps(aStep("render").tasks(done + 1, 1800).done(done).spread(0.2)).build()],
+    });
+    // Due in 65 min: in time on the slow node by the mean only; the fast node freeing within 60 s takes it.
+    const quota = farm(snap(T0 + 65 * MIN, 0), T0);
+    expect(dispatch(quota, [{ members: [member(quota, "tail", 1)], quota: { [classOf(quota, "slow")]: 1 } }]).assignments.filter((a) => a.nodeId === "slow")).toEqual([]);
+    // Due in 75 min: the idle fill leaves the slow node alone, the fast one (free in 5 min) ends it in 26.
+    const fill = farm(snap(T0 + 75 * MIN, 1), T0);
+    expect(dispatch(fill, [{ members: [member(fill, "tail", 1)], quota: {} }]).assignments).toEqual([]);
+  });
+
   it("uses the slow node when the job has more tasks left than the faster pools can take", () => {
     const f = farm(shot(T0 + 30_000, 2), T0);
     const r = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }]);
