@@ -6,7 +6,7 @@ import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
-import { wastefulForIdle } from "./energy-rule.ts";
+import { plansNoRental, wastefulForIdle } from "./energy-rule.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
@@ -26,11 +26,11 @@ export class Dispatcher {
   readonly capped = new Set<string>();
   private cursors = new Map<StepState, Iterator<number>>();
 
-  /** No work in the plan may rent: work the idle fill does now cannot save a rental (cloud ≫ energy). */
+  /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
 
   constructor(private readonly input: QuotaDispatchInput) {
-    this.noRent = input.groups.every((g) => !g.cloudOk);
+    this.noRent = plansNoRental(input.groups, input.reading);
   }
 
   poolsOf(st: StepState, cloudOk: boolean): SlotPool[] {
@@ -79,7 +79,7 @@ export class Dispatcher {
   }
 
   /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
-  /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor holds a prerequisite's task on a node slower than others freeing soon, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while no work in the plan may rent (energy-rule.ts). */
+  /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor holds a prerequisite's task on a node slower than others freeing soon, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while the plan rents nothing (energy-rule.ts). */
   fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false): number {
     const { ledger, policy } = this.input;
     let left = count;

@@ -1,6 +1,8 @@
 import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import type { SlotPool } from "../matching/slot-pools.ts";
 import type { StepState } from "../work/job-state.ts";
+import type { Group } from "./groups.ts";
+import type { LpReading } from "./read.ts";
 
 /** The idle fill leaves an energy-intensive task off a class drawing more than this times the best eligible class's energy per unit of work. */
 export const IDLE_FILL_ENERGY_RATIO = 1.5;
@@ -19,7 +21,7 @@ export function kwhPerRefHour(c: NodeClass, kind: string): number {
  * task does not take an on-prem node that spends over {@link IDLE_FILL_ENERGY_RATIO}× the energy per
  * unit of work of the best on-prem class it may use (CPU renders on GPU boxes, ~3×). The LP, which
  * prices that energy, left the node free on purpose; filling it spent the tariff saving (kind-mix).
- * Only while no work in the plan may rent (dispatcher.ts): otherwise any task done now may free later
+ * Only while the plan rents nothing (plansNoRental): otherwise any task done now may free later
  * capacity and save a rental, and cloud ≫ energy (peak-exhaustion rented 0.8% more, or missed, with the rule on).
  */
 export function wastefulForIdle(st: StepState, pool: SlotPool, alternatives: readonly SlotPool[]): boolean {
@@ -27,4 +29,17 @@ export function wastefulForIdle(st: StepState, pool: SlotPool, alternatives: rea
   let best = Infinity;
   for (const p of alternatives) if (p.cls.pool === "onprem") best = Math.min(best, kwhPerRefHour(p.cls, st.step.kind));
   return kwhPerRefHour(pool.cls, st.step.kind) > IDLE_FILL_ENERGY_RATIO * best;
+}
+
+/**
+ * The LP's plan rents no node in any slot of its horizon, or no work may rent at all. The LP prices
+ * cloud far above energy, so a plan that keeps every deadline on-prem without renting has no rental
+ * for extra work now to save; work it left off a wasteful class waits for a better one on purpose.
+ * (Keyed on "no work MAY rent", the rule was off wherever clients may burst though none did:
+ * trace-replay ran a quarter of its CPU renders on GPU boxes at 2.9× the energy.)
+ */
+export function plansNoRental(groups: readonly Pick<Group, "cloudOk">[], reading: Pick<LpReading, "rent">): boolean {
+  if (groups.every((g) => !g.cloudOk)) return true;
+  for (const nodes of reading.rent.values()) if (nodes.some((n) => n > 0)) return false;
+  return true;
 }

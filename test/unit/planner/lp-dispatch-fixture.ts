@@ -48,10 +48,11 @@ export function resources(f: Farm): Resource[] {
 /**
  * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
  * gives it now (`resources`: the classes its work may use, default all). `ordered` (default: every member's job) feeds the work-conserving fill.
+ * `cloudOk` lets every job and group rent; `rent` is the LP's rented nodes per slot (default none).
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[] } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[] } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
-    index, clientId: g.members[0]!.s.job.clientId, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true),
+    index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true),
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
     dueBySlot: g.members.reduce((m, x) => (x.dueAt === null ? m : m.set(x.dueSlot, (m.get(x.dueSlot) ?? 0) + x.workH)), new Map<number, number>()),
     lastDueSlot: Math.max(-1, ...g.members.filter((x) => x.dueAt !== null).map((x) => x.dueSlot)),
@@ -61,6 +62,7 @@ export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<num
     quotaCloud: groups.map(() => new Map()),
     // Default: the LP plans nothing ahead of the group's deadlines.
     plannedH: groups.map((g) => g.plannedH ?? new Array(12).fill(0)),
+    rent: new Map(opts.rent ? [[`${groups[0]!.members[0]!.s.job.clientId}|0`, opts.rent]] : []),
   } as unknown as LpReading;
   const ids = opts.ordered ?? [...new Set(groups.flatMap((g) => g.members.map((m) => m.s.job.id)))];
   for (const s of f.states.values()) f.ledger.setDemand(s.job.clientId, f.ledger.demandOf(s.job.clientId) + s.liveTasks);

@@ -304,6 +304,16 @@ describe("work-conserving fill and energy (tariff on)", () => {
     expect(dispatch(f, [{ members: [member(f, "r", 5)], quota: {} }]).assignments).toEqual([]);
   });
 
+  it("leaves it off while work may rent but the LP's plan rents no node", () => {
+    const f = farm(snap(true), T0);
+    expect(dispatch(f, [{ members: [member(f, "r", 5)], quota: {} }], { cloudOk: true, rent: [0, 0, 0] }).assignments).toEqual([]);
+  });
+
+  it("fills it once the plan rents: work done now may save a rental later (cloud ≫ energy)", () => {
+    const f = farm(snap(true), T0);
+    expect(dispatch(f, [{ members: [member(f, "r", 5)], quota: {} }], { cloudOk: true, rent: [0, 0, 2] }).assignments.map((a) => a.nodeId)).toEqual(["gpu"]);
+  });
+
   it("still fills it with work that is not energy-intensive, or with tariff timing off", () => {
     const plain = farm(snap(false), T0);
     expect(dispatch(plain, [{ members: [member(plain, "r", 5)], quota: {} }]).assignments.map((a) => a.nodeId)).toEqual(["gpu"]);
