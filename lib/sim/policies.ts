@@ -47,8 +47,12 @@ export const POLICIES: Record<PolicyName, PolicyEntry> = {
 /** Opt-in variants, run only when named (--policies): not part of the default comparison. */
 export const OPT_IN_POLICIES: Record<string, PolicyEntry> = {
   "burstfarm-guarantees": {
-    name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: true }),
-    summary: "our planner with guarantees in dispatch (lp/guarantee-rule.ts)",
+    name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "before-tariff" }),
+    summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts)",
+  },
+  "burstfarm-guarantees-beside-tariff": {
+    name: "burstfarm-guarantees-beside-tariff" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "beside-tariff" }),
+    summary: "our planner with guarantees in dispatch, tariff deferral kept (lp/guarantee-rule.ts)",
   },
 };
 

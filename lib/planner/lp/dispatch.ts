@@ -100,13 +100,13 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
 
 /**
  * After the LP's quotas, each client still below its guarantee takes free eligible on-prem slots
- * for its runnable work (deferred work included: a guarantee is not held back for a cheaper hour),
+ * for the runnable work the rule counts (deferred work too unless policy.guaranteeRule keeps deferral),
  * then slots freeing soon; what is still owed wakes asleep eligible nodes (guarantee-rule.ts).
  */
 function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher): { node: FarmNode; reason: string }[] {
   for (const queued of [false, true]) {
     for (const y of rule.needy(queued)) {
-      for (const s of input.ordered) {
+      for (const s of rule.ordered) {
         if (s.job.clientId !== y.clientId) continue;
         for (const st of s.steps) {
           if (st.allowance <= 0) continue;
@@ -116,7 +116,8 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
             const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
             // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
             while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool) && rule.fitsNow(y.clientId, pool, hours)) {
-              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued) === 0) break;
+              // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts).
+              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true, false) === 0) break;
               rule.tookNow(y.clientId, pool, hours);
             }
           }

@@ -76,7 +76,8 @@ export class GuaranteeRule {
   private spentAll = false;
 
   /** `staysBusy`: a lease still running past the pre-assignment window (its slot is not up for queueing). */
-  constructor(pools: readonly SlotPool[], ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null) {
+  /** `ordered`: the runnable jobs it counts as pending and serves (dispatch order). */
+  constructor(pools: readonly SlotPool[], readonly ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null) {
     if (plan) for (const r of plan.resources) for (const c of r.classes) this.resourceOf.set(c.index, r);
     const onprem = pools.filter((p) => p.cls.pool === "onprem");
     let total = 0;

@@ -83,7 +83,9 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
     }
   }
   const clientOf = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
-  const guarantee = policy.guaranteeRule !== true ? undefined : new GuaranteeRule(pools, input.ordered, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, { reading, resources, groups, grid });
+  // Work the rule counts and serves: deferred work too, unless deferral wins (policy.guaranteeRule).
+  const owedWork = policy.guaranteeRule === "beside-tariff" ? input.ordered.filter((s) => !deferrals.has(s.job.id)) : input.ordered;
+  const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, { reading, resources, groups, grid });
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
   for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
