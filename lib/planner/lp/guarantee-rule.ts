@@ -9,9 +9,9 @@ import type { SlotGrid } from "./slots.ts";
 
 /** The LP's plan, for whether deadline work can wait (see {@link GuaranteeRule.canWait}). */
 export interface GuaranteePlan {
-  reading: Pick<LpReading, "onpremH">;
+  reading: Pick<LpReading, "onpremH" | "cloudH">;
   resources: readonly Resource[];
-  groups: readonly Pick<Group, "clientId">[];
+  groups: readonly Pick<Group, "clientId" | "members">[];
   grid: Pick<SlotGrid, "startAt" | "count">;
 }
 
@@ -66,6 +66,7 @@ function deficitOf(c: Count): number {
 export class GuaranteeRule {
   private readonly lines = new Map<string, Line>();
   private readonly resourceOf = new Map<number, Resource>();
+  private readonly groupOf = new Map<Member, number>();
   /** Node-hours of room per resource already promised to work that waited this cycle. */
   private readonly spent = new Map<Resource, number>();
   /** Slot-hours per resource and slot taken by guaranteed tasks placed now ({@link fitsNow}). */
@@ -79,6 +80,7 @@ export class GuaranteeRule {
   /** `ordered`: the runnable jobs it counts as pending and serves (dispatch order). */
   constructor(pools: readonly SlotPool[], readonly ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null) {
     if (plan) for (const r of plan.resources) for (const c of r.classes) this.resourceOf.set(c.index, r);
+    if (plan) plan.groups.forEach((g, gi) => { for (const m of g.members) this.groupOf.set(m, gi); });
     const onprem = pools.filter((p) => p.cls.pool === "onprem");
     let total = 0;
     const used = new Map<string, number>();
@@ -144,12 +146,16 @@ export class GuaranteeRule {
    * Whether deadline work the LP placed now (member `m`, on `pool`) can wait for client `y`: the task's
    * node-hours on the pool's resource fit, before the member's due slot, in the LP's plan where it left
    * the resource idle or gave it to `y` — work `y` then does now instead, an exchange that keeps every
-   * deadline of the plan. Room promised this cycle is spent. Best-effort work can always wait.
+   * deadline of the plan. Room promised this cycle is spent. Best-effort work can always wait; work of
+   * a group the LP rents cloud for never does.
    */
   canWait(m: Member, pool: SlotPool, y: Line): boolean {
     if (m.dueAt === null) return true;
     const r = this.resourceOf.get(pool.cls.index);
     if (!r || !this.plan) return false;
+    // A group the LP rents for is short of on-prem capacity by the LP's own verdict: its work waiting costs cloud (cloud ≫ guarantees).
+    const gi = this.groupOf.get(m);
+    if (gi === undefined || (this.plan.reading.cloudH[gi] ?? 0) > 1e-6) return false;
     const speed = speedOf(pool.cls.speed, m.st.step.kind);
     if (speed <= 0) return false;
     const need = m.st.taskSec / speed / 3600;
