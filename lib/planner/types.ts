@@ -244,6 +244,15 @@ export interface Policy {
     /** Checkpoint interval assumed for checkpointable work, seconds. */
     checkpointIntervalSec: number;
   };
+  /**
+   * Guarantees in the LP's dispatch (lp/guarantee-rule.ts): a client below its guaranteed share gets
+   * free eligible on-prem slots before a client above its own share gets more. "before-tariff": its
+   * work the LP defers for a cheaper hour counts and runs too (the simulator's accounting);
+   * "beside-tariff": deferred work stays deferred (energy ≫ guarantees, as the LP's objective).
+   * Off by default: measured, it cuts guarantee client-minutes but rents a little more in some
+   * scenarios, and "before-tariff" spends most of the tariff saving where guarantees cover the farm.
+   */
+  guaranteeRule?: "off" | "before-tariff" | "beside-tariff";
   failures: {
     retriesPerTask: number;
     errorsPerJob: number;

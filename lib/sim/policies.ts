@@ -44,8 +44,20 @@ export const POLICIES: Record<PolicyName, PolicyEntry> = {
   "edf-autoscale": { name: "edf-autoscale", planFn: edfAutoscale, policy: defaultPolicy, summary: "EDF + cloud sized by the EDF deficit (the strong baseline)" },
 };
 
+/** Opt-in variants, run only when named (--policies): not part of the default comparison. */
+export const OPT_IN_POLICIES: Record<string, PolicyEntry> = {
+  "burstfarm-guarantees": {
+    name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "before-tariff" }),
+    summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts)",
+  },
+  "burstfarm-guarantees-beside-tariff": {
+    name: "burstfarm-guarantees-beside-tariff" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "beside-tariff" }),
+    summary: "our planner with guarantees in dispatch, tariff deferral kept (lp/guarantee-rule.ts)",
+  },
+};
+
 export function policyByName(name: string): PolicyEntry {
-  const p = (POLICIES as Record<string, PolicyEntry>)[name];
+  const p = (POLICIES as Record<string, PolicyEntry>)[name] ?? OPT_IN_POLICIES[name];
   if (!p) throw new Error(`policy: unknown "${name}" (have ${POLICY_NAMES.join(", ")})`);
   return p;
 }

@@ -1,11 +1,13 @@
-import type { Assignment, Job, Policy } from "../types.ts";
+import type { Assignment, FarmNode, Job, Policy } from "../types.ts";
 import { dateTime } from "../format.ts";
-import type { SlotPool } from "../matching/slot-pools.ts";
+import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
+import { speedOf } from "../matching/node-classes.ts";
 import { nodesOf } from "./actions.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
+import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { PreviewLender } from "./preview-lend.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource, Resource } from "./resources.ts";
@@ -25,12 +27,16 @@ export interface QuotaDispatchInput {
   /** Jobs a waiting job depends on: their last task gates the dependents' start (tail-rule.ts prerequisiteSooner). */
   prerequisites?: ReadonlySet<string>;
   cloudOk: (job: Job) => boolean;
+  /** Clients' guarantees in dispatch (guarantee-rule.ts); absent: the LP's quotas alone. */
+  guarantee?: GuaranteeRule;
 }
 
 export interface QuotaDispatchResult {
   assignments: Assignment[];
   placed: Map<string, number>;
   capped: Set<string>;
+  /** Asleep nodes to wake for clients still owed slots (guarantee-rule.ts). */
+  wakes: { node: FarmNode; reason: string }[];
 }
 
 /**
@@ -72,6 +78,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fillQuota(members, pools, nodesOf(q), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
+  const wakes = input.guarantee ? serveGuarantees(input, input.guarantee, d) : [];
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame.
   for (const s of input.ordered) {
@@ -90,7 +97,37 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
     }
   }
-  return d.result();
+  return { ...d.result(), wakes };
+}
+
+/**
+ * After the LP's quotas, each client still below its guarantee takes free eligible on-prem slots
+ * for the runnable work the rule counts (deferred work too unless policy.guaranteeRule keeps deferral),
+ * then slots freeing soon; what is still owed wakes asleep eligible nodes (guarantee-rule.ts).
+ */
+function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher): { node: FarmNode; reason: string }[] {
+  for (const queued of [false, true]) {
+    for (const y of rule.needy(queued)) {
+      for (const s of rule.ordered) {
+        if (s.job.clientId !== y.clientId) continue;
+        for (const st of s.steps) {
+          if (st.allowance <= 0) continue;
+          const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
+          for (const c of st.eligibleOnprem) {
+            const pool = input.pools[c.index]!;
+            const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
+            // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
+            while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool) && rule.fitsNow(y.clientId, pool, hours)) {
+              // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts).
+              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true, false) === 0) break;
+              rule.tookNow(y.clientId, pool, hours);
+            }
+          }
+        }
+      }
+    }
+  }
+  return rule.wakes();
 }
 
 function urgency(a: Group, b: Group): number {

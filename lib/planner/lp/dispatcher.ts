@@ -7,6 +7,7 @@ import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
 import { plansNoRental, wastefulForIdle } from "./energy-rule.ts";
+import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
@@ -28,9 +29,13 @@ export class Dispatcher {
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
+  private readonly guard: GuaranteeRule | null;
+  /** Placing an LP quota (fillQuota): its deadline work waits for a client below its guarantee only where the plan has room (guarantee-rule.ts); other fills always wait. */
+  private inQuota = false;
 
   constructor(private readonly input: QuotaDispatchInput) {
     this.noRent = plansNoRental(input.groups, input.reading);
+    this.guard = input.guarantee ?? null;
   }
 
   poolsOf(st: StepState, cloudOk: boolean): SlotPool[] {
@@ -49,6 +54,11 @@ export class Dispatcher {
    * Then the rest in member order.
    */
   fillQuota(members: readonly Member[], pools: readonly SlotPool[], count: number, ahead: { h: number }, why: string): void {
+    this.inQuota = true;
+    try { this.fillQuotaOf(members, pools, count, ahead, why); } finally { this.inQuota = false; }
+  }
+
+  private fillQuotaOf(members: readonly Member[], pools: readonly SlotPool[], count: number, ahead: { h: number }, why: string): void {
     let left = count;
     let owedEarlier = 0;
     let marginMs = Infinity;
@@ -80,7 +90,8 @@ export class Dispatcher {
 
   /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
   /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor holds a prerequisite's task on a node slower than others freeing soon, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while the plan rents nothing (energy-rule.ts). */
-  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false): number {
+  /** `energy`: with `idle`, the energy rule too (the guarantee serve pass turns it off: a guarantee is not held back for energy). */
+  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false, energy = idle): number {
     const { ledger, policy } = this.input;
     let left = count;
     let placed = 0;
@@ -88,17 +99,21 @@ export class Dispatcher {
       const { s, st } = m;
       while (left > 0 && st.allowance > 0) {
         let slot: Slot | null = null;
+        let from: SlotPool | null = null;
         let sawCap = false;
         for (const pool of pools) {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
+          // A slot a client below its guarantee needs: this work waits unless that would cost a deadline.
+          const owed = this.guard?.blocks(s.job.clientId, pool);
+          if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
           const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
-          if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
+          if (energy && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
-          if (slot) break;
+          if (slot) { from = pool; break; }
         }
         if (!slot) {
           if (sawCap) this.capped.add(s.job.id);
@@ -110,6 +125,7 @@ export class Dispatcher {
         left--;
         placed++;
         if (slot.node.pool === "onprem") ledger.add(s.job.clientId, 1);
+        this.guard?.took(s.job.clientId, from!, slot.queued);
         this.placed.set(s.job.id, (this.placed.get(s.job.id) ?? 0) + 1);
         this.assignments.push({
           nodeId: slot.node.id, jobId: s.job.id, stepName: st.step.name, taskIndex: index,
@@ -130,7 +146,7 @@ export class Dispatcher {
     return undefined;
   }
 
-  result(): QuotaDispatchResult {
+  result(): Omit<QuotaDispatchResult, "wakes"> {
     return { assignments: this.assignments, placed: this.placed, capped: this.capped };
   }
 }

@@ -13,6 +13,7 @@ import type { PriceCurve } from "../tariff/price-curve.ts";
 import type { JobState } from "../work/job-state.ts";
 import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
+import { GuaranteeRule } from "./guarantee-rule.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
 import { surplusCloud } from "./surplus-cloud.ts";
@@ -81,7 +82,13 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
       p.soon = p.soon.filter((n) => !spare.surplus.has(n.id));
     }
   }
-  const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j) });
+  const clientOf = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
+  // Work the rule counts and serves: deferred work too, unless deferral wins (policy.guaranteeRule).
+  const owedWork = policy.guaranteeRule === "beside-tariff" ? input.ordered.filter((s) => !deferrals.has(s.job.id)) : input.ordered;
+  const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, { reading, resources, groups, grid });
+  const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
+  // A job the guarantee rule runs now is not held back for a cheaper hour.
+  for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
@@ -99,6 +106,8 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
     ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: nextWork, wakeCandidates: wakeFromLp(reading, resources, grid), policy, now }),
   ];
   for (const a of nodeActions) if (a.action === "wake") a.reason = "the LP plans work for it within 10 minutes";
+  const waking = new Set(nodeActions.filter((a) => a.action === "wake").map((a) => a.nodeId));
+  for (const w of dispatched.wakes) if (!waking.has(w.node.id)) nodeActions.push({ nodeId: w.node.id, action: "wake", reason: w.reason });
 
   const projection = new Map<string, Projection>();
   const why = new Map<string, string>();

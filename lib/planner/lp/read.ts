@@ -17,6 +17,8 @@ export interface LpReading {
   firstSlot: number[];
   lastSlot: number[];
   cloudH: number[];
+  /** Per group: on-prem node-hours planned per resource (by index) and slot. */
+  onpremH: Map<number, number[]>[];
   /** Per resource: slot-hours woken in slots 0–1. */
   wakeH: number[];
   /** Per `client|offer`: rented nodes wanted per slot. */
@@ -39,6 +41,7 @@ export function readSolution(built: BuiltModel, groups: readonly Group[], resour
     firstSlot: new Array(G).fill(-1),
     lastSlot: new Array(G).fill(-1),
     cloudH: new Array(G).fill(0),
+    onpremH: groups.map(() => new Map()),
     wakeH: new Array(resourceCount).fill(0),
     rent: new Map(),
     fullNow: built.capRow.map((rows) => Math.abs(dual[rows[0]!] ?? 0) > EPS),
@@ -56,6 +59,11 @@ export function readSolution(built: BuiltModel, groups: readonly Group[], resour
         if (c.t > out.lastSlot[c.g]!) out.lastSlot[c.g] = c.t;
         out.plannedH[c.g]![c.t]! += v * c.speed;
         if (c.kind === "y") out.cloudH[c.g]! += v;
+        else {
+          let arr = out.onpremH[c.g]!.get(c.r);
+          if (!arr) out.onpremH[c.g]!.set(c.r, (arr = new Array(grid.count).fill(0)));
+          arr[c.t]! += v;
+        }
         if (c.t === 0) {
           const m = c.kind === "x" ? out.quotaOnprem[c.g]! : out.quotaCloud[c.g]!;
           m.set(c.r, (m.get(c.r) ?? 0) + v / h0);

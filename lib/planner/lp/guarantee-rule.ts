@@ -1,0 +1,278 @@
+import type { FarmNode, Lease } from "../types.ts";
+import { speedOf } from "../matching/node-classes.ts";
+import type { SlotPool } from "../matching/slot-pools.ts";
+import type { JobState } from "../work/job-state.ts";
+import type { Group, Member } from "./groups.ts";
+import type { LpReading } from "./read.ts";
+import type { Resource } from "./resources.ts";
+import type { SlotGrid } from "./slots.ts";
+
+/** The LP's plan, for whether deadline work can wait (see {@link GuaranteeRule.canWait}). */
+export interface GuaranteePlan {
+  reading: Pick<LpReading, "onpremH" | "cloudH">;
+  resources: readonly Resource[];
+  groups: readonly Pick<Group, "clientId" | "members">[];
+  grid: Pick<SlotGrid, "startAt" | "count">;
+}
+
+/** On-prem nodes a guarantee is a share of: all but offline and disabled ones (an asleep node can be woken). */
+function counted(n: FarmNode): boolean {
+  return n.pool === "onprem" && n.status !== "offline" && n.status !== "disabled";
+}
+
+/** A client's guarantee in slots, counted twice: now (free slots) and once the tasks ending within the pre-assignment window have ended (queued slots). */
+export interface Line {
+  clientId: string;
+  fraction: number;
+  /** ⌊fraction × on-prem slots⌋. */
+  guarantee: number;
+  /** On-prem slots it runs: now, and past the pre-assignment window; this cycle's placements included. */
+  used: Count;
+  soon: Count;
+  pending: number;
+  /** Slots of the on-prem nodes its runnable work may use. */
+  eligibleSlots: number;
+  /** On-prem pools some of its runnable work may use. */
+  pools: Set<SlotPool>;
+}
+
+interface Count {
+  used: number;
+  /** min(guarantee, used before this cycle + pending, eligible slots). */
+  owed: number;
+}
+
+/** Slots still owed in one count. */
+function deficitOf(c: Count): number {
+  return Math.max(0, c.owed - c.used);
+}
+
+/**
+ * Guarantees in dispatch (OpenCue subscriptions, Kueue nominal quota), on the same quantity the
+ * simulator's guarantee accounting uses (lib/sim/guarantees.ts): a client is owed
+ *   owed = min(⌊g × on-prem slots⌋, running + runnable pending, slots of the on-prem nodes its work can use)
+ * on-prem slots, asleep nodes counted (they can be woken) and work the LP defers for a cheaper hour
+ * counted too (deferring a client does not stop owing it). The LP prices guarantees below energy and
+ * counts them in work over slots, so its first slot may lend a waiting client's slots to a client
+ * above its own guarantee or leave them idle for a cheaper hour; the dispatch rounds that back:
+ * - guard ({@link blocks}): an on-prem slot a client below its guarantee needs (its eligible slots
+ *   left would not cover what it is owed) does not go to a client that would then run more than its
+ *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first);
+ * - serve ({@link needy}): after the LP's quotas, each client still owed slots takes free (then
+ *   freeing-soon) eligible on-prem slots for its runnable work, deferred work included;
+ * - wake ({@link wakes}): what free slots could not cover wakes asleep eligible nodes.
+ * Work beyond guarantees is still timed by the tariff.
+ */
+export class GuaranteeRule {
+  private readonly lines = new Map<string, Line>();
+  private readonly resourceOf = new Map<number, Resource>();
+  private readonly groupOf = new Map<Member, number>();
+  /** Node-hours of room per resource already promised to work that waited this cycle. */
+  private readonly spent = new Map<Resource, number>();
+  /** Slot-hours per resource and slot taken by guaranteed tasks placed now ({@link fitsNow}). */
+  private readonly slotSpent = new Map<Resource, number[]>();
+  private readonly roomMemo = new Map<string, number>();
+
+  /** Wake requests made: deficits are spent after them (nothing more is held this cycle). */
+  private spentAll = false;
+
+  /** `staysBusy`: a lease still running past the pre-assignment window (its slot is not up for queueing). */
+  /** `ordered`: the runnable jobs it counts as pending and serves (dispatch order). */
+  constructor(pools: readonly SlotPool[], readonly ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null) {
+    if (plan) for (const r of plan.resources) for (const c of r.classes) this.resourceOf.set(c.index, r);
+    if (plan) plan.groups.forEach((g, gi) => { for (const m of g.members) this.groupOf.set(m, gi); });
+    const onprem = pools.filter((p) => p.cls.pool === "onprem");
+    let total = 0;
+    const used = new Map<string, number>();
+    const staying = new Map<string, number>();
+    for (const p of onprem) {
+      for (const n of p.cls.nodes) {
+        if (!counted(n)) continue;
+        total += n.slots;
+        for (const l of n.leases) {
+          const c = clientOfJob(l.jobId);
+          if (c === undefined) continue;
+          used.set(c, (used.get(c) ?? 0) + 1);
+          if (staysBusy(l)) staying.set(c, (staying.get(c) ?? 0) + 1);
+        }
+      }
+    }
+    const pending = new Map<string, number>();
+    const eligible = new Map<string, Set<SlotPool>>();
+    for (const s of ordered) {
+      const c = s.job.clientId;
+      for (const st of s.steps) {
+        if (st.allowance <= 0 || st.blocked || st.eligibleOnprem.length === 0) continue;
+        pending.set(c, (pending.get(c) ?? 0) + st.allowance);
+        let set = eligible.get(c);
+        if (!set) eligible.set(c, (set = new Set()));
+        for (const cls of st.eligibleOnprem) set.add(pools[cls.index]!);
+      }
+    }
+    for (const [c, fraction] of [...fractions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const guarantee = Math.floor(fraction * total + 1e-9);
+      const set = eligible.get(c) ?? new Set<SlotPool>();
+      let slots = 0;
+      for (const p of set) for (const n of p.cls.nodes) if (counted(n)) slots += n.slots;
+      const p = pending.get(c) ?? 0;
+      const count = (u: number): Count => ({ used: u, owed: Math.min(guarantee, u + p, slots) });
+      this.lines.set(c, { clientId: c, fraction, guarantee, used: count(used.get(c) ?? 0), soon: count(staying.get(c) ?? 0), pending: p, eligibleSlots: slots, pools: set });
+    }
+  }
+
+  /**
+   * The client a placement of `clientId`'s work on on-prem `pool` would take a needed slot from, or
+   * null: the placement (on a free slot, else queued behind a task ending soon) would put `clientId`
+   * above its own guarantee while another client owed slots in the same count may use the pool and
+   * its eligible slots of that kind left do not exceed what it is owed. Queued slots are counted
+   * after the tasks ending soon: a queued task starts the moment a client's own task ends, so it
+   * must not take the slot that client needs to stay at its guarantee.
+   */
+  blocks(clientId: string, pool: SlotPool): Line | null {
+    if (pool.cls.pool !== "onprem" || this.spentAll) return null;
+    const queued = pool.freeHead >= pool.free.length;
+    const view = (l: Line) => (queued ? l.soon : l.used);
+    const me = this.lines.get(clientId);
+    if (me && view(me).used < me.guarantee) return null;
+    for (const y of this.lines.values()) {
+      const d = deficitOf(view(y));
+      if (y.clientId === clientId || d <= 0 || !y.pools.has(pool)) continue;
+      if (available(y.pools, queued) <= d) return y;
+    }
+    return null;
+  }
+
+  /**
+   * Whether deadline work the LP placed now (member `m`, on `pool`) can wait for client `y`: the task's
+   * node-hours on the pool's resource fit, before the member's due slot, in the LP's plan where it left
+   * the resource idle or gave it to `y` — work `y` then does now instead, an exchange that keeps every
+   * deadline of the plan. Room promised this cycle is spent. Best-effort work can always wait; work of
+   * a group the LP rents cloud for never does.
+   */
+  canWait(m: Member, pool: SlotPool, y: Line): boolean {
+    if (m.dueAt === null) return true;
+    const r = this.resourceOf.get(pool.cls.index);
+    if (!r || !this.plan) return false;
+    // A group the LP rents for is short of on-prem capacity by the LP's own verdict: its work waiting costs cloud (cloud ≫ guarantees).
+    const gi = this.groupOf.get(m);
+    if (gi === undefined || (this.plan.reading.cloudH[gi] ?? 0) > 1e-6) return false;
+    const speed = speedOf(pool.cls.speed, m.st.step.kind);
+    if (speed <= 0) return false;
+    const need = m.st.taskSec / speed / 3600;
+    const room = this.roomOn(r, y.clientId, m.dueSlot) - (this.spent.get(r) ?? 0);
+    if (room < need) return false;
+    this.spent.set(r, (this.spent.get(r) ?? 0) + need);
+    return true;
+  }
+
+  /**
+   * Whether a task of client `clientId` taking `hours` on `pool` from now fits the LP's plan: in every
+   * slot the task spans, the pool's resource keeps that much capacity the LP leaves idle or plans for
+   * the client itself (its later work then runs now, an exchange); so a guaranteed task never takes a
+   * node the LP planned for another client's work in the next slots ({@link tookNow} counts what
+   * guaranteed tasks took). Without a plan, it fits.
+   */
+  fitsNow(clientId: string, pool: SlotPool, hours: number): boolean {
+    return this.spanOf(clientId, pool, hours) !== null;
+  }
+
+  /** Counts a guaranteed task placed by {@link fitsNow}. */
+  tookNow(clientId: string, pool: SlotPool, hours: number): void {
+    const r = this.resourceOf.get(pool.cls.index);
+    const take = this.spanOf(clientId, pool, hours);
+    if (!r || !take) return;
+    const spent = this.slotSpent.get(r)!;
+    take.forEach((h, t) => { spent[t]! += h; });
+  }
+
+  /** Hours per slot a task from now takes on the pool's resource, or null where the plan has no room for them. */
+  private spanOf(clientId: string, pool: SlotPool, hours: number): number[] | null {
+    const r = this.resourceOf.get(pool.cls.index);
+    if (!this.plan) return [];
+    if (!r) return null;
+    const { startAt, count } = this.plan.grid;
+    const end = startAt[0]! + hours * 3600_000;
+    let spent = this.slotSpent.get(r);
+    if (!spent) this.slotSpent.set(r, (spent = new Array(count).fill(0)));
+    const take: number[] = [];
+    for (let t = 0; t < count && startAt[t]! < end; t++) {
+      const overlap = (Math.min(end, startAt[t + 1]!) - startAt[t]!) / 3600_000;
+      if (this.freeOn(r, clientId, t) - spent[t]! < overlap - 1e-9) return null;
+      take[t] = overlap;
+    }
+    return take;
+  }
+
+  /** Slot-hours on `r` in slot `t` the LP leaves idle or plans for `clientId`. */
+  private freeOn(r: Resource, clientId: string, t: number): number {
+    const { reading, groups } = this.plan!;
+    let others = 0;
+    groups.forEach((g, gi) => { if (g.clientId !== clientId) others += reading.onpremH[gi]!.get(r.index)?.[t] ?? 0; });
+    return Math.max(0, r.readyHours[t]! + r.asleepHours[t]! - others);
+  }
+
+  /** Node-hours on `r` in slots 1 … before `dueSlot` the LP leaves idle or plans for `clientId`. */
+  private roomOn(r: Resource, clientId: string, dueSlot: number): number {
+    const key = `${r.index}|${clientId}|${dueSlot}`;
+    let room = this.roomMemo.get(key);
+    if (room !== undefined) return room;
+    room = 0;
+    for (let t = 1; t < dueSlot && t < r.readyHours.length; t++) room += this.freeOn(r, clientId, t);
+    this.roomMemo.set(key, room);
+    return room;
+  }
+
+  /** Counts a placement of `clientId`'s work on `pool` (queued: it runs once a task ending soon has ended). */
+  took(clientId: string, pool: SlotPool, queued: boolean): void {
+    if (pool.cls.pool !== "onprem") return;
+    const me = this.lines.get(clientId);
+    if (!me) return;
+    if (!queued) me.used.used++;
+    me.soon.used++;
+  }
+
+  /** Slots `clientId` is still owed now (queued: once the tasks ending soon have ended). */
+  deficit(clientId: string, queued = false): number {
+    const l = this.lines.get(clientId);
+    return !l || this.spentAll ? 0 : deficitOf(queued ? l.soon : l.used);
+  }
+
+  /** Clients still owed slots, the furthest below their guarantee first (by share of it owed), then by id. */
+  needy(queued = false): Line[] {
+    const d = (l: Line) => this.deficit(l.clientId, queued);
+    return [...this.lines.values()]
+      .filter((l) => d(l) > 0)
+      .sort((a, b) => d(b) / Math.max(1, b.guarantee) - d(a) / Math.max(1, a.guarantee) || (a.clientId < b.clientId ? -1 : 1));
+  }
+
+  /** The "why" of a placement the rule makes for `clientId`. */
+  why(clientId: string): string {
+    const l = this.lines.get(clientId)!;
+    return `guarantee: ${clientId} below its ${Math.round(l.fraction * 100)}% share (runs ${l.used.used} of ${l.used.owed} on-prem slot(s) owed)`;
+  }
+
+  /** Asleep eligible nodes to wake for what the free slots could not cover; the deficits are then spent (nothing more is held for them this cycle). */
+  wakes(): { node: FarmNode; reason: string }[] {
+    const out: { node: FarmNode; reason: string }[] = [];
+    const taken = new Set<FarmNode>();
+    for (const l of this.needy()) {
+      let left = this.deficit(l.clientId);
+      const asleep = [...l.pools].flatMap((p) => p.cls.nodes.filter((n) => n.status === "asleep" && !taken.has(n))).sort((a, b) => (a.id < b.id ? -1 : 1));
+      for (const n of asleep) {
+        if (left <= 0) break;
+        taken.add(n);
+        left -= n.slots;
+        out.push({ node: n, reason: `${this.why(l.clientId)}; no free eligible slot` });
+      }
+    }
+    this.spentAll = true;
+    return out;
+  }
+}
+
+/** Free (queued: freeing-soon) slots left in the pools. */
+function available(pools: ReadonlySet<SlotPool>, queued: boolean): number {
+  let n = 0;
+  for (const p of pools) n += queued ? p.soon.length - p.soonHead : p.free.length - p.freeHead;
+  return n;
+}

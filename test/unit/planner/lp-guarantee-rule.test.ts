@@ -1,0 +1,53 @@
+/**
+ * Guarantees in dispatch (lib/planner/lp/guarantee-rule.ts): a client below its guaranteed share
+ * gets the slots it is owed before a client above its own share is given more, deferred work
+ * included; deadline work the LP placed now keeps its slots when the plan has no room for it later.
+ */
+import { describe, expect, it } from "vitest";
+import { aClient, aJob, aNode, aSnapshot, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
+import { dispatch, farm, member, perJob } from "./lp-dispatch-fixture.ts";
+
+const halves = [aClient("A", { guaranteedShare: 0.5 }), aClient("B", { guaranteedShare: 0.5 })];
+
+describe("guarantee rule", () => {
+  const shot = (aDue: number | null) => aSnapshot({
+    clients: halves,
+    nodes: nodes("n", 4),
+    jobs: [
+      (aDue === null ? aJob("a") : aJob("a").due(aDue)).forClient("A").tasks(20).build(),
+      aJob("b").forClient("B").tasks(20).build(),
+    ],
+  });
+
+  it("gives a client below its guarantee its share before the LP's quota of a client above its own, deferred work included", () => {
+    const f = farm(shot(null), T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 4 } }], { ordered: ["a", "b"], deferred: ["b"], guarantees: true });
+    expect(perJob(r)).toEqual({ a: 2, b: 2 });
+    expect(r.assignments.filter((x) => x.jobId === "b").every((x) => x.reason.startsWith("guarantee: B below its 50% share"))).toBe(true);
+  });
+
+  it("without the rule the LP's quota takes every node (what the rule corrects)", () => {
+    const f = farm(shot(null), T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 4 } }], { ordered: ["a", "b"], deferred: ["b"] });
+    expect(perJob(r)).toEqual({ a: 4 });
+  });
+
+  it("keeps deadline work the LP placed now on its slots when the plan has no room for it later", () => {
+    const f = farm(shot(T0 + 2 * HOUR), T0);
+    const r = dispatch(f, [{ members: [member(f, "a", 3)], quota: { 0: 4 } }], { ordered: ["a", "b"], deferred: ["b"], guarantees: true });
+    expect(perJob(r)).toEqual({ a: 4 });
+  });
+
+  it("queues a client's next task behind its own task ending soon rather than another client's above its share", () => {
+    const f = farm(aSnapshot({
+      clients: halves,
+      nodes: [
+        aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 3 * HOUR }).build(),
+        aNode("n2").running({ jobId: "b", expectedEndAt: T0 + MIN }).build(),
+      ],
+      jobs: [aJob("a").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()],
+    }), T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 1 } }], { ordered: ["a", "b"], guarantees: true });
+    expect(r.assignments.map((x) => [x.nodeId, x.jobId, x.queued])).toEqual([["n2", "b", true]]);
+  });
+});
