@@ -1,8 +1,12 @@
 import type { FarmNode, NodeAction, Snapshot } from "../types.ts";
 import { nodesOf } from "./actions.ts";
+import type { Group } from "./groups.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
+
+/** A client's rented nodes are kept while any of its rentable work is due (its effective deadline) within this long. */
+const KEEP_NEAR_MS = 2 * 3600_000;
 
 /**
  * Rented nodes the LP no longer wants. Per client × offer, the LP's rent in the slots up to the
@@ -11,14 +15,11 @@ import type { SlotGrid } from "./slots.ts";
  * this a node rented for one deadline stays fed by the work-conserving fill with the client's later
  * work, which the farm does in time (competing-deadlines: 22 nodes worked 6 h past the LP's last
  * rent). Busy surplus nodes finish their task and are released at the next plan; the rest of the
- * nodes are preferred idle first, then soonest free, then by id.
- * The same holds near a deadline: the LP's due times already keep a margin (one task plus its
- * spread, and a tenth of the time left) for the dispatch's rounding, and should the farm fall
- * behind, the next plan rents again within a boot. A guard that kept surplus nodes fed for 2 h
- * before any of the client's deadlines fed 33 nodes the LP had let go for 2.4 h in delivery-burst
- * (a quarter of its cloud spend) while the farm went back to best-effort work.
+ * nodes are preferred idle first, then soonest free, then by id. Nodes stay fed while any of the
+ * client's rentable work is due within 2 h: there the LP's farm-alone plan has no room for the
+ * dispatch's rounding (without this guard client-conflict's no-tariff run missed B1 by 21 minutes).
  */
-export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid): { surplus: Set<string>; release: NodeAction[] } {
+export function surplusCloud(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number): { surplus: Set<string>; release: NodeAction[] } {
   const surplus = new Set<string>();
   const release: NodeAction[] = [];
   const byKey = new Map<string, FarmNode[]>();
@@ -34,6 +35,9 @@ export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], sna
     const c = clouds.find((x) => x.offer.instanceType === instanceType);
     // An offer the LP does not know (withdrawn): leave its nodes to the idle release.
     if (!c) continue;
+    // Near a deadline the nodes stay fed: the LP's plan of the farm alone has no room for dispatch's rounding there.
+    const near = groups.some((g) => g.clientId === clientId && g.clouds.includes(c) && g.dueAt !== null && g.dueAt < now + KEEP_NEAR_MS);
+    if (near) continue;
     const perSlot = r.rent.get(`${clientId}|${c.index}`);
     let want = 0;
     for (let t = 0; t <= Math.min(c.firstSlot + 1, grid.count - 1); t++) want = Math.max(want, perSlot?.[t] ?? 0);
