@@ -31,7 +31,7 @@ export const PREVIEW_LEND_COVER = 2;
 export class PreviewLender {
   private budget: number;
   private readonly marginMs: number[];
-  private readonly borrowers: { m: Member; gi: number }[] = [];
+  private readonly borrowers: Borrower[] = [];
   /** Position of each group in dispatch order: a borrower's own group, if it has nodes now, fills first. */
   private readonly pos: number[];
   private readonly hasNodes: boolean[];
@@ -53,23 +53,22 @@ export class PreviewLender {
   /** Lends from group `li`'s quota before it fills it; call once per group in dispatch order. */
   lendFrom(li: number): void {
     const lender = this.input.groups[li]!;
-    for (const { m, gi } of this.borrowers) {
+    for (const b of this.borrowers) {
       if (this.budget <= 0 || this.marginMs[li]! <= 0) return;
+      const { m, gi } = b;
       if (gi === li || m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
       if (this.hasNodes[gi] && this.pos[gi]! > this.pos[li]!) continue;
-      if (this.lendOne(m, gi, li, lender)) this.budget--;
+      if (this.lendOne(b, li, lender)) this.budget--;
     }
   }
 
-  private lendOne(m: Member, gi: number, li: number, lender: Group): boolean {
-    const eligible = new Set(m.st.eligible.map((c) => c.index));
-    // Only hardware the LP may plan the borrower's group on (groups.ts leaves out classes under a quarter of its best speed).
-    const own = new Set(this.input.groups[gi]!.resources.map((r) => r.index));
+  private lendOne(b: Borrower, li: number, lender: Group): boolean {
+    const { m } = b;
     for (const [r, n] of this.counts[li]!) {
-      if (n <= 0 || !own.has(r)) continue;
+      if (n <= 0) continue;
+      const pools = this.poolsFor(b, r);
+      if (pools.length === 0) continue;
       // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
-      const pools = this.input.resources[r]!.classes.filter((c) => eligible.has(c.index)).map((c) => this.input.pools[c.index]!);
-      pools.sort((a, b) => speedOf(b.cls.speed, m.st.step.kind) - speedOf(a.cls.speed, m.st.step.kind));
       const pool = pools.find((p) => hasSlot(p) && this.marginMs[li]! >= PREVIEW_LEND_COVER * holdMs(m, p));
       const why = `LP: 1 × ${this.input.resources[r]!.label} now for the first frame of ${m.s.job.clientId}'s job the LP plans later, lent by ${lender.clientId}'s ${lender.kind} work (its deadlines keep their margin)`;
       if (!pool || this.d.fill([m], [pool], 1, why) === 0) continue;
@@ -79,6 +78,30 @@ export class PreviewLender {
     }
     return false;
   }
+
+  /**
+   * The borrower's pools in resource `r`, fastest first; none where the LP may not plan its group
+   * on `r` (groups.ts leaves out classes under a quarter of its best speed). Built once per
+   * borrower and resource: every lender group asks again.
+   */
+  private poolsFor(b: Borrower, r: number): SlotPool[] {
+    b.pools ??= new Map();
+    let pools = b.pools.get(r);
+    if (pools) return pools;
+    const { m } = b;
+    const own = this.input.groups[b.gi]!.resources.some((x) => x.index === r);
+    pools = own ? this.input.resources[r]!.classes.filter((c) => m.st.eligible.some((e) => e.index === c.index)).map((c) => this.input.pools[c.index]!) : [];
+    pools.sort((x, y) => speedOf(y.cls.speed, m.st.step.kind) - speedOf(x.cls.speed, m.st.step.kind));
+    b.pools.set(r, pools);
+    return pools;
+  }
+}
+
+interface Borrower {
+  m: Member;
+  gi: number;
+  /** Per resource, its eligible pools fastest first (poolsFor). */
+  pools?: Map<number, SlotPool[]>;
 }
 
 /** The least safety margin of a group's members with work left (Infinity: best effort). */
