@@ -3,7 +3,7 @@ import type { Projection } from "../burst/projection.ts";
 import { releaseIdleCloud } from "../burst/release.ts";
 import { clock, dateTime, duration } from "../format.ts";
 import type { Eligibility, NodeClass } from "../matching/node-classes.ts";
-import { buildPools } from "../matching/slot-pools.ts";
+import { buildPools, type SlotPool } from "../matching/slot-pools.ts";
 import type { OrderFacts } from "../priority/order.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import { reclaimByCheckpoint } from "../shares/reclaim.ts";
@@ -13,7 +13,7 @@ import type { PriceCurve } from "../tariff/price-curve.ts";
 import type { JobState } from "../work/job-state.ts";
 import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
-import { GuaranteeRule } from "./guarantee-rule.ts";
+import { GuaranteeRule, type GuaranteePlan } from "./guarantee-rule.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
 import { surplusCloud } from "./surplus-cloud.ts";
@@ -82,10 +82,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
       p.soon = p.soon.filter((n) => !spare.surplus.has(n.id));
     }
   }
-  const clientOf = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
-  // Work the rule counts and serves: deferred work too, unless deferral wins (policy.guaranteeRule).
-  const owedWork = policy.guaranteeRule === "beside-tariff" ? input.ordered.filter((s) => !deferrals.has(s.job.id)) : input.ordered;
-  const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, { reading, resources, groups, grid });
+  const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid });
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
   for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
@@ -188,4 +185,12 @@ function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): s
   if (r.cappedNow.has(g.clientId)) return `LP: client ${g.clientId} is at its cap of ${clientMax} on-prem slot(s)`;
   const full = g.resources.some((x) => r.fullNow[x.index]);
   return `LP: planned to finish by ${dateTime(finish)}${due}${full ? "; its eligible nodes are fully planned now" : ""}`;
+}
+
+/** The opt-in guarantee rule (policy.guaranteeRule): the work it counts and serves is deferred work too, unless deferral wins ("beside-tariff"). */
+function guaranteeRule(input: LpStageInput, pools: readonly SlotPool[], deferrals: Map<string, Deferral>, plan: GuaranteePlan): GuaranteeRule {
+  const { snapshot, policy, now, ledger } = input;
+  const clientOf = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
+  const owedWork = policy.guaranteeRule === "beside-tariff" ? input.ordered.filter((s) => !deferrals.has(s.job.id)) : input.ordered;
+  return new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, plan);
 }

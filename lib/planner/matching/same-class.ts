@@ -60,12 +60,17 @@ function sameSpeeds(p: Record<string, number>, q: Record<string, number>, step: 
     if (!Object.hasOwn(q, k) || Math.round((p[k] ?? 1) / step) !== Math.round((q[k] ?? 1) / step)) return false;
     np++;
   }
-  let nq = 0;
-  for (const k in q) {
-    if (!Object.hasOwn(q, k)) return false;
-    nq++;
+  return np === ownKeys(q);
+}
+
+/** How many enumerable keys `o` has, all its own; -1 if any is inherited (then nothing is "the same for sure"). */
+function ownKeys(o: object): number {
+  let n = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) return -1;
+    n++;
   }
-  return np === nq;
+  return n;
 }
 
 /**
@@ -80,12 +85,7 @@ export function sameRequirements(a: Requirements, b: Requirements): boolean {
     if (!sameJson(a[k as keyof Requirements], b[k as keyof Requirements])) return false;
     na++;
   }
-  let nb = 0;
-  for (const k in b) {
-    if (!Object.hasOwn(b, k)) return false;
-    nb++;
-  }
-  return na === nb;
+  return na === ownKeys(b);
 }
 
 /** A number that equal requirement sets share; collisions are fine. */
