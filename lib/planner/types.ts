@@ -148,6 +148,11 @@ export interface FarmNode {
   pricePerHour?: number;
   /** Cloud node rented for one client's work (billing, budget). */
   clientId?: string;
+  /**
+   * Cloud only: rented and not yet given a task (booting, or ready with no task started). Its
+   * boot is paid for and has bought nothing yet; surplus release waits for its first task.
+   */
+  awaitingFirstTask?: boolean;
   /** Booting nodes: when they are expected to be ready. */
   readyAt?: number;
   /** At elevated risk of losing its work (a spot rebalance recommendation): no task longer than this, seconds. */

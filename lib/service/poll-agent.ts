@@ -105,7 +105,7 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
     ...(node.status === "offline" || node.status === "booting" ? { status: "ready" as const } : {}),
     ...(idle && node.idleSince === undefined ? { idleSince: now } : {}),
     ...(learned !== node ? { speed: learned.speed, blocklist: learned.blocklist, ...(learned.failuresByJob ? { failuresByJob: learned.failuresByJob } : {}) } : {}),
-  }, !idle && node.idleSince !== undefined ? ["idleSince"] : []);
+  }, [...(!idle && node.idleSince !== undefined ? ["idleSince" as const] : []), ...(!idle && node.awaitingFirstTask ? ["awaitingFirstTask" as const] : [])]);
 
   const settledSome = acknowledged.some((a) => a.outcome === "accepted");
   // One trigger per poll at most, and only when a slot frees with nothing queued for it: a

@@ -94,6 +94,7 @@ function toNode(n: NodeRecord, leases: Lease[], now: number, leaseSec: number, r
     ...(n.instanceType ? { instanceType: n.instanceType } : {}), ...(n.market ? { market: n.market } : {}),
     ...(n.pricePerHour !== undefined ? { pricePerHour: n.pricePerHour } : {}), ...(n.clientId ? { clientId: n.clientId } : {}),
     ...(n.status === "booting" && n.readyAt !== undefined ? { readyAt: n.readyAt } : {}),
+    ...(n.awaitingFirstTask ? { awaitingFirstTask: true } : {}),
     // A rebalance recommendation: only tasks that would lose at most one checkpoint interval.
     ...(n.cloud?.rebalanceAt !== undefined ? { maxTaskSec: riskyTaskSec } : {}),
   };

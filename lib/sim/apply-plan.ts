@@ -41,6 +41,8 @@ export function applyPlan(ctx: Ctx, plan: Plan): void {
       node.readyAt = st.now + node.wakeSec * 1000;
       ctx.heap.push({ at: node.readyAt, rank: 0, type: "node-ready", nodeId: node.id, epoch: node.epoch });
     } else if (act.action === "release" && node.pool === "cloud" && node.running.length === 0) {
+      // Rent, then release unused: the boot bought nothing (the cloud cost alone hides it).
+      if (node.awaitingFirstTask) meter.tally.unusedRentals++;
       terminate(ctx, node);
     }
     meter.markDirty();

@@ -38,7 +38,7 @@ export function launch(ctx: Ctx, req: BurstRequest): number {
       id, pool: "cloud", status: "booting", capabilities: offer.capabilities, tags: [], speed: offer.speed, slots: 1,
       powerIdleW: 0, powerBusyW: 0, powerSleepW: 0, wakeSec: 0, running: [], queue: [], blocklist: [], failuresByJob: {},
       idleSince: null, readyAt: st.now + offer.bootSec * 1000, instanceType: offer.instanceType, market: req.market,
-      pricePerHour: price, clientId: req.clientId, epoch: 0,
+      pricePerHour: price, clientId: req.clientId, awaitingFirstTask: true, epoch: 0,
     };
     st.nodes.set(id, node);
     ctx.heap.push({ at: node.readyAt!, rank: 0, type: "node-ready", nodeId: id, epoch: 0 });

@@ -16,7 +16,7 @@ export function emptyTally(): Tally {
   return {
     energyKWh: 0, energyCost: 0, workEnergyKWh: 0, workEnergyCost: 0, cloudCost: 0, cloudNodeHours: 0, cloudBusyNodeHours: 0,
     busySlotSec: 0, availSlotSec: 0, activeBusySlotSec: 0, activeAvailSlotSec: 0, wcViolationNodeSec: 0, guaranteeViolationClientSec: 0, idleGapsSec: [],
-    rejectedAssignments: 0, rejectedPreemptions: 0, plans: 0, spotInterruptions: 0, crashes: 0, taskErrors: 0,
+    rejectedAssignments: 0, rejectedPreemptions: 0, plans: 0, spotInterruptions: 0, unusedRentals: 0, crashes: 0, taskErrors: 0,
   };
 }
 

@@ -59,6 +59,8 @@ export interface MetricsRow {
   idle_gap_mean_sec: number | null;
   idle_gap_p95_sec: number | null;
   spot_interruptions: number;
+  /** Rented nodes released before they ran a task (rent, then release unused). */
+  unused_rentals: number;
   crashes: number;
   task_errors: number;
   rejected_assignments: number;
@@ -108,7 +110,7 @@ export function metricsOf(res: SimResult, b: Bounds): MetricsRow {
     makespan_hours: r3(spanH),
     idle_gap_mean_sec: gaps.length ? r3(gaps.reduce((s, x) => s + x, 0) / gaps.length) : null,
     idle_gap_p95_sec: p95(gaps),
-    spot_interruptions: t.spotInterruptions, crashes: t.crashes, task_errors: t.taskErrors,
+    spot_interruptions: t.spotInterruptions, unused_rentals: t.unusedRentals, crashes: t.crashes, task_errors: t.taskErrors,
     rejected_assignments: t.rejectedAssignments, plans: t.plans,
   };
 }

@@ -51,6 +51,7 @@ function nodeView(st: SimState, n: NodeState, policy: Policy, opts: SimOptions):
     node.market = n.market!;
     node.pricePerHour = n.pricePerHour!;
     if (n.clientId) node.clientId = n.clientId;
+    if (n.awaitingFirstTask) node.awaitingFirstTask = true;
   }
   return node;
 }

@@ -78,6 +78,8 @@ export interface NodeState {
   pricePerHour?: number;
   clientId?: string;
   billedUntil?: number;
+  /** Rented and no task started on it yet (FarmNode.awaitingFirstTask). */
+  awaitingFirstTask?: boolean;
   interruptAt?: number;
   /** Bumped whenever the node loses its work, so stale events are ignored. */
   epoch: number;

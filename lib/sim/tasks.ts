@@ -66,6 +66,7 @@ export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex
   s.running++;
   node.running.push(a);
   node.idleSince = null;
+  delete node.awaitingFirstTask;
   j.firstStartAt ??= st.now;
   meter.onStart(node, st.now);
   ctx.heap.push({ at: a.endAt, rank: 0, type: "attempt-end", nodeId: node.id, attemptId: a.id });

@@ -145,6 +145,8 @@ export interface Tally {
   rejectedPreemptions: number;
   plans: number;
   spotInterruptions: number;
+  /** Rented nodes the plan released before they ran a task. */
+  unusedRentals: number;
   crashes: number;
   taskErrors: number;
 }

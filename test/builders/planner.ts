@@ -150,6 +150,8 @@ class NodeBuilder {
     Object.assign(this.node, { pool: "cloud", instanceType, market, pricePerHour, clientId });
     return this;
   }
+  /** A rented node that has run no task yet (just booted). */
+  awaitingFirstTask() { this.node.awaitingFirstTask = true; return this; }
   build(): FarmNode { return structuredClone(this.node); }
 }
 

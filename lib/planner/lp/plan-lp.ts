@@ -73,7 +73,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   // Dispatch the first slot; shares are reported from the same ledger the greedy passes use.
   for (const s of input.ordered) ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
   // Rented nodes the LP no longer wants take no new work (out of the pools, so that work goes elsewhere); the idle ones go now.
-  const spare = policy.burst.enabled ? surplusCloud(reading, groups, clouds, snapshot, grid, now) : { surplus: new Set<string>(), release: [] };
+  const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
   if (spare.surplus.size > 0) {
     for (const p of pools) {

@@ -1,12 +1,8 @@
 import type { FarmNode, NodeAction, Snapshot } from "../types.ts";
 import { nodesOf } from "./actions.ts";
-import type { Group } from "./groups.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
-
-/** A client's rented nodes are kept while any of its rentable work is due (its effective deadline) within this long. */
-const KEEP_NEAR_MS = 2 * 3600_000;
 
 /**
  * Rented nodes the LP no longer wants. Per client × offer, the LP's rent in the slots up to the
@@ -15,11 +11,20 @@ const KEEP_NEAR_MS = 2 * 3600_000;
  * this a node rented for one deadline stays fed by the work-conserving fill with the client's later
  * work, which the farm does in time (competing-deadlines: 22 nodes worked 6 h past the LP's last
  * rent). Busy surplus nodes finish their task and are released at the next plan; the rest of the
- * nodes are preferred idle first, then soonest free, then by id. Nodes stay fed while any of the
- * client's rentable work is due within 2 h: there the LP's farm-alone plan has no room for the
- * dispatch's rounding (without this guard client-conflict's no-tariff run missed B1 by 21 minutes).
+ * nodes are preferred idle first, then soonest free, then by id.
+ * The same holds near a deadline: the LP's due times already keep a margin (one task plus its
+ * spread, and a tenth of the time left) for the dispatch's rounding, and should the farm fall
+ * behind, the next plan rents again within a boot.
+ *
+ * Release hysteresis: a node that has not yet run a task (`awaitingFirstTask`) is never surplus.
+ * The plan that rented it paid its boot for work the LP then wanted; the plans during the boot
+ * see on-prem catch up a little each cycle and may want a node less by the time it is ready, so
+ * releasing it then buys nothing with the boot (the local farm released an urgent job's two
+ * just-booted nodes before their first frame). Fed for one task, it is judged like any other. A
+ * window of boot latency plus one planning cycle would say the same, but needs the cycle length
+ * the planner is not told, and real boots run past the offer's figure.
  */
-export function surplusCloud(r: LpReading, groups: readonly Group[], clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, now: number): { surplus: Set<string>; release: NodeAction[] } {
+export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid): { surplus: Set<string>; release: NodeAction[] } {
   const surplus = new Set<string>();
   const release: NodeAction[] = [];
   const byKey = new Map<string, FarmNode[]>();
@@ -35,17 +40,15 @@ export function surplusCloud(r: LpReading, groups: readonly Group[], clouds: rea
     const c = clouds.find((x) => x.offer.instanceType === instanceType);
     // An offer the LP does not know (withdrawn): leave its nodes to the idle release.
     if (!c) continue;
-    // Near a deadline the nodes stay fed: the LP's plan of the farm alone has no room for dispatch's rounding there.
-    const near = groups.some((g) => g.clientId === clientId && g.clouds.includes(c) && g.dueAt !== null && g.dueAt < now + KEEP_NEAR_MS);
-    if (near) continue;
     const perSlot = r.rent.get(`${clientId}|${c.index}`);
     let want = 0;
     for (let t = 0; t <= Math.min(c.firstSlot + 1, grid.count - 1); t++) want = Math.max(want, perSlot?.[t] ?? 0);
     const keep = nodesOf(want);
+    // Nodes awaiting their first task are kept and count first toward what the LP keeps.
     const drop = nodes.reduce((s, n) => s + n.slots, 0) - keep;
     if (drop <= 0) continue;
     const freeAt = (n: FarmNode) => n.leases.reduce((m, l) => Math.max(m, l.expectedEndAt), 0);
-    const order = [...nodes].sort((a, b) => freeAt(a) - freeAt(b) || (a.id < b.id ? -1 : 1));
+    const order = nodes.filter((n) => !n.awaitingFirstTask).sort((a, b) => freeAt(a) - freeAt(b) || (a.id < b.id ? -1 : 1));
     let left = drop;
     for (const n of order) {
       if (left < n.slots) break;

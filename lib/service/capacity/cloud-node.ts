@@ -24,7 +24,7 @@ export function cloudNodeRecord(i: LaunchedInstance, offer: CloudOffer, x: Launc
     // Cloud power is in the instance price (usage.ts bills no energy for cloud nodes).
     powerIdleW: 0, powerBusyW: 0, blocklist: [],
     instanceType: i.instanceType, market: i.market, pricePerHour: price, clientId: x.clientId,
-    readyAt: x.now + offer.bootSec * 1000,
+    readyAt: x.now + offer.bootSec * 1000, awaitingFirstTask: true,
     registeredAt: x.now, lastSeenAt: x.now, agentVersion: null, metrics: null,
     holding: [], desiredStatus: "run", inbox: [],
     cloud: { requestKey: x.requestKey, launchedAt: x.now, jobIds: x.jobIds, round: x.round, ...(i.placement ? { placement: i.placement } : {}) },

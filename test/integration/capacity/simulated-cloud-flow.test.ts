@@ -77,7 +77,7 @@ describe("bursting through the simulated cloud", () => {
     const launched = await capacity();
     expect(launched.launched).toHaveLength(asked);
     const id = launched.launched[0]!;
-    expect(await svc.deps.nodes.get(id)).toMatchObject({ pool: "cloud", status: "booting", instanceType: "c6i.8xlarge", market: "spot", pricePerHour: 0.5, clientId: "acme" });
+    expect(await svc.deps.nodes.get(id)).toMatchObject({ pool: "cloud", status: "booting", instanceType: "c6i.8xlarge", market: "spot", pricePerHour: 0.5, clientId: "acme", awaitingFirstTask: true });
 
     svc.clock.advance(2 * MIN);
     await timers.runUntil(svc.clock.now());
@@ -90,6 +90,8 @@ describe("bursting through the simulated cloud", () => {
     const first = await poll(id);
     expect(first.assignments.length).toBeGreaterThan(0);
     expect(first.assignments[0]!.jobId).toBe(job.id);
+    // Its first task handed over: the plan may now judge it surplus like any other rented node.
+    expect((await svc.deps.nodes.get(id))?.awaitingFirstTask).toBeUndefined();
     const a = first.assignments[0]!;
     svc.clock.advance(10 * MIN);
     await poll(id, [{ taskId: a.taskId, token: a.token, state: "succeeded", startedAt: svc.clock.now() - 10 * MIN, endedAt: svc.clock.now() }]);

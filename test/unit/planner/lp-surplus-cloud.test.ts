@@ -1,7 +1,8 @@
 /**
  * Rented nodes the LP no longer wants (lib/planner/lp/surplus-cloud.ts): a node rented for one
  * deadline is not kept busy with work the farm does in time; idle ones are released at once, busy
- * ones get no new work, and nodes the LP still rents are kept.
+ * ones get no new work (near a deadline too), and nodes the LP still rents are kept. A rented node
+ * that has run no task yet is never surplus: releasing it would have paid its boot for nothing.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
@@ -29,13 +30,26 @@ describe("surplus rented nodes", () => {
     expect(p.burst).toEqual([]);
   });
 
-  it("keeps them fed while the client's work is due within 2 h, though the LP rents none", () => {
-    // 12 × 10 min on 4 nodes = 30 min, due in 1h30m: the farm alone makes it, but the deadline is near.
+  it("releases them near a deadline too when the farm alone meets it: the LP's margin, not the rented nodes, absorbs the rounding", () => {
+    // 12 × 10 min on 4 nodes = 30 min, due in 1h30m: the farm alone makes it, though the deadline is near.
     const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 90 * MIN).tasks(12, 600).build()], nodes: [...nodes("n", 4), ...rented(["c1", "c2", "c3"])], cloudOffers: offers });
     const p = plan(snap, defaultPolicy, T0, { solver });
     expect(p.planner?.mode, p.planner?.reason).toBe("lp");
     expect(p.burst).toEqual([]);
-    expect(p.nodeActions.filter((a) => a.action === "release")).toEqual([]);
+    expect(p.assignments.filter((a) => a.nodeId.startsWith("c"))).toEqual([]);
+    expect(p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId).sort()).toEqual(["c1", "c2", "c3"]);
+  });
+
+  it("keeps just-booted rentals that have run no task and feeds them, though the farm has caught up during their boot", () => {
+    // Rented for an urgent job; by the time they are ready the farm alone makes its deadline (as in the local farm).
+    const fresh = ["c1", "c2"].map((id) => aNode(id).cloud("c6i.8xlarge", "spot", 0.5, "A").idleSince(T0 - 10_000).awaitingFirstTask().build());
+    const snap = aSnapshot({ jobs: [aJob("j").due(T0 + 90 * MIN).tasks(12, 600).build()], nodes: [...nodes("n", 4), ...fresh, ...rented(["c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.burst).toEqual([]);
+    // The node that has worked goes; the two whose boot bought nothing yet each get a task.
+    expect(p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId)).toEqual(["c3"]);
+    expect(p.assignments.filter((a) => a.nodeId.startsWith("c")).map((a) => a.nodeId).sort()).toEqual(["c1", "c2"]);
   });
 
   it("keeps rented nodes the LP still rents for a deadline the farm cannot meet alone", () => {

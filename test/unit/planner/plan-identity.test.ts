@@ -34,9 +34,9 @@ const FARMS: { name: string; params: FarmParams }[] = [
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "981abd703860d699", greedy: "4b245fbafbee27f0", replayed: "a05aa1c56cc233ce" },
-  extras: { lp: "74fb2daaf9ca5c56", greedy: "f45d73283e101b01", replayed: "44aba1549122a53b" },
+  extras: { lp: "9114dfee55813a87", greedy: "f45d73283e101b01", replayed: "9a128c1ecc077bbd" },
   loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "a130f5123bb60657", greedy: "10332fab49c8ebba", replayed: "6948338528b68080" },
+  "bench-10k": { lp: "384461395a48810a", greedy: "10332fab49c8ebba", replayed: "f8f50690f3e7765d" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {

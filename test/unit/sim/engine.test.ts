@@ -101,4 +101,21 @@ describe("the engine applies plans the way agents would", () => {
     expect(cloud.every((a) => a.startedAt >= T0 + 600_000)).toBe(true);
     expect(res.jobs[0]!.finishedAt).not.toBeNull();
   });
+
+  it("counts a rented node released before its first task (rent, then release unused), which its cloud cost alone hides", () => {
+    // Rent one node at T0; release every ready cloud node the plan sees idle: the node boots and goes unused.
+    const rentThenRelease: PlanFn = (s, p, now) => ({
+      ...empty(now),
+      burst: now === T0 ? [{ clientId: "A", instanceType: "c.test", market: "on-demand", count: 1, kind: "render-cpu", jobIds: ["j"], deadlineAt: now, estimatedCost: 1, reason: "t" }] : [],
+      nodeActions: s.nodes.filter((n) => n.pool === "cloud" && n.status === "ready" && n.leases.length === 0).map((n) => ({ nodeId: n.id, action: "release" as const, reason: "t" })),
+      assignments: fifo(s, p, now).assignments.filter((a) => !a.nodeId.startsWith("cloud")),
+    });
+    const sc = scenario({
+      nodes: [node("n1")], clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 })],
+      cloudOffers: [offer({ bootSec: 600 })], jobs: [job({ id: "j", tasks: 2, taskSec: 3600, cloud: true })],
+    });
+    const res = simulate(sc, rentThenRelease, defaultPolicy, "rent-then-release");
+    expect(res.tally.unusedRentals).toBe(1);
+    expect(res.tally.cloudCost).toBeGreaterThan(0);
+  });
 });

@@ -6,7 +6,7 @@ function row(policy: string, over: Partial<MetricsRow> = {}): MetricsRow {
     scenario: "s", policy, jobs: 2, cloud_allowed_jobs: 0, misses: 0, unavoidable_misses: 0, avoidable_misses: 0, failed_jobs: 0,
     utilization: 1, wc_violation_node_min: 0, energy_kwh: 1, energy_cost: 10, energy_cost_lb: 5, energy_lb_exact: true, energy_cost_lp_ub: 5, energy_cost_lb_guarantees: 6,
     energy_total_cost: 12, cloud_node_hours: 0, cloud_cost: 0, cloud_cost_lb: 0, cloud_cost_lb_guarantees: 0, preview_latency_pct: 5, first_frame_min: 10, guarantee_violation_min: 0, guarantee_short_lb_node_h: 0,
-    throughput_ref_hours_per_hour: 1, makespan_hours: 1, idle_gap_mean_sec: 0, idle_gap_p95_sec: 0, spot_interruptions: 0, crashes: 0,
+    throughput_ref_hours_per_hour: 1, makespan_hours: 1, idle_gap_mean_sec: 0, idle_gap_p95_sec: 0, spot_interruptions: 0, unused_rentals: 0, crashes: 0,
     task_errors: 0, rejected_assignments: 0, plans: 1, ...over,
   };
 }
