@@ -1,7 +1,8 @@
 /**
  * The least on-prem busy-energy cost (busy power × time × price, as `energy_cost` meters it)
  * of doing the same work as a run — every task it finished (each step's done count, priced as
- * its shortest tasks), each job it finished on time by its deadline, the rest by the horizon —
+ * its shortest tasks, each with the failed attempts every run repeats before its good one),
+ * each job it finished on time by its deadline, the rest by the horizon —
  * or, without a run, ALL the work; over the fluid schedule (flow-lp.ts):
  * - cloud is allowed: cloud-allowed jobs may run on rented nodes (no farm energy) within each
  *   client's budget and within `cloudSpendCap` — the row's own cloud spend, so a policy cannot

@@ -41,7 +41,8 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
   const m = boundModel(sc, slotMinutesFor(sc));
   // The energy LP spans every job to the horizon: size its slots for that.
   const horizonJobs = { ...sc, jobs: sc.jobs.map((j) => ({ ...j, job: { ...j.job, deadlineAt: null } })) };
-  const me = boundModel(sc, slotMinutesFor(horizonJobs));
+  // Its work includes the failed attempts every run repeats before a task's good one (model.ts `retries`).
+  const me = boundModel(sc, slotMinutesFor(horizonJobs), { retries: true });
   const failures: string[] = [];
   // 0 is a lower bound on every quantity here: a solver failure costs tightness, not validity.
   const safe = <T>(what: string, fn: () => T, fallback: T): T => {

@@ -6,12 +6,13 @@
  * to a whole slot), the longest task per class (a task is never split below its length), the
  * offers' instance limits, client budgets and guarantees. Work is the TRUE runtime of every task
  * (the engine's very draws), retries excluded; a node counts in a slot unless it is down for the
- * whole of it; dependencies are ignored. Each relaxation only lowers the bounds.
+ * whole of it; dependencies are ignored. Each relaxation only lowers the bounds. The energy
+ * bound's model (`retries`) also counts the failed attempts every run repeats.
  */
 import type { Client, Tariff } from "../../planner/index.ts";
 import { crashEvents } from "../engine.ts";
 import { meets, speedFor } from "../eligibility.ts";
-import { trueTaskSec } from "../tasks.ts";
+import { failedRefSec, trueTaskSec } from "../tasks.ts";
 import type { Scenario, SimNodeSpec } from "../types.ts";
 
 export interface LocalClass { name: string; nodes: number[]; kwBusy: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
@@ -99,7 +100,12 @@ function localClasses(sc: Scenario, slots: number, slotMs: number): LocalClass[]
   });
 }
 
-export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
+/**
+ * `retries`: each task's work includes its failed attempts before the first good one (failedRefSec:
+ * drawn per attempt, the same in every run), which every run that finishes the task also did —
+ * a tighter bound for the energy a run draws (the others keep the task's own runtime).
+ */
+export function boundModel(sc: Scenario, slotMinutes: number, options: { retries?: boolean } = {}): BoundModel {
   const slotMs = slotMinutes * 60_000;
   const slots = Math.ceil((sc.endAt - sc.startAt) / slotMs);
   const local = localClasses(sc, slots, slotMs);
@@ -125,8 +131,9 @@ export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
       const own: number[] = [];
       for (let i = 0; i < step.taskCount; i++) {
         const s = trueTaskSec(sc.seed, spec, k, i);
-        own.push(s / fastest / 3600);
-        sum += s;
+        const w = s + (options.retries ? failedRefSec(sc.seed, spec, k, i, sc.faults) : 0);
+        own.push(w / fastest / 3600);
+        sum += w;
         longest = Math.max(longest, s);
         shortest = Math.min(shortest, s);
         p.taskHours.push(s / fastest / 3600);

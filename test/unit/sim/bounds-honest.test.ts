@@ -71,6 +71,20 @@ describe("energy bound asks for the work the run did", () => {
   });
 });
 
+describe("energy bound counts the failed attempts every run repeats", () => {
+  it("a corrupt frame re-rendered and a frame error draw energy in any schedule that finishes the task", () => {
+    // Faults are drawn per (task, attempt): whichever node or hour runs it, a task's attempts fail
+    // the same way before its first good one. One node, flat tariff: FIFO's energy is its bound.
+    const sc = scenario({
+      nodes: [node("n1")], faults: { frameErrorRate: 0.2, corruptOutputRate: 0.2, nodeCrashPerHour: 0, crashDownSec: 0 },
+      jobs: [job({ id: "j", tasks: 6, taskSec: 1800 })],
+    });
+    const row = run(sc, "fifo");
+    expect(row.energy_cost).toBeGreaterThan(0.3 + 1e-3);
+    expect(row.energy_cost_lb).toBeCloseTo(row.energy_cost, 3);
+  });
+});
+
 describe("energy bound shifts only what a policy may shift", () => {
   it("energy-intensive work pays the cheapest hour of its window, other work its window's mean", () => {
     // 0.40 in the first hour, 0.10 after; one 1 h frame due at 3 h on a 500 W node.
