@@ -29,8 +29,8 @@ export interface Part {
   shortestCloud: Map<number, number>;
   /** Each task's hours on the fastest class it may use, longest first. */
   taskHours: number[];
-  /** Per step of the part: its index and its tasks' hours (fastest class), shortest first. */
-  steps: { step: number; hours: number[] }[];
+  /** Per step of the part: its index and its tasks' hours (fastest class), shortest first and by task index. */
+  steps: { step: number; hours: number[]; byTask: number[] }[];
 }
 
 export interface BoundJob {
@@ -147,7 +147,7 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
       for (const i of li) add(p.local, p.longestLocal, p.shortestLocal, i, local[i]!.speed);
       for (const i of ci) add(p.cloud, p.longestCloud, p.shortestCloud, i, cloud[i]!.speed);
       p.tasks += step.taskCount;
-      p.steps.push({ step: k, hours: own.sort((a, b) => a - b) });
+      p.steps.push({ step: k, hours: [...own].sort((a, b) => a - b), byTask: own });
       parts.set(key, p);
     });
     for (const p of parts.values()) p.taskHours.sort((a, b) => b - a);
