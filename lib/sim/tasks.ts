@@ -8,7 +8,7 @@ import { hashSeed, lognormalMultiplier, mulberry32 } from "./rng.ts";
 import { meets, speedFor } from "./eligibility.ts";
 import { DONE, EXHAUSTED, PENDING, RUNNING, jobComplete, jobDepsMet, stepDepsMet, type Attempt, type NodeState } from "./state.ts";
 import type { Ctx } from "./context.ts";
-import type { SimJobSpec } from "./types.ts";
+import type { FaultModel, SimJobSpec } from "./types.ts";
 
 /** Why a task cannot start on a node now, or null if it can. */
 export function cannotStart(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): string | null {
@@ -41,6 +41,35 @@ export function trueTaskSec(seed: number, spec: SimJobSpec, stepIndex: number, t
   return base * mult;
 }
 
+/** An attempt's outcome and the fraction of its true runtime it runs (an error fails part-way), drawn from (job, step, task, attempt). */
+function attemptFault(seed: number, jobId: string, stepIndex: number, taskIndex: number, attemptNo: number, f: FaultModel): { outcome: Attempt["outcome"]; ranFraction: number } {
+  const r = taskRng(seed, jobId, stepIndex, taskIndex, attemptNo);
+  const u = r.next();
+  if (u < f.frameErrorRate) return { outcome: "error", ranFraction: 0.1 + 0.8 * r.next() };
+  if (u < f.frameErrorRate + f.corruptOutputRate) return { outcome: "corrupt", ranFraction: 1 };
+  return { outcome: "ok", ranFraction: 1 };
+}
+
+/** Most attempts looked at by {@link failedRefSec}: beyond this the task counts no failed work (still a lower bound). */
+const MAX_ATTEMPTS_SEEN = 20;
+
+/**
+ * Reference seconds of the failed attempts every schedule runs before the task's first good one:
+ * a frame error or a corrupt output counts an attempt and the next attempt draws the next outcome,
+ * whatever node or hour it runs on (a lost attempt — crash, spot, preemption — counts none and
+ * redraws the same outcome). So any run that finishes the task also ran this work.
+ */
+export function failedRefSec(seed: number, spec: SimJobSpec, stepIndex: number, taskIndex: number, f: FaultModel): number {
+  const sec = trueTaskSec(seed, spec, stepIndex, taskIndex);
+  let failed = 0;
+  for (let n = 1; n <= MAX_ATTEMPTS_SEEN; n++) {
+    const a = attemptFault(seed, spec.job.id, stepIndex, taskIndex, n, f);
+    if (a.outcome === "ok") return failed;
+    failed += sec * a.ranFraction;
+  }
+  return 0;
+}
+
 export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): Attempt {
   const { st, meter } = ctx;
   const j = st.jobs.get(jobId)!;
@@ -49,14 +78,8 @@ export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex
   const from = s.progress[taskIndex]!;
   const trueSec = (trueTaskSec(ctx.sc.seed, j.spec, stepIndex, taskIndex) / speed) * (1 - from);
   const estSec = ((s.spec.secondsPerFrame * s.spec.framesPerTask) / speed) * (1 - from);
-  const attemptNo = s.attempts[taskIndex]! + 1;
-  const r = taskRng(ctx.sc.seed, j.job.id, stepIndex, taskIndex, attemptNo);
-  const u = r.next();
-  const f = ctx.sc.faults;
-  let outcome: Attempt["outcome"] = "ok";
-  let durSec = trueSec;
-  if (u < f.frameErrorRate) { outcome = "error"; durSec = trueSec * (0.1 + 0.8 * r.next()); }
-  else if (u < f.frameErrorRate + f.corruptOutputRate) outcome = "corrupt";
+  const { outcome, ranFraction } = attemptFault(ctx.sc.seed, j.job.id, stepIndex, taskIndex, s.attempts[taskIndex]! + 1, ctx.sc.faults);
+  const durSec = trueSec * ranFraction;
   const a: Attempt = {
     id: st.nextAttemptId++, jobId, stepIndex, taskIndex, startedAt: st.now,
     endAt: st.now + Math.max(1, Math.round(durSec * 1000)), expectedEndAt: st.now + Math.round(estSec * 1000),

@@ -110,6 +110,8 @@ export interface JobOutcomeRow {
   tasks: number;
   /** Tasks done per step at the end (the energy bound asks for the same work). */
   doneTasks: number[];
+  /** Per step, which tasks were done where only some were (null: none or all); absent when no step is partly done. */
+  doneSets?: (number[] | null)[];
 }
 
 export interface SeriesPoint {

@@ -1,7 +1,9 @@
 /**
  * The least on-prem busy-energy cost (busy power × time × price, as `energy_cost` meters it)
- * of doing the same work as a run — every task it finished (each step's done count, priced as
- * its shortest tasks), each job it finished on time by its deadline, the rest by the horizon —
+ * of doing the same work as a run — every task it finished (the very tasks where a step was
+ * partly done, else each step's done count priced as its shortest tasks; each task with the
+ * failed attempts every run repeats before its good one),
+ * each job it finished on time by its deadline, the rest by the horizon —
  * or, without a run, ALL the work; over the fluid schedule (flow-lp.ts):
  * - cloud is allowed: cloud-allowed jobs may run on rented nodes (no farm energy) within each
  *   client's budget and within `cloudSpendCap` — the row's own cloud spend, so a policy cannot
@@ -30,16 +32,18 @@ const UNPLACED_PER_PART = 1e6;
 
 export interface EnergyLb { cost: number; lateNodeHours: number; status: string }
 
-/** What a run did: tasks done per step and whether the job met its deadline, by job id. */
-export type RunWork = Map<string, { doneTasks: number[]; onTime: boolean }>;
+/** What a run did: tasks done per step (and which, where a step was partly done) and whether the job met its deadline, by job id. */
+export type RunWork = Map<string, { doneTasks: number[]; doneSets?: (number[] | null)[]; onTime: boolean }>;
 
-/** Fraction of a part's work the run did, at least: its done tasks as the step's shortest ones. */
-function doneFraction(part: BoundJob["parts"][number], doneTasks: number[]): number {
+/** Fraction of a part's work the run did, at least: its very done tasks where known, else the step's shortest ones. */
+function doneFraction(part: BoundJob["parts"][number], w: { doneTasks: number[]; doneSets?: (number[] | null)[] } | undefined): number {
   let total = 0;
   let done = 0;
   for (const s of part.steps) {
     for (const h of s.hours) total += h;
-    const k = doneTasks[s.step] ?? 0;
+    const set = w?.doneSets?.[s.step];
+    if (set) { for (const i of set) done += s.byTask[i] ?? 0; continue; }
+    const k = w?.doneTasks[s.step] ?? 0;
     for (let i = 0; i < k && i < s.hours.length; i++) done += s.hours[i]!;
   }
   return total > 0 ? done / total : 1;
@@ -48,7 +52,7 @@ function doneFraction(part: BoundJob["parts"][number], doneTasks: number[]): num
 export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: number, run?: RunWork, guarantees = false): EnergyLb {
   // A job the run finished late, or not at all, needs its done work only by the horizon.
   const jobs = m.jobs.filter((j) => j.parts.length > 0).map((j) => (run && !run.get(j.id)?.onTime ? { ...j, dueAt: null } : j));
-  const finished = (j: BoundJob): boolean => !run || j.parts.every((p) => doneFraction(p, run.get(j.id)?.doneTasks ?? []) >= 1 - 1e-9);
+  const finished = (j: BoundJob): boolean => !run || j.parts.every((p) => doneFraction(p, run.get(j.id)) >= 1 - 1e-9);
   const owing = guarantees ? { ...m, jobs: m.jobs.filter(finished) } : m;
   const { lp, cols, dueOf, guaranteeShort } = flowLp(owing, { jobs, late: true, cloudSpendCap, guarantees, serveGuarantees: guarantees });
   for (const s of guaranteeShort) lp.cost(s, GUARANTEE_SHORT_PER_NODE_HOUR);
@@ -71,7 +75,7 @@ export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: 
   }
   cover.forEach((parts, j) => parts.forEach((terms, p) => {
     const w = run?.get(jobs[j]!.id);
-    const need = w ? doneFraction(jobs[j]!.parts[p]!, w.doneTasks) : 1;
+    const need = w ? doneFraction(jobs[j]!.parts[p]!, w) : 1;
     if (need <= 0) return;
     const u = `u${j}_${p}`;
     terms.set(u, 1);

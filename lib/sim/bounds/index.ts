@@ -41,7 +41,8 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
   const m = boundModel(sc, slotMinutesFor(sc));
   // The energy LP spans every job to the horizon: size its slots for that.
   const horizonJobs = { ...sc, jobs: sc.jobs.map((j) => ({ ...j, job: { ...j.job, deadlineAt: null } })) };
-  const me = boundModel(sc, slotMinutesFor(horizonJobs));
+  // Its work includes the failed attempts every run repeats before a task's good one (model.ts `retries`).
+  const me = boundModel(sc, slotMinutesFor(horizonJobs), { retries: true });
   const failures: string[] = [];
   // 0 is a lower bound on every quantity here: a solver failure costs tightness, not validity.
   const safe = <T>(what: string, fn: () => T, fallback: T): T => {
@@ -58,8 +59,9 @@ export function computeBounds(sc: Scenario, solver: LpSolver = highsSolver): Bou
     energyFor(cloudSpend: number, jobs?: JobOutcomeRow[], guarantees = false): number {
       // Round the cap UP to a cent: more cloud allowed only lowers the bound.
       const cap = Math.ceil(cloudSpend * 100 - 1e-9) / 100;
-      const run: RunWork | undefined = jobs && new Map(jobs.map((j) => [j.id, { doneTasks: j.doneTasks, onTime: j.finishedAt !== null && !j.late }]));
-      const key = `${cap}|${guarantees ? "g" : ""}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
+      const run: RunWork | undefined = jobs && new Map(jobs.map((j) => [j.id, { doneTasks: j.doneTasks, ...(j.doneSets ? { doneSets: j.doneSets } : {}), onTime: j.finishedAt !== null && !j.late }]));
+      const sets = (j: JobOutcomeRow) => (j.doneSets ? `[${j.doneSets.map((s) => s?.join(".") ?? "").join("/")}]` : "");
+      const key = `${cap}|${guarantees ? "g" : ""}|${jobs ? jobs.map((j) => `${j.doneTasks.join(",")}${sets(j)}${j.finishedAt !== null && !j.late ? "+" : "-"}`).join(";") : "all"}`;
       let e = energy.get(key);
       if (e === undefined) energy.set(key, (e = safe("energy", () => energyLowerBound(me, solver, cap, run, guarantees).cost, 0)));
       return e;

@@ -6,12 +6,13 @@
  * to a whole slot), the longest task per class (a task is never split below its length), the
  * offers' instance limits, client budgets and guarantees. Work is the TRUE runtime of every task
  * (the engine's very draws), retries excluded; a node counts in a slot unless it is down for the
- * whole of it; dependencies are ignored. Each relaxation only lowers the bounds.
+ * whole of it; dependencies are ignored. Each relaxation only lowers the bounds. The energy
+ * bound's model (`retries`) also counts the failed attempts every run repeats.
  */
 import type { Client, Tariff } from "../../planner/index.ts";
 import { crashEvents } from "../engine.ts";
 import { meets, speedFor } from "../eligibility.ts";
-import { trueTaskSec } from "../tasks.ts";
+import { failedRefSec, trueTaskSec } from "../tasks.ts";
 import type { Scenario, SimNodeSpec } from "../types.ts";
 
 export interface LocalClass { name: string; nodes: number[]; kwBusy: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
@@ -28,8 +29,8 @@ export interface Part {
   shortestCloud: Map<number, number>;
   /** Each task's hours on the fastest class it may use, longest first. */
   taskHours: number[];
-  /** Per step of the part: its index and its tasks' hours (fastest class), shortest first. */
-  steps: { step: number; hours: number[] }[];
+  /** Per step of the part: its index and its tasks' hours (fastest class), shortest first and by task index. */
+  steps: { step: number; hours: number[]; byTask: number[] }[];
 }
 
 export interface BoundJob {
@@ -99,7 +100,12 @@ function localClasses(sc: Scenario, slots: number, slotMs: number): LocalClass[]
   });
 }
 
-export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
+/**
+ * `retries`: each task's work includes its failed attempts before the first good one (failedRefSec:
+ * drawn per attempt, the same in every run), which every run that finishes the task also did —
+ * a tighter bound for the energy a run draws (the others keep the task's own runtime).
+ */
+export function boundModel(sc: Scenario, slotMinutes: number, options: { retries?: boolean } = {}): BoundModel {
   const slotMs = slotMinutes * 60_000;
   const slots = Math.ceil((sc.endAt - sc.startAt) / slotMs);
   const local = localClasses(sc, slots, slotMs);
@@ -125,8 +131,9 @@ export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
       const own: number[] = [];
       for (let i = 0; i < step.taskCount; i++) {
         const s = trueTaskSec(sc.seed, spec, k, i);
-        own.push(s / fastest / 3600);
-        sum += s;
+        const w = s + (options.retries ? failedRefSec(sc.seed, spec, k, i, sc.faults) : 0);
+        own.push(w / fastest / 3600);
+        sum += w;
         longest = Math.max(longest, s);
         shortest = Math.min(shortest, s);
         p.taskHours.push(s / fastest / 3600);
@@ -140,7 +147,7 @@ export function boundModel(sc: Scenario, slotMinutes: number): BoundModel {
       for (const i of li) add(p.local, p.longestLocal, p.shortestLocal, i, local[i]!.speed);
       for (const i of ci) add(p.cloud, p.longestCloud, p.shortestCloud, i, cloud[i]!.speed);
       p.tasks += step.taskCount;
-      p.steps.push({ step: k, hours: own.sort((a, b) => a - b) });
+      p.steps.push({ step: k, hours: [...own].sort((a, b) => a - b), byTask: own });
       parts.set(key, p);
     });
     for (const p of parts.values()) p.taskHours.sort((a, b) => b - a);

@@ -71,6 +71,34 @@ describe("energy bound asks for the work the run did", () => {
   });
 });
 
+describe("energy bound prices the very tasks a partly done step finished", () => {
+  it("not the step's shortest ones: the bound is the least energy of the run's own work", () => {
+    // One 500 W node at 0.20, frames of spread 0.5 in index order, the horizon cuts the step: the
+    // run's finished frames are not its shortest, and the bound prices exactly their true hours.
+    const sc = scenario({ nodes: [node("n1")], endAt: T0 + 3 * HOUR, jobs: [job({ id: "j", tasks: 12, taskSec: 1800, spread: 0.5 })] });
+    const p = policyByName("fifo");
+    const res = simulate(sc, p.planFn, p.policy, "fifo", { recordAttempts: true });
+    const okHours = (res.attempts ?? []).filter((a) => a.ended === "ok").reduce((h, a) => h + (a.endedAt - a.startedAt) / HOUR, 0);
+    const row = metricsOf(res, computeBounds(sc));
+    expect(res.jobs[0]!.doneSets?.[0]?.length).toBe(res.jobs[0]!.doneTasks[0]);
+    expect(row.energy_cost_lb).toBeCloseTo(okHours * 0.5 * 0.2, 3);
+  });
+});
+
+describe("energy bound counts the failed attempts every run repeats", () => {
+  it("a corrupt frame re-rendered and a frame error draw energy in any schedule that finishes the task", () => {
+    // Faults are drawn per (task, attempt): whichever node or hour runs it, a task's attempts fail
+    // the same way before its first good one. One node, flat tariff: FIFO's energy is its bound.
+    const sc = scenario({
+      nodes: [node("n1")], faults: { frameErrorRate: 0.2, corruptOutputRate: 0.2, nodeCrashPerHour: 0, crashDownSec: 0 },
+      jobs: [job({ id: "j", tasks: 6, taskSec: 1800 })],
+    });
+    const row = run(sc, "fifo");
+    expect(row.energy_cost).toBeGreaterThan(0.3 + 1e-3);
+    expect(row.energy_cost_lb).toBeCloseTo(row.energy_cost, 3);
+  });
+});
+
 describe("energy bound shifts only what a policy may shift", () => {
   it("energy-intensive work pays the cheapest hour of its window, other work its window's mean", () => {
     // 0.40 in the first hour, 0.10 after; one 1 h frame due at 3 h on a 500 W node.
