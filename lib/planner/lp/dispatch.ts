@@ -3,7 +3,7 @@ import { dateTime } from "../format.ts";
 import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
-import { speedOf } from "../matching/node-classes.ts";
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { nodesOf } from "./actions.ts";
 import { kwhPerRefHour } from "./energy-rule.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
@@ -99,7 +99,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       if (st.allowance <= 0) continue;
       const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
       if (!owed) d.fill([member], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
-      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], d.poolsOf(st, false), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
+      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], frugalClasses(s, st, input.policy).map((c) => input.pools[c.index]!), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
     }
   }
   return { ...d.result(), wakes: input.guarantee ? input.guarantee.wakes() : [] };
@@ -119,7 +119,7 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
           if (st.allowance <= 0) continue;
           const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
           // The least energy per unit of work first: a guarantee served on the class the LP would price cheapest.
-          for (const c of [...st.eligibleOnprem].sort((a, b) => kwhPerRefHour(a, st.step.kind) - kwhPerRefHour(b, st.step.kind) || a.index - b.index)) {
+          for (const c of frugalClasses(s, st, input.policy)) {
             const pool = input.pools[c.index]!;
             const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
             // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
@@ -135,6 +135,21 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
     }
   }
   rule.stopHolding();
+}
+
+/**
+ * The on-prem classes a guarantee may place a step's task on, least energy per unit of work first.
+ * With tariff timing on, energy-intensive work only goes where it spends at most policy.tariff.minSaving
+ * more per unit than its best class (the saving the planner deems worth acting on): energy ≫ guarantees,
+ * and the idle fill's 1.5× allowance let an owed client's simulations take CPU boxes at 1.35× the
+ * energy of the 64-core nodes the LP had for them (mixed-short-long, seed 2: 67% of the energy room).
+ */
+function frugalClasses(s: JobState, st: JobState["steps"][number], policy: Policy): NodeClass[] {
+  const kwh = (c: NodeClass) => kwhPerRefHour(c, st.step.kind);
+  const sorted = [...st.eligibleOnprem].sort((a, b) => kwh(a) - kwh(b) || a.index - b.index);
+  if (!policy.tariff.enabled || !s.job.energyIntensive || sorted.length === 0) return sorted;
+  const limit = kwh(sorted[0]!) * (1 + policy.tariff.minSaving);
+  return sorted.filter((c) => kwh(c) <= limit);
 }
 
 /** Jobs of clients still owed slots (needy order), flagged for the owed-first idle fill. */

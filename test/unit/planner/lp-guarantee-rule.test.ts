@@ -75,3 +75,25 @@ describe("guarantee rule and energy (tariff on, the plan renting nothing)", () =
     expect(r.assignments).toEqual([]);
   });
 });
+
+describe("guarantee rule and the energy room of a class (tariff on)", () => {
+  // B's simulation is owed a slot; the 64-core node it simulates best on (0.33 kWh per reference hour) is A's,
+  // the free CPU box spends 0.45 (1.35×, within the idle fill's 1.5× but over minSaving): A's render, as cheap there as anywhere, takes it.
+  const shot = aSnapshot({
+    clients: halves,
+    nodes: [
+      aNode("cpu").speed("render-cpu", 1).speed("sim", 1).power(120, 450).build(),
+      aNode("xcpu").speed("render-cpu", 1.8).speed("sim", 2.4).power(180, 800).running({ jobId: "a", expectedEndAt: T0 + 3 * HOUR }).build(),
+    ],
+    jobs: [
+      aJob("a").forClient("A").energyIntensive().steps(aStep("render").tasks(20, 1800).done(1)).build(),
+      aJob("b").forClient("B").energyIntensive().steps(aStep("sim").kind("sim").tasks(20, 1800).done(1)).build(),
+    ],
+  });
+
+  it("gives an owed client's energy-intensive work no class spending over minSaving more per unit than its best", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["a", "b"], guarantees: true });
+    expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "a"]]);
+  });
+});
