@@ -253,9 +253,10 @@ export interface Policy {
    * Guarantees in the LP's dispatch (lp/guarantee-rule.ts): a client below its guaranteed share gets
    * free eligible on-prem slots before a client above its own share gets more. "before-tariff": its
    * work the LP defers for a cheaper hour counts and runs too (the simulator's accounting);
-   * "beside-tariff": deferred work stays deferred (energy ≫ guarantees, as the LP's objective).
-   * Off by default: measured, it cuts guarantee client-minutes but rents a little more in some
-   * scenarios, and "before-tariff" spends most of the tariff saving where guarantees cover the farm.
+   * "beside-tariff" (the default): deferred work stays deferred and nodes the LP keeps asleep for a
+   * cheaper hour stay asleep (energy ≫ guarantees, as the LP's objective); "off": the LP's soft guarantee
+   * rows only. Either way the rule stands aside on a farm where any client may rent (cloud ≫ guarantees:
+   * measured, its reallocations rented 1–2% more there).
    */
   guaranteeRule?: "off" | "before-tariff" | "beside-tariff";
   failures: {

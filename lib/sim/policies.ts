@@ -32,8 +32,8 @@ export type PolicyName = (typeof POLICY_NAMES)[number];
 export const POLICIES: Record<PolicyName, PolicyEntry> = {
   burstfarm: { name: "burstfarm", planFn: planOfRecord, policy: defaultPolicy, summary: "our planner (LP of record, HiGHS), default policy" },
   "burstfarm-no-tariff": {
-    name: "burstfarm-no-tariff", planFn: planOfRecord, policy: withPolicy({ tariff: { enabled: false } }),
-    summary: "our planner with tariff timing off (the tariff-blind reference for energy)",
+    name: "burstfarm-no-tariff", planFn: planOfRecord, policy: withPolicy({ tariff: { enabled: false }, guaranteeRule: "off" }),
+    summary: "our planner with tariff timing off (the tariff-blind reference for energy; guarantee rule off: with tariff timing off its serve pass has no energy rule, and a dearer reference would flatter the saving)",
   },
   fifo: { name: "fifo", planFn: fifo, policy: defaultPolicy, summary: "first submitted first (Deadline 10 FIFO)" },
   priority: { name: "priority", planFn: priority, policy: defaultPolicy, summary: "priority, then submission (Deadline 10 default)" },
@@ -46,6 +46,10 @@ export const POLICIES: Record<PolicyName, PolicyEntry> = {
 
 /** Opt-in variants, run only when named (--policies): not part of the default comparison. */
 export const OPT_IN_POLICIES: Record<string, PolicyEntry> = {
+  "burstfarm-no-guarantees": {
+    name: "burstfarm-no-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "off" }),
+    summary: "our planner without the guarantee rule in dispatch (the LP's soft guarantee rows only)",
+  },
   "burstfarm-guarantees": {
     name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "before-tariff" }),
     summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts)",

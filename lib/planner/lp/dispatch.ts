@@ -3,8 +3,9 @@ import { dateTime } from "../format.ts";
 import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import type { JobState } from "../work/job-state.ts";
-import { speedOf } from "../matching/node-classes.ts";
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { nodesOf } from "./actions.ts";
+import { kwhPerRefHour } from "./energy-rule.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
@@ -78,7 +79,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fillQuota(members, pools, nodesOf(q), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
-  const wakes = input.guarantee ? serveGuarantees(input, input.guarantee, d) : [];
+  if (input.guarantee) serveGuarantees(input, input.guarantee, d);
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame.
   for (const s of input.ordered) {
@@ -89,15 +90,19 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
     const why = input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
     d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), 1, why, true);
   }
-  for (const s of input.ordered) {
+  // Clients still below their guarantee first (their deficit), then everyone: the fill stays work-conserving (idle slots cost cloud later).
+  const owedFirst = input.guarantee ? owedBefore(input.ordered, input.guarantee) : [];
+  for (const [s, owed] of [...owedFirst, ...input.ordered.map((x) => [x, false] as const)]) {
     if (!anyFree()) break;
     if (input.deferred.has(s.job.id)) continue;
     for (const st of s.steps) {
       if (st.allowance <= 0) continue;
-      d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
+      const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
+      if (!owed) d.fill([member], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
+      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], frugalClasses(s, st, input.policy).map((c) => input.pools[c.index]!), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
     }
   }
-  return { ...d.result(), wakes };
+  return { ...d.result(), wakes: input.guarantee ? input.guarantee.wakes() : [] };
 }
 
 /**
@@ -105,7 +110,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
  * for the runnable work the rule counts (deferred work too unless policy.guaranteeRule keeps deferral),
  * then slots freeing soon; what is still owed wakes asleep eligible nodes (guarantee-rule.ts).
  */
-function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher): { node: FarmNode; reason: string }[] {
+function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher): void {
   for (const queued of [false, true]) {
     for (const y of rule.needy(queued)) {
       for (const s of rule.ordered) {
@@ -113,13 +118,15 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
         for (const st of s.steps) {
           if (st.allowance <= 0) continue;
           const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
-          for (const c of st.eligibleOnprem) {
+          // The least energy per unit of work first: a guarantee served on the class the LP would price cheapest.
+          for (const c of frugalClasses(s, st, input.policy)) {
             const pool = input.pools[c.index]!;
             const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
             // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
             while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool) && rule.fitsNow(y.clientId, pool, hours)) {
-              // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts).
-              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true, false) === 0) break;
+              // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts),
+              // nor (tariff on, the plan renting nothing) energy-intensive work on an energy-wasteful class (energy ≫ guarantees).
+              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true) === 0) break;
               rule.tookNow(y.clientId, pool, hours);
             }
           }
@@ -127,7 +134,27 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
       }
     }
   }
-  return rule.wakes();
+  rule.stopHolding();
+}
+
+/**
+ * The on-prem classes a guarantee may place a step's task on, least energy per unit of work first.
+ * With tariff timing on, energy-intensive work only goes where it spends at most policy.tariff.minSaving
+ * more per unit than its best class (the saving the planner deems worth acting on): energy ≫ guarantees,
+ * and the idle fill's 1.5× allowance let an owed client's simulations take CPU boxes at 1.35× the
+ * energy of the 64-core nodes the LP had for them (mixed-short-long, seed 2: 67% of the energy room).
+ */
+function frugalClasses(s: JobState, st: JobState["steps"][number], policy: Policy): NodeClass[] {
+  const kwh = (c: NodeClass) => kwhPerRefHour(c, st.step.kind);
+  const sorted = [...st.eligibleOnprem].sort((a, b) => kwh(a) - kwh(b) || a.index - b.index);
+  if (!policy.tariff.enabled || !s.job.energyIntensive || sorted.length === 0) return sorted;
+  const limit = kwh(sorted[0]!) * (1 + policy.tariff.minSaving);
+  return sorted.filter((c) => kwh(c) <= limit);
+}
+
+/** Jobs of clients still owed slots (needy order), flagged for the owed-first idle fill. */
+function owedBefore(ordered: readonly JobState[], rule: GuaranteeRule): (readonly [JobState, boolean])[] {
+  return rule.needy().flatMap((l) => ordered.filter((s) => s.job.clientId === l.clientId).map((s) => [s, true] as const));
 }
 
 function urgency(a: Group, b: Group): number {

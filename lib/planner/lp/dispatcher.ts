@@ -90,8 +90,7 @@ export class Dispatcher {
 
   /** Up to `count` tasks of `members` (in order) onto `pools`, how many placed; `freeOnly` leaves queued slots alone. */
   /** `idle`: the work-conserving fill (work the LP did not plan now), which never makes a task late on a slow node, nor holds a prerequisite's task on a node slower than others freeing soon, nor (tariff on) puts energy-intensive work on energy-wasteful hardware while the plan rents nothing (energy-rule.ts). */
-  /** `energy`: with `idle`, the energy rule too (the guarantee serve pass turns it off: a guarantee is not held back for energy). */
-  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false, energy = idle): number {
+  fill(members: readonly Member[], pools: readonly SlotPool[], count: number, why: string, freeOnly = false, idle = false): number {
     const { ledger, policy } = this.input;
     let left = count;
     let placed = 0;
@@ -111,7 +110,7 @@ export class Dispatcher {
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
-          if (energy && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
+          if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
           if (slot) { from = pool; break; }
         }

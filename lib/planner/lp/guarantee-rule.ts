@@ -73,8 +73,8 @@ export class GuaranteeRule {
   private readonly slotSpent = new Map<Resource, number[]>();
   private readonly roomMemo = new Map<string, number>();
 
-  /** Wake requests made: deficits are spent after them (nothing more is held this cycle). */
-  private spentAll = false;
+  /** The guard ({@link blocks}) holds slots until the serve pass is done ({@link stopHolding}). */
+  private holding = true;
 
   /** `staysBusy`: a lease still running past the pre-assignment window (its slot is not up for queueing). */
   /** `ordered`: the runnable jobs it counts as pending and serves (dispatch order). */
@@ -129,7 +129,7 @@ export class GuaranteeRule {
    * must not take the slot that client needs to stay at its guarantee.
    */
   blocks(clientId: string, pool: SlotPool): Line | null {
-    if (pool.cls.pool !== "onprem" || this.spentAll) return null;
+    if (pool.cls.pool !== "onprem" || !this.holding) return null;
     const queued = pool.freeHead >= pool.free.length;
     const view = (l: Line) => (queued ? l.soon : l.used);
     const me = this.lines.get(clientId);
@@ -234,7 +234,7 @@ export class GuaranteeRule {
   /** Slots `clientId` is still owed now (queued: once the tasks ending soon have ended). */
   deficit(clientId: string, queued = false): number {
     const l = this.lines.get(clientId);
-    return !l || this.spentAll ? 0 : deficitOf(queued ? l.soon : l.used);
+    return l ? deficitOf(queued ? l.soon : l.used) : 0;
   }
 
   /** Clients still owed slots, the furthest below their guarantee first (by share of it owed), then by id. */
@@ -251,7 +251,15 @@ export class GuaranteeRule {
     return `guarantee: ${clientId} below its ${Math.round(l.fraction * 100)}% share (runs ${l.used.used} of ${l.used.owed} on-prem slot(s) owed)`;
   }
 
-  /** Asleep eligible nodes to wake for what the free slots could not cover; the deficits are then spent (nothing more is held for them this cycle). */
+  /**
+   * After the serve pass the guard holds nothing more: a slot the owed clients could not take this
+   * cycle goes to the work-conserving fill (held idle, it would cost deadlines or cloud later: cloud ≫ guarantees).
+   */
+  stopHolding(): void {
+    this.holding = false;
+  }
+
+  /** Asleep eligible nodes to wake for what the free slots could not cover (after the fills). */
   wakes(): { node: FarmNode; reason: string }[] {
     const out: { node: FarmNode; reason: string }[] = [];
     const taken = new Set<FarmNode>();
@@ -265,7 +273,6 @@ export class GuaranteeRule {
         out.push({ node: n, reason: `${this.why(l.clientId)}; no free eligible slot` });
       }
     }
-    this.spentAll = true;
     return out;
   }
 }
