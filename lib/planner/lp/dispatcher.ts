@@ -12,7 +12,8 @@ import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
 export function isFresh(s: JobState): boolean {
-  return s.steps.every((st) => st.step.doneTasks === 0 && st.running === 0);
+  for (const st of s.steps) if (st.step.doneTasks !== 0 || st.running !== 0) return false;
+  return true;
 }
 
 /** Members with the same due slot (best effort: one bucket) share a deadline bucket. */

@@ -75,7 +75,7 @@ const INF = Infinity;
 /** Reference hours of the group due by the end of slot t (work due before its release counts at the release). */
 function dueTotal(g: Group, t: number): number {
   let h = 0;
-  for (const [slot, hours] of g.dueBySlot) if (Math.max(slot, g.releaseSlot) <= t) h += hours;
+  g.dueBySlot.forEach((hours, slot) => { if (Math.max(slot, g.releaseSlot) <= t) h += hours; });
   return h;
 }
 
@@ -84,7 +84,8 @@ export function buildModel(input: ModelInput): BuiltModel {
   const lp = new LpBuilder();
   const cols: ColInfo[] = [];
   const T = grid.count;
-  const col = (info: ColInfo, cost: number, lo: number, hi: number, rows: number[], coefs: number[]) => { cols.push(info); lp.addCol(cost, lo, hi, rows, coefs); };
+  // A column closes over the entries staged just before it (lp.entry).
+  const col = (info: ColInfo, cost: number, lo: number, hi: number) => { cols.push(info); lp.addCol(cost, lo, hi); };
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
   const held = (clientId: string, c: CloudResource, at: number) => {
@@ -167,14 +168,14 @@ export function buildModel(input: ModelInput): BuiltModel {
     // done_t = done_{t−1} + work credited in t: a column entering row t with −1 and row t+1 with +1
     // (added right after slot t's work columns: the column order decides among equally good plans).
     const addDone = (t: number) => {
-      const rows = [accRow[gi]![t]!];
-      const coefs = [-1];
-      if (t < last) { rows.push(accRow[gi]![t + 1]!); coefs.push(1); }
+      lp.entry(accRow[gi]![t]!, -1);
+      if (t < last) lp.entry(accRow[gi]![t + 1]!, 1);
       const due = dueRow[gi]!.get(t);
-      if (due !== undefined) { rows.push(due); coefs.push(1); }
-      if (t === last && totalRow[gi]! >= 0) { rows.push(totalRow[gi]!); coefs.push(1); }
-      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF, rows, coefs);
+      if (due !== undefined) lp.entry(due, 1);
+      if (t === last && totalRow[gi]! >= 0) lp.entry(totalRow[gi]!, 1);
+      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF);
     };
+    const ccaps = g.cloudOk ? g.clouds.map((c) => ccapRow.get(`${g.clientId}|${c.index}`)!) : [];
     for (let t = g.releaseSlot; t <= end; t++) {
       // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
       // slack is kept for the runtime spread rather than spent on later work).
@@ -185,22 +186,20 @@ export function buildModel(input: ModelInput): BuiltModel {
         // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
         const hours = r.readyHours[t]! + r.asleepHours[t]!;
         const speed = r.speed.get(g.kind) ?? 1;
-        const rows = [accRow[gi]![creditAt(t, g, speed)]!, capRow[r.index]![t]!];
-        const coefs = [speed, 1];
-        if (par !== undefined) { rows.push(par); coefs.push(1); }
-        if (shares) { rows.push(shares[t]!); coefs.push(1); }
-        if (guars?.[t] !== undefined) { rows.push(guars[t]!); coefs.push(1); }
-        col({ kind: "x", g: gi, r: r.index, t, speed }, r.busyKW * price[t]! + timeCost, 0, hours, rows, coefs);
+        lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(capRow[r.index]![t]!, 1);
+        if (par !== undefined) lp.entry(par, 1);
+        if (shares) lp.entry(shares[t]!, 1);
+        if (guars?.[t] !== undefined) lp.entry(guars[t]!, 1);
+        col({ kind: "x", g: gi, r: r.index, t, speed }, r.busyKW * price[t]! + timeCost, 0, hours);
       }
       if (g.cloudOk) {
-        for (const c of g.clouds) {
-          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) continue;
+        g.clouds.forEach((c, ci) => {
+          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) return;
           const speed = speedOf(c.offer.speed, g.kind);
-          const rows = [accRow[gi]![creditAt(t, g, speed)]!, ccapRow.get(`${g.clientId}|${c.index}`)![t]!];
-          const coefs = [speed, 1];
-          if (par !== undefined) { rows.push(par); coefs.push(1); }
-          col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances, rows, coefs);
-        }
+          lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(ccaps[ci]![t]!, 1);
+          if (par !== undefined) lp.entry(par, 1);
+          col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances);
+        });
       }
       addDone(t);
     }
@@ -213,9 +212,13 @@ export function buildModel(input: ModelInput): BuiltModel {
     for (const [t, row] of [...dueRow[gi]!.entries()].sort((a, b) => a[0] - b[0])) {
       const dueH = dueTotal(g, t) - prevDue;
       prevDue += dueH;
-      col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF, [row], [1]);
+      lp.entry(row, 1);
+      col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF);
     }
-    if (totalRow[gi]! >= 0) col({ kind: "unsched", g: gi, r: -1, t: -1, speed: 1 }, WEIGHTS.bestEffortPerRefHour, 0, INF, [totalRow[gi]!], [1]);
+    if (totalRow[gi]! >= 0) {
+      lp.entry(totalRow[gi]!, 1);
+      col({ kind: "unsched", g: gi, r: -1, t: -1, speed: 1 }, WEIGHTS.bestEffortPerRefHour, 0, INF);
+    }
   });
   for (const r of resources) {
     for (let t = 0; t < T; t++) {
@@ -223,7 +226,8 @@ export function buildModel(input: ModelInput): BuiltModel {
       // Woken hours carry the wake penalty only: the work columns price a woken node's busy hours at its
       // busy power, which includes its idle draw. Charging idle power on top made a woken node-hour in
       // the cheap hours dearer than an awake one at the peak (off-hours-energy ran deferrable work at peak).
-      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!, [capRow[r.index]![t]!], [-1]);
+      lp.entry(capRow[r.index]![t]!, -1);
+      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!);
     }
   }
   clientList.forEach((client, ci) => {
@@ -238,19 +242,22 @@ export function buildModel(input: ModelInput): BuiltModel {
         const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
         const cost = c.pricePerHour * grid.hours[t]!;
         const next = t < until ? lp.addRow(-INF, 0) : -1;
-        const rows = [ccap[t]!, acctRow[c.index]![t]!, budgetRow.get(client.id)!, startRow];
-        const coefs = [-grid.hours[t]!, 1, cost, 1];
-        if (next >= 0) { rows.push(next); coefs.push(-1); }
-        if (farm.instances) { rows.push(farm.instances[t]!); coefs.push(1); }
-        if (farm.spend) { rows.push(farm.spend[t]!); coefs.push(c.pricePerHour); }
-        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub, rows, coefs);
-        col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF, [startRow, budgetRow.get(client.id)!], [-1, boot]);
+        lp.entry(ccap[t]!, -grid.hours[t]!).entry(acctRow[c.index]![t]!, 1).entry(budgetRow.get(client.id)!, cost).entry(startRow, 1);
+        if (next >= 0) lp.entry(next, -1);
+        if (farm.instances) lp.entry(farm.instances[t]!, 1);
+        if (farm.spend) lp.entry(farm.spend[t]!, c.pricePerHour);
+        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub);
+        lp.entry(startRow, -1).entry(budgetRow.get(client.id)!, boot);
+        col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF);
         startRow = next;
       }
     }
   });
   for (const c of [...guarRow.keys()].sort()) {
-    guarRow.get(c)!.forEach((row, t) => col({ kind: "short", g: clientIds.indexOf(c), r: -1, t, speed: 1 }, WEIGHTS.guaranteePerSlotHour, 0, INF, [row], [1]));
+    guarRow.get(c)!.forEach((row, t) => {
+      lp.entry(row, 1);
+      col({ kind: "short", g: clientIds.indexOf(c), r: -1, t, speed: 1 }, WEIGHTS.guaranteePerSlotHour, 0, INF);
+    });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList };
 }

@@ -70,8 +70,10 @@ export class PreviewLender {
       if (pools.length === 0) continue;
       // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
       const pool = pools.find((p) => hasSlot(p) && this.marginMs[li]! >= PREVIEW_LEND_COVER * holdMs(m, p));
+      if (!pool) continue;
+      // The reason is worded only for a pool that can lend: most borrowers ask every lender in vain.
       const why = `LP: 1 × ${this.input.resources[r]!.label} now for the first frame of ${m.s.job.clientId}'s job the LP plans later, lent by ${lender.clientId}'s ${lender.kind} work (its deadlines keep their margin)`;
-      if (!pool || this.d.fill([m], [pool], 1, why) === 0) continue;
+      if (this.d.fill([m], [pool], 1, why) === 0) continue;
       this.counts[li]!.set(r, n - 1);
       this.marginMs[li] = this.marginMs[li]! - PREVIEW_LEND_COVER * holdMs(m, pool);
       return true;

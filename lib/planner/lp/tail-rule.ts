@@ -15,13 +15,13 @@ export const TAIL_FREEING_SEC = 60;
 export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number, safetySigma = 0): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
-  const runMs = (p: SlotPool) => paddedRunMs(st, p, safetySigma);
-  const here = now + runMs(pool);
+  // No closure here: the fill asks this for every task it places (thousands per cycle).
+  const here = now + paddedRunMs(st, pool, safetySigma);
   if (here <= due) return false;
   let sooner = 0;
   for (const p of alternatives) {
     if (p === pool || p.cls === pool.cls) continue;
-    const run = runMs(p);
+    const run = paddedRunMs(st, p, safetySigma);
     if (now + run >= here) continue;
     for (let i = p.freeHead; i < p.free.length && sooner < st.allowance; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
     for (let i = p.soonHead; i < p.soon.length && sooner < st.allowance; i++) {
@@ -43,8 +43,10 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
 export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, safetySigma = 0): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
-  const endsAt = (p: SlotPool) => now + paddedRunMs(st, p, safetySigma);
-  return endsAt(pool) > due && alternatives.some((p) => p.cls !== pool.cls && endsAt(p) <= due);
+  if (now + paddedRunMs(st, pool, safetySigma) <= due) return false;
+  // A loop, not closures: the idle fill asks this for every task it places.
+  for (const p of alternatives) if (p.cls !== pool.cls && now + paddedRunMs(st, p, safetySigma) <= due) return true;
+  return false;
 }
 
 /**

@@ -28,6 +28,7 @@ export function buildPools(classes: readonly NodeClass[], now: number, preassign
     for (const n of cls.nodes) {
       if (n.status !== "ready") continue;
       for (let i = n.leases.length; i < n.slots; i++) free.push(n);
+      if (n.leases.length === 0) continue; // nothing ends on an idle node: no lease arrays for it (thousands of nodes per cycle)
       // At most one queued task per slot: leases beyond the slots are queued already, and each
       // takes one of the places the soonest-ending tasks offer (a queued task's own estimate
       // must not open another place behind it — that stacked leases on one node).

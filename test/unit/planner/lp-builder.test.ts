@@ -2,6 +2,19 @@ import { describe, expect, it } from "vitest";
 import { LpBuilder } from "../../../lib/planner/lp/solver.ts";
 
 describe("LpBuilder", () => {
+  it("closes a column over the entries staged before it, the same matrix as listing them", () => {
+    const listed = new LpBuilder();
+    const staged = new LpBuilder();
+    for (const b of [listed, staged]) for (let r = 0; r < 3; r++) b.addRow(0, 1);
+    listed.addCol(1, 0, 2, [2, 0, 1], [0.5, 0, -1]);
+    listed.addCol(3, 0, 4, [1], [2]);
+    staged.entry(2, 0.5).entry(0, 0).entry(1, -1);
+    staged.addCol(1, 0, 2);
+    staged.entry(1, 2);
+    staged.addCol(3, 0, 4);
+    expect(staged.build()).toEqual(listed.build());
+  });
+
   it("builds the CSC matrix in typed arrays past its initial capacity, dropping zero coefficients", () => {
     const b = new LpBuilder();
     const R = 3000;
