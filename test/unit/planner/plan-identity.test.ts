@@ -33,10 +33,10 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * the local farm released just-booted nodes before their first frame).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "40c42660e7b5e585", greedy: "4b245fbafbee27f0", replayed: "3906b9be2811edc1" },
-  extras: { lp: "de39b042ae40bab2", greedy: "f45d73283e101b01", replayed: "fb6616fc40994901" },
+  small: { lp: "fd77ca0185369489", greedy: "4b245fbafbee27f0", replayed: "c7afa6fbe42bf4ea" },
+  extras: { lp: "79acc95a2f0f53fb", greedy: "f45d73283e101b01", replayed: "a737d3af5a046bd5" },
   loaded: { lp: "440ac10b91912dd0", greedy: "b50ac51813e81f71", replayed: "aebf6d17a2050e7a" },
-  "bench-10k": { lp: "29f6dacc4f7d5416", greedy: "10332fab49c8ebba", replayed: "39f5d448e87feb0e" },
+  "bench-10k": { lp: "2cdda19288971ef5", greedy: "10332fab49c8ebba", replayed: "296e745d03d84071" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
