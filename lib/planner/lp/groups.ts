@@ -66,6 +66,25 @@ export interface GroupInput {
   policy: Policy;
   grid: SlotGrid;
   now: number;
+  /** The model credits work when its task ends (ModelInput.completionCredit; default on): the margin leaves the task out. */
+  completionCredit?: boolean;
+}
+
+/**
+ * How long before its deadline a step's work is due in the LP (its effective deadline), `left` ms
+ * before the deadline, `best` its best eligible speed. With completion credit (credit.ts) the LP
+ * counts a task's work only when the task ends, so the last task's mean length is in the plan
+ * already; the margin keeps what the credit does not see: that task's spread (`safetySigma`
+ * runtime spreads of it) and a tenth of the time left, as estimates drift over hours (3Sigma),
+ * at most a quarter of the time left. (A slot longer than a task lets the fluid plan count a
+ * task still running at the due edge, at most one a node: the tenth of the time left takes that up
+ * far out, and each re-plan's slots shrink toward the deadline until the credit sees it.) A whole task
+ * on top rented about an hour ahead for work the farm did alone (competing-deadlines). Without
+ * completion credit the task itself is margin too.
+ */
+export function dueMarginMs(policy: Policy, st: StepState, best: number, left: number, completionCredit = true): number {
+  const tasks = (completionCredit ? 0 : 1) + policy.safetySigma * st.step.runtimeSpread;
+  return Math.min(tasks * st.taskSec / best * 1000 + left / 10, left / 4);
 }
 
 export function buildGroups(input: GroupInput): Group[] {
@@ -103,10 +122,7 @@ export function buildGroups(input: GroupInput): Group[] {
         let best = 1e-9;
         for (const r of res) best = Math.max(best, r.speed.get(st.step.kind) ?? 1);
         for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, st.step.kind));
-        // One task plus its spread, and a tenth of the time left: estimates drift over hours (3Sigma).
-        const left = Math.max(0, f.deadlineAt - grid.startAt[1]!);
-        const margin = Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec / best * 1000 + left / 10, left / 4);
-        dueAt = f.deadlineAt - margin;
+        dueAt = f.deadlineAt - dueMarginMs(policy, st, best, Math.max(0, f.deadlineAt - grid.startAt[1]!), input.completionCredit);
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).
       const dueSlot = dueAt === null || dueAt >= grid.startAt[grid.count]! ? grid.count - 1 : Math.max(0, slotOf(grid, dueAt) - 1);

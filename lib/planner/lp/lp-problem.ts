@@ -1,5 +1,5 @@
 import type { NodeClass } from "../matching/node-classes.ts";
-import { buildGroups, type Group } from "./groups.ts";
+import { buildGroups, dueMarginMs, type Group } from "./groups.ts";
 import { buildModel, type BuiltModel } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
 import { earliestStartOf } from "./precedence.ts";
@@ -26,7 +26,7 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
     for (const st of s.steps) if (st.live > 0) {
       const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
-      dueAts.push(d - Math.min((1 + policy.safetySigma * st.step.runtimeSpread) * st.taskSec * 1000 + left / 10, left / 4));
+      dueAts.push(d - dueMarginMs(policy, st, 1, left, options.completionCredit));
     }
   }
   const grid = slotGrid(now, latest, dueAts);
@@ -51,7 +51,7 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
     // From the slot clock, not the second: a release slot that moved with every event would change the
     // LP's shape within a slot, and the plan of record could not be replayed (slightly early: still a lower bound).
-    earliestStart: earliestStartOf(input.states, clouds, slotAnchor(now)),
+    earliestStart: earliestStartOf(input.states, clouds, slotAnchor(now)), completionCredit: options.completionCredit,
   });
   const guarantee = ledger.guaranteeFractions();
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));

@@ -106,12 +106,17 @@ interface Borrower {
   pools?: Map<number, SlotPool[]>;
 }
 
-/** The least safety margin of a group's members with work left (Infinity: best effort). */
+/**
+ * The least room of a group's members with work left (Infinity: best effort): its safety margin
+ * (deadline less due time) and its last task, which completion credit now holds in the LP's plan
+ * instead of the margin (groups.ts dueMarginMs): lending is gated on the same room as before.
+ */
 function marginOf(g: Group): number {
   let least = Infinity;
   for (const m of g.members) {
     if (m.st.allowance <= 0 || m.dueAt === null) continue;
-    least = Math.min(least, m.s.job.deadlineAt === null ? 0 : m.s.job.deadlineAt - m.dueAt);
+    const best = Math.max(1e-9, ...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...g.clouds.map((c) => speedOf(c.offer.speed, g.kind)));
+    least = Math.min(least, m.s.job.deadlineAt === null ? 0 : m.s.job.deadlineAt - m.dueAt + (m.st.taskSec / best) * 1000);
   }
   return least;
 }

@@ -43,7 +43,7 @@ export function member(f: Farm, jobId: string, dueSlot: number | null, marginSec
 
 /** One resource per class (index = class index), labelled by its first node. */
 export function resources(f: Farm): Resource[] {
-  return f.classes.map((c) => ({ index: c.index, classes: [c], label: c.nodes[0]!.id }) as unknown as Resource);
+  return f.classes.map((c) => ({ index: c.index, classes: [c], label: c.nodes[0]!.id, speed: new Map() }) as unknown as Resource);
 }
 
 /**
@@ -53,7 +53,7 @@ export function resources(f: Farm): Resource[] {
  */
 export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
-    index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true),
+    index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true), clouds: [],
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
     dueBySlot: g.members.reduce((m, x) => (x.dueAt === null ? m : m.set(x.dueSlot, (m.get(x.dueSlot) ?? 0) + x.workH)), new Map<number, number>()),
     lastDueSlot: Math.max(-1, ...g.members.filter((x) => x.dueAt !== null).map((x) => x.dueSlot)),

@@ -242,8 +242,10 @@ describe("first frames across groups", () => {
     expect(run(4, 1, 3600)).toEqual({ busy: 3, late1: 1 });
   });
 
-  it("not when the lender's margin is short of twice the task", () => {
-    expect(run(4, 1, 900)).toEqual({ busy: 4 });
+  it("not when the lender's room, its margin and its last task (which completion credit holds in the plan), is short of twice the task", () => {
+    // 10-minute tasks: 15 min of margin and the 10-minute task cover twice the task; 8 min and the task do not.
+    expect(run(4, 1, 900)).toEqual({ busy: 3, late1: 1 });
+    expect(run(4, 1, 480)).toEqual({ busy: 4 });
   });
 
   it("a best-effort group always can lend", () => {

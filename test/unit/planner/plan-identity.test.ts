@@ -33,10 +33,10 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * the local farm released just-booted nodes before their first frame).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "981abd703860d699", greedy: "4b245fbafbee27f0", replayed: "a05aa1c56cc233ce" },
-  extras: { lp: "9114dfee55813a87", greedy: "f45d73283e101b01", replayed: "9a128c1ecc077bbd" },
-  loaded: { lp: "dbe7dab8a59cbb51", greedy: "b50ac51813e81f71", replayed: "971026e80f75bc51" },
-  "bench-10k": { lp: "384461395a48810a", greedy: "10332fab49c8ebba", replayed: "f8f50690f3e7765d" },
+  small: { lp: "fd77ca0185369489", greedy: "4b245fbafbee27f0", replayed: "c7afa6fbe42bf4ea" },
+  extras: { lp: "79acc95a2f0f53fb", greedy: "f45d73283e101b01", replayed: "a737d3af5a046bd5" },
+  loaded: { lp: "440ac10b91912dd0", greedy: "b50ac51813e81f71", replayed: "aebf6d17a2050e7a" },
+  "bench-10k": { lp: "2cdda19288971ef5", greedy: "10332fab49c8ebba", replayed: "296e745d03d84071" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
