@@ -9,9 +9,14 @@ export function duration(sec: number): string {
   return `${sign}${h}h${m % 60 ? `${String(m % 60).padStart(2, "0")}m` : ""}`;
 }
 
+/** Zero-padded to two digits, as String(n).padStart(2, "0") (reasons word thousands of instants per cycle). */
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
 export function clock(at: number): string {
   const d = new Date(at);
-  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
 }
 
 export function percent(fraction: number): string {
@@ -21,5 +26,5 @@ export function percent(fraction: number): string {
 /** "11-28 15:48 UTC": for instants that may be days away. */
 export function dateTime(at: number): string {
   const d = new Date(at);
-  return `${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")} ${clock(at)}`;
+  return `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
 }

@@ -38,9 +38,37 @@ export interface ColInfo {
   speed: number;
 }
 
+/**
+ * The columns' meanings, one array per field: ~17k columns per cycle at 100,000 tasks, all alive
+ * until the solution is read, so an object each was mostly old-space garbage (V8 tenures such
+ * long-lived allocation sites), read once and collected by a major GC inside a later decision.
+ */
+export class ColTable {
+  readonly kind: ColKind[] = [];
+  readonly g: number[] = [];
+  readonly r: number[] = [];
+  readonly t: number[] = [];
+  readonly speed: number[] = [];
+
+  get length(): number { return this.kind.length; }
+
+  add(c: ColInfo): void {
+    this.kind.push(c.kind);
+    this.g.push(c.g);
+    this.r.push(c.r);
+    this.t.push(c.t);
+    this.speed.push(c.speed);
+  }
+
+  /** Column j as a record (tests and tools; hot loops read the arrays). */
+  at(j: number): ColInfo {
+    return { kind: this.kind[j]!, g: this.g[j]!, r: this.r[j]!, t: this.t[j]!, speed: this.speed[j]! };
+  }
+}
+
 export interface BuiltModel {
   model: LpModel;
-  cols: ColInfo[];
+  cols: ColTable;
   /** Row indices worth naming in reasons. */
   capRow: number[][];
   shareRow: Map<string, number[]>;
@@ -82,10 +110,10 @@ function dueTotal(g: Group, t: number): number {
 export function buildModel(input: ModelInput): BuiltModel {
   const { groups, resources, clouds, grid, snapshot, now } = input;
   const lp = new LpBuilder();
-  const cols: ColInfo[] = [];
+  const cols = new ColTable();
   const T = grid.count;
   // A column closes over the entries staged just before it (lp.entry).
-  const col = (info: ColInfo, cost: number, lo: number, hi: number) => { cols.push(info); lp.addCol(cost, lo, hi); };
+  const col = (info: ColInfo, cost: number, lo: number, hi: number) => { cols.add(info); lp.addCol(cost, lo, hi); };
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
   const held = (clientId: string, c: CloudResource, at: number) => {

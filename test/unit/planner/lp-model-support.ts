@@ -26,7 +26,7 @@ export function lpProblemOf(snapshot: Snapshot, policy: Policy, now: number, opt
 export function solveProblem(snapshot: Snapshot, policy: Policy, now: number, solver: LpSolver, options: { completionCredit?: boolean } = {}): SolvedProblem {
   const p = lpProblemOf(snapshot, policy, now, options);
   const sol = solver.solve(p.built.model, { timeLimitSec: 10 });
-  const values = p.built.cols.map((info, j) => ({ info, v: sol.colValue[j] ?? 0 }));
+  const values = Array.from({ length: p.built.cols.length }, (_, j) => ({ info: p.built.cols.at(j), v: sol.colValue[j] ?? 0 }));
   const sum = (pick: (c: ColInfo) => boolean, weight: (c: ColInfo) => number = () => 1) => values.reduce((s, { info, v }) => s + (pick(info) ? v * weight(info) : 0), 0);
   return { ...p, status: sol.status, values, sum };
 }
