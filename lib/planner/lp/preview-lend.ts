@@ -113,9 +113,9 @@ interface Borrower {
  */
 function marginOf(g: Group): number {
   let least = Infinity;
+  const best = Math.max(1e-9, ...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...g.clouds.map((c) => speedOf(c.offer.speed, g.kind)));
   for (const m of g.members) {
     if (m.st.allowance <= 0 || m.dueAt === null) continue;
-    const best = Math.max(1e-9, ...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...g.clouds.map((c) => speedOf(c.offer.speed, g.kind)));
     least = Math.min(least, m.s.job.deadlineAt === null ? 0 : m.s.job.deadlineAt - m.dueAt + (m.st.taskSec / best) * 1000);
   }
   return least;
