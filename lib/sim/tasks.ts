@@ -50,6 +50,16 @@ function attemptFault(seed: number, jobId: string, stepIndex: number, taskIndex:
   return { outcome: "ok", ranFraction: 1 };
 }
 
+/**
+ * Does the task fail its first `retriesPerTask` attempts, so every schedule exhausts it (the job
+ * fails)? Outcomes are drawn per attempt number whatever node or hour runs it, and a lost attempt
+ * counts none, so this holds for every policy alike.
+ */
+export function exhaustsRetries(seed: number, spec: SimJobSpec, stepIndex: number, taskIndex: number, f: FaultModel, retriesPerTask: number): boolean {
+  for (let n = 1; n <= retriesPerTask; n++) if (attemptFault(seed, spec.job.id, stepIndex, taskIndex, n, f).outcome === "ok") return false;
+  return true;
+}
+
 /** Most attempts looked at by {@link failedRefSec}: beyond this the task counts no failed work (still a lower bound). */
 const MAX_ATTEMPTS_SEEN = 20;
 
@@ -124,7 +134,10 @@ export function finishAttempt(ctx: Ctx, node: NodeState, a: Attempt): void {
     node.failuresByJob[j.job.id] = (node.failuresByJob[j.job.id] ?? 0) + 1;
     const pol = ctx.policy.failures;
     if (node.failuresByJob[j.job.id]! >= pol.blocklistAfter && !node.blocklist.includes(j.job.id)) node.blocklist.push(j.job.id);
-    if (s.attempts[a.taskIndex]! > pol.retriesPerTask) { s.status[a.taskIndex] = EXHAUSTED; s.exhausted++; j.failed = true; }
+    // The service's rule (shard-book foldShard): the retriesPerTask-th failure exhausts the task. The
+    // planner reads a pending task with that many failures as exhausted, so one attempt more here
+    // would strand the job: never run again, never failed.
+    if (s.attempts[a.taskIndex]! >= pol.retriesPerTask) { s.status[a.taskIndex] = EXHAUSTED; s.exhausted++; j.failed = true; }
     else s.status[a.taskIndex] = PENDING;
     if (j.errorCount >= pol.errorsPerJob) j.failed = true;
   }

@@ -6,6 +6,7 @@
  *    deadline), on no cloud offer within [submit + boot, deadline) — or it has more tasks than
  *    the nodes that could take them can complete: a node of class k runs at most
  *    ⌊window ÷ shortest task on k⌋ of them, and at most min(tasks, nodes of k) nodes help.
+ *    So is a job with a task that fails every attempt it is allowed (model.ts `exhausted`).
  * 2. The others share the farm: the MIP  min Σ z_j  over the fluid schedule (flow-lp.ts) with
  *    cover  Σ x/w + Σ y/w + z_j ≥ 1  for every part of job j, z_j ∈ {0, 1}. Any real schedule
  *    gives a feasible point (z = its late jobs), so the optimum is ≤ its misses. The LP
@@ -20,7 +21,7 @@ import type { BoundJob, BoundModel } from "./model.ts";
 export interface MissBound {
   /** Least misses any schedule reaches (a lower bound). */
   lowerBound: number;
-  /** Jobs late whatever happens (a task longer than its window). */
+  /** Jobs late whatever happens (a task longer than its window, or one that exhausts its retries). */
   forcedLate: string[];
   /** How the joint part was settled. */
   method: "none" | "lp" | "mip" | "lp-ceil";
@@ -49,7 +50,7 @@ export function taskFits(m: BoundModel, j: BoundJob): boolean {
 
 export function missLowerBound(m: BoundModel, solve: LpSolver, timeLimitSec = 20): MissBound {
   const due = m.jobs.filter((j) => j.dueAt !== null);
-  const forced = due.filter((j) => j.parts.length === 0 || !taskFits(m, j));
+  const forced = due.filter((j) => j.exhausted || j.parts.length === 0 || !taskFits(m, j));
   const forcedIds = new Set(forced.map((j) => j.id));
   const jobs = due.filter((j) => !forcedIds.has(j.id));
   if (jobs.length === 0) return { lowerBound: forced.length, forcedLate: forced.map((j) => j.id), method: "none" };

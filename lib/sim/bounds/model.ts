@@ -9,10 +9,10 @@
  * whole of it; dependencies are ignored. Each relaxation only lowers the bounds. The energy
  * bound's model (`retries`) also counts the failed attempts every run repeats.
  */
-import type { Client, Tariff } from "../../planner/index.ts";
+import { defaultPolicy, type Client, type Tariff } from "../../planner/index.ts";
 import { crashEvents } from "../engine.ts";
 import { meets, speedFor } from "../eligibility.ts";
-import { failedRefSec, trueTaskSec } from "../tasks.ts";
+import { exhaustsRetries, failedRefSec, trueTaskSec } from "../tasks.ts";
 import type { Scenario, SimNodeSpec } from "../types.ts";
 
 export interface LocalClass { name: string; nodes: number[]; kwBusy: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
@@ -41,6 +41,8 @@ export interface BoundJob {
   dueAt: number | null;
   cloudAllowed: boolean;
   energyIntensive: boolean;
+  /** A task fails every attempt it is allowed (the default policy's retries): every run fails the job. */
+  exhausted: boolean;
   parts: Part[];
 }
 
@@ -118,7 +120,9 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
     const client = sc.clients.find((c) => c.id === job.clientId);
     const cloudAllowed = job.cloudAllowed && !!client?.cloudAllowed && client.cloudBudgetLeft > 0;
     const parts = new Map<string, Part>();
+    let exhausted = false;
     job.steps.forEach((step, k) => {
+      for (let i = 0; i < step.taskCount && !exhausted; i++) exhausted = exhaustsRetries(sc.seed, spec, k, i, sc.faults, defaultPolicy.failures.retriesPerTask);
       const li = local.flatMap((c, i) => (meets(c.caps, step.requirements) ? [i] : []));
       const ci = cloudAllowed ? cloud.flatMap((c, i) => (meets(c.caps, step.requirements) ? [i] : [])) : [];
       if (li.length + ci.length === 0) return;
@@ -152,7 +156,7 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
     });
     for (const p of parts.values()) p.taskHours.sort((a, b) => b - a);
     const dueAt = finalDue.has(job.id) ? finalDue.get(job.id)! : job.deadlineAt;
-    return { id: job.id, clientId: job.clientId, submitAt: Math.max(sc.startAt, spec.submitAt), dueAt, cloudAllowed, energyIntensive: job.energyIntensive, parts: [...parts.values()] };
+    return { id: job.id, clientId: job.clientId, submitAt: Math.max(sc.startAt, spec.submitAt), dueAt, cloudAllowed, energyIntensive: job.energyIntensive, exhausted, parts: [...parts.values()] };
   });
   return { startAt: sc.startAt, endAt: sc.endAt, slotMs, slots, minPrice, tariff: sc.tariff, local, cloud, clients: sc.clients, jobs };
 }

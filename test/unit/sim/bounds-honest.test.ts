@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { computeBounds, metricsOf, policyByName, simulate } from "../../../lib/sim/index.ts";
 import { surelyUnfinished } from "../../../lib/sim/bounds/flow-lp.ts";
 import { boundModel } from "../../../lib/sim/bounds/model.ts";
+import { exhaustsRetries } from "../../../lib/sim/tasks.ts";
+import { defaultPolicy } from "../../../lib/planner/index.ts";
 import { HOUR, T0, client, job, node, offer, scenario } from "./tiny.ts";
 
 function run(sc: ReturnType<typeof scenario>, policy: string) {
@@ -14,6 +16,26 @@ describe("avoidable misses come from a joint bound", () => {
     const sc = scenario({ nodes: [node("n1"), node("n2")], jobs: [job({ id: "j", tasks: 1, taskSec: 2 * 3600, due: T0 + HOUR })] });
     expect(computeBounds(sc)).toMatchObject({ missLowerBound: 1, forcedLate: ["j"] });
     expect(run(sc, "edf")).toMatchObject({ misses: 1, unavoidable_misses: 1, avoidable_misses: 0 });
+  });
+
+  it("a task that fails every attempt it is allowed fails its job in every run, ours included (never stranded)", () => {
+    // The service exhausts a task at its retriesPerTask-th failure and the planner reads it so; a farm
+    // that granted one attempt more left the job pending for ever under our planner while EDF finished it.
+    const faults = { frameErrorRate: 0.5, corruptOutputRate: 0, nodeCrashPerHour: 0, crashDownSec: 0 };
+    const r = defaultPolicy.failures.retriesPerTask;
+    const base = scenario({ nodes: [node("n1"), node("n2")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600, due: T0 + 6 * HOUR })] });
+    // A seed whose task fails exactly its allowed attempts and would succeed on the next.
+    let seed = 1;
+    while (!(exhaustsRetries(seed, base.jobs[0]!, 0, 0, faults, r) && !exhaustsRetries(seed, base.jobs[0]!, 0, 0, faults, r + 1))) seed++;
+    const sc = { ...base, seed };
+    expect(computeBounds(sc)).toMatchObject({ missLowerBound: 1, forcedLate: ["j"] });
+    for (const policy of ["burstfarm", "edf"]) {
+      const p = policyByName(policy);
+      const res = simulate(sc, p.planFn, p.policy, policy);
+      expect(res.jobs[0]!.failed, policy).toBe(true);
+      expect(res.tally.taskErrors, policy).toBe(r);
+      expect(metricsOf(res, computeBounds(sc)), policy).toMatchObject({ misses: 1, avoidable_misses: 0 });
+    }
   });
 
   it("two jobs that each fit alone but not together: one miss is unavoidable", () => {

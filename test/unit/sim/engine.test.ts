@@ -54,13 +54,15 @@ describe("the engine applies plans the way agents would", () => {
     const sc = scenario({ nodes: [node("n1"), node("n2")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
     const res = simulate(sc, fifo, defaultPolicy, "fifo");
     expect(res.jobs[0]!.failed).toBe(true);
-    expect(res.tally.taskErrors).toBe(defaultPolicy.failures.retriesPerTask + 1);
+    expect(res.tally.taskErrors).toBe(defaultPolicy.failures.retriesPerTask); // the service's rule: the 3rd failure exhausts
   });
 
   it("blocklists a node for a job after repeated failures there", () => {
     const faults = { frameErrorRate: 1, corruptOutputRate: 0, nodeCrashPerHour: 0, crashDownSec: 0 };
     const sc = scenario({ nodes: [node("n1")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
-    const res = simulate(sc, fifo, defaultPolicy, "fifo");
+    // More retries than the blocklist's count, so the blocklist acts first.
+    const policy = { ...defaultPolicy, failures: { ...defaultPolicy.failures, retriesPerTask: defaultPolicy.failures.blocklistAfter + 2 } };
+    const res = simulate(sc, fifo, policy, "fifo");
     // Three failures on n1 block it before the task's fourth attempt: the job waits, unfailed.
     expect(res.tally.taskErrors).toBe(defaultPolicy.failures.blocklistAfter);
     expect(res.jobs[0]!.failed).toBe(false);
