@@ -60,24 +60,23 @@ export function exhaustsRetries(seed: number, spec: SimJobSpec, stepIndex: numbe
   return true;
 }
 
-/** Most attempts looked at by {@link failedRefSec}: beyond this the task counts no failed work (still a lower bound). */
-const MAX_ATTEMPTS_SEEN = 20;
-
 /**
- * Reference seconds of the failed attempts every schedule runs before the task's first good one:
- * a frame error or a corrupt output counts an attempt and the next attempt draws the next outcome,
- * whatever node or hour it runs on (a lost attempt — crash, spot, preemption — counts none and
- * redraws the same outcome). So any run that finishes the task also ran this work.
+ * Reference seconds of the failed attempts every schedule runs on the task: those before its first
+ * good one, or all `retriesPerTask` of them when it fails each (it is exhausted then, {@link
+ * exhaustsRetries}). A frame error or a corrupt output counts an attempt and the next attempt draws
+ * the next outcome, whatever node or hour it runs on (a lost attempt — crash, spot, preemption —
+ * counts none and redraws the same outcome). So any run that finishes or exhausts the task also ran
+ * this work, and no run more of it.
  */
-export function failedRefSec(seed: number, spec: SimJobSpec, stepIndex: number, taskIndex: number, f: FaultModel): number {
+export function failedRefSec(seed: number, spec: SimJobSpec, stepIndex: number, taskIndex: number, f: FaultModel, retriesPerTask: number): number {
   const sec = trueTaskSec(seed, spec, stepIndex, taskIndex);
   let failed = 0;
-  for (let n = 1; n <= MAX_ATTEMPTS_SEEN; n++) {
+  for (let n = 1; n <= retriesPerTask; n++) {
     const a = attemptFault(seed, spec.job.id, stepIndex, taskIndex, n, f);
     if (a.outcome === "ok") return failed;
     failed += sec * a.ranFraction;
   }
-  return 0;
+  return failed;
 }
 
 export function startAttempt(ctx: Ctx, node: NodeState, jobId: string, stepIndex: number, taskIndex: number): Attempt {

@@ -123,11 +123,12 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
             const pool = input.pools[c.index]!;
             const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
             // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
-            while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool) && rule.fitsNow(y.clientId, pool, hours)) {
+            while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool)) {
+              const span = rule.fitsNow(y.clientId, pool, hours);
               // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts),
               // nor (tariff on, the plan renting nothing) energy-intensive work on an energy-wasteful class (energy ≫ guarantees).
-              if (d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true) === 0) break;
-              rule.tookNow(y.clientId, pool, hours);
+              if (!span || d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true) === 0) break;
+              rule.tookNow(pool, span);
             }
           }
         }

@@ -97,6 +97,8 @@ export class Dispatcher {
     let placed = 0;
     for (const m of members) {
       const { s, st } = m;
+      // Once per member, not per pool and task: the fill runs thousands of times a cycle.
+      const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
       while (left > 0 && st.allowance > 0) {
         let slot: Slot | null = null;
         let from: SlotPool | null = null;
@@ -107,7 +109,6 @@ export class Dispatcher {
           // A slot a client below its guarantee needs: this work waits unless that would cost a deadline.
           const owed = this.guard?.blocks(s.job.clientId, pool);
           if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
-          const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;

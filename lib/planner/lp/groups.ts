@@ -87,6 +87,14 @@ export function dueMarginMs(policy: Policy, st: StepState, best: number, left: n
   return Math.min(tasks * st.taskSec / best * 1000 + left / 10, left / 4);
 }
 
+/** The fastest a group's work of `kind` runs on its resources and rented offers (the speed its due-time margin is sized by). */
+export function bestSpeed(resources: readonly Resource[], clouds: readonly CloudResource[], kind: string): number {
+  let best = 1e-9;
+  for (const r of resources) best = Math.max(best, r.speed.get(kind) ?? 1);
+  for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, kind));
+  return best;
+}
+
 export function buildGroups(input: GroupInput): Group[] {
   const { grid, now, policy } = input;
   const byKey = new Map<string, Group>();
@@ -119,10 +127,7 @@ export function buildGroups(input: GroupInput): Group[] {
       const clouds = cloudOk ? req.clouds : [];
       let dueAt: number | null = null;
       if (f.deadlineAt !== null) {
-        let best = 1e-9;
-        for (const r of res) best = Math.max(best, r.speed.get(st.step.kind) ?? 1);
-        for (const c of clouds) best = Math.max(best, speedOf(c.offer.speed, st.step.kind));
-        dueAt = f.deadlineAt - dueMarginMs(policy, st, best, Math.max(0, f.deadlineAt - grid.startAt[1]!), input.completionCredit);
+        dueAt = f.deadlineAt - dueMarginMs(policy, st, bestSpeed(res, clouds, st.step.kind), Math.max(0, f.deadlineAt - grid.startAt[1]!), input.completionCredit);
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).
       const dueSlot = dueAt === null || dueAt >= grid.startAt[grid.count]! ? grid.count - 1 : Math.max(0, slotOf(grid, dueAt) - 1);

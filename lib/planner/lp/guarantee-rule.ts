@@ -166,23 +166,22 @@ export class GuaranteeRule {
   }
 
   /**
-   * Whether a task of client `clientId` taking `hours` on `pool` from now fits the LP's plan: in every
-   * slot the task spans, the pool's resource keeps that much capacity the LP leaves idle or plans for
-   * the client itself (its later work then runs now, an exchange); so a guaranteed task never takes a
-   * node the LP planned for another client's work in the next slots ({@link tookNow} counts what
-   * guaranteed tasks took). Without a plan, it fits.
+   * Where a task of client `clientId` taking `hours` on `pool` from now fits the LP's plan: the hours
+   * it takes per slot, or null when in some slot it spans the pool's resource lacks that much capacity
+   * the LP leaves idle or plans for the client itself (its later work then runs now, an exchange); so
+   * a guaranteed task never takes a node the LP planned for another client's work in the next slots
+   * ({@link tookNow} counts what guaranteed tasks took). Without a plan, it fits anywhere.
    */
-  fitsNow(clientId: string, pool: SlotPool, hours: number): boolean {
-    return this.spanOf(clientId, pool, hours) !== null;
+  fitsNow(clientId: string, pool: SlotPool, hours: number): number[] | null {
+    return this.spanOf(clientId, pool, hours);
   }
 
-  /** Counts a guaranteed task placed by {@link fitsNow}. */
-  tookNow(clientId: string, pool: SlotPool, hours: number): void {
+  /** Counts a guaranteed task placed where {@link fitsNow} found room (`span`: its hours per slot). */
+  tookNow(pool: SlotPool, span: readonly number[]): void {
     const r = this.resourceOf.get(pool.cls.index);
-    const take = this.spanOf(clientId, pool, hours);
-    if (!r || !take) return;
+    if (!r) return;
     const spent = this.slotSpent.get(r)!;
-    take.forEach((h, t) => { spent[t]! += h; });
+    span.forEach((h, t) => { spent[t]! += h; });
   }
 
   /** Hours per slot a task from now takes on the pool's resource, or null where the plan has no room for them. */

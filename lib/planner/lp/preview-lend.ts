@@ -4,7 +4,7 @@ import type { Dispatcher } from "./dispatcher.ts";
 import { isFresh } from "./dispatcher.ts";
 import { nodesOf } from "./actions.ts";
 import type { QuotaDispatchInput } from "./dispatch.ts";
-import type { Group, Member } from "./groups.ts";
+import { bestSpeed, type Group, type Member } from "./groups.ts";
 
 /** At most this share of the slot's nodes (at least one) is lent for first frames. */
 export const PREVIEW_LEND_SHARE = 0.1;
@@ -113,7 +113,7 @@ interface Borrower {
  */
 function marginOf(g: Group): number {
   let least = Infinity;
-  const best = Math.max(1e-9, ...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...g.clouds.map((c) => speedOf(c.offer.speed, g.kind)));
+  const best = bestSpeed(g.resources, g.clouds, g.kind);
   for (const m of g.members) {
     if (m.st.allowance <= 0 || m.dueAt === null) continue;
     least = Math.min(least, m.s.job.deadlineAt === null ? 0 : m.s.job.deadlineAt - m.dueAt + (m.st.taskSec / best) * 1000);

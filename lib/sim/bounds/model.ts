@@ -110,6 +110,8 @@ function localClasses(sc: Scenario, slots: number, slotMs: number): LocalClass[]
 export function boundModel(sc: Scenario, slotMinutes: number, options: { retries?: boolean } = {}): BoundModel {
   const slotMs = slotMinutes * 60_000;
   const slots = Math.ceil((sc.endAt - sc.startAt) / slotMs);
+  // Every policy the simulator runs keeps the default failure policy: the engine's rule (tasks.ts finishAttempt).
+  const { retriesPerTask } = defaultPolicy.failures;
   const local = localClasses(sc, slots, slotMs);
   const cloud: CloudClass[] = sc.cloudOffers.map((o, i) => ({ name: `C${i}`, pricePerHour: o.spotPricePerHour, maxNodes: o.maxInstances, bootSec: o.bootSec, caps: o.capabilities, speed: o.speed }));
   const minPrice = Array.from({ length: slots }, (_, t) => minPriceIn(sc.tariff, sc.startAt + t * slotMs, sc.startAt + (t + 1) * slotMs));
@@ -122,7 +124,7 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
     const parts = new Map<string, Part>();
     let exhausted = false;
     job.steps.forEach((step, k) => {
-      for (let i = 0; i < step.taskCount && !exhausted; i++) exhausted = exhaustsRetries(sc.seed, spec, k, i, sc.faults, defaultPolicy.failures.retriesPerTask);
+      for (let i = 0; i < step.taskCount && !exhausted; i++) exhausted = exhaustsRetries(sc.seed, spec, k, i, sc.faults, retriesPerTask);
       const li = local.flatMap((c, i) => (meets(c.caps, step.requirements) ? [i] : []));
       const ci = cloudAllowed ? cloud.flatMap((c, i) => (meets(c.caps, step.requirements) ? [i] : [])) : [];
       if (li.length + ci.length === 0) return;
@@ -135,7 +137,7 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
       const own: number[] = [];
       for (let i = 0; i < step.taskCount; i++) {
         const s = trueTaskSec(sc.seed, spec, k, i);
-        const w = s + (options.retries ? failedRefSec(sc.seed, spec, k, i, sc.faults) : 0);
+        const w = s + (options.retries ? failedRefSec(sc.seed, spec, k, i, sc.faults, retriesPerTask) : 0);
         own.push(w / fastest / 3600);
         sum += w;
         longest = Math.max(longest, s);
