@@ -4,10 +4,6 @@
  * .burstfarm/local.json) or a node token. Runs until SIGTERM / Ctrl-C, then drains.
  */
 import { Command } from "commander";
-import { S3Client } from "@aws-sdk/client-s3";
-import { FolderOutputStore } from "../../adapters/folder-output-store.ts";
-import { S3OutputStore } from "../../adapters/aws/s3-output-store.ts";
-import { runAgent } from "../../agent/index.ts";
 import type { OutputStore } from "../../service/index.ts";
 import type { CliContext } from "../cli-context.ts";
 import { CliError, exitCodes } from "../exit-codes.ts";
@@ -18,9 +14,12 @@ const number = (name: string, ok: (n: number) => boolean) => (v: string) => {
   return n;
 };
 
-function outputStore(spec: string): OutputStore {
+/** The agent, its stores and the AWS SDK load when the command runs, not with every `burstfarm` command. */
+async function outputStore(spec: string): Promise<OutputStore> {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(spec);
-  return m ? new S3OutputStore(new S3Client({}), m[1]!, m[2] ?? "") : new FolderOutputStore(spec);
+  if (!m) return new (await import("../../adapters/folder-output-store.ts")).FolderOutputStore(spec);
+  const [{ S3Client }, { S3OutputStore }] = await Promise.all([import("@aws-sdk/client-s3"), import("../../adapters/aws/s3-output-store.ts")]);
+  return new S3OutputStore(new S3Client({}), m[1]!, m[2] ?? "");
 }
 
 export function agentCommand(ctx: CliContext): Command {
@@ -42,11 +41,12 @@ export function agentCommand(ctx: CliContext): Command {
       if (!o.api) throw new CliError("--api URL is required (the local farm's agentApiUrl, or a deployed API)", exitCodes.usage);
       const token: string | undefined = o.nodeToken ?? o.token;
       if (!o.registrationSecret === !token) throw new CliError("give exactly one of --registration-secret or --node-token (--token)", exitCodes.usage);
+      const { runAgent } = await import("../../agent/index.ts");
       const agent = await runAgent({
         api: o.api, handleSignals: true, slots: o.slots,
         ...(token ? { token } : { registrationSecret: o.registrationSecret }),
         ...(o.nodeId ? { nodeId: o.nodeId } : {}), ...(o.tags ? { tags: o.tags } : {}), ...(o.workDir ? { workDir: o.workDir } : {}),
-        ...(o.outputs ? { outputs: outputStore(o.outputs) } : {}), ...(o.timeScale ? { timeScale: o.timeScale } : {}), ...(o.speed ? { speed: o.speed } : {}),
+        ...(o.outputs ? { outputs: await outputStore(o.outputs) } : {}), ...(o.timeScale ? { timeScale: o.timeScale } : {}), ...(o.speed ? { speed: o.speed } : {}),
         ...(o.maxPollSec ? { maxPollSec: o.maxPollSec } : {}), ...(o.maxBackoffSec ? { maxBackoffSec: o.maxBackoffSec } : {}),
         ...(o.stopWithinSec ? { stopWithinMs: o.stopWithinSec * 1000 } : {}),
       });

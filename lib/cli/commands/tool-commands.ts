@@ -5,7 +5,6 @@
 import { Command, Option } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { CliError, exitCodes } from "../exit-codes.ts";
-import { startCommand } from "../start-command.ts";
 import { agentCommand } from "./agent-command.ts";
 
 /** A command module that parses its own arguments and returns an exit code. */
@@ -63,7 +62,7 @@ export function toolCommands(ctx: CliContext): Command[] {
     .addOption(new Option("--max-spend-per-hour <usd>", "the farm's cloud ceiling: USD per hour on rented nodes (default 10)").argParser(positive("--max-spend-per-hour", false)))
     .addOption(new Option("--max-instances <n>", "the farm's cloud ceiling: rented nodes at once (default 4)").argParser(positive("--max-instances", true)))
     .option("--greedy", "plan with the greedy passes only (default: the LP planner of record, HiGHS)")
-    .action(async (o, cmd: Command) => exitWith(await startCommand(ctx, o, cmd)));
+    .action(async (o, cmd: Command) => exitWith(await (await import("../start-command.ts")).startCommand(ctx, o, cmd)));
 
   return [
     start,
