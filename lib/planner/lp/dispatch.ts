@@ -81,14 +81,16 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   }
   if (input.guarantee) serveGuarantees(input, input.guarantee, d);
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
-  // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame.
-  for (const s of input.ordered) {
+  // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame
+  // (a job whose first task runs on a slow node, one on a node that finishes sooner: first-frame.ts).
+  for (const s of [...input.ordered.filter(isFresh), ...input.ordered.filter((x) => !isFresh(x))]) {
     if (!anyFree()) break;
-    if (!isFresh(s) || d.placed.has(s.job.id)) continue;
+    if (!d.firstFrames.awaits(s) || d.placed.has(s.job.id)) continue;
     const st = s.steps.find((x) => x.allowance > 0);
     if (!st) continue;
-    const why = input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
-    d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.poolsOf(st, input.cloudOk(s.job)), 1, why, true);
+    const why = !isFresh(s) ? "an early look: a first frame sooner than the job's task running on a slower node"
+      : input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
+    d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.firstFrames.sooner(s, st, d.poolsOf(st, input.cloudOk(s.job))), 1, why, true);
   }
   // Clients still below their guarantee first (their deficit), then everyone: the fill stays work-conserving (idle slots cost cloud later).
   const owedFirst = input.guarantee ? owedBefore(input.ordered, input.guarantee) : [];

@@ -8,6 +8,7 @@ import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
 import { plansNoRental, wastefulForIdle } from "./energy-rule.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
+import { FirstFrames } from "./first-frame.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** A job with no frame yet: nothing done or running in any step. */
@@ -26,6 +27,8 @@ export class Dispatcher {
   readonly assignments: Assignment[] = [];
   readonly placed = new Map<string, number>();
   readonly capped = new Set<string>();
+  /** Which jobs still await their first frame, and which slots would bring it sooner (first-frame.ts). */
+  readonly firstFrames: FirstFrames;
   private cursors = new Map<StepState, Iterator<number>>();
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
@@ -37,6 +40,7 @@ export class Dispatcher {
   constructor(private readonly input: QuotaDispatchInput) {
     this.noRent = plansNoRental(input.groups, input.reading);
     this.guard = input.guarantee ?? null;
+    this.firstFrames = new FirstFrames(input.pools, input.now);
   }
 
   poolsOf(st: StepState, cloudOk: boolean): SlotPool[] {

@@ -19,7 +19,8 @@ export const PREVIEW_LEND_COVER = 2;
  * As dispatch reaches each group (most urgent first, so more urgent groups have taken their
  * nodes), {@link lendFrom} lends such jobs — of a group with no node now, or of a group already
  * dispatched whose quota did not reach them —
- * most urgent group first, one task each of that group's on-prem quota, while every member of
+ * most urgent group first (after them, jobs whose only running task, on a slow node, ends later than
+ * a lent slot would finish one: first-frame.ts), one task each of that group's on-prem quota, while every member of
  * the lender with work left keeps a safety margin (its deadline less the due time the LP plans
  * to) of at least {@link PREVIEW_LEND_COVER}× the node time lent (best-effort groups always can),
  * for at most {@link PREVIEW_LEND_SHARE} of the slot's nodes. The borrower gives the node time
@@ -43,9 +44,12 @@ export class PreviewLender {
     this.pos = [];
     order.forEach((gi, i) => { this.pos[gi] = i; });
     this.hasNodes = input.groups.map((g, gi) => hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0));
-    for (const gi of order) {
-      for (const m of input.groups[gi]!.members) {
-        if (isFresh(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
+    // Fresh jobs first, then jobs whose first task runs on a slower node (first-frame.ts): a job with no frame coming outranks one with a late frame.
+    for (const fresh of [true, false]) {
+      for (const gi of order) {
+        for (const m of input.groups[gi]!.members) {
+          if (isFresh(m.s) === fresh && d.firstFrames.awaits(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
+        }
       }
     }
   }
@@ -66,7 +70,7 @@ export class PreviewLender {
     const { m } = b;
     for (const [r, n] of this.counts[li]!) {
       if (n <= 0) continue;
-      const pools = this.poolsFor(b, r);
+      const pools = this.d.firstFrames.sooner(m.s, m.st, this.poolsFor(b, r));
       if (pools.length === 0) continue;
       // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
       const pool = pools.find((p) => hasSlot(p) && this.marginMs[li]! >= PREVIEW_LEND_COVER * holdMs(m, p));

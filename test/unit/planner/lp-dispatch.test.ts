@@ -198,6 +198,55 @@ describe("early look", () => {
   });
 });
 
+describe("a first frame sooner than the job's task running on a slow node", () => {
+  // "look" has no frame; its first task runs on a half-speed box until `slowEndsAt`. A full-speed node is free:
+  // a 30-minute task there ends at T0 + 30 min.
+  const shot = (slowEndsAt: number, fresh = false) => aSnapshot({
+    nodes: [
+      aNode("slow").speed("render-cpu", 0.5).running({ jobId: "look", expectedEndAt: slowEndsAt }).build(),
+      aNode("fast").speed("render-cpu", 1).build(),
+    ],
+    jobs: [
+      aJob("look").due(T0 + 20 * HOUR).steps(aStep("render").tasks(10, 1800).pending([1, 9]).running(1)).build(),
+      ...(fresh ? [aJob("fresh").due(T0 + 20 * HOUR).tasks(10, 1800).build()] : []),
+    ],
+  });
+
+  it("an early look on a free node that finishes a task before the running one is expected", () => {
+    const f = farm(shot(T0 + 50 * MIN), T0);
+    const r = dispatch(f, [], { ordered: ["look"], deferred: ["look"] });
+    expect(r.assignments.map((a) => a.nodeId)).toEqual(["fast"]);
+    expect(r.assignments[0]!.reason).toContain("sooner than the job's task running on a slower node");
+  });
+
+  it("none when the running task is expected first: a second look never comes later than the first", () => {
+    const f = farm(shot(T0 + 25 * MIN), T0);
+    expect(dispatch(f, [], { ordered: ["look"], deferred: ["look"] }).assignments).toEqual([]);
+  });
+
+  it("a fresh job (nothing running) takes the free node before it", () => {
+    const f = farm(shot(T0 + 50 * MIN, true), T0);
+    expect(perJob(dispatch(f, [], { ordered: ["look", "fresh"], deferred: ["look", "fresh"] }))).toEqual({ fresh: 1 });
+  });
+
+  it("a node lent from another group's quota, as to a fresh job", () => {
+    const f = farm(aSnapshot({
+      nodes: [
+        aNode("slow").speed("render-cpu", 0.5).running({ jobId: "look", expectedEndAt: T0 + 50 * MIN }).build(),
+        ...nodes("n", 4, (b) => b.speed("render-cpu", 1)),
+      ],
+      jobs: [
+        aJob("busy").steps(aStep("render").tasks(40, 1800).pending([2, 39]).done(2)).build(),
+        aJob("look").due(T0 + 20 * HOUR).steps(aStep("render").tasks(10, 1800).pending([1, 9]).running(1)).build(),
+      ],
+    }), T0);
+    const fast = classOf(f, "n000");
+    const r = dispatch(f, [{ members: [member(f, "busy", null)], quota: { [fast]: 4 } }, { members: [member(f, "look", 9)], quota: {} }], { ordered: ["busy", "look"] });
+    expect(perJob(r)).toEqual({ busy: 3, look: 1 });
+    expect(r.assignments.find((a) => a.jobId === "look")!.reason).toContain("first frame");
+  });
+});
+
 describe("early look in the plan of record", () => {
   let solver: LpSolver;
   beforeAll(async () => { solver = await loadHighsSolver(); });

@@ -1,0 +1,73 @@
+import { speedOf } from "../matching/node-classes.ts";
+import type { SlotPool } from "../matching/slot-pools.ts";
+import type { JobState, StepState } from "../work/job-state.ts";
+
+/**
+ * When each job's first frame is due from what already runs, so a job still waiting for its
+ * first frame keeps its preview turn. A job with no frame done is not previewed yet just because
+ * a task of it runs: an early look started on a slow node (a sim on a GPU box at 0.4×, 2.5 h)
+ * would otherwise end the job's first-frame turn and its artist waits hours while a fast node
+ * frees minutes later (priority-inversion: M2's first frame at +2.65 h of its 24 h window, the
+ * 64-core nodes freeing from +0.2 h). Such a job may take one more first-frame slot, but only
+ * one that finishes a task before the running one is expected to: never a second look that
+ * comes later than the first.
+ */
+export class FirstFrames {
+  /** Per job, the earliest expected end of its running tasks. */
+  private readonly runningEnd = new Map<string, number>();
+
+  constructor(pools: readonly SlotPool[], private readonly now: number) {
+    for (const p of pools) {
+      for (const n of p.cls.nodes) {
+        for (const l of n.leases) {
+          const at = this.runningEnd.get(l.jobId);
+          if (at === undefined || l.expectedEndAt < at) this.runningEnd.set(l.jobId, l.expectedEndAt);
+        }
+      }
+    }
+  }
+
+  /**
+   * When the job's first frame is expected from its running tasks: null once a frame is done
+   * (or a task runs where no lease says when it ends), Infinity while nothing runs.
+   */
+  expectedAt(s: JobState): number | null {
+    let running = 0;
+    for (const st of s.steps) {
+      if (st.step.doneTasks !== 0) return null;
+      running += st.running;
+    }
+    if (running === 0) return Infinity;
+    const at = this.runningEnd.get(s.job.id);
+    return at === undefined ? null : Math.max(this.now, at);
+  }
+
+  /** No frame done, and a slot could still bring the first frame sooner than what runs. */
+  awaits(s: JobState): boolean {
+    const at = this.expectedAt(s);
+    return at !== null && at > this.now;
+  }
+
+  /**
+   * The pools whose next slot (free now, else queued behind the soonest-ending task) finishes a
+   * task of `st` before the job's first frame is expected; all of them for a job with nothing running.
+   */
+  sooner(s: JobState, st: StepState, pools: readonly SlotPool[]): readonly SlotPool[] {
+    const at = this.expectedAt(s);
+    if (at === null) return [];
+    if (at === Infinity) return pools;
+    return pools.filter((p) => {
+      const from = nextSlotAt(p, this.now);
+      return from !== null && from + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000 < at;
+    });
+  }
+}
+
+/** When the pool's next slot can start a task: now when one is free, else when its soonest queued place frees. */
+function nextSlotAt(p: SlotPool, now: number): number | null {
+  if (p.freeHead < p.free.length) return now;
+  if (p.soonHead >= p.soon.length) return null;
+  let end = Infinity;
+  for (const l of p.soon[p.soonHead]!.leases) end = Math.min(end, l.expectedEndAt);
+  return Math.max(now, end);
+}
