@@ -50,7 +50,7 @@ export interface QuotaDispatchResult {
  * fresh jobs first within a due bucket — on the eligible
  * classes best fit first and the fastest free node within a class, a queued slot behind a task
  * ending soon when no node is free. Then free slots the rounding left give each job with no frame
- * yet, deferred ones included, one task (an early look), then go to any job the LP does not
+ * yet, deferred ones included, one task on the fastest free class (an early look), then go to any job the LP does not
  * defer, in dispatch order, within its client's cap (work conservation).
  * A tail task skips a node that would finish it after the deadline when another eligible pool
  * (free, or freeing within a minute) finishes it sooner (tail-rule.ts).
@@ -90,7 +90,9 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
     if (!st) continue;
     const why = !isFresh(s) ? "an early look: a first frame sooner than the job's task running on a slower node"
       : input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
-    d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], d.firstFrames.sooner(s, st, d.poolsOf(st, input.cloudOk(s.job))), 1, why, true);
+    // The free node that finishes the frame soonest: the fastest eligible class for the step's kind.
+    const pools = [...d.firstFrames.sooner(s, st, d.poolsOf(st, input.cloudOk(s.job)))].sort((a, b) => speedOf(b.cls.speed, st.step.kind) - speedOf(a.cls.speed, st.step.kind));
+    d.fill([{ s, st, workH: 0, dueAt: null, dueSlot: 0 }], pools, 1, why, true);
   }
   // Clients still below their guarantee first (their deficit), then everyone: the fill stays work-conserving (idle slots cost cloud later).
   const owedFirst = input.guarantee ? owedBefore(input.ordered, input.guarantee) : [];

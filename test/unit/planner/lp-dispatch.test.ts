@@ -186,6 +186,17 @@ describe("early look", () => {
     expect(r.assignments[0]!.queued).toBe(false);
   });
 
+  it("takes the free node that finishes the frame soonest, not the best fit", () => {
+    // Best fit on cores would pick the 16-core half-speed box first.
+    const f = farm(aSnapshot({
+      nodes: [aNode("small-slow").cores(16).speed("render-cpu", 0.5).build(), aNode("big-fast").cores(64).speed("render-cpu", 2).build()],
+      jobs: [aJob("fresh").tasks(10).energyIntensive().build()],
+    }), T0);
+    expect(f.states.get("fresh")!.steps[0]!.eligible[0]!.nodes[0]!.id).toBe("small-slow");
+    const r = dispatch(f, [], { ordered: ["fresh"], deferred: ["fresh"] });
+    expect(r.assignments.map((a) => a.nodeId)).toEqual(["big-fast"]);
+  });
+
   it("the decision reads placed, the rest deferred with the deferral's reason", () => {
     const f = farm(shot, T0);
     const reason = "deferred: the LP runs it from 14:00 UTC at 0.100/kWh instead of 0.300/kWh now";

@@ -31,10 +31,11 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * then woken nodes priced by their busy hours only (the wake column no longer adds idle power: asleep farms),
  * then preview lending to jobs their own group skips (surplus rentals released without the 2 h guard came and went:
  * the local farm released just-booted nodes before their first frame), then a second first-frame slot for jobs
- * whose only running task is expected after a slot that is free or freeing would finish one (lp/first-frame.ts).
+ * whose only running task is expected after a slot that is free or freeing would finish one (lp/first-frame.ts),
+ * then the early look on the fastest free class rather than the best fit.
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "fd77ca0185369489", greedy: "4b245fbafbee27f0", replayed: "c7afa6fbe42bf4ea" },
+  small: { lp: "150164273d99baa6", greedy: "4b245fbafbee27f0", replayed: "2371ddcfcc58d602" },
   extras: { lp: "b916a374aff33b01", greedy: "f45d73283e101b01", replayed: "a737d3af5a046bd5" },
   loaded: { lp: "e1245e9c26c8064e", greedy: "b50ac51813e81f71", replayed: "14a2824df1c6af42" },
   "bench-10k": { lp: "0958e6f384fec2c8", greedy: "10332fab49c8ebba", replayed: "77f9565f88256a8d" },
