@@ -4,6 +4,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import { unmetRequirement } from "../matching/requirements.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { CloudResource, Resource } from "./resources.ts";
+import { markRefusals } from "./refusals.ts";
 import { type SlotGrid, slotOf } from "./slots.ts";
 
 /** One step's share of a group: the unit dispatch hands quotas to, in deadline order. */
@@ -47,6 +48,8 @@ export interface Group {
   energyIntensive: boolean;
   preview: boolean;
   resources: Resource[];
+  /** Per resource index: slots on nodes that refuse every member (blocklists, repeated failures); absent: none (refusals.ts). */
+  refusedSlots?: Map<number, number>;
   clouds: CloudResource[];
   /** Earliest deadline first (previews first among equals), then dispatch order. */
   members: Member[];
@@ -165,6 +168,7 @@ export function buildGroups(input: GroupInput): Group[] {
   for (const s of input.ordered) add(s, false);
   for (const s of input.waiting) add(s, true);
   const groups = [...byKey.values()];
+  markRefusals(groups, policy.failures.blocklistAfter);
   const role = (m: Member) => (m.st.step.role === "preview" ? 0 : 1);
   for (const g of groups) g.members.sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || role(a) - role(b) || rank.get(a.s)! - rank.get(b.s)!);
   return groups;

@@ -212,7 +212,9 @@ export function buildModel(input: ModelInput): BuiltModel {
       const par = parRow[gi]![t];
       for (const r of g.resources) {
         // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
-        const hours = r.readyHours[t]! + r.asleepHours[t]!;
+        // Less the share on nodes that refuse all of the group's jobs (refusals.ts).
+        const refused = g.refusedSlots?.get(r.index) ?? 0;
+        const hours = (r.readyHours[t]! + r.asleepHours[t]!) * (refused > 0 ? Math.max(0, 1 - refused / Math.max(1, r.slots)) : 1);
         const speed = r.speed.get(g.kind) ?? 1;
         lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(capRow[r.index]![t]!, 1);
         if (par !== undefined) lp.entry(par, 1);
