@@ -30,13 +30,14 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * preview lending across groups, with the replayed plan now a true replay (record at +1 s, event at +2 s),
  * then woken nodes priced by their busy hours only (the wake column no longer adds idle power: asleep farms),
  * then preview lending to jobs their own group skips (surplus rentals released without the 2 h guard came and went:
- * the local farm released just-booted nodes before their first frame).
+ * the local farm released just-booted nodes before their first frame), then the guarantee rule running while
+ * clients may rent (deadline work waits only into idle room) and a fresh job's first task passing its guard.
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "fd77ca0185369489", greedy: "4b245fbafbee27f0", replayed: "c7afa6fbe42bf4ea" },
-  extras: { lp: "79acc95a2f0f53fb", greedy: "f45d73283e101b01", replayed: "a737d3af5a046bd5" },
-  loaded: { lp: "440ac10b91912dd0", greedy: "b50ac51813e81f71", replayed: "aebf6d17a2050e7a" },
-  "bench-10k": { lp: "2cdda19288971ef5", greedy: "10332fab49c8ebba", replayed: "296e745d03d84071" },
+  small: { lp: "5477f2de8c843d98", greedy: "4b245fbafbee27f0", replayed: "75bad614a3dfaf0e" },
+  extras: { lp: "a020b6b8d75fb15d", greedy: "f45d73283e101b01", replayed: "0c676273370b29a6" },
+  loaded: { lp: "732e3252b1439bef", greedy: "b50ac51813e81f71", replayed: "6cd46be0db8e6f7d" },
+  "bench-10k": { lp: "1c0f9626fb7a059d", greedy: "10332fab49c8ebba", replayed: "e4a0ab70617d3422" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
