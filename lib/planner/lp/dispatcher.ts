@@ -110,8 +110,9 @@ export class Dispatcher {
         for (const pool of pools) {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
-          // A slot a client below its guarantee needs: this work waits unless that would cost a deadline.
-          const owed = this.guard?.blocks(s.job.clientId, pool);
+          // A slot a client below its guarantee needs: this work waits unless that would cost a deadline,
+          // or it is a fresh job's first task (one slot for an artist's early look: the preview target).
+          const owed = isFresh(s) && !this.placed.has(s.job.id) ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;

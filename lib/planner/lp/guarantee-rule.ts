@@ -13,6 +13,12 @@ export interface GuaranteePlan {
   resources: readonly Resource[];
   groups: readonly Pick<Group, "clientId" | "members">[];
   grid: Pick<SlotGrid, "startAt" | "count">;
+  /**
+   * Deadline work waits for a client below its guarantee only into room the plan leaves idle, not
+   * into room it plans for that client: set while some client may rent (cloud ≫ guarantees; waiting
+   * into the owed client's room too rented 1.18 in deadline-change, which needs no rental).
+   */
+  idleRoomOnly?: boolean;
 }
 
 /** On-prem nodes a guarantee is a share of: all but offline and disabled ones (an asleep node can be woken). */
@@ -57,7 +63,8 @@ function deficitOf(c: Count): number {
  * above its own guarantee or leave them idle for a cheaper hour; the dispatch rounds that back:
  * - guard ({@link blocks}): an on-prem slot a client below its guarantee needs (its eligible slots
  *   left would not cover what it is owed) does not go to a client that would then run more than its
- *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first);
+ *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first) or is a
+ *   fresh job's first task (its early look; lp/dispatcher.ts);
  * - serve ({@link needy}): after the LP's quotas, each client still owed slots takes free (then
  *   freeing-soon) eligible on-prem slots for its runnable work, deferred work included;
  * - wake ({@link wakes}): what free slots could not cover wakes asleep eligible nodes.
@@ -146,8 +153,8 @@ export class GuaranteeRule {
    * Whether deadline work the LP placed now (member `m`, on `pool`) can wait for client `y`: the task's
    * node-hours on the pool's resource fit, before the member's due slot, in the LP's plan where it left
    * the resource idle or gave it to `y` — work `y` then does now instead, an exchange that keeps every
-   * deadline of the plan. Room promised this cycle is spent. Best-effort work can always wait; work of
-   * a group the LP rents cloud for never does.
+   * deadline of the plan (idle room only with {@link GuaranteePlan.idleRoomOnly}). Room promised this
+   * cycle is spent. Best-effort work can always wait; work of a group the LP rents cloud for never does.
    */
   canWait(m: Member, pool: SlotPool, y: Line): boolean {
     if (m.dueAt === null) return true;
@@ -159,7 +166,7 @@ export class GuaranteeRule {
     const speed = speedOf(pool.cls.speed, m.st.step.kind);
     if (speed <= 0) return false;
     const need = m.st.taskSec / speed / 3600;
-    const room = this.roomOn(r, y.clientId, m.dueSlot) - (this.spent.get(r) ?? 0);
+    const room = this.roomOn(r, this.plan.idleRoomOnly ? null : y.clientId, m.dueSlot) - (this.spent.get(r) ?? 0);
     if (room < need) return false;
     this.spent.set(r, (this.spent.get(r) ?? 0) + need);
     return true;
@@ -202,17 +209,17 @@ export class GuaranteeRule {
     return take;
   }
 
-  /** Slot-hours on `r` in slot `t` the LP leaves idle or plans for `clientId`. */
-  private freeOn(r: Resource, clientId: string, t: number): number {
+  /** Slot-hours on `r` in slot `t` the LP leaves idle or plans for `clientId` (null: idle only). */
+  private freeOn(r: Resource, clientId: string | null, t: number): number {
     const { reading, groups } = this.plan!;
     let others = 0;
     groups.forEach((g, gi) => { if (g.clientId !== clientId) others += reading.onpremH[gi]!.get(r.index)?.[t] ?? 0; });
     return Math.max(0, r.readyHours[t]! + r.asleepHours[t]! - others);
   }
 
-  /** Node-hours on `r` in slots 1 … before `dueSlot` the LP leaves idle or plans for `clientId`. */
-  private roomOn(r: Resource, clientId: string, dueSlot: number): number {
-    const key = `${r.index}|${clientId}|${dueSlot}`;
+  /** Node-hours on `r` in slots 1 … before `dueSlot` the LP leaves idle or plans for `clientId` (null: idle only). */
+  private roomOn(r: Resource, clientId: string | null, dueSlot: number): number {
+    const key = `${r.index}|${clientId === null ? "idle" : `for ${clientId}`}|${dueSlot}`;
     let room = this.roomMemo.get(key);
     if (room !== undefined) return room;
     room = 0;

@@ -82,7 +82,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
       p.soon = p.soon.filter((n) => !spare.surplus.has(n.id));
     }
   }
-  const guarantee = (policy.guaranteeRule ?? "off") === "off" || mayRent(input, clouds.length) ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid });
+  const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid, idleRoomOnly: mayRent(input, clouds.length) });
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
   for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
@@ -190,9 +190,13 @@ function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): s
 
 /**
  * Whether any client may rent (bursting on, an offer, a client allowed with budget left). Then the
- * farm's on-prem slots are what the LP shares out to keep rentals down, and the guarantee rule stands
- * aside (cloud ≫ guarantees): its reallocations, even only while the plan rented nothing, measured
- * +1–2% cloud (competing-deadlines 20.52 → 20.77, delivery-burst 34.76 → 35.31 at seed 2).
+ * guarantee rule lets deadline work wait only into on-prem room the LP's plan leaves idle
+ * ({@link GuaranteePlan.idleRoomOnly}; cloud ≫ guarantees). Measured and rejected: standing the
+ * rule aside whenever a client may rent (it then never ran in 8 of 11 scenarios: deadline-change
+ * 341.4 guarantee client-minutes, competing-deadlines 1768.6), and running it in full only while
+ * the plan rented nothing (+1–2% cloud: competing-deadlines 20.52 → 20.77, delivery-burst
+ * 34.76 → 35.31 at seed 2), and letting deadline work wait also into room the plan gave the owed
+ * client (deadline-change rented 1.18 it had not needed).
  */
 function mayRent(input: LpStageInput, offers: number): boolean {
   return input.policy.burst.enabled && offers > 0 && input.snapshot.clients.some((c) => c.cloudAllowed && c.cloudBudgetLeft > 0);

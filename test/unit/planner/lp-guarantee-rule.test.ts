@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { aClient, aJob, aNode, aStep, aSnapshot, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
-import { dispatch, farm, member, perJob } from "./lp-dispatch-fixture.ts";
+import { GuaranteeRule } from "../../../lib/planner/lp/guarantee-rule.ts";
+import { buildPools } from "../../../lib/planner/matching/slot-pools.ts";
+import { dispatch, farm, member, perJob, resources } from "./lp-dispatch-fixture.ts";
 
 const halves = [aClient("A", { guaranteedShare: 0.5 }), aClient("B", { guaranteedShare: 0.5 })];
 
@@ -15,7 +17,8 @@ describe("guarantee rule", () => {
     nodes: nodes("n", 4),
     jobs: [
       (aDue === null ? aJob("a") : aJob("a").due(aDue)).forClient("A").tasks(20).build(),
-      aJob("b").forClient("B").tasks(20).build(),
+      // B has a frame already: no early look, so every slot it gets is the rule's.
+      aJob("b").forClient("B").steps(aStep("render").tasks(20).done(1)).build(),
     ],
   });
 
@@ -45,7 +48,8 @@ describe("guarantee rule", () => {
         aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 3 * HOUR }).build(),
         aNode("n2").running({ jobId: "b", expectedEndAt: T0 + MIN }).build(),
       ],
-      jobs: [aJob("a").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()],
+      // A frame done each: no early look (a fresh job's first task passes the guard).
+      jobs: [aJob("a").forClient("A").steps(aStep("render").tasks(20).done(1)).build(), aJob("b").forClient("B").steps(aStep("render").tasks(20).done(1)).build()],
     }), T0);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 1 } }], { ordered: ["a", "b"], guarantees: true });
     expect(r.assignments.map((x) => [x.nodeId, x.jobId, x.queued])).toEqual([["n2", "b", true]]);
@@ -95,5 +99,74 @@ describe("guarantee rule and the energy room of a class (tariff on)", () => {
     const f = farm(shot, T0);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["a", "b"], guarantees: true });
     expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "a"]]);
+  });
+});
+
+describe("guarantee rule while clients may rent (GuaranteePlan.idleRoomOnly)", () => {
+  // Four nodes, one class; A already runs two (its guarantee), B is owed the two free ones. A's deadline work due in slot 3
+  // may wait for B only where the LP's plan has room for it before then: idle, or (not while rentals are possible) B's.
+  const shot = aSnapshot({
+    clients: halves,
+    nodes: [
+      aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+      aNode("n2").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+      ...nodes("m", 2),
+    ],
+    jobs: [aJob("a").forClient("A").tasks(20, 3600).due(T0 + 3 * HOUR).build(), aJob("b").forClient("B").tasks(20, 3600).build()],
+  });
+  // One-hour slots; B's planned node-hours per slot (the LP plans nothing else): four per slot leaves no idle room in slots 1–2.
+  const ruleWith = (bPlanned: number[], idleRoomOnly: boolean) => {
+    const f = farm(shot, T0);
+    const pools = buildPools(f.classes, f.now, f.policy.preassignWithinSec);
+    const [r] = resources(f);
+    Object.assign(r!, { readyHours: [2, 4, 4, 4], asleepHours: [0, 0, 0, 0] });
+    const a = member(f, "a", 3);
+    const plan = {
+      reading: { onpremH: [new Map([[0, [2, 0, 0, 0]]]), new Map([[0, bPlanned]])], cloudH: [0, 0] },
+      resources: [r!],
+      groups: [{ clientId: "A", members: [a] }, { clientId: "B", members: [member(f, "b", null)] }],
+      grid: { startAt: [0, 1, 2, 3, 4].map((h) => T0 + h * HOUR), count: 4 },
+      idleRoomOnly,
+    };
+    const jobs = new Map(f.snapshot.jobs.map((j) => [j.id, j.clientId]));
+    const rule = new GuaranteeRule(pools, [f.states.get("a")!, f.states.get("b")!], f.ledger.guaranteeFractions(), (id) => jobs.get(id), () => true, plan);
+    const pool = pools[0]!;
+    const owed = rule.blocks("A", pool);
+    return { owed, waits: owed !== null && rule.canWait(a, pool, owed) };
+  };
+
+  it("blocks A's placement on a slot B is owed", () => {
+    expect(ruleWith([0, 4, 4, 0], false).owed?.clientId).toBe("B");
+  });
+
+  it("lets A's deadline work wait into room the plan gives B when no client may rent", () => {
+    expect(ruleWith([0, 4, 4, 0], false).waits).toBe(true);
+  });
+
+  it("keeps it on its slot while clients may rent and the plan leaves no idle room before its deadline", () => {
+    expect(ruleWith([0, 4, 4, 0], true).waits).toBe(false);
+  });
+
+  it("lets it wait while clients may rent where the plan leaves a node idle before its deadline", () => {
+    expect(ruleWith([0, 3, 4, 0], true).waits).toBe(true);
+  });
+});
+
+describe("guarantee rule and a fresh job's first frame", () => {
+  // A runs two of four nodes (its guarantee) on job a; B is owed the two free ones; A's new job a2 has no frame yet.
+  const shot = aSnapshot({
+    clients: halves,
+    nodes: [
+      aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+      aNode("n2").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+      ...nodes("m", 2),
+    ],
+    jobs: [aJob("a").forClient("A").tasks(20).build(), aJob("a2").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()],
+  });
+
+  it("lets the fresh job's first task take one slot (the early look), the rest going to the owed client", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [{ members: [member(f, "a2", null)], quota: { 0: 2 } }], { ordered: ["a2", "b"], guarantees: true });
+    expect(perJob(r)).toEqual({ a2: 1, b: 1 });
   });
 });

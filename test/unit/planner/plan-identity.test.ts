@@ -35,10 +35,10 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * then the early look on the fastest free class rather than the best fit.
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "150164273d99baa6", greedy: "4b245fbafbee27f0", replayed: "2371ddcfcc58d602" },
-  extras: { lp: "b916a374aff33b01", greedy: "f45d73283e101b01", replayed: "a737d3af5a046bd5" },
-  loaded: { lp: "e1245e9c26c8064e", greedy: "b50ac51813e81f71", replayed: "14a2824df1c6af42" },
-  "bench-10k": { lp: "0958e6f384fec2c8", greedy: "10332fab49c8ebba", replayed: "77f9565f88256a8d" },
+  small: { lp: "5477f2de8c843d98", greedy: "4b245fbafbee27f0", replayed: "75bad614a3dfaf0e" },
+  extras: { lp: "57e9fef0fd2de8a5", greedy: "f45d73283e101b01", replayed: "0c676273370b29a6" },
+  loaded: { lp: "befc6450d4630efb", greedy: "b50ac51813e81f71", replayed: "fea9983c8fe4d59f" },
+  "bench-10k": { lp: "60748317f8e49d50", greedy: "10332fab49c8ebba", replayed: "72d9962770cbff69" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
