@@ -102,18 +102,21 @@ describe("guarantee rule and the energy room of a class (tariff on)", () => {
   });
 });
 
+/** Four nodes of one class, client A's job "a" running on two of them (half the farm: A's guarantee). */
+const aRunsTwoOfFour = (jobs: ReturnType<ReturnType<typeof aJob>["build"]>[]) => aSnapshot({
+  clients: halves,
+  nodes: [
+    aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+    aNode("n2").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
+    ...nodes("m", 2),
+  ],
+  jobs,
+});
+
 describe("guarantee rule while clients may rent (GuaranteePlan.idleRoomOnly)", () => {
   // Four nodes, one class; A already runs two (its guarantee), B is owed the two free ones. A's deadline work due in slot 3
   // may wait for B only where the LP's plan has room for it before then: idle, or (not while rentals are possible) B's.
-  const shot = aSnapshot({
-    clients: halves,
-    nodes: [
-      aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
-      aNode("n2").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
-      ...nodes("m", 2),
-    ],
-    jobs: [aJob("a").forClient("A").tasks(20, 3600).due(T0 + 3 * HOUR).build(), aJob("b").forClient("B").tasks(20, 3600).build()],
-  });
+  const shot = aRunsTwoOfFour([aJob("a").forClient("A").tasks(20, 3600).due(T0 + 3 * HOUR).build(), aJob("b").forClient("B").tasks(20, 3600).build()]);
   // One-hour slots; B's planned node-hours per slot (the LP plans nothing else): four per slot leaves no idle room in slots 1–2.
   const ruleWith = (bPlanned: number[], idleRoomOnly: boolean) => {
     const f = farm(shot, T0);
@@ -154,15 +157,7 @@ describe("guarantee rule while clients may rent (GuaranteePlan.idleRoomOnly)", (
 
 describe("guarantee rule and a fresh job's first frame", () => {
   // A runs two of four nodes (its guarantee) on job a; B is owed the two free ones; A's new job a2 has no frame yet.
-  const shot = aSnapshot({
-    clients: halves,
-    nodes: [
-      aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
-      aNode("n2").running({ jobId: "a", expectedEndAt: T0 + 5 * HOUR }).build(),
-      ...nodes("m", 2),
-    ],
-    jobs: [aJob("a").forClient("A").tasks(20).build(), aJob("a2").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()],
-  });
+  const shot = aRunsTwoOfFour([aJob("a").forClient("A").tasks(20).build(), aJob("a2").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()]);
 
   it("lets the fresh job's first task take one slot (the early look), the rest going to the owed client", () => {
     const f = farm(shot, T0);
