@@ -111,8 +111,8 @@ export class Dispatcher {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
           // A slot a client below its guarantee needs: this work waits unless that would cost a deadline,
-          // or it is a fresh job's first task (one slot for an artist's early look: the preview target).
-          const owed = isFresh(s) && !this.placed.has(s.job.id) ? null : this.guard?.blocks(s.job.clientId, pool);
+          // or it is a fresh job's first task where the rule lets it pass (one slot for an artist's early look).
+          const owed = this.guard?.earlyLookPasses && isFresh(s) && !this.placed.has(s.job.id) ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;

@@ -64,7 +64,7 @@ function deficitOf(c: Count): number {
  * - guard ({@link blocks}): an on-prem slot a client below its guarantee needs (its eligible slots
  *   left would not cover what it is owed) does not go to a client that would then run more than its
  *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first) or is a
- *   fresh job's first task (its early look; lp/dispatcher.ts);
+ *   fresh job's first task where clients may rent (its early look; {@link earlyLookPasses});
  * - serve ({@link needy}): after the LP's quotas, each client still owed slots takes free (then
  *   freeing-soon) eligible on-prem slots for its runnable work, deferred work included;
  * - wake ({@link wakes}): what free slots could not cover wakes asleep eligible nodes.
@@ -85,7 +85,15 @@ export class GuaranteeRule {
 
   /** `staysBusy`: a lease still running past the pre-assignment window (its slot is not up for queueing). */
   /** `ordered`: the runnable jobs it counts as pending and serves (dispatch order). */
-  constructor(pools: readonly SlotPool[], readonly ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null) {
+  constructor(pools: readonly SlotPool[], readonly ordered: readonly JobState[], fractions: ReadonlyMap<string, number>, clientOfJob: (jobId: string) => string | undefined, staysBusy: (l: Lease) => boolean, private readonly plan: GuaranteePlan | null = null,
+    /**
+     * Whether a fresh job's first task (an artist's early look) takes a slot the guard holds: by default
+     * only on a farm where clients may rent ({@link GuaranteePlan.idleRoomOnly}), whose plan rents to
+     * cover the slot. Where nobody may rent the slot can cost a deadline (passing it there made
+     * mixed-short-long, seed 2, finish S20 2.4 minutes late) and the guard alone kept previews within
+     * target; on renting farms, held, previews went 8.5% → 14.3% (peak-exhaustion).
+     */
+    readonly earlyLookPasses = plan?.idleRoomOnly === true) {
     if (plan) for (const r of plan.resources) for (const c of r.classes) this.resourceOf.set(c.index, r);
     if (plan) plan.groups.forEach((g, gi) => { for (const m of g.members) this.groupOf.set(m, gi); });
     const onprem = pools.filter((p) => p.cls.pool === "onprem");

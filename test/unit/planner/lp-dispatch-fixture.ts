@@ -51,7 +51,7 @@ export function resources(f: Farm): Resource[] {
  * gives it now (`resources`: the classes its work may use, default all). `ordered` (default: every member's job) feeds the work-conserving fill.
  * `cloudOk` lets every job and group rent; `rent` is the LP's rented nodes per slot (default none).
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean | "may-rent" } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
     index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true), clouds: [],
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
@@ -70,9 +70,10 @@ export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<num
   const pools = buildPools(f.classes, f.now, f.policy.preassignWithinSec);
   const ordered = ids.map((id) => f.states.get(id)!);
   const jobs = new Map(f.snapshot.jobs.map((j) => [j.id, j.clientId]));
-  // With `guarantees`, the guarantee rule with no LP plan beyond the quotas (no room for deadline work to wait).
+  // With `guarantees`, the guarantee rule with no LP plan beyond the quotas (no room for deadline work to wait);
+  // "may-rent": as on a farm where clients may rent (a fresh job's first task passes the guard).
   const guarantee = opts.guarantees
-    ? new GuaranteeRule(pools, ordered, f.ledger.guaranteeFractions(), (id) => jobs.get(id), (l) => l.expectedEndAt > f.now + f.policy.preassignWithinSec * 1000)
+    ? new GuaranteeRule(pools, ordered, f.ledger.guaranteeFractions(), (id) => jobs.get(id), (l) => l.expectedEndAt > f.now + f.policy.preassignWithinSec * 1000, null, opts.guarantees === "may-rent")
     : undefined;
   return dispatchQuotas({
     groups: gs, reading, resources: resources(f), clouds: [], pools, ledger: f.ledger,

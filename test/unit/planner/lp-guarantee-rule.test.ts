@@ -48,7 +48,7 @@ describe("guarantee rule", () => {
         aNode("n1").running({ jobId: "a", expectedEndAt: T0 + 3 * HOUR }).build(),
         aNode("n2").running({ jobId: "b", expectedEndAt: T0 + MIN }).build(),
       ],
-      // A frame done each: no early look (a fresh job's first task passes the guard).
+      // A frame done each: no early look (a fresh job's first task passes the guard where clients may rent).
       jobs: [aJob("a").forClient("A").steps(aStep("render").tasks(20).done(1)).build(), aJob("b").forClient("B").steps(aStep("render").tasks(20).done(1)).build()],
     }), T0);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 1 } }], { ordered: ["a", "b"], guarantees: true });
@@ -159,9 +159,15 @@ describe("guarantee rule and a fresh job's first frame", () => {
   // A runs two of four nodes (its guarantee) on job a; B is owed the two free ones; A's new job a2 has no frame yet.
   const shot = aRunsTwoOfFour([aJob("a").forClient("A").tasks(20).build(), aJob("a2").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()]);
 
-  it("lets the fresh job's first task take one slot (the early look), the rest going to the owed client", () => {
+  it("where clients may rent, lets the fresh job's first task take one slot (the early look), the rest going to the owed client", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [{ members: [member(f, "a2", null)], quota: { 0: 2 } }], { ordered: ["a2", "b"], guarantees: "may-rent" });
+    expect(perJob(r)).toEqual({ a2: 1, b: 1 });
+  });
+
+  it("where nobody may rent, keeps both slots for the owed client (no rental would cover a deadline the slot costs)", () => {
     const f = farm(shot, T0);
     const r = dispatch(f, [{ members: [member(f, "a2", null)], quota: { 0: 2 } }], { ordered: ["a2", "b"], guarantees: true });
-    expect(perJob(r)).toEqual({ a2: 1, b: 1 });
+    expect(perJob(r)).toEqual({ b: 2 });
   });
 });
