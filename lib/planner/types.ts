@@ -255,8 +255,8 @@ export interface Policy {
    * work the LP defers for a cheaper hour counts and runs too (the simulator's accounting);
    * "beside-tariff" (the default): deferred work stays deferred and nodes the LP keeps asleep for a
    * cheaper hour stay asleep (energy ≫ guarantees, as the LP's objective); "off": the LP's soft guarantee
-   * rows only. Either way the rule stands aside on a farm where any client may rent (cloud ≫ guarantees:
-   * measured, its reallocations rented 1–2% more there).
+   * rows only. On a farm where any client may rent (cloud ≫ guarantees), deadline work yields only into
+   * room the LP's plan leaves idle, and a fresh job's first task passes the guard (lp/guarantee-rule.ts).
    */
   guaranteeRule?: "off" | "before-tariff" | "beside-tariff";
   failures: {
