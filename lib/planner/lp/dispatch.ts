@@ -118,6 +118,8 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
   for (const queued of [false, true]) {
     for (const y of rule.needy(queued)) {
       for (const s of rule.ordered) {
+        // Served: its other jobs' classes are not worth ranking (a farm of 2,000 jobs ranked them all, per client).
+        if (rule.deficit(y.clientId, queued) <= 0) break;
         if (s.job.clientId !== y.clientId) continue;
         for (const st of s.steps) {
           if (st.allowance <= 0) continue;
