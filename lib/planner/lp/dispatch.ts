@@ -123,6 +123,8 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
         if (s.job.clientId !== y.clientId) continue;
         for (const st of s.steps) {
           if (st.allowance <= 0) continue;
+          // No eligible on-prem slot left (a full farm): nothing to rank (frugalClasses only narrows eligibleOnprem).
+          if (!st.eligibleOnprem.some((c) => hasSlot(input.pools[c.index]!))) continue;
           const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
           // The least energy per unit of work first: a guarantee served on the class the LP would price cheapest.
           for (const c of frugalClasses(s, st, input.policy)) {
