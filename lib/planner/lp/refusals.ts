@@ -41,16 +41,17 @@ function refusedByAll(g: Group, refusing: Map<string, Set<FarmNode>>): Set<FarmN
 /** Per job of the groups: the on-prem nodes that refuse it. */
 function refusingNodes(groups: readonly Group[], blocklistAfter: number): Map<string, Set<FarmNode>> {
   const out = new Map<string, Set<FarmNode>>();
-  const seen = new Set<FarmNode>();
+  const add = (jobId: string, n: FarmNode) => { let set = out.get(jobId); if (!set) out.set(jobId, (set = new Set())); set.add(n); };
+  // A node is in one class: each class once (a farm of 20,000 nodes is a handful of classes).
+  const seen = new Set<object>();
   for (const g of groups) {
     for (const r of g.resources) {
       for (const c of r.classes) {
+        if (seen.has(c)) continue;
+        seen.add(c);
         for (const n of c.nodes) {
-          if (seen.has(n)) continue;
-          seen.add(n);
-          const add = (jobId: string) => { let set = out.get(jobId); if (!set) out.set(jobId, (set = new Set())); set.add(n); };
-          for (const id of n.blocklist) add(id);
-          for (const id in n.failuresByJob ?? {}) if (n.failuresByJob![id]! >= blocklistAfter) add(id);
+          for (const id of n.blocklist) add(id, n);
+          if (n.failuresByJob) for (const id in n.failuresByJob) if (n.failuresByJob[id]! >= blocklistAfter) add(id, n);
         }
       }
     }
