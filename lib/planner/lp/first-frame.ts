@@ -1,6 +1,7 @@
 import { speedOf } from "../matching/node-classes.ts";
 import type { SlotPool } from "../matching/slot-pools.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
+import { freesAt } from "./tail-rule.ts";
 
 /**
  * When each job's first frame is due from what already runs, so a job still waiting for its
@@ -66,8 +67,5 @@ export class FirstFrames {
 /** When the pool's next slot can start a task: now when one is free, else when its soonest queued place frees. */
 function nextSlotAt(p: SlotPool, now: number): number | null {
   if (p.freeHead < p.free.length) return now;
-  if (p.soonHead >= p.soon.length) return null;
-  let end = Infinity;
-  for (const l of p.soon[p.soonHead]!.leases) end = Math.min(end, l.expectedEndAt);
-  return Math.max(now, end);
+  return p.soonHead < p.soon.length ? freesAt(p.soon[p.soonHead]!.leases, now) : null;
 }

@@ -97,7 +97,7 @@ function paddedRunMs(st: StepState, p: SlotPool, safetySigma: number): number {
 }
 
 /** When a busy node's first slot frees: its soonest-ending lease. */
-function freesAt(leases: readonly { expectedEndAt: number }[], now: number): number {
+export function freesAt(leases: readonly { expectedEndAt: number }[], now: number): number {
   let t = Infinity;
   for (const l of leases) t = Math.min(t, l.expectedEndAt);
   return Math.max(now, t);
