@@ -161,7 +161,7 @@ describe("the monitor, as a wrangler uses it", () => {
     await expect.poll(() => page.locator("bf-latest-frames img").evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth === 256))).toBe(true);
     await shot("job-preview-thumbnails");
     expect(await page.locator("#log-task").inputValue()).toBe(""); // the last job's chosen task does not follow to this one
-  });
+  }, 60_000); // many steps and page loads: 30 s ran out on a machine also running three simulators
 
   it("Nodes: drain from the keyboard, with Esc cancelling and Enter confirming", async () => {
     await page.getByRole("link", { name: "Nodes" }).click();
