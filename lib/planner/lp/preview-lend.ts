@@ -45,13 +45,14 @@ export class PreviewLender {
     order.forEach((gi, i) => { this.pos[gi] = i; });
     this.hasNodes = input.groups.map((g, gi) => hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0));
     // Fresh jobs first, then jobs whose first task runs on a slower node (first-frame.ts): a job with no frame coming outranks one with a late frame.
-    for (const fresh of [true, false]) {
-      for (const gi of order) {
-        for (const m of input.groups[gi]!.members) {
-          if (isFresh(m.s) === fresh && d.firstFrames.awaits(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
-        }
+    const late: Borrower[] = [];
+    for (const gi of order) {
+      for (const m of input.groups[gi]!.members) {
+        if (m.st.blocked || !runnable.has(m.s.job.id) || input.deferred.has(m.s.job.id) || !d.firstFrames.awaits(m.s)) continue;
+        (isFresh(m.s) ? this.borrowers : late).push({ m, gi });
       }
     }
+    for (const b of late) this.borrowers.push(b);
   }
 
   /** Lends from group `li`'s quota before it fills it; call once per group in dispatch order. */
