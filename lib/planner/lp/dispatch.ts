@@ -84,12 +84,15 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame
   // (a job whose first task runs on a slow node, one on a node that finishes sooner: first-frame.ts).
-  for (const s of [...input.ordered.filter(isFresh), ...input.ordered.filter((x) => !isFresh(x))]) {
+  const [fresh, late] = partition(input.ordered, isFresh);
+  const looks = [...fresh, ...late];
+  for (let i = 0; i < looks.length; i++) {
+    const s = looks[i]!;
     if (!anyFree()) break;
     if (!d.firstFrames.awaits(s) || d.placed.has(s.job.id)) continue;
     const st = s.steps.find((x) => x.allowance > 0);
     if (!st) continue;
-    const why = !isFresh(s) ? "an early look: a first frame sooner than the job's task running on a slower node"
+    const why = i >= fresh.length ? "an early look: a first frame sooner than the job's task running on a slower node"
       : input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
     // The free node that finishes the frame soonest: the fastest eligible class for the step's kind.
     const pools = [...d.firstFrames.sooner(s, st, d.poolsOf(st, input.cloudOk(s.job)))].sort((a, b) => speedOf(b.cls.speed, st.step.kind) - speedOf(a.cls.speed, st.step.kind));
@@ -217,10 +220,18 @@ export function firstFrameFirst(members: readonly Member[]): Member[] {
   for (let i = 0; i < members.length;) {
     let j = i;
     while (j < members.length && bucketOf(members[j]!) === bucketOf(members[i]!)) j++;
-    const run = members.slice(i, j);
-    out.push(...run.filter((m) => isFresh(m.s)), ...run.filter((m) => !isFresh(m.s)));
+    const [fresh, late] = partition(members.slice(i, j), (m) => isFresh(m.s));
+    out.push(...fresh, ...late);
     i = j;
   }
   return out;
+}
+
+/** Those that pass the test and those that do not, each in order (one test per element). */
+function partition<T>(xs: readonly T[], test: (x: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const x of xs) (test(x) ? yes : no).push(x);
+  return [yes, no];
 }
 
