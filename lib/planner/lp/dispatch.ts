@@ -2,10 +2,10 @@ import type { Assignment, FarmNode, Job, Policy } from "../types.ts";
 import { dateTime } from "../format.ts";
 import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
-import type { JobState } from "../work/job-state.ts";
+import type { JobState, StepState } from "../work/job-state.ts";
 import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { nodesOf } from "./actions.ts";
-import { kwhPerRefHour } from "./energy-rule.ts";
+import type { ClassEnergy } from "./energy-rule.ts";
 import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
@@ -79,16 +79,20 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fillQuota(members, pools, nodesOf(q), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
-  if (input.guarantee) serveGuarantees(input, input.guarantee, d);
+  const frugal = frugalClasses(input.policy, d.energy);
+  if (input.guarantee) serveGuarantees(input, input.guarantee, d, frugal);
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame
   // (a job whose first task runs on a slow node, one on a node that finishes sooner: first-frame.ts).
-  for (const s of [...input.ordered.filter(isFresh), ...input.ordered.filter((x) => !isFresh(x))]) {
+  const [fresh, late] = partition(input.ordered, isFresh);
+  const looks = [...fresh, ...late];
+  for (let i = 0; i < looks.length; i++) {
+    const s = looks[i]!;
     if (!anyFree()) break;
     if (!d.firstFrames.awaits(s) || d.placed.has(s.job.id)) continue;
     const st = s.steps.find((x) => x.allowance > 0);
     if (!st) continue;
-    const why = !isFresh(s) ? "an early look: a first frame sooner than the job's task running on a slower node"
+    const why = i >= fresh.length ? "an early look: a first frame sooner than the job's task running on a slower node"
       : input.deferred.has(s.job.id) ? "an early look at a deferred job: its first frame on a free node" : "an early look: the job's first frame on a free node";
     // The free node that finishes the frame soonest: the fastest eligible class for the step's kind.
     const pools = [...d.firstFrames.sooner(s, st, d.poolsOf(st, input.cloudOk(s.job)))].sort((a, b) => speedOf(b.cls.speed, st.step.kind) - speedOf(a.cls.speed, st.step.kind));
@@ -103,7 +107,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       if (st.allowance <= 0) continue;
       const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
       if (!owed) d.fill([member], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
-      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], frugalClasses(s, st, input.policy).map((c) => input.pools[c.index]!), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
+      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], frugal(s, st).map((c) => input.pools[c.index]!), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
     }
   }
   return { ...d.result(), wakes: input.guarantee ? input.guarantee.wakes() : [] };
@@ -114,7 +118,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
  * for the runnable work the rule counts (deferred work too unless policy.guaranteeRule keeps deferral),
  * then slots freeing soon; what is still owed wakes asleep eligible nodes (guarantee-rule.ts).
  */
-function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher): void {
+function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Dispatcher, frugal: Frugal): void {
   for (const queued of [false, true]) {
     for (const y of rule.needy(queued)) {
       for (const s of rule.ordered) {
@@ -127,7 +131,7 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
           if (!st.eligibleOnprem.some((c) => hasSlot(input.pools[c.index]!))) continue;
           const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
           // The least energy per unit of work first: a guarantee served on the class the LP would price cheapest.
-          for (const c of frugalClasses(s, st, input.policy)) {
+          for (const c of frugal(s, st)) {
             const pool = input.pools[c.index]!;
             const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
             // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
@@ -152,14 +156,26 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
  * more per unit than its best class (the saving the planner deems worth acting on): energy ≫ guarantees,
  * and the idle fill's 1.5× allowance let an owed client's simulations take CPU boxes at 1.35× the
  * energy of the 64-core nodes the LP had for them (mixed-short-long, seed 2: 67% of the energy room).
+ * Ranked once per step and dispatch (the serve pass and the owed-first fill ask again and again).
  */
-function frugalClasses(s: JobState, st: JobState["steps"][number], policy: Policy): NodeClass[] {
-  const kwh = (c: NodeClass) => kwhPerRefHour(c, st.step.kind);
-  const sorted = [...st.eligibleOnprem].sort((a, b) => kwh(a) - kwh(b) || a.index - b.index);
-  if (!policy.tariff.enabled || !s.job.energyIntensive || sorted.length === 0) return sorted;
-  const limit = kwh(sorted[0]!) * (1 + policy.tariff.minSaving);
-  return sorted.filter((c) => kwh(c) <= limit);
+function frugalClasses(policy: Policy, energy: ClassEnergy): Frugal {
+  const memo = new Map<StepState, NodeClass[]>();
+  return (s, st) => {
+    let out = memo.get(st);
+    if (out) return out;
+    const kwh = (c: NodeClass) => energy.kwhPerRefHour(c, st.step.kind);
+    out = [...st.eligibleOnprem].sort((a, b) => kwh(a) - kwh(b) || a.index - b.index);
+    if (policy.tariff.enabled && s.job.energyIntensive && out.length > 0) {
+      const limit = kwh(out[0]!) * (1 + policy.tariff.minSaving);
+      out = out.filter((c) => kwh(c) <= limit);
+    }
+    memo.set(st, out);
+    return out;
+  };
 }
+
+/** A step's on-prem classes for a guarantee, least energy per unit of work first (frugalClasses). */
+type Frugal = (s: JobState, st: StepState) => readonly NodeClass[];
 
 /** Jobs of clients still owed slots (needy order), flagged for the owed-first idle fill. */
 function owedBefore(ordered: readonly JobState[], rule: GuaranteeRule): (readonly [JobState, boolean])[] {
@@ -204,10 +220,18 @@ export function firstFrameFirst(members: readonly Member[]): Member[] {
   for (let i = 0; i < members.length;) {
     let j = i;
     while (j < members.length && bucketOf(members[j]!) === bucketOf(members[i]!)) j++;
-    const run = members.slice(i, j);
-    out.push(...run.filter((m) => isFresh(m.s)), ...run.filter((m) => !isFresh(m.s)));
+    const [fresh, late] = partition(members.slice(i, j), (m) => isFresh(m.s));
+    out.push(...fresh, ...late);
     i = j;
   }
   return out;
+}
+
+/** Those that pass the test and those that do not, each in order (one test per element). */
+function partition<T>(xs: readonly T[], test: (x: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const x of xs) (test(x) ? yes : no).push(x);
+  return [yes, no];
 }
 

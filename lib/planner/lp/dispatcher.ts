@@ -6,7 +6,7 @@ import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
 import type { Member } from "./groups.ts";
-import { plansNoRental, wastefulForIdle } from "./energy-rule.ts";
+import { ClassEnergy, plansNoRental, wastefulForIdle } from "./energy-rule.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { FirstFrames } from "./first-frame.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
@@ -29,6 +29,8 @@ export class Dispatcher {
   readonly capped = new Set<string>();
   /** Which jobs still await their first frame, and which slots would bring it sooner (first-frame.ts). */
   readonly firstFrames: FirstFrames;
+  /** Each class's energy per unit of work, its nodes summed once this dispatch (energy-rule.ts). */
+  readonly energy = new ClassEnergy();
   private cursors = new Map<StepState, Iterator<number>>();
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
@@ -117,7 +119,7 @@ export class Dispatcher {
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
-          if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives)) continue;
+          if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;
           slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
           if (slot) { from = pool; break; }
         }

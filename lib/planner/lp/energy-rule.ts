@@ -9,11 +9,36 @@ export const IDLE_FILL_ENERGY_RATIO = 1.5;
 
 /** On-prem busy kWh per reference hour of `kind` on class `c` (Infinity where it cannot run the kind). */
 export function kwhPerRefHour(c: NodeClass, kind: string): number {
-  let w = 0;
+  return perWork(drawOf(c), c, kind);
+}
+
+/** A class's busy draw (kW) and slots, summed over its nodes. */
+interface Draw { kw: number; slots: number }
+
+function drawOf(c: NodeClass): Draw {
+  let kw = 0;
   let slots = 0;
-  for (const n of c.nodes) { w += n.powerBusyW / 1000; slots += n.slots; }
+  for (const n of c.nodes) { kw += n.powerBusyW / 1000; slots += n.slots; }
+  return { kw, slots };
+}
+
+function perWork(d: Draw, c: NodeClass, kind: string): number {
   const speed = speedOf(c.speed, kind);
-  return slots > 0 && speed > 0 ? w / slots / speed : Infinity;
+  return d.slots > 0 && speed > 0 ? d.kw / d.slots / speed : Infinity;
+}
+
+/**
+ * {@link kwhPerRefHour} for one dispatch: each class's nodes summed once, not at every ask (the
+ * guarantee ranking and the idle fill ask thousands of times a cycle, each a scan of the class's nodes).
+ */
+export class ClassEnergy {
+  private readonly draws = new Map<NodeClass, Draw>();
+
+  kwhPerRefHour(c: NodeClass, kind: string): number {
+    let d = this.draws.get(c);
+    if (!d) this.draws.set(c, (d = drawOf(c)));
+    return perWork(d, c, kind);
+  }
 }
 
 /**
@@ -24,11 +49,11 @@ export function kwhPerRefHour(c: NodeClass, kind: string): number {
  * Only while the plan rents nothing (plansNoRental): otherwise any task done now may free later
  * capacity and save a rental, and cloud ≫ energy (peak-exhaustion rented 0.8% more, or missed, with the rule on).
  */
-export function wastefulForIdle(st: StepState, pool: SlotPool, alternatives: readonly SlotPool[]): boolean {
+export function wastefulForIdle(st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], energy: Pick<ClassEnergy, "kwhPerRefHour"> = { kwhPerRefHour }): boolean {
   if (pool.cls.pool !== "onprem") return false;
   let best = Infinity;
-  for (const p of alternatives) if (p.cls.pool === "onprem") best = Math.min(best, kwhPerRefHour(p.cls, st.step.kind));
-  return kwhPerRefHour(pool.cls, st.step.kind) > IDLE_FILL_ENERGY_RATIO * best;
+  for (const p of alternatives) if (p.cls.pool === "onprem") best = Math.min(best, energy.kwhPerRefHour(p.cls, st.step.kind));
+  return energy.kwhPerRefHour(pool.cls, st.step.kind) > IDLE_FILL_ENERGY_RATIO * best;
 }
 
 /**

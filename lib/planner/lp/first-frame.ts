@@ -14,18 +14,23 @@ import { freesAt } from "./tail-rule.ts";
  * comes later than the first.
  */
 export class FirstFrames {
-  /** Per job, the earliest expected end of its running tasks. */
-  private readonly runningEnd = new Map<string, number>();
+  /** Per job, the earliest expected end of its running tasks: every lease scanned, once, when a job with no frame done first has one running. */
+  private runningEnd: Map<string, number> | null = null;
 
-  constructor(pools: readonly SlotPool[], private readonly now: number) {
-    for (const p of pools) {
+  constructor(private readonly pools: readonly SlotPool[], private readonly now: number) {}
+
+  private ends(): Map<string, number> {
+    if (this.runningEnd) return this.runningEnd;
+    const out = new Map<string, number>();
+    for (const p of this.pools) {
       for (const n of p.cls.nodes) {
         for (const l of n.leases) {
-          const at = this.runningEnd.get(l.jobId);
-          if (at === undefined || l.expectedEndAt < at) this.runningEnd.set(l.jobId, l.expectedEndAt);
+          const at = out.get(l.jobId);
+          if (at === undefined || l.expectedEndAt < at) out.set(l.jobId, l.expectedEndAt);
         }
       }
     }
+    return (this.runningEnd = out);
   }
 
   /**
@@ -39,7 +44,7 @@ export class FirstFrames {
       running += st.running;
     }
     if (running === 0) return Infinity;
-    const at = this.runningEnd.get(s.job.id);
+    const at = this.ends().get(s.job.id);
     return at === undefined ? null : Math.max(this.now, at);
   }
 

@@ -48,6 +48,13 @@ interface Count {
   owed: number;
 }
 
+/** Slots of a pool's counted nodes. */
+function countedSlots(p: SlotPool): number {
+  let slots = 0;
+  for (const n of p.cls.nodes) if (counted(n)) slots += n.slots;
+  return slots;
+}
+
 /** Slots still owed in one count. */
 function deficitOf(c: Count): number {
   return Math.max(0, c.owed - c.used);
@@ -79,6 +86,8 @@ export class GuaranteeRule {
   /** Slot-hours per resource and slot taken by guaranteed tasks placed now ({@link fitsNow}). */
   private readonly slotSpent = new Map<Resource, number[]>();
   private readonly roomMemo = new Map<string, number>();
+  /** Per resource and client (or none), the slot-hours per slot the LP plans for other clients ({@link freeOn}). */
+  private readonly othersMemo = new Map<Resource, Map<string | null, number[]>>();
 
   /** The guard ({@link blocks}) holds slots until the serve pass is done ({@link stopHolding}). */
   private holding = true;
@@ -100,9 +109,13 @@ export class GuaranteeRule {
     let total = 0;
     const used = new Map<string, number>();
     const staying = new Map<string, number>();
+    // Counted slots per pool, once: each client's eligible slots sum these (not its pools' nodes again, per client).
+    const poolSlots = new Map<SlotPool, number>();
     for (const p of onprem) {
+      let inPool = 0;
       for (const n of p.cls.nodes) {
         if (!counted(n)) continue;
+        inPool += n.slots;
         total += n.slots;
         for (const l of n.leases) {
           const c = clientOfJob(l.jobId);
@@ -111,6 +124,7 @@ export class GuaranteeRule {
           if (staysBusy(l)) staying.set(c, (staying.get(c) ?? 0) + 1);
         }
       }
+      poolSlots.set(p, inPool);
     }
     const pending = new Map<string, number>();
     const eligible = new Map<string, Set<SlotPool>>();
@@ -128,7 +142,7 @@ export class GuaranteeRule {
       const guarantee = Math.floor(fraction * total + 1e-9);
       const set = eligible.get(c) ?? new Set<SlotPool>();
       let slots = 0;
-      for (const p of set) for (const n of p.cls.nodes) if (counted(n)) slots += n.slots;
+      for (const p of set) slots += poolSlots.get(p) ?? countedSlots(p);
       const p = pending.get(c) ?? 0;
       const count = (u: number): Count => ({ used: u, owed: Math.min(guarantee, u + p, slots) });
       this.lines.set(c, { clientId: c, fraction, guarantee, used: count(used.get(c) ?? 0), soon: count(staying.get(c) ?? 0), pending: p, eligibleSlots: slots, pools: set });
@@ -219,10 +233,25 @@ export class GuaranteeRule {
 
   /** Slot-hours on `r` in slot `t` the LP leaves idle or plans for `clientId` (null: idle only). */
   private freeOn(r: Resource, clientId: string | null, t: number): number {
-    const { reading, groups } = this.plan!;
-    let others = 0;
-    groups.forEach((g, gi) => { if (g.clientId !== clientId) others += reading.onpremH[gi]!.get(r.index)?.[t] ?? 0; });
-    return Math.max(0, r.readyHours[t]! + r.asleepHours[t]! - others);
+    return Math.max(0, r.readyHours[t]! + r.asleepHours[t]! - this.othersOn(r, clientId)[t]!);
+  }
+
+  /** Slot-hours per slot on `r` the LP plans for clients other than `clientId`, summed over the groups once per resource and client. */
+  private othersOn(r: Resource, clientId: string | null): number[] {
+    let byClient = this.othersMemo.get(r);
+    if (!byClient) this.othersMemo.set(r, (byClient = new Map()));
+    let others = byClient.get(clientId);
+    if (others) return others;
+    const { reading, groups, grid } = this.plan!;
+    const slots = Math.max(grid.count, r.readyHours.length);
+    others = new Array<number>(slots).fill(0);
+    groups.forEach((g, gi) => {
+      if (g.clientId === clientId) return;
+      const h = reading.onpremH[gi]!.get(r.index);
+      for (let t = 0; t < slots; t++) others[t]! += h?.[t] ?? 0;
+    });
+    byClient.set(clientId, others);
+    return others;
   }
 
   /** Node-hours on `r` in slots 1 … before `dueSlot` the LP leaves idle or plans for `clientId` (null: idle only). */

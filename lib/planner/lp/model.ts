@@ -45,25 +45,46 @@ export interface ColInfo {
  */
 export class ColTable {
   readonly kind: ColKind[] = [];
-  readonly g: number[] = [];
-  readonly r: number[] = [];
-  readonly t: number[] = [];
-  readonly speed: number[] = [];
+  /** Typed arrays grown by doubling (the filled part through the getters): no boxed numbers nor old-space arrays for the GC to mark. */
+  private gs = new Int32Array(4096);
+  private rs = new Int32Array(4096);
+  private ts = new Int32Array(4096);
+  private speeds = new Float64Array(4096);
 
   get length(): number { return this.kind.length; }
+  get g(): Int32Array { return this.gs.subarray(0, this.length); }
+  get r(): Int32Array { return this.rs.subarray(0, this.length); }
+  get t(): Int32Array { return this.ts.subarray(0, this.length); }
+  get speed(): Float64Array { return this.speeds.subarray(0, this.length); }
 
   add(c: ColInfo): void {
-    this.kind.push(c.kind);
-    this.g.push(c.g);
-    this.r.push(c.r);
-    this.t.push(c.t);
-    this.speed.push(c.speed);
+    this.push(c.kind, c.g, c.r, c.t, c.speed);
+  }
+
+  push(kind: ColKind, g: number, r: number, t: number, speed: number): void {
+    const j = this.kind.length;
+    if (j === this.speeds.length) {
+      this.gs = grown(this.gs, new Int32Array(2 * j));
+      this.rs = grown(this.rs, new Int32Array(2 * j));
+      this.ts = grown(this.ts, new Int32Array(2 * j));
+      this.speeds = grown(this.speeds, new Float64Array(2 * j));
+    }
+    this.kind.push(kind);
+    this.gs[j] = g;
+    this.rs[j] = r;
+    this.ts[j] = t;
+    this.speeds[j] = speed;
   }
 
   /** Column j as a record (tests and tools; hot loops read the arrays). */
   at(j: number): ColInfo {
-    return { kind: this.kind[j]!, g: this.g[j]!, r: this.r[j]!, t: this.t[j]!, speed: this.speed[j]! };
+    return { kind: this.kind[j]!, g: this.gs[j]!, r: this.rs[j]!, t: this.ts[j]!, speed: this.speeds[j]! };
   }
+}
+
+function grown<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
 }
 
 export interface BuiltModel {
@@ -113,7 +134,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   const cols = new ColTable();
   const T = grid.count;
   // A column closes over the entries staged just before it (lp.entry).
-  const col = (info: ColInfo, cost: number, lo: number, hi: number) => { cols.add(info); lp.addCol(cost, lo, hi); };
+  const col = (kind: ColKind, g: number, r: number, t: number, speed: number, cost: number, lo: number, hi: number) => { cols.push(kind, g, r, t, speed); lp.addCol(cost, lo, hi); };
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
   const held = (clientId: string, c: CloudResource, at: number) => {
@@ -201,7 +222,7 @@ export function buildModel(input: ModelInput): BuiltModel {
       const due = dueRow[gi]!.get(t);
       if (due !== undefined) lp.entry(due, 1);
       if (t === last && totalRow[gi]! >= 0) lp.entry(totalRow[gi]!, 1);
-      col({ kind: "done", g: gi, r: -1, t, speed: 1 }, 0, 0, INF);
+      col("done", gi, -1, t, 1, 0, 0, INF);
     };
     const ccaps = g.cloudOk ? g.clouds.map((c) => ccapRow.get(`${g.clientId}|${c.index}`)!) : [];
     for (let t = g.releaseSlot; t <= end; t++) {
@@ -220,7 +241,7 @@ export function buildModel(input: ModelInput): BuiltModel {
         if (par !== undefined) lp.entry(par, 1);
         if (shares) lp.entry(shares[t]!, 1);
         if (guars?.[t] !== undefined) lp.entry(guars[t]!, 1);
-        col({ kind: "x", g: gi, r: r.index, t, speed }, r.busyKW * price[t]! + timeCost, 0, hours);
+        col("x", gi, r.index, t, speed, r.busyKW * price[t]! + timeCost, 0, hours);
       }
       if (g.cloudOk) {
         g.clouds.forEach((c, ci) => {
@@ -228,7 +249,7 @@ export function buildModel(input: ModelInput): BuiltModel {
           const speed = speedOf(c.offer.speed, g.kind);
           lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(ccaps[ci]![t]!, 1);
           if (par !== undefined) lp.entry(par, 1);
-          col({ kind: "y", g: gi, r: c.index, t, speed }, timeCost, 0, grid.hours[t]! * c.offer.maxInstances);
+          col("y", gi, c.index, t, speed, timeCost, 0, grid.hours[t]! * c.offer.maxInstances);
         });
       }
       addDone(t);
@@ -243,11 +264,11 @@ export function buildModel(input: ModelInput): BuiltModel {
       const dueH = dueTotal(g, t) - prevDue;
       prevDue += dueH;
       lp.entry(row, 1);
-      col({ kind: "miss", g: gi, r: -1, t, speed: 1 }, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF);
+      col("miss", gi, -1, t, 1, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF);
     }
     if (totalRow[gi]! >= 0) {
       lp.entry(totalRow[gi]!, 1);
-      col({ kind: "unsched", g: gi, r: -1, t: -1, speed: 1 }, WEIGHTS.bestEffortPerRefHour, 0, INF);
+      col("unsched", gi, -1, -1, 1, WEIGHTS.bestEffortPerRefHour, 0, INF);
     }
   });
   for (const r of resources) {
@@ -257,7 +278,7 @@ export function buildModel(input: ModelInput): BuiltModel {
       // busy power, which includes its idle draw. Charging idle power on top made a woken node-hour in
       // the cheap hours dearer than an awake one at the peak (off-hours-energy ran deferrable work at peak).
       lp.entry(capRow[r.index]![t]!, -1);
-      col({ kind: "wake", g: -1, r: r.index, t, speed: 1 }, WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!);
+      col("wake", -1, r.index, t, 1, WEIGHTS.wakePerSlotHour, 0, r.asleepHours[t]!);
     }
   }
   clientList.forEach((client, ci) => {
@@ -276,9 +297,9 @@ export function buildModel(input: ModelInput): BuiltModel {
         if (next >= 0) lp.entry(next, -1);
         if (farm.instances) lp.entry(farm.instances[t]!, 1);
         if (farm.spend) lp.entry(farm.spend[t]!, c.pricePerHour);
-        col({ kind: "rent", g: ci, r: c.index, t, speed: 1 }, cost, 0, ub);
+        col("rent", ci, c.index, t, 1, cost, 0, ub);
         lp.entry(startRow, -1).entry(budgetRow.get(client.id)!, boot);
-        col({ kind: "start", g: ci, r: c.index, t, speed: 1 }, boot, 0, INF);
+        col("start", ci, c.index, t, 1, boot, 0, INF);
         startRow = next;
       }
     }
@@ -286,7 +307,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   for (const c of [...guarRow.keys()].sort()) {
     guarRow.get(c)!.forEach((row, t) => {
       lp.entry(row, 1);
-      col({ kind: "short", g: clientIds.indexOf(c), r: -1, t, speed: 1 }, WEIGHTS.guaranteePerSlotHour, 0, INF);
+      col("short", clientIds.indexOf(c), -1, t, 1, WEIGHTS.guaranteePerSlotHour, 0, INF);
     });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList };

@@ -45,30 +45,47 @@ export class PreviewLender {
     order.forEach((gi, i) => { this.pos[gi] = i; });
     this.hasNodes = input.groups.map((g, gi) => hasCloud(input, gi) || [...counts[gi]!.values()].some((n) => n > 0));
     // Fresh jobs first, then jobs whose first task runs on a slower node (first-frame.ts): a job with no frame coming outranks one with a late frame.
-    for (const fresh of [true, false]) {
-      for (const gi of order) {
-        for (const m of input.groups[gi]!.members) {
-          if (isFresh(m.s) === fresh && d.firstFrames.awaits(m.s) && runnable.has(m.s.job.id) && !m.st.blocked && !input.deferred.has(m.s.job.id)) this.borrowers.push({ m, gi });
-        }
+    const late: Borrower[] = [];
+    for (const gi of order) {
+      for (const m of input.groups[gi]!.members) {
+        if (m.st.blocked || !runnable.has(m.s.job.id) || input.deferred.has(m.s.job.id) || !d.firstFrames.awaits(m.s)) continue;
+        (isFresh(m.s) ? this.borrowers : late).push({ m, gi });
       }
     }
+    for (const b of late) this.borrowers.push(b);
   }
 
   /** Lends from group `li`'s quota before it fills it; call once per group in dispatch order. */
   lendFrom(li: number): void {
     const lender = this.input.groups[li]!;
-    for (const b of this.borrowers) {
-      if (this.budget <= 0 || this.marginMs[li]! <= 0) return;
+    // Resources the lender has nodes of now with a slot left (slots only get taken as dispatch goes): a full farm lends nothing.
+    const open: number[] = [];
+    for (const [r, n] of this.counts[li]!) if (n > 0 && this.input.resources[r]!.classes.some((c) => hasSlot(this.input.pools[c.index]!))) open.push(r);
+    if (open.length === 0) return;
+    // A borrower with no task left, or placed since, never borrows again: it leaves the list (in order),
+    // so each lender walks only those still waiting (thousands of jobs × hundreds of groups a cycle).
+    const list = this.borrowers;
+    let keep = 0;
+    let i = 0;
+    for (; i < list.length; i++) {
+      if (this.budget <= 0 || this.marginMs[li]! <= 0) break;
+      const b = list[i]!;
       const { m, gi } = b;
-      if (gi === li || m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
+      if (m.st.allowance <= 0 || this.d.placed.has(m.s.job.id)) continue;
+      list[keep++] = b;
+      if (gi === li) continue;
       if (this.hasNodes[gi] && this.pos[gi]! > this.pos[li]!) continue;
-      if (this.lendOne(b, li, lender)) this.budget--;
+      if (this.lendOne(b, li, lender, open)) this.budget--;
     }
+    if (keep === i) return;
+    for (; i < list.length; i++) list[keep++] = list[i]!;
+    list.length = keep;
   }
 
-  private lendOne(b: Borrower, li: number, lender: Group): boolean {
+  private lendOne(b: Borrower, li: number, lender: Group, open: readonly number[]): boolean {
     const { m } = b;
-    for (const [r, n] of this.counts[li]!) {
+    for (const r of open) {
+      const n = this.counts[li]!.get(r)!;
       if (n <= 0) continue;
       const pools = this.d.firstFrames.sooner(m.s, m.st, this.poolsFor(b, r));
       if (pools.length === 0) continue;

@@ -33,8 +33,16 @@ export function buildPools(classes: readonly NodeClass[], now: number, preassign
       // takes one of the places the soonest-ending tasks offer (a queued task's own estimate
       // must not open another place behind it — that stacked leases on one node).
       const waiting = Math.max(0, n.leases.length - n.slots);
+      let endingCount = 0;
+      for (const l of n.leases) if (l.expectedEndAt <= horizon) endingCount++;
+      const places = Math.min(n.slots, endingCount) - waiting;
+      if (places <= 0) continue;
+      // Every ending lease opens a place: no need to find the soonest (`soon` is sorted below), nor an array per node.
+      if (places === endingCount) {
+        for (const l of n.leases) if (l.expectedEndAt <= horizon) soon.push({ node: n, at: l.expectedEndAt });
+        continue;
+      }
       const ending = n.leases.filter((l) => l.expectedEndAt <= horizon).sort((a, b) => a.expectedEndAt - b.expectedEndAt);
-      const places = Math.min(n.slots, ending.length) - waiting;
       for (let i = 0; i < places; i++) soon.push({ node: n, at: ending[i]!.expectedEndAt });
     }
     // Fastest nodes first within a class; soonest-freeing first for queued slots; ids break ties.
