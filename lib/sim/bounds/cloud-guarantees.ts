@@ -7,6 +7,8 @@
  *   submission + boot (a fleet cannot be rented for work not yet submitted);
  * - guarantees: the reservation of flow-lp.ts (others keep off a client's owed slots while it
  *   surely has demand).
+ * - work: each task's true runtime plus the failed attempts every run repeats before its good one
+ *   (model.ts `retries`; faults are drawn per task and attempt, so no schedule avoids them).
  * Deadlines are soft at a large penalty, so jobs no schedule can finish (taskFits, or the joint
  * capacity) do not make the LP infeasible; their missing work is reported, not priced.
  */

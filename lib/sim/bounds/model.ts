@@ -6,8 +6,8 @@
  * to a whole slot), the longest task per class (a task is never split below its length), the
  * offers' instance limits, client budgets and guarantees. Work is the TRUE runtime of every task
  * (the engine's very draws), retries excluded; a node counts in a slot unless it is down for the
- * whole of it; dependencies are ignored. Each relaxation only lowers the bounds. The energy
- * bound's model (`retries`) also counts the failed attempts every run repeats.
+ * whole of it; dependencies are ignored. Each relaxation only lowers the bounds. The energy and
+ * guarantee-aware cloud bounds' model (`retries`) also counts the failed attempts every run repeats.
  */
 import { defaultPolicy, type Client, type Tariff } from "../../planner/index.ts";
 import { crashEvents } from "../engine.ts";
@@ -105,7 +105,8 @@ function localClasses(sc: Scenario, slots: number, slotMs: number): LocalClass[]
 /**
  * `retries`: each task's work includes its failed attempts before the first good one (failedRefSec:
  * drawn per attempt, the same in every run), which every run that finishes the task also did —
- * a tighter bound for the energy a run draws (the others keep the task's own runtime).
+ * a tighter bound for the energy a run draws and the cloud it rents under guarantees (the miss
+ * bound keeps the task's own runtime).
  */
 export function boundModel(sc: Scenario, slotMinutes: number, options: { retries?: boolean } = {}): BoundModel {
   const slotMs = slotMinutes * 60_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computeBounds, metricsOf, policyByName, simulate } from "../../../lib/sim/index.ts";
 import { surelyUnfinished } from "../../../lib/sim/bounds/flow-lp.ts";
 import { boundModel } from "../../../lib/sim/bounds/model.ts";
-import { exhaustsRetries } from "../../../lib/sim/tasks.ts";
+import { exhaustsRetries, failedRefSec } from "../../../lib/sim/tasks.ts";
 import { defaultPolicy } from "../../../lib/planner/index.ts";
 import { HOUR, T0, client, job, node, offer, scenario } from "./tiny.ts";
 
@@ -160,6 +160,26 @@ describe("cloud bound under guarantees", () => {
     expect(computeBounds(mk(100)).cloudCostGuarantees).toBeCloseTo(0.5, 6);
     // A budget of 0.25 buys half of it; the rest is reported unmet, not priced.
     expect(computeBounds(mk(0.25)).cloudCostGuarantees).toBeCloseTo(0.25, 6);
+  });
+
+  it("rents for the failed attempts every run repeats", () => {
+    // One node, three 1 h frames due at 2 h: 1 node-hour must rent without faults. Faults are drawn
+    // per (task, attempt), so any run that finishes the frames also ran their failed attempts first:
+    // those hours rent too (whichever node ran them, the node's 2 h are spent either way).
+    const faults = { frameErrorRate: 0.3, corruptOutputRate: 0.1, nodeCrashPerHour: 0, crashDownSec: 0 };
+    const mk = (f = faults) => scenario({
+      nodes: [node("n1")], faults: f, clients: [client("A", { cloudAllowed: true, cloudBudgetLeft: 100 })], cloudOffers: [offer({ bootSec: 60, speed: {} })],
+      jobs: [job({ id: "a", tasks: 3, taskSec: 3600, cloud: true, due: T0 + 2 * HOUR })],
+    });
+    const r = defaultPolicy.failures.retriesPerTask;
+    const failedAt = (seed: number) => [0, 1, 2].reduce((h, i) => h + failedRefSec(seed, mk().jobs[0]!, 0, i, faults, r) / 3600, 0);
+    // A seed whose frames fail some attempts, none all of them.
+    let seed = 1;
+    while (failedAt(seed) < 0.1 || [0, 1, 2].some((i) => exhaustsRetries(seed, mk().jobs[0]!, 0, i, faults, r))) seed++;
+    const sc = { ...mk(), seed };
+    const failedH = failedAt(seed);
+    expect(computeBounds({ ...mk({ ...faults, frameErrorRate: 0, corruptOutputRate: 0 }), seed }).cloudCostGuarantees).toBeCloseTo(0.5, 6);
+    expect(computeBounds(sc).cloudCostGuarantees).toBeCloseTo(0.5 * (1 + failedH), 6);
   });
 });
 
