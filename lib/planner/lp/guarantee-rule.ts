@@ -48,13 +48,6 @@ interface Count {
   owed: number;
 }
 
-/** Slots of a pool's counted nodes. */
-function countedSlots(p: SlotPool): number {
-  let slots = 0;
-  for (const n of p.cls.nodes) if (counted(n)) slots += n.slots;
-  return slots;
-}
-
 /** Slots still owed in one count. */
 function deficitOf(c: Count): number {
   return Math.max(0, c.owed - c.used);
@@ -142,7 +135,7 @@ export class GuaranteeRule {
       const guarantee = Math.floor(fraction * total + 1e-9);
       const set = eligible.get(c) ?? new Set<SlotPool>();
       let slots = 0;
-      for (const p of set) slots += poolSlots.get(p) ?? countedSlots(p);
+      for (const p of set) slots += poolSlots.get(p)!;
       const p = pending.get(c) ?? 0;
       const count = (u: number): Count => ({ used: u, owed: Math.min(guarantee, u + p, slots) });
       this.lines.set(c, { clientId: c, fraction, guarantee, used: count(used.get(c) ?? 0), soon: count(staying.get(c) ?? 0), pending: p, eligibleSlots: slots, pools: set });
