@@ -100,7 +100,9 @@ export function bestSpeed(resources: readonly Resource[], clouds: readonly Cloud
 
 export function buildGroups(input: GroupInput): Group[] {
   const { grid, now, policy } = input;
-  const byKey = new Map<string, Group>();
+  // Groups in creation order; found per client by a number that packs the rest of the group's key (no key string per step).
+  const groups: Group[] = [];
+  const byClient = new Map<string, Map<number, Group>>();
   // Per requirement set (one shared `eligible` array each, from Eligibility's memo) and kind: the speed filter depends on both.
   const byEligible = new Map<readonly unknown[], Map<string, { id: number; res: Resource[]; clouds: CloudResource[] }>>();
   let reqIds = 0;
@@ -138,14 +140,18 @@ export function buildGroups(input: GroupInput): Group[] {
       const releaseSlot = !(waiting || st.blocked) ? 0 : Math.max(1, waiting && input.earliestStart ? slotOf(grid, input.earliestStart(s)) : 1);
       const energy = input.tariffOn && s.job.energyIntensive;
       const preview = st.step.role === "preview";
-      const key = `${s.job.clientId}|${req.id}|${st.step.kind}|${hasDeadline ? 1 : 0}|${cloudOk ? 1 : 0}|${energy ? 1 : 0}|${releaseSlot > 1 ? releaseSlot : ""}`;
-      let g = byKey.get(key);
+      // Requirement set and kind (req.id), release slot past the next one, deadline, cloud permission and energy intensity.
+      const key = ((req.id * (grid.count + 1) + (releaseSlot > 1 ? releaseSlot : 0)) * 2 + (hasDeadline ? 1 : 0)) * 4 + (cloudOk ? 2 : 0) + (energy ? 1 : 0);
+      let ofClient = byClient.get(s.job.clientId);
+      if (!ofClient) byClient.set(s.job.clientId, (ofClient = new Map()));
+      let g = ofClient.get(key);
       if (!g) {
         g = {
-          index: byKey.size, clientId: s.job.clientId, kind: st.step.kind, dueAt: null, dueBySlot: new Map(), lastDueSlot: -1, bestEffortH: 0, releaseSlot,
+          index: groups.length, clientId: s.job.clientId, kind: st.step.kind, dueAt: null, dueBySlot: new Map(), lastDueSlot: -1, bestEffortH: 0, releaseSlot,
           workH: 0, tasks: 0, taskH: 0, priority: 0, cloudOk, energyIntensive: energy, preview, resources: res, clouds, members: [],
         };
-        byKey.set(key, g);
+        ofClient.set(key, g);
+        groups.push(g);
       }
       const taskH = st.taskSec / 3600;
       const workH = tasks * taskH;
@@ -167,7 +173,6 @@ export function buildGroups(input: GroupInput): Group[] {
   };
   for (const s of input.ordered) add(s, false);
   for (const s of input.waiting) add(s, true);
-  const groups = [...byKey.values()];
   markRefusals(groups, policy.failures.blocklistAfter);
   const role = (m: Member) => (m.st.step.role === "preview" ? 0 : 1);
   for (const g of groups) g.members.sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || role(a) - role(b) || rank.get(a.s)! - rank.get(b.s)!);
