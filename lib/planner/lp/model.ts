@@ -1,4 +1,4 @@
-import type { Client, Snapshot } from "../types.ts";
+import type { Client, FarmNode, Snapshot } from "../types.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import type { Group } from "./groups.ts";
 import { type CloudResource, heldCloud, type Resource } from "./resources.ts";
@@ -77,10 +77,15 @@ export function buildModel(input: ModelInput): BuiltModel {
   const col = (kind: ColKind, g: number, r: number, t: number, speed: number, cost: number, lo: number, hi: number) => { cols.push(kind, g, r, t, speed); lp.addCol(cost, lo, hi); };
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
+  let cloudNodes: FarmNode[] | null = null;
   const held = (clientId: string, c: CloudResource, at: number) => {
     const key = `${clientId}|${c.index}|${at}`;
     let v = heldMemo.get(key);
-    if (v === undefined) heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false)));
+    if (v === undefined) {
+      // Scans the cloud nodes only (not the thousands on-prem), found once per model.
+      cloudNodes ??= snapshot.nodes.filter((n) => n.pool === "cloud");
+      heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false, cloudNodes)));
+    }
     return v;
   };
   const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);

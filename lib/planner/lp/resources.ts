@@ -122,10 +122,13 @@ export function buildCloudResources(snapshot: Snapshot, grid: SlotGrid, now: num
   });
 }
 
-/** Rented nodes a client holds that can work at `at` (ready, or booting and ready by then), plus those asked for when `withPending`. */
-export function heldCloud(snapshot: Snapshot, clientId: string, offer: CloudOffer, at: number, withPending: boolean): number {
+/**
+ * Rented nodes a client holds that can work at `at` (ready, or booting and ready by then), plus those asked for when `withPending`.
+ * `nodes`: the snapshot's nodes, or only its cloud ones when the caller asks many times (the rest never count).
+ */
+export function heldCloud(snapshot: Snapshot, clientId: string, offer: CloudOffer, at: number, withPending: boolean, nodes: readonly FarmNode[] = snapshot.nodes): number {
   let n = 0;
-  for (const node of snapshot.nodes) {
+  for (const node of nodes) {
     if (node.pool !== "cloud" || node.clientId !== clientId || node.instanceType !== offer.instanceType) continue;
     if (node.status === "ready" || node.status === "draining") n += node.slots;
     else if (node.status === "booting" && (node.readyAt ?? at) <= at) n += node.slots;
