@@ -105,16 +105,20 @@ export class Dispatcher {
       const { s, st } = m;
       // Once per member, not per pool and task: the fill runs thousands of times a cycle.
       const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
+      // A job's steps do not change while dispatching: whether it is fresh is asked once per member, not per pool and task.
+      const fresh = this.guard?.earlyLookPasses === true && isFresh(s);
       while (left > 0 && st.allowance > 0) {
         let slot: Slot | null = null;
         let from: SlotPool | null = null;
         let sawCap = false;
+        // Its first task passes the guard (below); placed once, the next one does not.
+        const earlyLook = fresh && !this.placed.has(s.job.id);
         for (const pool of pools) {
           if (!hasSlot(pool) || (freeOnly && pool.freeHead >= pool.free.length)) continue;
           if (pool.cls.pool === "onprem" && !ledger.belowMax(s.job.clientId)) { sawCap = true; continue; }
           // A slot a client below its guarantee needs: this work waits unless that would cost a deadline,
           // or it is a fresh job's first task where the rule lets it pass (one slot for an artist's early look).
-          const owed = this.guard?.earlyLookPasses && isFresh(s) && !this.placed.has(s.job.id) ? null : this.guard?.blocks(s.job.clientId, pool);
+          const owed = earlyLook ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;

@@ -57,9 +57,9 @@ export class FirstFrames {
   /**
    * The pools whose next slot (free now, else queued behind the soonest-ending task) finishes a
    * task of `st` before the job's first frame is expected; all of them for a job with nothing running.
+   * `at`: the job's {@link expectedAt}, when the caller keeps it (it does not change while dispatching).
    */
-  sooner(s: JobState, st: StepState, pools: readonly SlotPool[]): readonly SlotPool[] {
-    const at = this.expectedAt(s);
+  sooner(s: JobState, st: StepState, pools: readonly SlotPool[], at: number | null = this.expectedAt(s)): readonly SlotPool[] {
     if (at === null) return [];
     if (at === Infinity) return pools;
     return pools.filter((p) => {

@@ -204,10 +204,10 @@ function mayRent(input: LpStageInput, offers: number): boolean {
 
 /** The guarantee rule (policy.guaranteeRule): the work it counts and serves is deferred work too, unless deferral wins ("beside-tariff"). */
 function guaranteeRule(input: LpStageInput, pools: readonly SlotPool[], deferrals: Map<string, Deferral>, plan: GuaranteePlan): GuaranteeRule {
-  const { snapshot, policy, now, ledger } = input;
-  const clientOf = new Map(snapshot.jobs.map((j) => [j.id, j.clientId]));
+  const { policy, now, ledger } = input;
   const owedWork = policy.guaranteeRule === "beside-tariff" ? input.ordered.filter((s) => !deferrals.has(s.job.id)) : input.ordered;
-  return new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => clientOf.get(id), (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, plan);
+  // Every snapshot job has a state (prepare-cycle.ts): its client, without a second map of all jobs.
+  return new GuaranteeRule(pools, owedWork, ledger.guaranteeFractions(), (id) => input.states.get(id)?.job.clientId, (l) => l.expectedEndAt > now + policy.preassignWithinSec * 1000, plan);
 }
 
 /**

@@ -49,7 +49,7 @@ export class PreviewLender {
     for (const gi of order) {
       for (const m of input.groups[gi]!.members) {
         if (m.st.blocked || !runnable.has(m.s.job.id) || input.deferred.has(m.s.job.id) || !d.firstFrames.awaits(m.s)) continue;
-        (isFresh(m.s) ? this.borrowers : late).push({ m, gi });
+        (isFresh(m.s) ? this.borrowers : late).push({ m, gi, firstAt: d.firstFrames.expectedAt(m.s) });
       }
     }
     for (const b of late) this.borrowers.push(b);
@@ -87,7 +87,7 @@ export class PreviewLender {
     for (const r of open) {
       const n = this.counts[li]!.get(r)!;
       if (n <= 0) continue;
-      const pools = this.d.firstFrames.sooner(m.s, m.st, this.poolsFor(b, r));
+      const pools = this.d.firstFrames.sooner(m.s, m.st, this.poolsFor(b, r), b.firstAt);
       if (pools.length === 0) continue;
       // The fastest eligible class first; a class only while the lender's margin covers twice the node time its task holds.
       const pool = pools.find((p) => hasSlot(p) && this.marginMs[li]! >= PREVIEW_LEND_COVER * holdMs(m, p));
@@ -123,6 +123,8 @@ export class PreviewLender {
 interface Borrower {
   m: Member;
   gi: number;
+  /** When its first frame is expected from what runs (first-frame.ts expectedAt), asked once: every lender group asks again. */
+  firstAt: number | null;
   /** Per resource, its eligible pools fastest first (poolsFor). */
   pools?: Map<number, SlotPool[]>;
 }
