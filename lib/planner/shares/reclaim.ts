@@ -31,8 +31,7 @@ export function reclaimByCheckpoint(input: ReclaimInput): Preemption[] {
     if (n.pool !== "onprem" || n.status !== "ready") continue;
     for (const l of n.leases) {
       const s = states.get(l.jobId);
-      const step = s?.steps.find((st) => st.step.name === l.stepName);
-      if (!s || !step?.step.checkpointable) continue;
+      if (!s || !checkpointable(s, l.stepName)) continue;
       candidates.push({ node: n, lease: l, client: s.job.clientId });
     }
   }
@@ -49,4 +48,10 @@ export function reclaimByCheckpoint(input: ReclaimInput): Preemption[] {
     }
   }
   return preemptions;
+}
+
+/** Whether the job's (first) step of that name can checkpoint: a loop, not a closure per lease (thousands a cycle). */
+function checkpointable(s: JobState, stepName: string): boolean {
+  for (const st of s.steps) if (st.step.name === stepName) return st.step.checkpointable === true;
+  return false;
 }
