@@ -299,9 +299,16 @@ export class GuaranteeRule {
   wakes(): { node: FarmNode; reason: string }[] {
     const out: { node: FarmNode; reason: string }[] = [];
     const taken = new Set<FarmNode>();
+    // Each pool's asleep nodes, found once: every owed client whose work may use the pool asks again.
+    const asleepIn = new Map<SlotPool, FarmNode[]>();
+    const asleepOf = (p: SlotPool) => {
+      let nodes = asleepIn.get(p);
+      if (!nodes) asleepIn.set(p, (nodes = p.cls.nodes.filter((n) => n.status === "asleep")));
+      return nodes;
+    };
     for (const l of this.needy()) {
       let left = this.deficit(l.clientId);
-      const asleep = [...l.pools].flatMap((p) => p.cls.nodes.filter((n) => n.status === "asleep" && !taken.has(n))).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const asleep = [...l.pools].flatMap((p) => asleepOf(p).filter((n) => !taken.has(n))).sort((a, b) => (a.id < b.id ? -1 : 1));
       for (const n of asleep) {
         if (left <= 0) break;
         taken.add(n);
