@@ -62,10 +62,14 @@ export class FirstFrames {
   sooner(s: JobState, st: StepState, pools: readonly SlotPool[], at: number | null = this.expectedAt(s)): readonly SlotPool[] {
     if (at === null) return [];
     if (at === Infinity) return pools;
-    return pools.filter((p) => {
-      const from = nextSlotAt(p, this.now);
-      return from !== null && from + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000 < at;
-    });
+    return pools.filter((p) => this.soonerOn(p, st, at));
+  }
+
+  /** Whether the pool's next slot finishes a task of `st` before `at`, the job's {@link expectedAt} (Infinity: nothing runs, any pool). */
+  soonerOn(p: SlotPool, st: StepState, at: number): boolean {
+    if (at === Infinity) return true;
+    const from = nextSlotAt(p, this.now);
+    return from !== null && from + (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000 < at;
   }
 }
 
