@@ -29,13 +29,15 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
   /** Jobs whose rental the farm's cloud ceiling refused outright (their at-risk sentence says so). */
   const refused = new Map<string, string>();
   const room = ceilingRoom(snapshot);
+  // The rented nodes, found once: each rental below counts those it holds and those in use (not the thousands on-prem).
+  const cloudNodes = snapshot.nodes.filter((n) => n.pool === "cloud");
   for (const [key, perSlot] of [...r.rent.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [clientId, oi] = key.split("|") as [string, string];
     const c = clouds[Number(oi)]!;
     const b = c.firstSlot;
     if (b >= grid.count) continue;
     const want = Math.max(perSlot[b] ?? 0, perSlot[b + 1] ?? 0);
-    const have = heldCloud(snapshot, clientId, c.offer, grid.startAt[b]!, true);
+    const have = heldCloud(snapshot, clientId, c.offer, grid.startAt[b]!, true, cloudNodes);
     const need = want - have;
     if (need < 1 - HYSTERESIS) continue;
     const users = groups.filter((g) => g.clientId === clientId && g.clouds.includes(c) && r.cloudH[g.index]! > 0);
@@ -43,7 +45,7 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     const minTask = Math.min(...users.map((g) => g.taskH));
     if (users.length === 0 || work < minTask) continue;
     let inUse = 0;
-    for (const n of snapshot.nodes) if (n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.status !== "offline") inUse++;
+    for (const n of cloudNodes) if (n.instanceType === c.offer.instanceType && n.status !== "offline") inUse++;
     for (const p of snapshot.pendingBurst ?? []) if (p.instanceType === c.offer.instanceType) inUse += p.count;
     for (const q of requests) if (q.instanceType === c.offer.instanceType) inUse += q.count;
     const wanted = Math.min(Math.ceil(need - HYSTERESIS), c.offer.maxInstances - inUse);

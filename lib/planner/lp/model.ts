@@ -77,15 +77,12 @@ export function buildModel(input: ModelInput): BuiltModel {
   const col = (kind: ColKind, g: number, r: number, t: number, speed: number, cost: number, lo: number, hi: number) => { cols.push(kind, g, r, t, speed); lp.addCol(cost, lo, hi); };
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
-  let cloudNodes: FarmNode[] | null = null;
+  // The rented nodes, found once: rentals and account limits count only these (not the thousands on-prem).
+  const cloudNodes: readonly FarmNode[] = snapshot.nodes.filter((n) => n.pool === "cloud");
   const held = (clientId: string, c: CloudResource, at: number) => {
     const key = `${clientId}|${c.index}|${at}`;
     let v = heldMemo.get(key);
-    if (v === undefined) {
-      // Scans the cloud nodes only (not the thousands on-prem), found once per model.
-      cloudNodes ??= snapshot.nodes.filter((n) => n.pool === "cloud");
-      heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false, cloudNodes)));
-    }
+    if (v === undefined) heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false, cloudNodes)));
     return v;
   };
   const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
@@ -142,7 +139,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   for (const set of renters.values()) for (const c of set) usedOffers.add(c);
   const acctRow = clouds.map((c) => {
     if (!usedOffers.has(c)) return [];
-    const unowned = snapshot.nodes.filter((n) => n.pool === "cloud" && n.instanceType === c.offer.instanceType && n.clientId === undefined && n.status !== "offline").length;
+    const unowned = cloudNodes.filter((n) => n.instanceType === c.offer.instanceType && n.clientId === undefined && n.status !== "offline").length;
     return grid.hours.map(() => lp.addRow(-INF, Math.max(0, c.offer.maxInstances - unowned)));
   });
   const farm = addFarmRows(lp, snapshot, clouds, grid, renters);
