@@ -36,10 +36,10 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * then the early look on the fastest free class rather than the best fit.
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
-  small: { lp: "5477f2de8c843d98", greedy: "4b245fbafbee27f0", replayed: "75bad614a3dfaf0e" },
-  extras: { lp: "57e9fef0fd2de8a5", greedy: "f45d73283e101b01", replayed: "0c676273370b29a6" },
-  loaded: { lp: "befc6450d4630efb", greedy: "b50ac51813e81f71", replayed: "fea9983c8fe4d59f" },
-  "bench-10k": { lp: "60748317f8e49d50", greedy: "10332fab49c8ebba", replayed: "72d9962770cbff69" },
+  small: { lp: "baa73302d0656c0f", greedy: "4b245fbafbee27f0", replayed: "a763f6dea3db66b2" },
+  extras: { lp: "79d7339a93740f95", greedy: "f45d73283e101b01", replayed: "217ff6eff73641c9" },
+  loaded: { lp: "3a0a47e712fed877", greedy: "b50ac51813e81f71", replayed: "21a511cd580b903a" },
+  "bench-10k": { lp: "fb46900c3de9db0e", greedy: "10332fab49c8ebba", replayed: "27f069ba6a06646b" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
