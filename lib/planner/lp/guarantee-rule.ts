@@ -3,16 +3,13 @@ import { speedOf } from "../matching/node-classes.ts";
 import type { SlotPool } from "../matching/slot-pools.ts";
 import type { JobState } from "../work/job-state.ts";
 import type { Group, Member } from "./groups.ts";
+import { PlanRoom, type RoomPlan } from "./plan-room.ts";
 import type { LpReading } from "./read.ts";
-import type { Resource } from "./resources.ts";
-import type { SlotGrid } from "./slots.ts";
 
-/** The LP's plan, for whether deadline work can wait (see {@link GuaranteeRule.canWait}). */
-export interface GuaranteePlan {
+/** The LP's plan, for whether deadline work can wait (see {@link GuaranteeRule.canWait}); its room is read by plan-room.ts. */
+export interface GuaranteePlan extends RoomPlan {
   reading: Pick<LpReading, "onpremH" | "cloudH">;
-  resources: readonly Resource[];
   groups: readonly Pick<Group, "clientId" | "members">[];
-  grid: Pick<SlotGrid, "startAt" | "count">;
   /**
    * Deadline work waits for a client below its guarantee only into room the plan leaves idle, not
    * into room it plans for that client: set while some client may rent (cloud ≫ guarantees; waiting
@@ -72,15 +69,9 @@ function deficitOf(c: Count): number {
  */
 export class GuaranteeRule {
   private readonly lines = new Map<string, Line>();
-  private readonly resourceOf = new Map<number, Resource>();
   private readonly groupOf = new Map<Member, number>();
-  /** Node-hours of room per resource already promised to work that waited this cycle. */
-  private readonly spent = new Map<Resource, number>();
-  /** Slot-hours per resource and slot taken by guaranteed tasks placed now ({@link fitsNow}). */
-  private readonly slotSpent = new Map<Resource, number[]>();
-  private readonly roomMemo = new Map<string, number>();
-  /** Per resource and client (or none), the slot-hours per slot the LP plans for other clients ({@link freeOn}). */
-  private readonly othersMemo = new Map<Resource, Map<string | null, number[]>>();
+  /** Room the plan leaves per client, less what this cycle promised (null: no plan). */
+  private readonly room: PlanRoom | null;
 
   /** The guard ({@link blocks}) holds slots until the serve pass is done ({@link stopHolding}). */
   private holding = true;
@@ -96,7 +87,7 @@ export class GuaranteeRule {
      * target; on renting farms, held, previews went 8.5% → 14.3% (peak-exhaustion).
      */
     readonly earlyLookPasses = plan?.idleRoomOnly === true) {
-    if (plan) for (const r of plan.resources) for (const c of r.classes) this.resourceOf.set(c.index, r);
+    this.room = plan ? new PlanRoom(plan) : null;
     if (plan) plan.groups.forEach((g, gi) => { for (const m of g.members) this.groupOf.set(m, gi); });
     const onprem = pools.filter((p) => p.cls.pool === "onprem");
     let total = 0;
@@ -173,18 +164,13 @@ export class GuaranteeRule {
    */
   canWait(m: Member, pool: SlotPool, y: Line): boolean {
     if (m.dueAt === null) return true;
-    const r = this.resourceOf.get(pool.cls.index);
-    if (!r || !this.plan) return false;
+    if (!this.room || !this.plan) return false;
     // A group the LP rents for is short of on-prem capacity by the LP's own verdict: its work waiting costs cloud (cloud ≫ guarantees).
     const gi = this.groupOf.get(m);
     if (gi === undefined || (this.plan.reading.cloudH[gi] ?? 0) > 1e-6) return false;
     const speed = speedOf(pool.cls.speed, m.st.step.kind);
     if (speed <= 0) return false;
-    const need = m.st.taskSec / speed / 3600;
-    const room = this.roomOn(r, this.plan.idleRoomOnly ? null : y.clientId, m.dueSlot) - (this.spent.get(r) ?? 0);
-    if (room < need) return false;
-    this.spent.set(r, (this.spent.get(r) ?? 0) + need);
-    return true;
+    return this.room.waitInto(pool, this.plan.idleRoomOnly ? null : y.clientId, m.dueSlot, m.st.taskSec / speed / 3600);
   }
 
   /**
@@ -195,67 +181,12 @@ export class GuaranteeRule {
    * ({@link tookNow} counts what guaranteed tasks took). Without a plan, it fits anywhere.
    */
   fitsNow(clientId: string, pool: SlotPool, hours: number): number[] | null {
-    return this.spanOf(clientId, pool, hours);
+    return this.room ? this.room.spanOf(clientId, pool, hours) : [];
   }
 
   /** Counts a guaranteed task placed where {@link fitsNow} found room (`span`: its hours per slot). */
   tookNow(pool: SlotPool, span: readonly number[]): void {
-    const r = this.resourceOf.get(pool.cls.index);
-    if (!r) return;
-    const spent = this.slotSpent.get(r)!;
-    span.forEach((h, t) => { spent[t]! += h; });
-  }
-
-  /** Hours per slot a task from now takes on the pool's resource, or null where the plan has no room for them. */
-  private spanOf(clientId: string, pool: SlotPool, hours: number): number[] | null {
-    const r = this.resourceOf.get(pool.cls.index);
-    if (!this.plan) return [];
-    if (!r) return null;
-    const { startAt, count } = this.plan.grid;
-    const end = startAt[0]! + hours * 3600_000;
-    let spent = this.slotSpent.get(r);
-    if (!spent) this.slotSpent.set(r, (spent = new Array(count).fill(0)));
-    const take: number[] = [];
-    for (let t = 0; t < count && startAt[t]! < end; t++) {
-      const overlap = (Math.min(end, startAt[t + 1]!) - startAt[t]!) / 3600_000;
-      if (this.freeOn(r, clientId, t) - spent[t]! < overlap - 1e-9) return null;
-      take[t] = overlap;
-    }
-    return take;
-  }
-
-  /** Slot-hours on `r` in slot `t` the LP leaves idle or plans for `clientId` (null: idle only). */
-  private freeOn(r: Resource, clientId: string | null, t: number): number {
-    return Math.max(0, r.readyHours[t]! + r.asleepHours[t]! - this.othersOn(r, clientId)[t]!);
-  }
-
-  /** Slot-hours per slot on `r` the LP plans for clients other than `clientId`, summed over the groups once per resource and client. */
-  private othersOn(r: Resource, clientId: string | null): number[] {
-    let byClient = this.othersMemo.get(r);
-    if (!byClient) this.othersMemo.set(r, (byClient = new Map()));
-    let others = byClient.get(clientId);
-    if (others) return others;
-    const { reading, groups, grid } = this.plan!;
-    const slots = Math.max(grid.count, r.readyHours.length);
-    others = new Array<number>(slots).fill(0);
-    groups.forEach((g, gi) => {
-      if (g.clientId === clientId) return;
-      const h = reading.onpremH[gi]!.get(r.index);
-      for (let t = 0; t < slots; t++) others[t]! += h?.[t] ?? 0;
-    });
-    byClient.set(clientId, others);
-    return others;
-  }
-
-  /** Node-hours on `r` in slots 1 … before `dueSlot` the LP leaves idle or plans for `clientId` (null: idle only). */
-  private roomOn(r: Resource, clientId: string | null, dueSlot: number): number {
-    const key = `${r.index}|${clientId === null ? "idle" : `for ${clientId}`}|${dueSlot}`;
-    let room = this.roomMemo.get(key);
-    if (room !== undefined) return room;
-    room = 0;
-    for (let t = 1; t < dueSlot && t < r.readyHours.length; t++) room += this.freeOn(r, clientId, t);
-    this.roomMemo.set(key, room);
-    return room;
+    this.room?.took(pool, span);
   }
 
   /** Counts a placement of `clientId`'s work on `pool` (queued: it runs once a task ending soon has ended). */
