@@ -1,7 +1,7 @@
 import type { Assignment } from "../types.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type Slot, type SlotPool, takeSlot } from "../matching/slot-pools.ts";
-import { taskOrder } from "../preview/order.ts";
+import { TaskCursor } from "../preview/order.ts";
 import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
@@ -31,7 +31,7 @@ export class Dispatcher {
   readonly firstFrames: FirstFrames;
   /** Each class's energy per unit of work, its nodes summed once this dispatch (energy-rule.ts). */
   readonly energy = new ClassEnergy();
-  private cursors = new Map<StepState, Iterator<number>>();
+  private cursors = new Map<StepState, TaskCursor>();
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
@@ -153,8 +153,8 @@ export class Dispatcher {
 
   private nextTask(s: JobState, st: StepState): number | undefined {
     let it = this.cursors.get(st);
-    if (!it) this.cursors.set(st, (it = taskOrder(st.step.pending, st.step.taskCount, s.job.preview.previewFirst)));
-    for (let r = it.next(); !r.done; r = it.next()) if (!st.dead.has(r.value)) return r.value;
+    if (!it) this.cursors.set(st, (it = new TaskCursor(st.step.pending, st.step.taskCount, s.job.preview.previewFirst)));
+    for (let i = it.next(); i >= 0; i = it.next()) if (!st.dead.has(i)) return i;
     return undefined;
   }
 
