@@ -11,10 +11,9 @@ import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { FirstFrames } from "./first-frame.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
-/** A job with no frame yet: nothing done or running in any step. */
+/** A job with no frame yet: nothing done or running in any step (found once per cycle, work/job-state.ts). */
 export function isFresh(s: JobState): boolean {
-  for (const st of s.steps) if (st.step.doneTasks !== 0 || st.running !== 0) return false;
-  return true;
+  return s.fresh;
 }
 
 /** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
