@@ -89,7 +89,8 @@ export function pickDeadlineEdges(due: readonly number[], base: readonly number[
   for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1; }
   for (let i = 0; i < n; i++) price(i);
   for (let kept = n; kept > max;) {
-    const [l, best] = heap.pop();
+    const l = heap.minKey();
+    const best = heap.pop();
     if (dropped[best] || l !== loss[best]) continue; // re-priced since
     const p = prev[best]!;
     const q = next[best]!;
@@ -128,8 +129,12 @@ class LossHeap {
       c = p;
     }
   }
-  pop(): [number, number] {
-    const top: [number, number] = [this.keys[0]!, this.ids[0]!];
+  minKey(): number {
+    return this.keys[0]!;
+  }
+  /** Takes the least pair off, returning its id. */
+  pop(): number {
+    const top = this.ids[0]!;
     const k = this.keys.pop()!;
     const i = this.ids.pop()!;
     if (this.keys.length > 0) {
