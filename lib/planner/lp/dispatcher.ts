@@ -26,6 +26,7 @@ export class Dispatcher {
   readonly assignments: Assignment[] = [];
   readonly placed = new Map<string, number>();
   readonly capped = new Set<string>();
+  readonly guaranteed = new Set<string>();
   /** Which jobs still await their first frame, and which slots would bring it sooner (first-frame.ts). */
   readonly firstFrames: FirstFrames;
   /** Each class's energy per unit of work, its nodes summed once this dispatch (energy-rule.ts). */
@@ -100,6 +101,8 @@ export class Dispatcher {
     const { ledger, policy } = this.input;
     let left = count;
     let placed = 0;
+    // Each assignment's reason starts with `why`: asked once here, not of every reason afterwards.
+    const byGuarantee = why.startsWith("guarantee:");
     for (const m of members) {
       const { s, st } = m;
       // Once per member, not per pool and task: the fill runs thousands of times a cycle.
@@ -138,6 +141,7 @@ export class Dispatcher {
         if (slot.node.pool === "onprem") ledger.add(s.job.clientId, 1);
         this.guard?.took(s.job.clientId, from!, slot.queued);
         this.placed.set(s.job.id, (this.placed.get(s.job.id) ?? 0) + 1);
+        if (byGuarantee) this.guaranteed.add(s.job.id);
         this.assignments.push({
           nodeId: slot.node.id, jobId: s.job.id, stepName: st.step.name, taskIndex: index,
           taskId: taskId(s.job.id, st.step.name, index), frames: index * st.step.framesPerTask,
@@ -158,6 +162,6 @@ export class Dispatcher {
   }
 
   result(): Omit<QuotaDispatchResult, "wakes"> {
-    return { assignments: this.assignments, placed: this.placed, capped: this.capped };
+    return { assignments: this.assignments, placed: this.placed, capped: this.capped, guaranteed: this.guaranteed };
   }
 }

@@ -85,7 +85,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid, idleRoomOnly: mayRent(input, clouds.length) });
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
-  for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
+  for (const id of dispatched.guaranteed) deferrals.delete(id);
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
