@@ -71,7 +71,11 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const deferrals = deferralsFrom(timing, grid, input);
 
   // Dispatch the first slot; shares are reported from the same ledger the greedy passes use.
-  for (const s of input.ordered) ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
+  for (const s of input.ordered) {
+    let allowed = 0;
+    for (const st of s.steps) allowed += st.allowance;
+    ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + allowed);
+  }
   // Rented nodes the LP no longer wants take no new work (out of the pools, so that work goes elsewhere); the idle ones go now.
   const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
