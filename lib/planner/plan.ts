@@ -54,7 +54,8 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number, options: P
   stages ??= greedyStages({ snapshot, policy, now, classes, states, facts, active, ledger, cloudOk, curve });
 
   // 10. decide
-  const order = new Map(active.map((s, i) => [s.job.id, i]));
+  const order = new Map<string, number>();
+  for (let i = 0; i < active.length; i++) order.set(active[i]!.job.id, i);
   const decisions = snapshot.jobs.map((j) => {
     const s = states.get(j.id)!;
     return decideJob({

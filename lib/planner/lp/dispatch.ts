@@ -36,6 +36,8 @@ export interface QuotaDispatchResult {
   assignments: Assignment[];
   placed: Map<string, number>;
   capped: Set<string>;
+  /** Jobs given a task by the guarantee rule (its reasons start "guarantee:"): a deferral does not hold them back. */
+  guaranteed: Set<string>;
   /** Asleep nodes to wake for clients still owed slots (guarantee-rule.ts). */
   wakes: { node: FarmNode; reason: string }[];
 }

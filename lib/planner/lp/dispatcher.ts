@@ -1,7 +1,7 @@
 import type { Assignment } from "../types.ts";
 import { speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type Slot, type SlotPool, takeSlot } from "../matching/slot-pools.ts";
-import { taskOrder } from "../preview/order.ts";
+import { TaskCursor } from "../preview/order.ts";
 import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { QuotaDispatchInput, QuotaDispatchResult } from "./dispatch.ts";
@@ -11,10 +11,9 @@ import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { FirstFrames } from "./first-frame.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
-/** A job with no frame yet: nothing done or running in any step. */
+/** A job with no frame yet: nothing done or running in any step (found once per cycle, work/job-state.ts). */
 export function isFresh(s: JobState): boolean {
-  for (const st of s.steps) if (st.step.doneTasks !== 0 || st.running !== 0) return false;
-  return true;
+  return s.fresh;
 }
 
 /** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
@@ -27,11 +26,12 @@ export class Dispatcher {
   readonly assignments: Assignment[] = [];
   readonly placed = new Map<string, number>();
   readonly capped = new Set<string>();
+  readonly guaranteed = new Set<string>();
   /** Which jobs still await their first frame, and which slots would bring it sooner (first-frame.ts). */
   readonly firstFrames: FirstFrames;
   /** Each class's energy per unit of work, its nodes summed once this dispatch (energy-rule.ts). */
   readonly energy = new ClassEnergy();
-  private cursors = new Map<StepState, Iterator<number>>();
+  private cursors = new Map<StepState, TaskCursor>();
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
@@ -101,6 +101,8 @@ export class Dispatcher {
     const { ledger, policy } = this.input;
     let left = count;
     let placed = 0;
+    // Each assignment's reason starts with `why`: asked once here, not of every reason afterwards.
+    const byGuarantee = why.startsWith("guarantee:");
     for (const m of members) {
       const { s, st } = m;
       // Once per member, not per pool and task: the fill runs thousands of times a cycle.
@@ -139,6 +141,7 @@ export class Dispatcher {
         if (slot.node.pool === "onprem") ledger.add(s.job.clientId, 1);
         this.guard?.took(s.job.clientId, from!, slot.queued);
         this.placed.set(s.job.id, (this.placed.get(s.job.id) ?? 0) + 1);
+        if (byGuarantee) this.guaranteed.add(s.job.id);
         this.assignments.push({
           nodeId: slot.node.id, jobId: s.job.id, stepName: st.step.name, taskIndex: index,
           taskId: taskId(s.job.id, st.step.name, index), frames: index * st.step.framesPerTask,
@@ -153,12 +156,12 @@ export class Dispatcher {
 
   private nextTask(s: JobState, st: StepState): number | undefined {
     let it = this.cursors.get(st);
-    if (!it) this.cursors.set(st, (it = taskOrder(st.step.pending, st.step.taskCount, s.job.preview.previewFirst)));
-    for (let r = it.next(); !r.done; r = it.next()) if (!st.dead.has(r.value)) return r.value;
+    if (!it) this.cursors.set(st, (it = new TaskCursor(st.step.pending, st.step.taskCount, s.job.preview.previewFirst)));
+    for (let i = it.next(); i >= 0; i = it.next()) if (!st.dead.has(i)) return i;
     return undefined;
   }
 
   result(): Omit<QuotaDispatchResult, "wakes"> {
-    return { assignments: this.assignments, placed: this.placed, capped: this.capped };
+    return { assignments: this.assignments, placed: this.placed, capped: this.capped, guaranteed: this.guaranteed };
   }
 }

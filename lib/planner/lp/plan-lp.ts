@@ -71,7 +71,11 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const deferrals = deferralsFrom(timing, grid, input);
 
   // Dispatch the first slot; shares are reported from the same ledger the greedy passes use.
-  for (const s of input.ordered) ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + s.steps.reduce((t, st) => t + st.allowance, 0));
+  for (const s of input.ordered) {
+    let allowed = 0;
+    for (const st of s.steps) allowed += st.allowance;
+    ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + allowed);
+  }
   // Rented nodes the LP no longer wants take no new work (out of the pools, so that work goes elsewhere); the idle ones go now.
   const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
@@ -85,7 +89,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid, idleRoomOnly: mayRent(input, clouds.length) });
   const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
-  for (const a of dispatched.assignments) if (a.reason.startsWith("guarantee:")) deferrals.delete(a.jobId);
+  for (const id of dispatched.guaranteed) deferrals.delete(id);
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 

@@ -64,28 +64,95 @@ export function slotGrid(now: number, latestDeadlineAt: number | null, dueAts: r
  * Deadlines sit on the 5-minute clock within the grid, so there are a few hundred at most.
  */
 export function pickDeadlineEdges(due: readonly number[], base: readonly number[], max: number): number[] {
-  const kept = [...due];
-  // Deadlines that are due at each kept edge (its own and those of dropped edges above it).
-  const count = kept.map(() => 1);
-  const baseBelow = (at: number) => {
+  const n = due.length;
+  if (n <= max) return [...due];
+  // Kept edges as a linked list over `due`'s indices; an edge's loss (deadlines due there × time
+  // they would move down) changes only when a neighbour is dropped, so each drop re-prices two edges
+  // and the cheapest is taken from a heap (ties: the earliest edge), not found by a scan of all.
+  const baseBelow = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     let b = -Infinity;
-    for (const e of base) if (e <= at && e > b) b = e;
-    return b;
-  };
-  while (kept.length > max) {
-    let best = -1;
-    let bestLoss = Infinity;
-    for (let i = 0; i < kept.length; i++) {
-      const below = Math.max(i > 0 ? kept[i - 1]! : -Infinity, baseBelow(kept[i]!));
-      const loss = count[i]! * (kept[i]! - below);
-      if (loss < bestLoss) { bestLoss = loss; best = i; }
-    }
-    // Its deadlines move to the kept edge below it, if that is the nearer edge (else to a base edge, which stays).
-    if (best > 0 && kept[best - 1]! >= baseBelow(kept[best]!)) count[best - 1]! += count[best]!;
-    kept.splice(best, 1);
-    count.splice(best, 1);
+    for (const e of base) if (e <= due[i]! && e > b) b = e;
+    baseBelow[i] = b;
   }
-  return kept;
+  const prev = new Int32Array(n);
+  const next = new Int32Array(n);
+  const count = new Float64Array(n).fill(1);
+  const loss = new Float64Array(n);
+  const dropped = new Uint8Array(n);
+  const heap = new LossHeap();
+  const price = (i: number) => {
+    const below = Math.max(prev[i]! >= 0 ? due[prev[i]!]! : -Infinity, baseBelow[i]!);
+    loss[i] = count[i]! * (due[i]! - below);
+    heap.push(loss[i]!, i);
+  };
+  for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1; }
+  for (let i = 0; i < n; i++) price(i);
+  for (let kept = n; kept > max;) {
+    const l = heap.minKey();
+    const best = heap.pop();
+    if (dropped[best] || l !== loss[best]) continue; // re-priced since
+    const p = prev[best]!;
+    const q = next[best]!;
+    // Its deadlines move to the kept edge below it, if that is the nearer edge (else to a base edge, which stays).
+    if (p >= 0 && due[p]! >= baseBelow[best]!) count[p]! += count[best]!;
+    dropped[best] = 1;
+    kept--;
+    if (p >= 0) next[p] = q;
+    if (q >= 0) prev[q] = p;
+    if (p >= 0) price(p);
+    if (q >= 0) price(q);
+  }
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (!dropped[i]) out.push(due[i]!);
+  return out;
+}
+
+/** A min-heap of (loss, edge index) pairs, ties broken by the lower index. */
+class LossHeap {
+  private readonly keys: number[] = [];
+  private readonly ids: number[] = [];
+  private less(a: number, b: number): boolean {
+    return this.keys[a]! < this.keys[b]! || (this.keys[a] === this.keys[b] && this.ids[a]! < this.ids[b]!);
+  }
+  private swap(a: number, b: number): void {
+    const k = this.keys[a]!; this.keys[a] = this.keys[b]!; this.keys[b] = k;
+    const i = this.ids[a]!; this.ids[a] = this.ids[b]!; this.ids[b] = i;
+  }
+  push(key: number, id: number): void {
+    this.keys.push(key);
+    this.ids.push(id);
+    for (let c = this.keys.length - 1; c > 0;) {
+      const p = (c - 1) >> 1;
+      if (!this.less(c, p)) break;
+      this.swap(c, p);
+      c = p;
+    }
+  }
+  minKey(): number {
+    return this.keys[0]!;
+  }
+  /** Takes the least pair off, returning its id. */
+  pop(): number {
+    const top = this.ids[0]!;
+    const k = this.keys.pop()!;
+    const i = this.ids.pop()!;
+    if (this.keys.length > 0) {
+      this.keys[0] = k;
+      this.ids[0] = i;
+      for (let p = 0; ;) {
+        const a = 2 * p + 1;
+        const b = a + 1;
+        let m = p;
+        if (a < this.keys.length && this.less(a, m)) m = a;
+        if (b < this.keys.length && this.less(b, m)) m = b;
+        if (m === p) break;
+        this.swap(p, m);
+        p = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** Slot containing instant `at` (count − 1 past the end, 0 before now). */

@@ -52,8 +52,11 @@ class Grow<A extends Float64Array | Int32Array> {
     }
     this.data[this.length++] = v;
   }
-  /** The filled part, copied (the builder may keep growing). */
-  take(): A { return this.data.slice(0, this.length) as A; }
+  /**
+   * The filled part, as a view of the buffer (no copy: ~2 MB of typed arrays per cycle at 100k).
+   * Safe if the builder keeps growing: appends only write past the view, or into a new buffer.
+   */
+  take(): A { return this.data.subarray(0, this.length) as A; }
 }
 
 /** The default for addCol's entries: one shared empty list, not two new arrays per column (~16k columns a cycle at 100k). */

@@ -1,5 +1,5 @@
 import type { Assignment, Job, Policy } from "../types.ts";
-import { taskOrder } from "../preview/order.ts";
+import { TaskCursor } from "../preview/order.ts";
 import type { ShareLedger } from "../shares/ledger.ts";
 import { taskId } from "../task-id.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
@@ -85,7 +85,7 @@ class DispatchState {
   readonly placed = new Map<string, number>();
   readonly capped = new Set<string>();
   slotsLeft: number;
-  private cursors = new Map<StepState, Iterator<number>>();
+  private cursors = new Map<StepState, TaskCursor>();
   /** Ranked pools per (eligible set, kind): steps with equal requirements share one list. */
   private ranked = new Map<readonly unknown[], Map<string, SlotPool[]>>();
 
@@ -193,10 +193,10 @@ class DispatchState {
   private nextTask(s: JobState, st: StepState): number | undefined {
     let it = this.cursors.get(st);
     if (!it) {
-      it = taskOrder(st.step.pending, st.step.taskCount, s.job.preview.previewFirst);
+      it = new TaskCursor(st.step.pending, st.step.taskCount, s.job.preview.previewFirst);
       this.cursors.set(st, it);
     }
-    for (let r = it.next(); !r.done; r = it.next()) if (!st.dead.has(r.value)) return r.value;
+    for (let i = it.next(); i >= 0; i = it.next()) if (!st.dead.has(i)) return i;
     return undefined;
   }
 

@@ -68,24 +68,42 @@ export function buildClasses(nodes: readonly FarmNode[]): { classes: NodeClass[]
     }
     c.nodes.push(n);
   }
+  // Per class and kind (in order of first appearance), the nodes' speeds summed in node order and how
+  // many nodes measured it: arrays, not a record keyed by kind per class (a keyed store per node and kind).
+  const kinds: string[] = [];
+  const sums: number[] = [];
+  const measured: number[] = [];
   for (const c of byKey.values()) {
     let slots = 0;
-    const sums: Record<string, number> = {};
+    kinds.length = 0;
+    sums.length = 0;
+    measured.length = 0;
     for (const n of c.nodes) {
       if (isCapacity(n)) slots += n.slots;
-      for (const k in n.speed) sums[k] = (sums[k] ?? 0) + n.speed[k]!;
+      let i = 0;
+      for (const k in n.speed) {
+        const v = n.speed[k]!;
+        if (kinds[i] !== k) i = kindIndex(kinds, sums, measured, k);
+        sums[i]! += v;
+        if (v !== undefined) measured[i]!++;
+        i++;
+      }
     }
     // A kind measured on some nodes of the class only: the others count as 1.0.
-    for (const k in sums) c.speed[k] = (sums[k]! + (c.nodes.length - countWith(c.nodes, k))) / c.nodes.length;
+    for (let i = 0; i < kinds.length; i++) c.speed[kinds[i]!] = (sums[i]! + (c.nodes.length - measured[i]!)) / c.nodes.length;
     c.slots = slots;
   }
   return { classes: [...byKey.values()] };
 }
 
-function countWith(nodes: readonly FarmNode[], kind: string): number {
-  let n = 0;
-  for (const node of nodes) if (node.speed[kind] !== undefined) n++;
-  return n;
+/** Where kind `k` sits in `kinds`, added (sum 0, measured on no node yet) if new. */
+function kindIndex(kinds: string[], sums: number[], measured: number[], k: string): number {
+  const i = kinds.indexOf(k);
+  if (i >= 0) return i;
+  kinds.push(k);
+  sums.push(0);
+  measured.push(0);
+  return kinds.length - 1;
 }
 
 export function speedOf(speed: Record<string, number>, kind: string): number {

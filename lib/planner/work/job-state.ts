@@ -43,6 +43,8 @@ export interface JobState {
   speed: number;
   /** Longest reference task, the shortest the job can possibly take. */
   longestTaskSec: number;
+  /** No frame yet: nothing done or running in any step (the dispatch asks this of every member, many times a cycle). */
+  fresh: boolean;
 }
 
 export interface JobStateInput {
@@ -73,7 +75,9 @@ export function jobState(job: Job, input: JobStateInput): JobState {
   let runningTasks = 0;
   let deadTasks = 0;
   let longestTaskSec = 0;
+  let fresh = true;
   for (const s of steps) {
+    if (s.step.doneTasks !== 0 || s.running !== 0) fresh = false;
     s.allowance = s.blocked ? 0 : gateAllowance(job, s, hasPreviewStep);
     workSec += s.workSec;
     liveTasks += s.live;
@@ -108,6 +112,7 @@ export function jobState(job: Job, input: JobStateInput): JobState {
     localParallelism: Math.max(0, Math.min(parallel, cap, liveTasks + runningTasks)),
     speed: slotSum > 0 ? speedSum / slotSum : 1,
     longestTaskSec,
+    fresh,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
-import { taskOrder } from "../../../lib/planner/preview/order.ts";
+import { TaskCursor, taskOrder } from "../../../lib/planner/preview/order.ts";
 import { T0, aJob, aSnapshot, aStep, nodes } from "../../builders/planner.ts";
 
 describe("progressive results", () => {
@@ -13,6 +13,14 @@ describe("progressive results", () => {
     expect([...taskOrder([{ from: 3, to: 5 }, { from: 8, to: 8 }], 9, true)]).toEqual([8, 4, 3, 5]);
     const it100k = taskOrder([{ from: 0, to: 99_999 }], 100_000, true);
     expect([it100k.next().value, it100k.next().value, it100k.next().value]).toEqual([0, 99_999, 49_999]);
+  });
+
+  it("walks the same order one index at a time without a generator (TaskCursor: -1 when done)", () => {
+    const walk = (c: TaskCursor) => { const out: number[] = []; for (let i = c.next(); i >= 0; i = c.next()) out.push(i); return [out, c.next()]; };
+    expect(walk(new TaskCursor([{ from: 3, to: 5 }, { from: 8, to: 8 }], 9, true))).toEqual([[8, 4, 3, 5], -1]);
+    expect(walk(new TaskCursor([{ from: 1, to: 2 }, { from: 6, to: 7 }], 9, false))).toEqual([[1, 2, 6, 7], -1]);
+    expect(walk(new TaskCursor([{ from: 0, to: 0 }], 1, true))).toEqual([[0], -1]);
+    expect(walk(new TaskCursor([], 5, true))).toEqual([[], -1]);
   });
 
   it("dispatches preview-first jobs in that order", () => {
