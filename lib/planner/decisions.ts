@@ -18,6 +18,8 @@ export interface DecisionInput {
   cloudRefused: string | undefined;
   cloudOk: boolean;
   now: number;
+  /** Nothing placed or running, and every node that could run it refuses it (matching/slot-pools.ts refusedEverywhere). */
+  refusedEverywhere?: boolean;
   /** The LP's binding fact for this job, when the LP planned the cycle. */
   why?: string | undefined;
 }
@@ -93,5 +95,8 @@ function outcomeOf(d: DecisionInput): [JobOutcome, string] {
   }
   if (d.capped) return ["held", `held: client ${s.job.clientId} is at its cap of ${d.clientMax} on-prem slot(s)`];
   if (s.runningTasks > 0) return ["running", `${s.runningTasks} task(s) running; no free eligible slot for more, rank ${d.rank + 1}, ${slack}`];
+  if (d.refusedEverywhere) {
+    return ["unplaceable", "unplaceable: every node that can run it refuses it (blocklisted for it, or after repeated failures there); clear a node's record with this job or fix the job"];
+  }
   return ["queued", `queued: no free eligible node; ${d.rank} job(s) ahead, ${slack}`];
 }

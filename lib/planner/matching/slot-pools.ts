@@ -63,11 +63,30 @@ function nodeRank(n: FarmNode): number {
 
 /** A node may take this job: not blocklisted by hand, nor by repeated failures, nor another client's cloud node. */
 export function nodeAccepts(n: FarmNode, job: Job, blocklistAfter: number): boolean {
-  if (n.blocklist.includes(job.id)) return false;
-  if ((n.failuresByJob?.[job.id] ?? 0) >= blocklistAfter) return false;
+  if (nodeRefuses(n, job, blocklistAfter)) return false;
   if (n.pool === "cloud" && n.clientId !== undefined && n.clientId !== job.clientId) return false;
   if (n.maxTaskSec !== undefined && longestTaskSec(n, job) > n.maxTaskSec) return false;
   return true;
+}
+
+/** The node refuses the job for its record with it: blocklisted by hand, or after repeated failures. */
+export function nodeRefuses(n: FarmNode, job: Job, blocklistAfter: number): boolean {
+  return n.blocklist.includes(job.id) || (n.failuresByJob?.[job.id] ?? 0) >= blocklistAfter;
+}
+
+/**
+ * Every node of the classes that could run the job's open steps refuses it (blocklisted, or after
+ * repeated failures): it can run nowhere on the farm as it is, however idle. The first accepting
+ * node ends the scan, so a job most nodes accept costs a node or two.
+ */
+export function refusedEverywhere(steps: readonly { live: number; blocked: string | null; eligible: readonly NodeClass[] }[], job: Job, blocklistAfter: number): boolean {
+  let open = 0;
+  for (const st of steps) {
+    if (st.live <= 0 || st.blocked || st.eligible.length === 0) continue;
+    open++;
+    for (const c of st.eligible) for (const n of c.nodes) if (!nodeRefuses(n, job, blocklistAfter)) return false;
+  }
+  return open > 0;
 }
 
 /** The longest task the job still has to run, on this node (pending steps only). */

@@ -49,4 +49,21 @@ describe("nodes that refuse a job in the LP", () => {
   it("ignores failures below the blocklist limit", () => {
     expect(planWith((n, i) => { if (i < 2) n.failuresByJob = { j: limit - 1 }; })).toEqual([false]);
   });
+
+  it("says a job every node refuses can run nowhere, instead of 'no free eligible node' beside idle nodes", () => {
+    const decide = (refusing: number) => {
+      const farm = nodes("n", 4);
+      farm.forEach((n, i) => { if (i < refusing) n.failuresByJob = { j: limit }; });
+      const p = plan(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).tasks(24, 600).build()], nodes: farm }), defaultPolicy, T0, { solver });
+      return { outcome: p.jobs[0]!.outcome, reason: p.jobs[0]!.reason, assigned: p.assignments.length };
+    };
+    const all = decide(4);
+    expect(all.assigned).toBe(0);
+    expect(all.outcome).toBe("unplaceable");
+    expect(all.reason).toMatch(/^unplaceable: every node that can run it refuses it/);
+    // One node still accepts the job: it runs there, and the reason is not the refusal.
+    const one = decide(3);
+    expect(one.assigned).toBeGreaterThan(0);
+    expect(one.outcome).toBe("placed");
+  });
 });
