@@ -6,7 +6,7 @@ import type { JobState, StepState } from "../work/job-state.ts";
 import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { nodesOf } from "./actions.ts";
 import type { ClassEnergy } from "./energy-rule.ts";
-import { bucketOf, Dispatcher, isFresh } from "./dispatcher.ts";
+import { bucketOf, Dispatcher } from "./dispatcher.ts";
 import type { Group, Member } from "./groups.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { PreviewLender } from "./preview-lend.ts";
@@ -86,7 +86,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame
   // (a job whose first task runs on a slow node, one on a node that finishes sooner: first-frame.ts).
-  const [fresh, late] = partition(input.ordered, isFresh);
+  const [fresh, late] = partition(input.ordered, (s) => s.fresh);
   const looks = [...fresh, ...late];
   for (let i = 0; i < looks.length; i++) {
     const s = looks[i]!;
@@ -222,7 +222,7 @@ export function firstFrameFirst(members: readonly Member[]): Member[] {
   for (let i = 0; i < members.length;) {
     let j = i;
     while (j < members.length && bucketOf(members[j]!) === bucketOf(members[i]!)) j++;
-    const [fresh, late] = partition(members.slice(i, j), (m) => isFresh(m.s));
+    const [fresh, late] = partition(members.slice(i, j), (m) => m.s.fresh);
     out.push(...fresh, ...late);
     i = j;
   }

@@ -11,11 +11,6 @@ import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { FirstFrames } from "./first-frame.ts";
 import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
-/** A job with no frame yet: nothing done or running in any step (found once per cycle, work/job-state.ts). */
-export function isFresh(s: JobState): boolean {
-  return s.fresh;
-}
-
 /** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
 export function bucketOf(m: Member): number {
   return m.dueAt === null ? Infinity : m.dueSlot;
@@ -82,7 +77,7 @@ export class Dispatcher {
           marginMs = Math.min(marginMs, e.dueAt === null || e.s.job.deadlineAt === null ? 0 : e.s.job.deadlineAt - e.dueAt);
         }
       }
-      if (!isFresh(m.s) || this.placed.has(m.s.job.id)) continue;
+      if (!m.s.fresh || this.placed.has(m.s.job.id)) continue;
       const taskH = m.st.taskSec / 3600;
       const spare = left > owedEarlier;
       const lend = !spare && ahead.h < taskH;
@@ -108,7 +103,7 @@ export class Dispatcher {
       // Once per member, not per pool and task: the fill runs thousands of times a cycle.
       const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
       // A job's steps do not change while dispatching: whether it is fresh is asked once per member, not per pool and task.
-      const fresh = this.guard?.earlyLookPasses === true && isFresh(s);
+      const fresh = this.guard?.earlyLookPasses === true && s.fresh;
       while (left > 0 && st.allowance > 0) {
         let slot: Slot | null = null;
         let from: SlotPool | null = null;

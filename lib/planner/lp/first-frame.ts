@@ -50,16 +50,20 @@ export class FirstFrames {
 
   /** No frame done, and a slot could still bring the first frame sooner than what runs. */
   awaits(s: JobState): boolean {
-    const at = this.expectedAt(s);
+    return this.awaitsAt(this.expectedAt(s));
+  }
+
+  /** {@link awaits} for a job whose {@link expectedAt} the caller already has (`at`). */
+  awaitsAt(at: number | null): at is number {
     return at !== null && at > this.now;
   }
 
   /**
    * The pools whose next slot (free now, else queued behind the soonest-ending task) finishes a
    * task of `st` before the job's first frame is expected; all of them for a job with nothing running.
-   * `at`: the job's {@link expectedAt}, when the caller keeps it (it does not change while dispatching).
    */
-  sooner(s: JobState, st: StepState, pools: readonly SlotPool[], at: number | null = this.expectedAt(s)): readonly SlotPool[] {
+  sooner(s: JobState, st: StepState, pools: readonly SlotPool[]): readonly SlotPool[] {
+    const at = this.expectedAt(s);
     if (at === null) return [];
     if (at === Infinity) return pools;
     return pools.filter((p) => this.soonerOn(p, st, at));

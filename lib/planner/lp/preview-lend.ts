@@ -1,7 +1,6 @@
 import { speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type SlotPool } from "../matching/slot-pools.ts";
 import type { Dispatcher } from "./dispatcher.ts";
-import { isFresh } from "./dispatcher.ts";
 import { nodesOf } from "./actions.ts";
 import type { QuotaDispatchInput } from "./dispatch.ts";
 import { bestSpeed, type Group, type Member } from "./groups.ts";
@@ -49,10 +48,10 @@ export class PreviewLender {
     for (const gi of order) {
       for (const m of input.groups[gi]!.members) {
         if (m.st.blocked || !runnable.has(m.s.job.id) || input.deferred.has(m.s.job.id)) continue;
-        // Awaiting its first frame (first-frame.ts awaits): expected later than now, or nothing runs (Infinity).
+        // Awaiting its first frame; when it is expected is kept for every lender's ask.
         const firstAt = d.firstFrames.expectedAt(m.s);
-        if (firstAt === null || firstAt <= input.now) continue;
-        (isFresh(m.s) ? this.borrowers : late).push({ m, gi, firstAt });
+        if (!d.firstFrames.awaitsAt(firstAt)) continue;
+        (m.s.fresh ? this.borrowers : late).push({ m, gi, firstAt });
       }
     }
     for (const b of late) this.borrowers.push(b);
