@@ -1,30 +1,16 @@
 /**
- * Child processes the agent starts, each in its own process group, so a cancel or timeout
+ * Child processes an agent starts, each in its own process group, so a cancel or timeout
  * kills the whole tree (a renderer's own children included: no zombie holding a licence).
- * Every live group is remembered: on agent exit they are all killed, and their ids are
- * written under the work dir so an agent restarted after `kill -9` kills what it left behind.
+ * Each agent keeps its own `ProcessGroups`: its live groups are killed when that agent stops,
+ * and their ids are written under its work dir so an agent restarted after `kill -9` kills
+ * what it left behind. Several agents may share one process (the local farm runs its nodes
+ * in-process): one agent stopping must never touch another's renders — a shared set did, and
+ * every other node's task died with SIGKILL and counted as that node's failure for the job.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-
-const live = new Set<number>();
-let pidDir: string | undefined;
-let exitHookInstalled = false;
-
-/** Records process groups under `dir` and kills the ones a previous agent run left behind. */
-export function trackProcessGroups(dir: string): number {
-  mkdirSync(dir, { recursive: true });
-  pidDir = dir;
-  let killed = 0;
-  for (const name of readdirSync(dir)) {
-    const pgid = Number(name);
-    if (Number.isInteger(pgid) && pgid > 1 && signalGroup(pgid, "SIGKILL")) killed++;
-    rmSync(join(dir, name), { force: true });
-  }
-  return killed;
-}
 
 /** Sends `signal` to every process of the group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -34,11 +20,6 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   } catch {
     return false;
   }
-}
-
-/** Kills every group still running (agent exit). */
-export function killAllGroups(): void {
-  for (const pgid of live) signalGroup(pgid, "SIGKILL");
 }
 
 export interface Spawned {
@@ -57,43 +38,88 @@ export interface SpawnOptions {
   onLine(line: string, stream: "stdout" | "stderr"): void;
 }
 
-export function spawnGroup(command: string, args: readonly string[], opts: SpawnOptions): Spawned {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", killAllGroups);
+/** Every registry with live groups, killed together only when the whole process exits. */
+const registries = new Set<ProcessGroups>();
+let exitHookInstalled = false;
+
+/** One agent's process groups (optionally recorded under `pidDir`). */
+export class ProcessGroups {
+  private readonly live = new Set<number>();
+
+  constructor(private readonly pidDir?: string) {
+    if (pidDir) mkdirSync(pidDir, { recursive: true });
+    registries.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on("exit", () => { for (const r of registries) r.killAll(); });
+    }
   }
-  // detached: the child leads a new process group whose id is its pid.
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const pgid = child.pid ?? -1;
-  if (pgid > 0) {
-    live.add(pgid);
-    if (pidDir) writeFileSync(join(pidDir, String(pgid)), command);
+
+  /** Kills the groups a previous run recorded under `pidDir` and forgets them. */
+  killLeftBehind(): number {
+    if (!this.pidDir) return 0;
+    let killed = 0;
+    for (const name of readdirSync(this.pidDir)) {
+      const pgid = Number(name);
+      if (Number.isInteger(pgid) && pgid > 1 && !this.live.has(pgid) && signalGroup(pgid, "SIGKILL")) killed++;
+      if (!this.live.has(pgid)) rmSync(join(this.pidDir, name), { force: true });
+    }
+    return killed;
   }
-  const streams = (["stdout", "stderr"] as const).map((name) => new Promise<void>((resolve) => {
-    const stream = child[name];
-    if (!stream) return resolve();
-    createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => opts.onLine(l, name)).on("close", resolve);
-    // A destroyed pipe (see below) ends with "close", not "end".
-    stream.once("close", resolve);
-  }));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    let spawnError: Error | undefined;
-    child.once("error", (err) => {
-      spawnError = err;
-      opts.onLine(`cannot start ${command}: ${err.message}`, "stderr");
-      resolve({ code: 127, signal: null });
+
+  /** Kills every group of this agent still running (the agent stops). */
+  killAll(): void {
+    for (const pgid of this.live) signalGroup(pgid, "SIGKILL");
+    this.live.clear();
+  }
+
+  /** The agent is gone: kill its groups and drop the registry. */
+  close(): void {
+    this.killAll();
+    registries.delete(this);
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  spawn(command: string, args: readonly string[], opts: SpawnOptions): Spawned {
+    // detached: the child leads a new process group whose id is its pid.
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const pgid = child.pid ?? -1;
+    if (pgid > 0) {
+      this.live.add(pgid);
+      if (this.pidDir) writeFileSync(join(this.pidDir, String(pgid)), command);
+    }
+    const streams = (["stdout", "stderr"] as const).map((name) => new Promise<void>((resolve) => {
+      const stream = child[name];
+      if (!stream) return resolve();
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (l) => opts.onLine(l, name)).on("close", resolve);
+      // A destroyed pipe (see below) ends with "close", not "end".
+      stream.once("close", resolve);
+    }));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      let spawnError: Error | undefined;
+      child.once("error", (err) => {
+        spawnError = err;
+        opts.onLine(`cannot start ${command}: ${err.message}`, "stderr");
+        resolve({ code: 127, signal: null });
+      });
+      child.once("exit", (code, signal) => {
+        // A daemon started in the background may keep the pipes open: stop waiting for them after a second.
+        const late = setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); }, 1000);
+        void Promise.all(streams).then(() => { clearTimeout(late); if (!spawnError) resolve({ code, signal }); });
+      });
     });
-    child.once("exit", (code, signal) => {
-      // A daemon started in the background may keep the pipes open: stop waiting for them after a second.
-      const late = setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); }, 1000);
-      void Promise.all(streams).then(() => { clearTimeout(late); if (!spawnError) resolve({ code, signal }); });
-    });
-  });
-  const release = () => {
-    if (pgid <= 0 || !live.has(pgid)) return;
-    signalGroup(pgid, "SIGKILL");
-    live.delete(pgid);
-    if (pidDir) rmSync(join(pidDir, String(pgid)), { force: true });
-  };
-  return { child, pgid, exited, release };
+    const release = () => {
+      if (pgid <= 0 || !this.live.has(pgid)) return;
+      signalGroup(pgid, "SIGKILL");
+      this.live.delete(pgid);
+      if (this.pidDir) rmSync(join(this.pidDir, String(pgid)), { force: true });
+    };
+    return { child, pgid, exited, release };
+  }
 }
+
+/** Groups started outside any agent (tests, one-off commands): killed only at process exit. */
+export const unownedGroups = new ProcessGroups();

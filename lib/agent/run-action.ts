@@ -5,7 +5,7 @@
  * cancels the same way and counts as a failure. An expedited cancel shortens the wait.
  */
 import type { Cancellation, CancelRequest } from "./cancellation.ts";
-import { signalGroup, spawnGroup } from "./process-tree.ts";
+import { signalGroup, unownedGroups, type ProcessGroups } from "./process-tree.ts";
 
 export type CancelMethod = { mode: "TERMINATE" } | { mode: "NOTIFY_THEN_TERMINATE"; notifyPeriodSec: number };
 
@@ -22,6 +22,8 @@ export interface ActionSpec {
   beforeNotify?(notifyEnd: Date): Promise<void> | void;
   /** Leave processes the command started in the background running (an environment's daemon). */
   keepBackground?: boolean;
+  /** The agent's process groups (its stop kills them, and only them). */
+  groups?: ProcessGroups;
 }
 
 export interface ActionResult {
@@ -34,7 +36,7 @@ export interface ActionResult {
 }
 
 export async function runAction(spec: ActionSpec): Promise<ActionResult> {
-  const proc = spawnGroup(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, onLine: spec.onLine });
+  const proc = (spec.groups ?? unownedGroups).spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, onLine: spec.onLine });
   let ending: ActionResult["ending"] = "exited";
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;

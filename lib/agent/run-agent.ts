@@ -15,7 +15,7 @@ import { detectCapabilities, type Capabilities, type GpuInfo } from "./capabilit
 import { AgentCredential } from "./credentials.ts";
 import { Journal } from "./journal.ts";
 import { PollLoop, type ExitReason } from "./poll-loop.ts";
-import { killAllGroups, trackProcessGroups } from "./process-tree.ts";
+import { ProcessGroups } from "./process-tree.ts";
 import type { Executables } from "./runners/native-commands.ts";
 import { nativeRunner } from "./runners/native-runner.ts";
 import { openJdRunner } from "./runners/openjd-runner.ts";
@@ -70,7 +70,9 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   const workDir = resolve(o.workDir ?? join(process.cwd(), ".burstfarm", "agent"));
   mkdirSync(workDir, { recursive: true });
   const log = o.log ?? ((l: string) => process.stderr.write(`[agent] ${l}\n`));
-  const killed = trackProcessGroups(join(workDir, "pids"));
+  // This agent's groups only: another agent in the same process (the local farm) keeps its own.
+  const groups = new ProcessGroups(join(workDir, "pids"));
+  const killed = groups.killLeftBehind();
   if (killed > 0) log(`killed ${killed} process group(s) left by a previous run`);
   const credentials = new AgentCredential(workDir, { ...(o.token ? { token: o.token } : {}), ...(o.registrationSecret ? { registrationSecret: o.registrationSecret } : {}) });
   const nodeId = o.nodeId ?? credentials.storedNodeId() ?? hostname().replace(/[^A-Za-z0-9_.:-]/g, "-");
@@ -97,8 +99,8 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   let loop: PollLoop;
   const slots = new TaskSlots(slotsCount, () => ({
     simulated: simulatedRunner({ timeScale: o.timeScale ?? 1 }),
-    native: nativeRunner(o.executables ? { executables: o.executables } : {}),
-    openjd: openJdRunner(),
+    native: nativeRunner({ groups, ...(o.executables ? { executables: o.executables } : {}) }),
+    openjd: openJdRunner({ groups }),
   }), {
     workDir, outputs: o.outputs ?? new FolderOutputStore(join(workDir, "outputs")), runSpec, speed, now: Date.now,
     sessionIdleMs: o.sessionIdleMs ?? 60_000,
@@ -118,7 +120,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentHandle> {
   const done = loop.run().finally(() => {
     spot?.stop();
     for (const [s, h] of handlers) process.off(s, h);
-    killAllGroups();
+    groups.close();
   });
   return {
     nodeId: reg.nodeId, done, stop,

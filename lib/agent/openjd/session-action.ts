@@ -6,6 +6,7 @@
  */
 import type { Cancellation } from "../cancellation.ts";
 import { runAction, type CancelMethod } from "../run-action.ts";
+import type { ProcessGroups } from "../process-tree.ts";
 import { parseActionMessage, type ActionMessage } from "./messages.ts";
 
 export interface ActionDef {
@@ -37,6 +38,8 @@ export interface ActionRunOptions {
   /** onEnter only: `openjd_env` / `openjd_unset_env` messages. */
   onEnv?(m: Extract<ActionMessage, { kind: "env" | "unset_env" }>): void;
   keepBackground?: boolean;
+  /** The agent's process groups. */
+  groups?: ProcessGroups;
 }
 
 export function cancelMethodOf(action: ActionDef, onRun: boolean): CancelMethod {
@@ -54,7 +57,7 @@ export async function runOpenJdAction(action: ActionDef, o: ActionRunOptions): P
   const r = await runAction({
     command, args, cwd: o.cwd, env: o.env, cancellation: o.cancellation, cancelMethod: cancelMethodOf(action, o.onRun),
     ...(action.timeout !== undefined ? { timeoutSec: action.timeout } : {}),
-    beforeNotify: o.onCancelNotice, keepBackground: o.keepBackground ?? false,
+    beforeNotify: o.onCancelNotice, keepBackground: o.keepBackground ?? false, ...(o.groups ? { groups: o.groups } : {}),
     onLine: (line) => {
       o.hooks.log(line);
       const m = parseActionMessage(line);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { JobTemplate, ParamValues, TaskParams } from "../../openjd/index.ts";
 import { Cancellation } from "../cancellation.ts";
 import { embeddedPaths, writeEmbeddedFiles, type EmbeddedFile } from "./embedded-files.ts";
+import type { ProcessGroups } from "../process-tree.ts";
 import { runOpenJdAction, type ActionDef, type ActionHooks, type ActionOutcome } from "./session-action.ts";
 import { makeLookup, resolveWith, type Scope } from "./session-values.ts";
 
@@ -40,6 +41,8 @@ export interface SessionOptions {
   /** Sessions' working directories are made under this directory. */
   root: string;
   baseEnv?: NodeJS.ProcessEnv;
+  /** The agent's process groups (its stop kills them, and only them). */
+  groups?: ProcessGroups;
 }
 
 export class OpenJdSession {
@@ -78,7 +81,7 @@ export class OpenJdSession {
     const files = embeddedPaths(script.embeddedFiles ?? [], this.workingDirectory);
     const resolve = resolveWith(makeLookup(this.scope({ task, taskFiles: files })));
     await writeEmbeddedFiles(script.embeddedFiles ?? [], files, resolve);
-    const outcome = await runOpenJdAction(script.actions.onRun, { onRun: true, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, onCancelNotice: (end) => this.writeCancelInfo(end) });
+    const outcome = await runOpenJdAction(script.actions.onRun, { onRun: true, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, onCancelNotice: (end) => this.writeCancelInfo(end), ...this.groups() });
     // Failures and cancels end the session (the caller closes it).
     if (!outcome.ok) this.state = "ended";
     return outcome;
@@ -95,7 +98,7 @@ export class OpenJdSession {
         hooks.log(`exiting environment ${env.def.name}`);
         const resolve = resolveWith(makeLookup(this.scope({ envFiles: env.files })));
         await writeEmbeddedFiles(env.def.script?.embeddedFiles ?? [], env.files, resolve);
-        const r = await runOpenJdAction(onExit, { onRun: false, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, onCancelNotice: (end) => this.writeCancelInfo(end), keepBackground: false });
+        const r = await runOpenJdAction(onExit, { onRun: false, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, onCancelNotice: (end) => this.writeCancelInfo(end), keepBackground: false, ...this.groups() });
         if (!r.ok && first.ok) first = r;
       }
       env.release?.();
@@ -103,6 +106,10 @@ export class OpenJdSession {
     }
     await rm(this.workingDirectory, { recursive: true, force: true });
     return first;
+  }
+
+  private groups(): { groups?: ProcessGroups } {
+    return this.o.groups ? { groups: this.o.groups } : {};
   }
 
   private async enter(def: EnvironmentDef, hooks: ActionHooks, cancellation: Cancellation): Promise<ActionOutcome> {
@@ -117,7 +124,7 @@ export class OpenJdSession {
     hooks.log(`entering environment ${def.name}`);
     await writeEmbeddedFiles(def.script?.embeddedFiles ?? [], files, resolve);
     const outcome = await runOpenJdAction(onEnter, {
-      onRun: false, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, keepBackground: true,
+      onRun: false, resolve, cwd: this.workingDirectory, env: this.environ(), hooks, cancellation, keepBackground: true, ...this.groups(),
       onCancelNotice: (end) => this.writeCancelInfo(end),
       onEnv: (m) => {
         if (m.kind === "env") env.set.set(m.name, m.value);

@@ -8,6 +8,7 @@ import { isAbsolute, join } from "node:path";
 import type { NativeRun } from "../../service/run-spec.ts";
 import { verifyAndUpload } from "../outputs.ts";
 import { runAction } from "../run-action.ts";
+import type { ProcessGroups } from "../process-tree.ts";
 import { invocations, type Executables } from "./native-commands.ts";
 import type { TaskContext, TaskOutcome, TaskRunner } from "./runner.ts";
 
@@ -16,6 +17,8 @@ export interface NativeOptions {
   /** Seconds between SIGTERM and SIGKILL when a native render is canceled. */
   notifyPeriodSec?: number;
   env?: NodeJS.ProcessEnv;
+  /** The agent's process groups. */
+  groups?: ProcessGroups;
 }
 
 export function nativeRunner(options: NativeOptions = {}): TaskRunner {
@@ -34,7 +37,7 @@ async function runNative(ctx: TaskContext, options: NativeOptions): Promise<Task
     const r = await runAction({
       command: inv.argv[0]!, args: inv.argv.slice(1), cwd, env: { ...process.env, ...options.env },
       cancelMethod: { mode: "NOTIFY_THEN_TERMINATE", notifyPeriodSec: options.notifyPeriodSec ?? 30 },
-      cancellation: ctx.cancellation, ...(run.timeoutSec ? { timeoutSec: run.timeoutSec } : {}),
+      cancellation: ctx.cancellation, ...(run.timeoutSec ? { timeoutSec: run.timeoutSec } : {}), ...(options.groups ? { groups: options.groups } : {}),
       onLine: (line) => {
         ctx.log.line(line);
         const p = /^openjd_progress:\s*([0-9.]+)/.exec(line);

@@ -9,11 +9,14 @@ import { validateJobTemplate, type JobTemplate } from "../../openjd/index.ts";
 import { Cancellation } from "../cancellation.ts";
 import { uploadNewOutputs } from "../openjd/out-files.ts";
 import { OpenJdSession } from "../openjd/session.ts";
+import type { ProcessGroups } from "../process-tree.ts";
 import type { ActionHooks } from "../openjd/session-action.ts";
 import type { TaskContext, TaskOutcome, TaskRunner } from "./runner.ts";
 
 export interface OpenJdRunnerOptions {
   baseEnv?: NodeJS.ProcessEnv;
+  /** The agent's process groups. */
+  groups?: ProcessGroups;
 }
 
 export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
@@ -35,7 +38,7 @@ export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
       if (current && current.key !== key) await end(exitCancel);
       if (!current) {
         const template = validateJobTemplate(openjd.template);
-        const session = new OpenJdSession({ template, parameters: openjd.parameters, stepName: ctx.assignment.stepName, root: ctx.jobDir, ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}) });
+        const session = new OpenJdSession({ template, parameters: openjd.parameters, stepName: ctx.assignment.stepName, root: ctx.jobDir, ...(options.baseEnv ? { baseEnv: options.baseEnv } : {}), ...(options.groups ? { groups: options.groups } : {}) });
         current = { key, session, hooks, template };
         const opened = await session.open(hooks, ctx.cancellation);
         if (!opened.ok) {

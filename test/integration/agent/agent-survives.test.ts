@@ -1,7 +1,8 @@
 /**
  * Real agents surviving what render farms go through, against the real backend: an agent killed
  * mid-frame (the frame renders elsewhere exactly once), the API unreachable while a task ends and
- * the agent restarted (no report lost), and SIGTERM (the running task comes back `interrupted`).
+ * the agent restarted (no report lost), SIGTERM (the running task comes back `interrupted`), and
+ * another agent of the same process stopping (this agent's render is not touched).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -61,5 +62,20 @@ describe("a render node agent survives", () => {
     expect(events.filter((e) => e.target.id === held.taskId).map((e) => e.action)).toContain("task.interrupted");
     const step = (await farm.job(jobId)).steps[0]!;
     expect(step.failedAttempts).toEqual({});
+  });
+
+  it("another agent in the same process stopping leaves this agent's render running (no failure counted against it)", async () => {
+    // The local farm runs its nodes in one process: a rented node released while an on-prem
+    // node rendered used to SIGKILL that render too, counted as the on-prem node's failure.
+    const jobId = await farm.submit({ name: "two agents one process", frames: "1", secondsPerFrame: 1, preview: { previewFirst: false }, run: { renderer: "command", command: ["bash", "-c", "sleep 1.5"] } });
+    await farm.agent("p1");
+    await holding("p1", 0);
+    const other = await farm.agent("p2");
+    other.stop("released", 500);
+    await other.done;
+    await done(jobId);
+    const events = await eventsAfter(jobId, "task.succeeded");
+    expect(events.filter((e) => e.action === "task.failed")).toEqual([]);
+    expect((await farm.job(jobId)).steps[0]!.failedAttempts).toEqual({});
   });
 });
