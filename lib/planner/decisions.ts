@@ -18,7 +18,7 @@ export interface DecisionInput {
   cloudRefused: string | undefined;
   cloudOk: boolean;
   now: number;
-  /** Nothing placed or running, and every node that could run it refuses it (matching/slot-pools.ts refusedEverywhere). */
+  /** Nothing placed or running, and every node that could run it refuses it (matching/refusals.ts refusedEverywhere). */
   refusedEverywhere?: boolean;
   /** The LP's binding fact for this job, when the LP planned the cycle. */
   why?: string | undefined;

@@ -5,7 +5,7 @@ import { planWithLp } from "./lp/plan-lp.ts";
 import type { LpSolver } from "./lp/solver.ts";
 import type { StageResult } from "./lp/stage.ts";
 import { prepareCycle } from "./prepare-cycle.ts";
-import { refusedEverywhere } from "./matching/slot-pools.ts";
+import { refusedEverywhere } from "./matching/refusals.ts";
 
 export interface PlanOptions {
   /** The LP solver (HiGHS in production, lib/solver/highs-solver.ts). Without one, the greedy passes plan. */
@@ -64,7 +64,7 @@ export function plan(snapshot: Snapshot, policy: Policy, now: number, options: P
       deferral: stages.deferrals.get(j.id), capped: stages.capped.has(j.id), clientMax: ledger.maxOf(j.clientId),
       projection: stages.projection.get(j.id), burstReason: stages.burstByJob.get(j.id), cloudRefused: stages.refused.get(j.id),
       cloudOk: cloudOk(j) && policy.burst.enabled, now, why: stages.why.get(j.id),
-      refusedEverywhere: s.status === "active" && (stages.placed.get(j.id) ?? 0) === 0 && s.runningTasks === 0 && refusedEverywhere(s.steps, j, policy.failures.blocklistAfter),
+      refusedEverywhere: s.status === "active" && (stages.placed.get(j.id) ?? 0) === 0 && s.runningTasks === 0 && refusedEverywhere(s.steps, j, { after: policy.failures.blocklistAfter, forgiven: s.forgiven }),
     });
   });
   decisions.sort((a, b) => a.rank - b.rank || (a.jobId < b.jobId ? -1 : 1));

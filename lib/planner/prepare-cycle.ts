@@ -1,6 +1,7 @@
 import type { Client, Job, Policy, Snapshot } from "./types.ts";
 import { cyclicJobs, inheritUrgency, markWaiting, type Urgency } from "./deps/job-deps.ts";
 import { buildClasses, Eligibility, type NodeClass } from "./matching/node-classes.ts";
+import { forgivenNode } from "./matching/refusals.ts";
 import { compareJobs, type OrderFacts } from "./priority/order.ts";
 import { neededSec, slackSec } from "./priority/slack.ts";
 import { ShareLedger } from "./shares/ledger.ts";
@@ -52,6 +53,7 @@ export function prepareCycle(snapshot: Snapshot, policy: Policy, now: number): P
   const states = new Map<string, JobState>();
   for (const j of snapshot.jobs) states.set(j.id, jobState(j, input));
   markWaiting(states);
+  forgiveRefusals(states, policy, warnings);
   const urgency = inheritUrgency(states, (s) => neededSec(s, policy));
 
   // 4. order
@@ -71,4 +73,19 @@ export function prepareCycle(snapshot: Snapshot, policy: Policy, now: number): P
   const curve = snapshot.tariff ? new PriceCurve(snapshot.tariff) : null;
   const cloudOk = (j: Job) => j.cloudAllowed && (clients.get(j.clientId)?.cloudAllowed ?? false);
   return { classes, eligibility, clients, ledger, warnings, states, urgency, facts, active, waiting, cloudOk, curve };
+}
+
+/**
+ * A job every node refuses for failures gets one node back (matching/refusals.ts): never a job
+ * that sits forever beside idle nodes. Said in the plan's warnings, with the bound.
+ */
+function forgiveRefusals(states: Map<string, JobState>, policy: Policy, warnings: string[]): void {
+  const after = policy.failures.blocklistAfter;
+  for (const s of states.values()) {
+    if (s.status !== "active") continue;
+    const n = forgivenNode(s.steps, s.job, after);
+    if (!n) continue;
+    s.forgiven = n;
+    warnings.push(`job ${s.job.id}: every node that can run it refuses it after repeated failures; ${n.id} (${n.failuresByJob?.[s.job.id] ?? 0} failures) takes it again, each further failure counting against its tasks' ${policy.failures.retriesPerTask} attempts`);
+  }
 }

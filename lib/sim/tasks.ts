@@ -4,6 +4,7 @@
  * Runtimes and faults are drawn from (job, step, task, attempt), not from a shared stream,
  * so every policy meets the same frame times and the same failures.
  */
+import { refusesByHand } from "../planner/matching/refusals.ts";
 import { hashSeed, lognormalMultiplier, mulberry32 } from "./rng.ts";
 import { meets, speedFor } from "./eligibility.ts";
 import { DONE, EXHAUSTED, PENDING, RUNNING, jobComplete, jobDepsMet, stepDepsMet, type Attempt, type NodeState } from "./state.ts";
@@ -19,12 +20,22 @@ export function cannotStart(ctx: Ctx, node: NodeState, jobId: string, stepIndex:
   if (s.status[taskIndex] !== PENDING) return "task not pending";
   if (node.status !== "ready") return `node ${node.status}`;
   if (node.running.length >= node.slots) return "node full";
-  if (node.blocklist.includes(jobId)) return "node blocklisted for job";
+  if (node.blocklist.includes(jobId) && (refusesByHand(node, j.job, ctx.policy.failures.blocklistAfter) || acceptedElsewhere(ctx, jobId, s.spec.requirements))) return "node blocklisted for job";
   if (!meets(node.capabilities, s.spec.requirements)) return "requirements not met";
   if (!jobDepsMet(ctx.st, j) || !stepDepsMet(j, stepIndex)) return "dependencies not finished";
   if (j.job.suspended) return "job suspended";
   if (node.pool === "cloud" && (!j.job.cloudAllowed || !ctx.st.clients.get(j.job.clientId)?.cloudAllowed)) return "cloud not allowed";
   return null;
+}
+
+/**
+ * A node refusing the job after failures may still take it when no node that could run it accepts
+ * it: the planner then takes back the one with the fewest failures (planner/matching/refusals.ts),
+ * and the farm runs what its plan says, as the service's agents do.
+ */
+function acceptedElsewhere(ctx: Ctx, jobId: string, req: Parameters<typeof meets>[1]): boolean {
+  for (const n of ctx.st.nodes.values()) if (!n.blocklist.includes(jobId) && meets(n.capabilities, req)) return true;
+  return false;
 }
 
 function taskRng(seed: number, jobId: string, stepIndex: number, taskIndex: number, attempt: number) {

@@ -104,6 +104,7 @@ export class Dispatcher {
       const alternatives = this.poolsOf(st, this.input.cloudOk(s.job));
       // A job's steps do not change while dispatching: whether it is fresh is asked once per member, not per pool and task.
       const fresh = this.guard?.earlyLookPasses === true && s.fresh;
+      const refusal = { after: policy.failures.blocklistAfter, forgiven: s.forgiven };
       while (left > 0 && st.allowance > 0) {
         let slot: Slot | null = null;
         let from: SlotPool | null = null;
@@ -117,11 +118,11 @@ export class Dispatcher {
           // or it is a fresh job's first task where the rule lets it pass (one slot for an artist's early look).
           const owed = earlyLook ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
-          if (tailTooSlow(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter, policy.safetySigma)) continue;
+          if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
-          if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, policy.failures.blocklistAfter)) continue;
+          if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, refusal)) continue;
           if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;
-          slot = takeSlot(pool, s.job, policy.failures.blocklistAfter, freeOnly);
+          slot = takeSlot(pool, s.job, refusal, freeOnly);
           if (slot) { from = pool; break; }
         }
         if (!slot) {

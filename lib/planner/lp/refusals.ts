@@ -1,4 +1,6 @@
 import type { FarmNode } from "../types.ts";
+import { nodeRefuses } from "../matching/refusals.ts";
+import type { JobState } from "../work/job-state.ts";
 import type { Group } from "./groups.ts";
 
 /**
@@ -38,11 +40,20 @@ function refusedByAll(g: Group, refusing: Map<string, Set<FarmNode>>): Set<FarmN
   return common ?? new Set();
 }
 
-/** Per job of the groups: the on-prem nodes that refuse it. */
+/** Per job of the groups: the on-prem nodes that refuse it (matching/refusals.ts, forgiveness included). */
 function refusingNodes(groups: readonly Group[], blocklistAfter: number): Map<string, Set<FarmNode>> {
   const out = new Map<string, Set<FarmNode>>();
-  const add = (jobId: string, n: FarmNode) => { let set = out.get(jobId); if (!set) out.set(jobId, (set = new Set())); set.add(n); };
+  const members = new Map<string, JobState>();
+  for (const g of groups) for (const m of g.members) members.set(m.s.job.id, m.s);
+  const consider = (id: string, n: FarmNode) => {
+    const s = members.get(id);
+    if (!s || !nodeRefuses(n, s.job, { after: blocklistAfter, forgiven: s.forgiven })) return;
+    let set = out.get(id);
+    if (!set) out.set(id, (set = new Set()));
+    set.add(n);
+  };
   // A node is in one class: each class once (a farm of 20,000 nodes is a handful of classes).
+  // Only the jobs a node has a record with can be refused there: its blocklist and failures.
   const seen = new Set<object>();
   for (const g of groups) {
     for (const r of g.resources) {
@@ -50,8 +61,8 @@ function refusingNodes(groups: readonly Group[], blocklistAfter: number): Map<st
         if (seen.has(c)) continue;
         seen.add(c);
         for (const n of c.nodes) {
-          for (const id of n.blocklist) add(id, n);
-          if (n.failuresByJob) for (const id in n.failuresByJob) if (n.failuresByJob[id]! >= blocklistAfter) add(id, n);
+          for (const id of n.blocklist) consider(id, n);
+          if (n.failuresByJob) for (const id in n.failuresByJob) consider(id, n);
         }
       }
     }

@@ -1,5 +1,6 @@
 import { speedOf } from "../matching/node-classes.ts";
 import { nodeAccepts, type SlotPool } from "../matching/slot-pools.ts";
+import type { Refusal } from "../matching/refusals.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 
 /** A busy node whose running task ends within this many seconds counts as freeing now for the tail rule. */
@@ -12,7 +13,7 @@ export const TAIL_FREEING_SEC = 60;
  * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
  * other work and the next cycle places the task on the faster one).
  */
-export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number, safetySigma = 0): boolean {
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
   // No closure here: the fill asks this for every task it places (thousands per cycle).
@@ -23,11 +24,11 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
     if (p === pool || p.cls === pool.cls) continue;
     const run = paddedRunMs(st, p, safetySigma);
     if (now + run >= here) continue;
-    for (let i = p.freeHead; i < p.free.length && sooner < st.allowance; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
+    for (let i = p.freeHead; i < p.free.length && sooner < st.allowance; i++) if (nodeAccepts(p.free[i]!, s.job, refusal)) sooner++;
     for (let i = p.soonHead; i < p.soon.length && sooner < st.allowance; i++) {
       const n = p.soon[i]!;
       const freeAt = freesAt(n.leases, now);
-      if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, blocklistAfter)) sooner++;
+      if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
     }
     if (sooner >= st.allowance) return true;
   }
@@ -58,7 +59,7 @@ export function lateOnlyHere(s: JobState, st: StepState, pool: SlotPool, alterna
  * cache's last two tasks on GPU boxes at 0.4× held its final back 2.8 h while the 64-core nodes
  * freed within 20 minutes).
  */
-export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, blocklistAfter: number): boolean {
+export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal): boolean {
   const runMs = (p: SlotPool) => (st.taskSec / speedOf(p.cls.speed, st.step.kind)) * 1000;
   const here = now + runMs(pool);
   const faster = alternatives.filter((p) => p !== pool && p.cls !== pool.cls && now + runMs(p) < here);
@@ -70,9 +71,9 @@ export function prerequisiteSooner(s: JobState, st: StepState, pool: SlotPool, a
   for (const p of faster) {
     const run = runMs(p);
     // Slots free now that this cycle has not handed out, then busy slots as their running tasks end.
-    for (let i = p.freeHead; i < p.free.length; i++) if (nodeAccepts(p.free[i]!, s.job, blocklistAfter)) sooner++;
+    for (let i = p.freeHead; i < p.free.length; i++) if (nodeAccepts(p.free[i]!, s.job, refusal)) sooner++;
     for (const n of p.cls.nodes) {
-      if (n.status !== "ready" || n.leases.length === 0 || !nodeAccepts(n, s.job, blocklistAfter)) continue;
+      if (n.status !== "ready" || n.leases.length === 0 || !nodeAccepts(n, s.job, refusal)) continue;
       for (const at of busySlotsFree(n.slots, n.leases, now)) if (at + run < here) sooner++;
     }
     if (sooner >= st.allowance) return true;

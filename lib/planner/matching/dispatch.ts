@@ -146,7 +146,7 @@ class DispatchState {
         if (pool.cls.pool === "onprem" && !onpremOk) { sawCappedOnprem = true; continue; }
         if (pool.cls.pool === "onprem" && (pass === "urgent" || pass === "first-frame") && !this.spareForUrgent(pool, job.clientId)) continue;
         if (pool.cls.pool === "cloud" && !cloudOk) continue;
-        slot = takeSlot(pool, job, policy.failures.blocklistAfter);
+        slot = takeSlot(pool, job, { after: policy.failures.blocklistAfter, forgiven: s.forgiven });
         if (slot) break;
       }
       if (!slot) {

@@ -1,5 +1,6 @@
 import type { FarmNode, Job } from "../types.ts";
 import { type NodeClass, speedOf } from "./node-classes.ts";
+import { nodeRefuses, type Refusal } from "./refusals.ts";
 
 /**
  * The slots a cycle can hand out, per class: free now, or freeing soon (the node's running
@@ -61,32 +62,12 @@ function nodeRank(n: FarmNode): number {
   return s;
 }
 
-/** A node may take this job: not blocklisted by hand, nor by repeated failures, nor another client's cloud node. */
-export function nodeAccepts(n: FarmNode, job: Job, blocklistAfter: number): boolean {
-  if (nodeRefuses(n, job, blocklistAfter)) return false;
+/** A node may take this job: not refused for its record with it (refusals.ts), nor another client's cloud node. */
+export function nodeAccepts(n: FarmNode, job: Job, r: Refusal): boolean {
+  if (nodeRefuses(n, job, r)) return false;
   if (n.pool === "cloud" && n.clientId !== undefined && n.clientId !== job.clientId) return false;
   if (n.maxTaskSec !== undefined && longestTaskSec(n, job) > n.maxTaskSec) return false;
   return true;
-}
-
-/** The node refuses the job for its record with it: blocklisted by hand, or after repeated failures. */
-export function nodeRefuses(n: FarmNode, job: Job, blocklistAfter: number): boolean {
-  return n.blocklist.includes(job.id) || (n.failuresByJob?.[job.id] ?? 0) >= blocklistAfter;
-}
-
-/**
- * Every node of the classes that could run the job's open steps refuses it (blocklisted, or after
- * repeated failures): it can run nowhere on the farm as it is, however idle. The first accepting
- * node ends the scan, so a job most nodes accept costs a node or two.
- */
-export function refusedEverywhere(steps: readonly { live: number; blocked: string | null; eligible: readonly NodeClass[] }[], job: Job, blocklistAfter: number): boolean {
-  let open = 0;
-  for (const st of steps) {
-    if (st.live <= 0 || st.blocked || st.eligible.length === 0) continue;
-    open++;
-    for (const c of st.eligible) for (const n of c.nodes) if (!nodeRefuses(n, job, blocklistAfter)) return false;
-  }
-  return open > 0;
 }
 
 /** The longest task the job still has to run, on this node (pending steps only). */
@@ -100,14 +81,14 @@ function longestTaskSec(n: FarmNode, job: Job): number {
 }
 
 /** Take one slot for `job` from the pool: a free one first, else (unless `freeOnly`) a queued one. */
-export function takeSlot(pool: SlotPool, job: Job, blocklistAfter: number, freeOnly = false): Slot | null {
-  const fromFree = takeFrom(pool.free, pool.freeHead, job, blocklistAfter);
+export function takeSlot(pool: SlotPool, job: Job, r: Refusal, freeOnly = false): Slot | null {
+  const fromFree = takeFrom(pool.free, pool.freeHead, job, r);
   if (fromFree) {
     if (fromFree.atHead) pool.freeHead++;
     return { node: fromFree.node, queued: false };
   }
   if (freeOnly) return null;
-  const fromSoon = takeFrom(pool.soon, pool.soonHead, job, blocklistAfter);
+  const fromSoon = takeFrom(pool.soon, pool.soonHead, job, r);
   if (fromSoon) {
     if (fromSoon.atHead) pool.soonHead++;
     return { node: fromSoon.node, queued: true };
@@ -115,10 +96,10 @@ export function takeSlot(pool: SlotPool, job: Job, blocklistAfter: number, freeO
   return null;
 }
 
-function takeFrom(list: FarmNode[], head: number, job: Job, blocklistAfter: number): { node: FarmNode; atHead: boolean } | null {
+function takeFrom(list: FarmNode[], head: number, job: Job, r: Refusal): { node: FarmNode; atHead: boolean } | null {
   for (let i = head; i < list.length; i++) {
     const n = list[i]!;
-    if (!nodeAccepts(n, job, blocklistAfter)) continue;
+    if (!nodeAccepts(n, job, r)) continue;
     if (i !== head) list.splice(i, 1); // rare: only past a blocklisted node
     return { node: n, atHead: i === head };
   }

@@ -45,6 +45,8 @@ export interface JobState {
   longestTaskSec: number;
   /** No frame yet: nothing done or running in any step (the dispatch asks this of every member, many times a cycle). */
   fresh: boolean;
+  /** Every node refuses the job for failures: this one is accepted again (matching/refusals.ts forgivenNode; set by prepareCycle). */
+  forgiven?: FarmNode;
 }
 
 export interface JobStateInput {

@@ -50,20 +50,39 @@ describe("nodes that refuse a job in the LP", () => {
     expect(planWith((n, i) => { if (i < 2) n.failuresByJob = { j: limit - 1 }; })).toEqual([false]);
   });
 
-  it("says a job every node refuses can run nowhere, instead of 'no free eligible node' beside idle nodes", () => {
-    const decide = (refusing: number) => {
-      const farm = nodes("n", 4);
-      farm.forEach((n, i) => { if (i < refusing) n.failuresByJob = { j: limit }; });
-      const p = plan(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).tasks(24, 600).build()], nodes: farm }), defaultPolicy, T0, { solver });
-      return { outcome: p.jobs[0]!.outcome, reason: p.jobs[0]!.reason, assigned: p.assignments.length };
-    };
-    const all = decide(4);
-    expect(all.assigned).toBe(0);
+  // The demo's stall: every node refused the OpenJD job after failures (kills that were not the
+  // nodes' fault) and it sat at 59/60 beside four idle nodes. A refusal for failures is forgiven
+  // when it is everywhere; one by hand never is (matching/refusals.ts).
+  const decide = (refuse: (n: FarmNode, i: number) => void, withSolver = true) => {
+    const farm = nodes("n", 4);
+    farm.forEach(refuse);
+    const p = plan(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).tasks(24, 600).build()], nodes: farm }), defaultPolicy, T0, withSolver ? { solver } : {});
+    return { outcome: p.jobs[0]!.outcome, reason: p.jobs[0]!.reason, on: [...new Set(p.assignments.map((a) => a.nodeId))], warnings: p.warnings };
+  };
+
+  it("takes back the node with the fewest failures when every node refuses a job for failures, LP and greedy alike", () => {
+    const failures = [limit + 2, limit + 1, limit, limit + 1];
+    for (const withSolver of [true, false]) {
+      const d = decide((n, i) => { n.failuresByJob = { j: failures[i]! }; }, withSolver);
+      expect(d.on).toEqual(["n002"]);
+      expect(d.outcome).toBe("placed");
+      expect(d.warnings.join("\n")).toMatch(/job j: every node that can run it refuses it after repeated failures; n002 \(3 failures\) takes it again/);
+    }
+  });
+
+  it("breaks a tie in failures by node id, and never forgives while one node still accepts", () => {
+    expect(decide((n) => { n.failuresByJob = { j: limit }; }).on).toEqual(["n000"]);
+    const one = decide((n, i) => { if (i < 3) n.failuresByJob = { j: limit }; });
+    expect(one.on).toEqual(["n003"]);
+    expect(one.warnings.join("\n")).not.toMatch(/takes it again/);
+  });
+
+  it("never forgives a blocklist by hand: a job blocklisted on every node says it can run nowhere", () => {
+    const all = decide((n) => { n.blocklist = ["j"]; });
+    expect(all.on).toEqual([]);
     expect(all.outcome).toBe("unplaceable");
     expect(all.reason).toMatch(/^unplaceable: every node that can run it refuses it/);
-    // One node still accepts the job: it runs there, and the reason is not the refusal.
-    const one = decide(3);
-    expect(one.assigned).toBeGreaterThan(0);
-    expect(one.outcome).toBe("placed");
+    // Three by hand, one for failures: the one refusing for failures is the one taken back.
+    expect(decide((n, i) => { if (i < 3) n.blocklist = ["j"]; else n.failuresByJob = { j: limit + 5 }; }).on).toEqual(["n003"]);
   });
 });

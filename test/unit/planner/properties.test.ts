@@ -11,6 +11,7 @@ import type { Plan, Snapshot } from "../../../lib/planner/types.ts";
 import { generateFarm } from "../../builders/farm-generator.ts";
 import { localScheduleExists } from "./bounds/local-certificate.ts";
 import { satisfies } from "../../../lib/planner/bounds/eligibility.ts";
+import { refusesByHand } from "../../../lib/planner/matching/refusals.ts";
 
 const RUNS = { numRuns: 40, seed: 4242 };
 
@@ -80,7 +81,11 @@ describe("plan() invariants on generated farms", () => {
         const at = `${a.taskId} on ${a.nodeId}`;
         expect(satisfies(n.capabilities, st.requirements), `${at}: requirements`).toBe(true);
         expect(["offline", "disabled", "draining"].includes(n.status), `${at}: node is ${n.status}`).toBe(false);
-        expect(n.blocklist.includes(j.id) || (n.failuresByJob?.[j.id] ?? 0) >= pol.failures.blocklistAfter, `${at}: blocklisted`).toBe(false);
+        // A refusal for failures is forgiven only when every node refuses the job, and the plan says so.
+        const refused = n.blocklist.includes(j.id) || (n.failuresByJob?.[j.id] ?? 0) >= pol.failures.blocklistAfter;
+        const forgiven = p.warnings.some((w) => w.startsWith(`job ${j.id}: every node that can run it refuses it after repeated failures; ${n.id} `));
+        expect(refused && !forgiven, `${at}: blocklisted`).toBe(false);
+        expect(refusesByHand(n, j, pol.failures.blocklistAfter), `${at}: blocklisted by hand`).toBe(false);
         expect(j.suspended === true || j.errorCount >= pol.failures.errorsPerJob, `${at}: job suspended or failed`).toBe(false);
         expect(st.failedAttempts?.[a.taskIndex] ?? 0, `${at}: retries used up`).toBeLessThan(pol.failures.retriesPerTask);
         if (st.role === "final" && j.preview.approval === "pending") {

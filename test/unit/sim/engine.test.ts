@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, Policy, Snapshot } from "../../../lib/planner/index.ts";
-import { defaultPolicy } from "../../../lib/planner/index.ts";
+import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
 import { simulate, type PlanFn } from "../../../lib/sim/index.ts";
 import { fifo } from "../../../lib/sim/baselines/fifo.ts";
 import { HOUR, T0, client, gpuNode, job, node, offer, scenario } from "./tiny.ts";
@@ -67,6 +67,16 @@ describe("the engine applies plans the way agents would", () => {
     expect(res.tally.taskErrors).toBe(defaultPolicy.failures.blocklistAfter);
     expect(res.jobs[0]!.failed).toBe(false);
     expect(res.jobs[0]!.finishedAt).toBeNull();
+  });
+
+  it("with the planner, a job its only node refuses for failures is tried there again until its task's attempts are spent: it fails, it never sits", () => {
+    const faults = { frameErrorRate: 1, corruptOutputRate: 0, nodeCrashPerHour: 0, crashDownSec: 0 };
+    const sc = scenario({ nodes: [node("n1")], faults, jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
+    const policy = { ...defaultPolicy, failures: { ...defaultPolicy.failures, retriesPerTask: defaultPolicy.failures.blocklistAfter + 2 } };
+    const res = simulate(sc, (s, p, now) => plan(s, p, now), policy, "burstfarm-greedy");
+    // The blocklist's three failures, then the two attempts the task has left, on the forgiven node.
+    expect(res.tally.taskErrors).toBe(policy.failures.retriesPerTask);
+    expect(res.jobs[0]!.failed).toBe(true);
   });
 
   it("applies deadline and priority edits mid-run, visible to the planner", () => {
