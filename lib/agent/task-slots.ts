@@ -9,7 +9,7 @@ import type { OutputStore } from "../service/ports.ts";
 import type { JobRunSpec } from "../service/run-spec.ts";
 import { outputPrefix, taskLogKey } from "../service/run-spec-access.ts";
 import type { Assignment } from "../service/views.ts";
-import { ApiUnavailable } from "./api-client.ts";
+import { ApiRejected, ApiUnavailable } from "./api-client.ts";
 import { Cancellation, type CancelRequest } from "./cancellation.ts";
 import type { TerminalReport } from "./journal.ts";
 import type { TaskOutcome, TaskRunner } from "./runners/runner.ts";
@@ -124,8 +124,10 @@ export class TaskSlots {
         cancellation: t.cancellation, outputs: recorder, outputPrefix: recorder.prefix, speed: this.d.speed(a.kind),
       });
     } catch (err) {
-      // An unreachable API is not the task's fault: it goes back to the farm without counting as a failure.
-      outcome = err instanceof ApiUnavailable
+      // An unreachable API, or one refusing the run spec (the lease moved on while the grant was in
+      // flight: "holds no task of job"), is not the node's failure to render the job: the task goes
+      // back to the farm without counting against the node or the task's attempts.
+      outcome = err instanceof ApiUnavailable || err instanceof ApiRejected
         ? { state: "interrupted", message: `could not fetch the run spec: ${err.message}` }
         : { state: "failed", message: `agent error: ${(err as Error).message}` };
     }

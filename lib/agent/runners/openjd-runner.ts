@@ -51,7 +51,9 @@ export function openJdRunner(options: OpenJdRunnerOptions = {}): TaskRunner {
       const outcome = await current.session.runTask(ctx.assignment.params ?? {}, hooks, ctx.cancellation);
       if (!outcome.ok) {
         await end(exitCancel);
-        return outcome.interrupted ? { state: "interrupted", message: outcome.message } : { state: "failed", message: outcome.message };
+        // Stopped by a cancel (the server's: lease expired, preempted, job canceled) is not a failure of
+        // the render, as the native and simulated runners report it too.
+        return outcome.interrupted || ctx.cancellation.requested ? { state: "interrupted", message: outcome.message } : { state: "failed", message: outcome.message };
       }
       const uploaded = await uploadNewOutputs(current.template, openjd.parameters, startedAt, ctx.outputs, ctx.outputPrefix);
       if (uploaded.length > 0) ctx.log.line(`uploaded ${uploaded.length} output file(s) to ${ctx.outputPrefix}`);
