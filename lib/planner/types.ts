@@ -55,11 +55,22 @@ export interface Step {
   secondsPerFrame: number;
   /** Coefficient of variation of the runtime estimate (0.3 = ±30%). */
   runtimeSpread: number;
+  /** What finished tasks measured (absent: nothing reported); the LP's due-time margin shrinks as it confirms the estimate (lp/evidence.ts). */
+  measured?: MeasuredRuntimes;
   requirements: Requirements;
   /** Attempts so far, only for tasks that have failed at least once (index → attempts). */
   failedAttempts?: Record<number, number>;
   /** A running task of this step can be checkpointed and resumed elsewhere. */
   checkpointable?: boolean;
+}
+
+/** Runtimes of a step's finished tasks, in reference seconds (elapsed × the node's speed for the kind, over the fraction of the task it ran). */
+export interface MeasuredRuntimes {
+  tasks: number;
+  /** Sum of the tasks' reference seconds. */
+  refSec: number;
+  /** Sum of their squares (the measured spread). */
+  refSecSq: number;
 }
 
 export type ApprovalState = "not-required" | "pending" | "approved";

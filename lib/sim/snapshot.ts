@@ -1,7 +1,7 @@
 /**
  * Sim state → the planner's Snapshot, exactly what the service would read from DynamoDB:
  * jobs as aggregates (pending ranges, running and done counts), nodes with leases, clients
- * with budget left. True runtimes stay hidden; only the estimate is visible.
+ * with budget left. True runtimes stay hidden: the estimate and what finished tasks measured are visible.
  */
 import type { FarmNode, Job, Policy, Snapshot } from "../planner/index.ts";
 import { activeJobs, leaseOf, pendingRanges, type NodeState, type SimState } from "./state.ts";
@@ -28,6 +28,7 @@ function jobView(st: SimState, id: string): Job {
         pending: pendingRanges(s),
         runningTasks: s.running,
         doneTasks: s.done,
+        ...(s.measured.tasks > 0 ? { measured: { ...s.measured } } : {}),
         ...(fa ? { failedAttempts: fa } : {}),
       };
     }),

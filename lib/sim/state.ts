@@ -20,6 +20,8 @@ export interface StepState {
   running: number;
   done: number;
   exhausted: number;
+  /** What the finished tasks measured, as the service would report it (reference seconds). */
+  measured: { tasks: number; refSec: number; refSecSq: number };
 }
 
 export interface JobState {
@@ -106,7 +108,7 @@ export function nodeFromSpec(s: SimNodeSpec, at: number): NodeState {
 
 function stepState(step: Step): StepState {
   const n = step.taskCount;
-  return { spec: step, status: new Uint8Array(n), attempts: new Uint16Array(n), progress: new Float64Array(n), running: 0, done: 0, exhausted: 0 };
+  return { spec: step, status: new Uint8Array(n), attempts: new Uint16Array(n), progress: new Float64Array(n), running: 0, done: 0, exhausted: 0, measured: { tasks: 0, refSec: 0, refSecSq: 0 } };
 }
 
 export function createState(sc: Scenario): SimState {

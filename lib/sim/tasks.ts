@@ -133,6 +133,13 @@ export function finishAttempt(ctx: Ctx, node: NodeState, a: Attempt): void {
     s.status[a.taskIndex] = DONE;
     s.progress[a.taskIndex] = 1;
     s.done++;
+    // Measured as the service would: elapsed × the node's speed for the kind, over the part of the task this attempt ran.
+    if (a.fromProgress < 1) {
+      const refSec = (((st.now - a.startedAt) / 1000) * speedFor(node.speed, s.spec.kind)) / (1 - a.fromProgress);
+      s.measured.tasks++;
+      s.measured.refSec += refSec;
+      s.measured.refSecSq += refSec * refSec;
+    }
     j.firstOutputAt ??= st.now;
     if (jobComplete(j)) j.finishedAt = st.now;
   } else {

@@ -91,6 +91,11 @@ class StepBuilder {
   running(n: number) { this.step.runningTasks = n; return this; }
   done(n: number) { this.step.doneTasks = n; return this; }
   spread(cv: number) { this.step.runtimeSpread = cv; return this; }
+  /** `tasks` finished tasks measured at `meanSec` reference seconds each on average, with spread `cv`. */
+  measured(tasks: number, meanSec: number, cv = this.step.runtimeSpread) {
+    this.step.measured = { tasks, refSec: tasks * meanSec, refSecSq: tasks * meanSec * meanSec * (1 + cv * cv) };
+    return this;
+  }
   requires(req: Requirements) { this.step.requirements = req; return this; }
   failed(attempts: Record<number, number>) { this.step.failedAttempts = attempts; return this; }
   checkpointable(v = true) { this.step.checkpointable = v; return this; }

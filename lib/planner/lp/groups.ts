@@ -4,6 +4,7 @@ import { speedOf } from "../matching/node-classes.ts";
 import { unmetRequirement } from "../matching/requirements.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { CloudResource, Resource } from "./resources.ts";
+import { estimateFactor } from "./evidence.ts";
 import { markRefusals } from "./refusals.ts";
 import { type SlotGrid, slotOf } from "./slots.ts";
 
@@ -79,15 +80,15 @@ export interface GroupInput {
  * counts a task's work only when the task ends, so the last task's mean length is in the plan
  * already; the margin keeps what the credit does not see: that task's spread (`safetySigma`
  * runtime spreads of it) and a tenth of the time left, as estimates drift over hours (3Sigma),
- * at most a quarter of the time left. (A slot longer than a task lets the fluid plan count a
- * task still running at the due edge, at most one a node: the tenth of the time left takes that up
- * far out, and each re-plan's slots shrink toward the deadline until the credit sees it.) A whole task
+ * at most a quarter of the time left; a measured mean above the estimate corrects the task's
+ * length (evidence.ts). (A slot longer than a task lets the fluid plan count a task still running
+ * at the due edge, at most one a node: the tenth of the time left takes that up far out, and each re-plan's slots shrink toward the deadline until the credit sees it.) A whole task
  * on top rented about an hour ahead for work the farm did alone (competing-deadlines). Without
  * completion credit the task itself is margin too.
  */
 export function dueMarginMs(policy: Policy, st: StepState, best: number, left: number, completionCredit = true): number {
   const tasks = (completionCredit ? 0 : 1) + policy.safetySigma * st.step.runtimeSpread;
-  return Math.min(tasks * st.taskSec / best * 1000 + left / 10, left / 4);
+  return Math.min(tasks * st.taskSec * estimateFactor(policy, st.step) / best * 1000 + left / 10, left / 4);
 }
 
 /** The fastest a group's work of `kind` runs on its resources and rented offers (the speed its due-time margin is sized by). */
@@ -153,7 +154,8 @@ export function buildGroups(input: GroupInput): Group[] {
         ofClient.set(key, g);
         groups.push(g);
       }
-      const taskH = st.taskSec / 3600;
+      // Measured runtimes above the estimate correct it (evidence.ts).
+      const taskH = (st.taskSec * estimateFactor(policy, st.step)) / 3600;
       const workH = tasks * taskH;
       if (dueAt === null) g.bestEffortH += workH;
       else {

@@ -20,6 +20,19 @@ describe("the engine applies plans the way agents would", () => {
     expect(res.warnings[0]).toMatch(/requirements not met/);
   });
 
+  it("shows the planner what finished tasks measured, in reference seconds, never the true runtime of pending ones", () => {
+    const seen: (Snapshot["jobs"][number]["steps"][number]["measured"] | undefined)[] = [];
+    const watching: PlanFn = (s, p, now) => { seen.push(s.jobs[0]?.steps[0]!.measured); return fifo(s, p, now); };
+    // Frames run 30% over their 600 s estimate on a node of speed 2 for the kind: 390 s each.
+    const sc = scenario({ nodes: [node("n1", { speed: { "render-cpu": 2 } })], jobs: [{ ...job({ id: "j", tasks: 3, taskSec: 600 }), trueRuntimeFactor: 1.3 }] });
+    simulate(sc, watching, defaultPolicy, "watch");
+    expect(seen[0]).toBeUndefined();
+    const last = seen.filter((m) => m !== undefined).at(-1)!;
+    expect(last.tasks).toBe(2);
+    expect(last.refSec / last.tasks).toBeCloseTo(780, 0);
+    expect(last.refSecSq / last.tasks).toBeCloseTo(780 * 780, -1);
+  });
+
   it("requeues the work of a crashed node and finishes it elsewhere", () => {
     const sc = scenario({
       nodes: [node("n1"), node("n2")], jobs: [job({ id: "j", tasks: 1, taskSec: 3600 })],
