@@ -55,7 +55,7 @@ export interface Step {
   secondsPerFrame: number;
   /** Coefficient of variation of the runtime estimate (0.3 = ±30%). */
   runtimeSpread: number;
-  /** What finished tasks measured (absent: nothing reported); the LP's due-time margin shrinks as it confirms the estimate (lp/evidence.ts). */
+  /** What finished tasks measured (absent: nothing reported); a mean clearly above the estimate corrects the LP's work for the step upward (lp/evidence.ts). */
   measured?: MeasuredRuntimes;
   requirements: Requirements;
   /** Attempts so far, only for tasks that have failed at least once (index → attempts). */
