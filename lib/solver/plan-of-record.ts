@@ -5,6 +5,8 @@
  * when the model has the same shape, so dispatch rounds the still-fresh first slot without a
  * solve. A different shape (a group appeared or emptied) is reported as an error: plan() then
  * falls back to the greedy passes for that decision and says so, and the next cycle re-solves.
+ * A cycle may solve twice (a miss re-solves with lateness priced, planner/lp/plan-lp.ts): the record
+ * keeps each model of the cycle, and a replay answers whichever of them it is asked.
  */
 import type { LpModel, LpSolution, LpSolver } from "../planner/lp/solver.ts";
 
@@ -14,6 +16,8 @@ export interface LpRecord {
   /** The model's sparsity pattern, hashed (structureOf): the same counts in another order do not replay. */
   structure: number;
   solution: LpSolution;
+  /** The cycle's earlier solve, when it solved more than once. */
+  previous?: LpRecord;
 }
 
 /**
@@ -34,7 +38,8 @@ export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null }
     last: null as LpRecord | null,
     solve(model: LpModel, options: { timeLimitSec: number }): LpSolution {
       const solution = inner.solve(model, options);
-      out.last = solution.status === "optimal" ? { numCols: model.numCols, numRows: model.numRows, structure: structureOf(model), solution } : null;
+      const previous = out.last ?? undefined;
+      out.last = solution.status === "optimal" ? { numCols: model.numCols, numRows: model.numRows, structure: structureOf(model), solution, ...(previous ? { previous } : {}) } : null;
       return solution;
     },
   };
@@ -44,7 +49,9 @@ export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null }
 export function replay(record: LpRecord): LpSolver {
   return {
     solve(model: LpModel): LpSolution {
-      if (model.numCols === record.numCols && model.numRows === record.numRows && structureOf(model) === record.structure) return { ...record.solution, solveMs: 0 };
+      for (let r: LpRecord | undefined = record; r; r = r.previous) {
+        if (model.numCols === r.numCols && model.numRows === r.numRows && structureOf(model) === r.structure) return { ...r.solution, solveMs: 0 };
+      }
       const empty = new Float64Array(0);
       return { status: "error", colValue: empty, rowDual: empty, detail: "the plan of record no longer matches the farm (re-solve)" };
     },

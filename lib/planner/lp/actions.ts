@@ -77,7 +77,7 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
       : count === cap ? ` (up to ${ceilingText(snapshot)})` : "";
     const why = spot ? `spot: its expected cost with ${(c.offer.spotInterruptionPerHour * 100).toFixed(1)}%/h interruptions is below on-demand and ${slackH >= lossH ? `the slack absorbs one (${duration(lossH * 3600)})` : `an interruption within ${duration(hours * 3600)} is ${(interruptP * 100).toFixed(1)}% likely`}`
       : `on-demand: ${slackH < lossH ? `the slack after boot cannot absorb a spot interruption (${duration(lossH * 3600)})` : "spot's expected cost is not lower"}`;
-    const reason = `the LP meets ${binding.dueAt === null ? "the work" : `the deadline ${dateTime(binding.dueAt)}`} only with ${duration(work * 3600)} of rented work; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h${trimmed}; ${why}`;
+    const reason = `${purpose(binding, r, grid, work)}; ${count} × ${c.offer.instanceType} from ${clock(grid.startAt[b]!)} at ${price.toFixed(3)}/h${trimmed}; ${why}`;
     for (const id of jobIds) byJob.set(id, reason);
     requests.push({
       clientId, instanceType: c.offer.instanceType, market: spot ? "spot" : "on-demand", count, kind: binding.kind, jobIds,
@@ -85,6 +85,18 @@ export function burstFromLp(r: LpReading, groups: readonly Group[], clouds: read
     });
   }
   return { requests, byJob, refused };
+}
+
+/** What the rented work buys: a deadline kept, or — for work that misses anyway — an earlier finish. */
+function purpose(binding: Group, r: LpReading, grid: SlotGrid, work: number): string {
+  const rented = `${duration(work * 3600)} of rented work`;
+  if (binding.dueAt === null) return `the LP meets the work only with ${rented}`;
+  if (r.missH[binding.index]! <= 1e-6) return `the LP meets the deadline ${dateTime(binding.dueAt)} only with ${rented}`;
+  const last = r.lastSlot[binding.index]!;
+  const finish = last >= 0 ? grid.startAt[last + 1]! : null;
+  // The last planned start past the deadline says how late; one before it says nothing (credit comes when tasks end).
+  const late = finish !== null && finish > binding.dueAt ? ` (by ${dateTime(finish)}, ~${duration((finish - binding.dueAt) / 1000)} late)` : "";
+  return `the deadline ${dateTime(binding.dueAt)} will be missed; ${rented} finishes it sooner${late}`;
 }
 
 /**

@@ -1,10 +1,10 @@
 /** The LP's columns and what each means (model.ts builds them, read.ts reads the solution back through them). */
-export type ColKind = "x" | "y" | "done" | "miss" | "unsched" | "wake" | "rent" | "start" | "short";
+export type ColKind = "x" | "y" | "done" | "miss" | "late" | "unsched" | "wake" | "rent" | "start" | "short";
 
 /** What each column means, for reading the solution back. */
 export interface ColInfo {
   kind: ColKind;
-  /** Group (x, y, done, miss, unsched), client index (rent, short). */
+  /** Group (x, y, done, miss, late, unsched), client index (rent, short). */
   g: number;
   /** Resource (x, wake), cloud offer (y, rent). */
   r: number;

@@ -1,6 +1,6 @@
 import type { NodeClass } from "../matching/node-classes.ts";
 import { buildGroups, dueMarginMs, type Group } from "./groups.ts";
-import { buildModel, type BuiltModel } from "./model.ts";
+import { buildModel, type BuiltModel, type ModelInput } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
 import { earliestStartOf } from "./precedence.ts";
 import { buildCloudResources, buildResources, type CloudResource, type Resource } from "./resources.ts";
@@ -12,6 +12,8 @@ export interface LpProblem {
   clouds: CloudResource[];
   groups: Group[];
   built: BuiltModel;
+  /** What the model was built from (lateness re-solves build it again with `late`). */
+  modelInput: ModelInput;
 }
 
 /** The LP of one cycle, before solving: its slots, on-prem resources, cloud offers, job groups and model. */
@@ -55,9 +57,15 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
   });
   const guarantee = ledger.guaranteeFractions();
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
-  const built = buildModel({
+  const modelInput: ModelInput = {
     groups, resources, clouds, grid, snapshot, guarantee, maxShare, now, completionCredit: options.completionCredit,
     priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
-  });
-  return { grid, resources, clouds, groups, built };
+  };
+  return { grid, resources, clouds, groups, built: buildModel(modelInput), modelInput };
+}
+
+/** The same problem with the `late` groups' work planned past their deadlines, lateness priced (model.ts). */
+export function withLateness(p: LpProblem, late: ReadonlySet<number>): LpProblem {
+  const modelInput = { ...p.modelInput, late };
+  return { ...p, built: buildModel(modelInput), modelInput };
 }

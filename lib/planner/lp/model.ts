@@ -14,9 +14,20 @@ import { LpBuilder, type LpModel } from "./solver.ts";
  * currency per hour of work): a missed reference hour costs far more than any cloud hour, a cloud
  * hour more than any energy difference, energy more than a guaranteed slot-hour left unserved,
  * that more than a preview hour late, and the last, tiny term prefers earlier work among equals.
+ * Lateness sits between misses and the cloud: see `latePerRefHourHour`.
  */
 export const WEIGHTS = {
   missPerRefHour: 10_000,
+  /**
+   * Per reference hour of a missed deadline's work still not done, per hour past the deadline (× the
+   * priority factor of misses). Work that misses is still planned after its deadline (groups in
+   * `ModelInput.late`): without a price on lateness a late job got no capacity to finish sooner (it
+   * rented nothing and was "not within the horizon"). Far above a cloud node-hour (a late delivery
+   * finished sooner justifies renting, within the client's permission and budget, as any burst), and
+   * below a miss: 72 h late × 40 × 1.5 (priority 100) = 4,320 < 5,000, the least a missed hour costs,
+   * so no plan takes a miss to make other work less late.
+   */
+  latePerRefHourHour: 40,
   /** Work with no deadline not done within the horizon: above any energy price, never worth renting for. */
   bestEffortPerRefHour: 5,
   guaranteePerSlotHour: 0.01,
@@ -57,6 +68,12 @@ export interface ModelInput {
    * (tail-rule.ts lateOnlyHere), it fixes delivery-burst's miss and adds none anywhere.
    */
   completionCredit?: boolean;
+  /**
+   * Groups (by index) whose deadline work the LP may plan past the deadline, each hour late priced
+   * (WEIGHTS.latePerRefHourHour): those that miss (plan-lp.ts re-solves with them). Others' columns
+   * end at their last deadline, so a plan without misses keeps its shape.
+   */
+  late?: ReadonlySet<number>;
 }
 
 const INF = Infinity;
@@ -85,7 +102,8 @@ export function buildModel(input: ModelInput): BuiltModel {
     if (v === undefined) heldMemo.set(key, (v = heldCloud(snapshot, clientId, c.offer, at, false, cloudNodes)));
     return v;
   };
-  const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 ? T - 1 : g.lastDueSlot);
+  const late = input.late ?? new Set<number>();
+  const lastSlot = (g: Group) => Math.max(g.releaseSlot, g.bestEffortH > 0 || late.has(g.index) ? T - 1 : g.lastDueSlot);
   // Work is credited when its task ends (credit.ts), so the done-so-far chain runs past the last slot work starts in.
   const speedsOf = (g: Group) => [...g.resources.map((r) => r.speed.get(g.kind) ?? 1), ...(g.cloudOk ? g.clouds.map((c) => speedOf(c.offer.speed, g.kind)) : [])];
   const credit = input.completionCredit !== false;
@@ -108,6 +126,15 @@ export function buildModel(input: ModelInput): BuiltModel {
       cum += due.get(t)!;
       rows.set(t, lp.addRow(cum, INF));
     }
+    return rows;
+  });
+  // Late groups: past their last deadline, done-so-far + late ≥ all the work due, in every slot (late = work not yet done).
+  const lateRow = groups.map((g, gi) => {
+    const rows = new Map<number, number>();
+    if (!late.has(g.index) || dueRow[gi]!.size === 0) return rows;
+    const lastDue = Math.max(...dueRow[gi]!.keys());
+    const dueH = dueTotal(g, lastDue);
+    for (let t = lastDue + 1; t <= accEnd[gi]!; t++) rows.set(t, lp.addRow(dueH, INF));
     return rows;
   });
   // All the group's work within the horizon (a deadline's work credited after it still beats never doing it).
@@ -163,6 +190,8 @@ export function buildModel(input: ModelInput): BuiltModel {
       if (t < last) lp.entry(accRow[gi]![t + 1]!, 1);
       const due = dueRow[gi]!.get(t);
       if (due !== undefined) lp.entry(due, 1);
+      const behind = lateRow[gi]!.get(t);
+      if (behind !== undefined) lp.entry(behind, 1);
       if (t === last && totalRow[gi]! >= 0) lp.entry(totalRow[gi]!, 1);
       col("done", gi, -1, t, 1, 0, 0, INF);
     };
@@ -207,6 +236,11 @@ export function buildModel(input: ModelInput): BuiltModel {
       prevDue += dueH;
       lp.entry(row, 1);
       col("miss", gi, -1, t, 1, missCost * (1 + 10 / Math.max(1, dueH)), 0, INF);
+    }
+    const lateCost = WEIGHTS.latePerRefHourHour * (0.5 + g.priority / 100);
+    for (const [t, row] of lateRow[gi]!) {
+      lp.entry(row, 1);
+      col("late", gi, -1, t, 1, lateCost * grid.hours[t]!, 0, INF);
     }
     if (totalRow[gi]! >= 0) {
       lp.entry(totalRow[gi]!, 1);

@@ -16,8 +16,9 @@ import { dispatchQuotas } from "./dispatch.ts";
 import { GuaranteeRule, type GuaranteePlan } from "./guarantee-rule.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
+import { MISS_EPS_H, solveWithLateness } from "./solve-lateness.ts";
 import { surplusCloud } from "./surplus-cloud.ts";
-import { readSolution, type LpReading } from "./read.ts";
+import type { LpReading } from "./read.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { LpSolver } from "./solver.ts";
 import type { StageResult } from "./stage.ts";
@@ -59,13 +60,9 @@ export type LpStageOutcome = { ok: true; result: StageResult; stats: LpStats } |
  */
 export function planWithLp(input: LpStageInput): LpStageOutcome {
   const { snapshot, policy, now, ledger } = input;
-  const { grid, resources, clouds, groups, built } = buildLpProblem(input);
-  const m = built.model;
-  const stats: LpStats = { status: "unsolved", columns: m.numCols, rows: m.numRows, nonzeros: m.index.length, groups: groups.length, resources: resources.length, slots: grid.count };
-  const sol = input.solver.solve(m, { timeLimitSec: input.timeLimitSec });
-  stats.status = sol.status;
-  if (sol.status !== "optimal") return { ok: false, reason: `LP solver ${sol.status}${sol.detail ? ` (${sol.detail})` : ""}`, stats };
-  const reading = readSolution(built, groups, resources.length, grid, sol.colValue, sol.rowDual);
+  const solved = solveWithLateness(input, buildLpProblem(input));
+  if (!solved.ok) return solved;
+  const { stats, reading, problem: { grid, resources, clouds, groups } } = solved;
 
   const timing = memberTiming(groups, reading, grid);
   const deferrals = deferralsFrom(timing, grid, input);
@@ -179,13 +176,21 @@ function deferralsFrom(timing: Map<string, JobTiming>, grid: SlotGrid, input: Lp
   return out;
 }
 
-/** The binding fact behind the job's plan, in words: a miss, the cloud, the share cap, or the deadline it keeps. */
+/** The binding fact behind the job's plan, in words: a miss (and how late), the cloud, the share cap, or the deadline it keeps. */
 function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): string {
   const g = t.groups[0]!;
   const due = t.dueAt === null ? "" : `, deadline ${dateTime(t.dueAt)}`;
-  if (t.finishSlot === null) return `LP: its work does not all fit within the ${duration((grid.startAt[grid.count]! - grid.startAt[0]!) / 1000)} horizon${due}`;
+  const misses = t.dueAt !== null && t.groups.some((x) => r.missH[x.index]! > MISS_EPS_H);
+  const horizon = duration((grid.startAt[grid.count]! - grid.startAt[0]!) / 1000);
+  if (t.finishSlot === null) {
+    return misses ? `LP: will miss its deadline ${dateTime(t.dueAt!)}; even planned past it, its work does not all fit within the ${horizon} horizon` : `LP: its work does not all fit within the ${horizon} horizon${due}`;
+  }
   const finish = grid.startAt[t.finishSlot + 1]!;
-  if (t.dueAt !== null && finish > t.dueAt && t.groups.some((x) => r.missH[x.index]! > 1e-6)) return `LP: cannot finish before ${dateTime(t.dueAt)} with all capacity it may use (planned by ${dateTime(finish)})`;
+  if (misses && finish > t.dueAt!) {
+    // Late work is planned past the deadline, each hour late priced (model.ts): rented capacity here buys an earlier finish.
+    const rented = t.groups.some((x) => r.cloudH[x.index]! > 1e-6);
+    return `LP: will miss its deadline ${dateTime(t.dueAt!)} by ~${duration((finish - t.dueAt!) / 1000)}; ${rented ? "with rented capacity" : "with all capacity it may use"} it finishes by ${dateTime(finish)}`;
+  }
   if (t.groups.some((x) => r.cloudH[x.index]! > 1e-6)) return `LP: keeps${due ? due.slice(1) : " its plan"} with rented capacity for its group`;
   if (r.cappedNow.has(g.clientId)) return `LP: client ${g.clientId} is at its cap of ${clientMax} on-prem slot(s)`;
   const full = g.resources.some((x) => r.fullNow[x.index]);

@@ -73,7 +73,7 @@ export function readSolution(built: BuiltModel, groups: readonly Group[], resour
         break;
       }
       case "miss": out.missH[c.g] = Math.max(out.missH[c.g]!, v); break;
-      case "done": case "unsched": case "start": break;
+      case "done": case "unsched": case "start": case "late": break;
       case "wake": if (c.t <= 1) out.wakeH[c.r]! += v; break;
       case "rent": {
         const key = `${built.clients[c.g]!.id}|${c.r}`;

@@ -1,0 +1,32 @@
+import { withLateness, type LpProblem } from "./lp-problem.ts";
+import type { LpStageInput, LpStats } from "./plan-lp.ts";
+import { readSolution, type LpReading } from "./read.ts";
+
+/**
+ * Solve; if some deadline work misses, solve again with that work planned past its deadline and
+ * each hour late priced (model.ts `late`), so a late job still gets the capacity — rented too, if
+ * its client may burst — that finishes it soonest. A plan without misses is solved once, unchanged.
+ */
+export function solveWithLateness(input: LpStageInput, first: LpProblem):
+  { ok: true; stats: LpStats; reading: LpReading; problem: LpProblem } | { ok: false; reason: string; stats: LpStats } {
+  const solve = (p: LpProblem) => {
+    const m = p.built.model;
+    const stats: LpStats = { status: "unsolved", columns: m.numCols, rows: m.numRows, nonzeros: m.index.length, groups: p.groups.length, resources: p.resources.length, slots: p.grid.count };
+    const sol = input.solver.solve(m, { timeLimitSec: input.timeLimitSec });
+    stats.status = sol.status;
+    return { sol, stats };
+  };
+  const a = solve(first);
+  if (a.sol.status !== "optimal") return { ok: false, reason: `LP solver ${a.sol.status}${a.sol.detail ? ` (${a.sol.detail})` : ""}`, stats: a.stats };
+  const reading = readSolution(first.built, first.groups, first.resources.length, first.grid, a.sol.colValue, a.sol.rowDual);
+  const late = new Set(first.groups.filter((g) => g.dueAt !== null && reading.missH[g.index]! > MISS_EPS_H).map((g) => g.index));
+  if (late.size === 0) return { ok: true, stats: a.stats, reading, problem: first };
+  const second = withLateness(first, late);
+  const b = solve(second);
+  // The first plan stands if the second solve fails (it is still a plan, only without lateness priced).
+  if (b.sol.status !== "optimal") return { ok: true, stats: a.stats, reading, problem: first };
+  return { ok: true, stats: b.stats, reading: readSolution(second.built, second.groups, second.resources.length, second.grid, b.sol.colValue, b.sol.rowDual), problem: second };
+}
+
+/** Reference hours of a miss that count (below it, solver noise). */
+export const MISS_EPS_H = 1e-6;
