@@ -62,6 +62,9 @@ export async function loadHighsSolver(options: HighsSolverOptions = {}): Promise
   return new HighsSolver(await loadHighsInstance(), options);
 }
 
+/** Model shapes whose last basis is kept (a cycle solves at most two: plain, then with lateness). */
+const SAVED_SHAPES = 2;
+
 interface SavedBasis { numCols: number; numRows: number; colStatus: Int32Array; rowStatus: Int32Array }
 
 export class HighsSolver implements LpSolver {
@@ -71,7 +74,11 @@ export class HighsSolver implements LpSolver {
   /** Simplex iterations of the last solve, and whether it started from the previous basis. */
   lastIterations = 0;
   lastWarm = false;
-  private basis: SavedBasis | null = null;
+  /**
+   * The last optimal bases, one per model shape, newest first: a cycle that re-solves with lateness
+   * priced (planner/lp/solve-lateness.ts) solves two shapes, and each warm-starts from its own.
+   */
+  private bases: SavedBasis[] = [];
   constructor(private readonly highs: Highs, private readonly options: HighsSolverOptions = {}) {}
 
   /**
@@ -80,9 +87,9 @@ export class HighsSolver implements LpSolver {
    */
   solve(m: LpModel, options: { timeLimitSec: number }): LpSolution {
     const u0 = process.cpuUsage();
-    const b = this.basis;
-    const warm = this.options.warmStart === true && b !== null && b.numCols === m.numCols && b.numRows === m.numRows ? b : null;
-    this.basis = null;
+    const at = this.bases.findIndex((b) => b.numCols === m.numCols && b.numRows === m.numRows);
+    const warm = this.options.warmStart === true && at >= 0 ? this.bases[at]! : null;
+    if (at >= 0) this.bases.splice(at, 1);
     let sol = this.run(m, options, "off", warm);
     if (sol.status === "error" && warm) sol = this.run(m, options, "off", null);
     if (sol.status === "error" && !/^HiGHS model status 13$/.test(sol.detail ?? "")) {
@@ -126,7 +133,8 @@ export class HighsSolver implements LpSolver {
         const sol = model.getSolution();
         if (this.options.warmStart) {
           const next = model.getBasis();
-          this.basis = { numCols: m.numCols, numRows: m.numRows, colStatus: next.colStatus, rowStatus: next.rowStatus };
+          this.bases.unshift({ numCols: m.numCols, numRows: m.numRows, colStatus: next.colStatus, rowStatus: next.rowStatus });
+          this.bases.length = Math.min(this.bases.length, SAVED_SHAPES);
         }
         return { status: "optimal", colValue: sol.colValue, rowDual: sol.rowDual, solveMs };
       }

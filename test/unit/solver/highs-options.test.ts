@@ -67,6 +67,20 @@ describe("HiGHS warm start", () => {
     expect(plain.lastWarm).toBe(false);
     expect(plain.lastIterations).toBeGreaterThan(50);
   });
+
+  it("keeps a basis per shape: a cycle that solves two shapes (plain, then with lateness) warm-starts both next cycle", async () => {
+    const a = await modelOf(3000, 120, 5);
+    const other = await modelOf(800, 40, 9);
+    const warm = await loadHighsSolver({ warmStart: true });
+    warm.solve(a, LIMIT);
+    warm.solve(other, LIMIT);
+    warm.solve(a, LIMIT);
+    expect(warm.lastWarm).toBe(true);
+    expect(warm.lastIterations).toBe(0);
+    warm.solve(other, LIMIT);
+    expect(warm.lastWarm).toBe(true);
+    expect(warm.lastIterations).toBe(0);
+  });
 });
 
 describe("HiGHS Devex pricing", () => {
