@@ -28,7 +28,8 @@ export interface DecisionInput {
 export function decideJob(d: DecisionInput): JobDecision {
   const { s, facts } = d;
   const late = facts.deadlineAt !== null && d.projection !== undefined && d.projection.finishAt > facts.deadlineAt;
-  const atRisk = late && d.burstReason === undefined;
+  // A burst closes the gap of an on-prem projection; a projection that counts it already is late regardless.
+  const atRisk = late && (d.burstReason === undefined || d.projection!.withRented === true);
   const [outcome, reason] = outcomeOf(d);
   const risk = atRisk ? `; at risk: ${projected(d.projection!.finishAt)} against deadline ${dateTime(facts.deadlineAt!)}${riskCause(d)}` : "";
   const why = d.why && (outcome === "placed" || outcome === "running" || outcome === "queued" || outcome === "held" || outcome === "burst") ? `; ${d.why}` : "";

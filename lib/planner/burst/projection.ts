@@ -27,6 +27,8 @@ export interface Projection {
   deficitSec: number;
   /** When its prerequisites are projected to finish (now if it has none). */
   startAt: number;
+  /** The finish already counts the rented capacity the plan requests (the LP's); absent: on-prem only, so a burst is what closes the gap. */
+  withRented?: boolean;
 }
 
 type Fill = "earliest" | "least-contended";

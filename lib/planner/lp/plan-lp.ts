@@ -112,7 +112,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const why = new Map<string, string>();
   for (const [jobId, t] of timing) {
     const finishAt = t.finishSlot === null ? Infinity : grid.startAt[t.finishSlot + 1]!;
-    projection.set(jobId, { finishAt, deficitSec: 0, startAt: now });
+    projection.set(jobId, { finishAt, deficitSec: 0, startAt: now, withRented: true });
     why.set(jobId, whyOf(t, reading, grid, ledger.maxOf(t.groups[0]!.clientId)));
   }
   const late = input.ordered.filter((st) => st.job.deadlineAt !== null && (projection.get(st.job.id)?.finishAt ?? 0) > st.job.deadlineAt && input.cloudOk(st.job));

@@ -33,6 +33,9 @@ describe("a job that can no longer make its deadline", () => {
     expect(p.burst[0]!.reason).toMatch(/^the deadline .+ will be missed; .+ of rented work finishes it sooner \(by .+, ~\d+m late\)/);
     expect(d.reason).toMatch(/LP: will miss its deadline .+ by ~\d+m; with rented capacity it finishes by /);
     expect(d.reason).not.toMatch(/horizon/);
+    // The burst finishes it sooner, not in time: it is still at risk.
+    expect(d.atRisk).toBe(true);
+    expect(d.reason).toMatch(/at risk: projected .+ against deadline /);
     // Planned to finish well within the hour the farm alone would take (96 node-minutes on two nodes).
     expect(d.projectedFinishAt! - T0).toBeLessThan(40 * MIN);
   });
@@ -51,6 +54,7 @@ describe("a job that can no longer make its deadline", () => {
     const p = plan(aSnapshot({ jobs: [job], nodes: nodes("n", 4), cloudOffers: slowBoot }), defaultPolicy, T0, { solver });
     expect(p.burst).toEqual([]);
     expect(p.jobs[0]!.reason).not.toMatch(/will miss/);
+    expect(p.jobs[0]!.atRisk).toBe(false);
     expect(p.planner?.lp?.columns).toBeGreaterThan(0);
   });
 });
