@@ -96,7 +96,6 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
     else if (e.kind === "cancel" && !reported.has(e.token)) drop.push(e);
     else if (e.kind === "grant" && accepting) assignments.push(assignmentOf(e));
   }
-  if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
   const idle = holding.length === 0 && assignments.length === 0;
   await deps.nodes.touch(input.nodeId, {
@@ -106,6 +105,9 @@ export async function pollAgent(deps: ServiceDeps, input: PollInput, actor: Acto
     ...(idle && node.idleSince === undefined ? { idleSince: now } : {}),
     ...(learned !== node ? { speed: learned.speed, blocklist: learned.blocklist, ...(learned.failuresByJob ? { failuresByJob: learned.failuresByJob } : {}) } : {}),
   }, [...(!idle && node.idleSince !== undefined ? ["idleSince" as const] : []), ...(!idle && node.awaitingFirstTask ? ["awaitingFirstTask" as const] : [])]);
+  // Grants leave the inbox only after the node's record holds their tasks: a run-spec fetch in between
+  // (run-spec-access.ts: a grant or a holding of the job) would be refused, and the task bounce back.
+  if (drop.length > 0) await deps.nodes.dropInbox(drop.map((e) => ({ nodeId: input.nodeId, kind: e.kind, token: e.token })));
 
   const settledSome = acknowledged.some((a) => a.outcome === "accepted");
   // One trigger per poll at most, and only when a slot frees with nothing queued for it: a

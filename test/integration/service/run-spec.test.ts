@@ -49,6 +49,35 @@ describe("run specs", () => {
     expect(await rejection(getRunSpec(svc.deps, { nodeId: holder, jobId: job.id }, asAgent(other)))).toBeInstanceOf(ForbiddenError);
   });
 
+  it("stays readable while the agent's first report of the task moves the grant into holding (no window between the two writes)", async () => {
+    await cancelOpenJobs(svc.deps);
+    const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1" }) }, asClient("A"));
+    await seedNode(svc.deps, "n3");
+    await runPlanningCycle(svc.deps, { owner: "t" }, planner);
+    let n = "";
+    let a: Awaited<ReturnType<typeof pollAgent>>["assignments"][number] | undefined;
+    for (const id of ["n1", "n2", "n3"]) {
+      a ??= (await pollAgent(svc.deps, { nodeId: id, tasks: [] }, asAgent(id))).assignments.find((x) => x.jobId === job.id);
+      if (a && !n) n = id;
+    }
+    expect(a).toBeDefined();
+    // The agent fetches the run spec while its report of the task is being recorded: ask just after the grant leaves the inbox.
+    const nodes = svc.deps.nodes;
+    const drop = nodes.dropInbox.bind(nodes);
+    const seen: unknown[] = [];
+    nodes.dropInbox = async (entries) => {
+      await drop(entries);
+      seen.push(await getRunSpec(svc.deps, { nodeId: n, jobId: job.id }, asAgent(n)).then((r) => r.jobId, (e: Error) => e.message));
+    };
+    try {
+      await pollAgent(svc.deps, { nodeId: n, tasks: [{ taskId: a!.taskId, token: a!.token, state: "running", progress: 0.1 }] }, asAgent(n));
+    } finally {
+      nodes.dropInbox = drop;
+    }
+    expect(seen).toEqual([job.id]);
+    expect((await getRunSpec(svc.deps, { nodeId: n, jobId: job.id }, asAgent(n))).jobId).toBe(job.id);
+  });
+
   it("task logs: the job's client and operators read them, another client does not", async () => {
     const { job } = await submitJob(svc.deps, { body: nativeJob({ frames: "1" }) }, asClient("A"));
     const taskId = `${job.id}:render:0`;
