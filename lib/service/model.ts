@@ -5,7 +5,7 @@
  * from the store carries both, with each step's ranges and leases assembled from its shards.
  */
 import type {
-  BurstRequest, Client, CloudOffer, FarmNode, IndexRange, JobDecision, NodeAction,
+  BurstRequest, Client, CloudOffer, FarmNode, IndexRange, JobDecision, MeasuredRuntimes, NodeAction,
   Policy, PreviewSettings, Requirements, StepRole, Tariff,
 } from "../planner/index.ts";
 import type { FrameRange } from "./frames.ts";
@@ -53,6 +53,8 @@ export interface StepRecord {
   exhausted: IndexRange[];
   /** index → failed attempts (only for tasks that failed at least once). */
   failedAttempts: Record<string, number>;
+  /** What the step's succeeded tasks measured, summed over its shards (ShardRecord.measured). */
+  measured?: MeasuredRuntimes;
 }
 
 /** A lease inside a shard, keyed by its token. */
@@ -64,6 +66,12 @@ export interface ShardLease {
   expiresAt: number;
   expectedEndAt: number;
   queued: boolean;
+  /**
+   * The node's learned speed for the step's kind when the lease was granted — the speed this
+   * attempt was planned at; its elapsed seconds × this are its reference seconds (foldShard).
+   * Absent on leases granted before it was recorded: such an attempt is not measured.
+   */
+  speed?: number;
 }
 
 /** What an agent reported about one attempt; folded into the shard by the planner. */
@@ -100,6 +108,8 @@ export interface ShardRecord {
   settled: Record<string, SettleReport>;
   failed: Record<string, number>;
   recent: string[];
+  /** The shard's succeeded attempts in reference seconds (three numbers), added by the fold that makes them done. */
+  measured?: MeasuredRuntimes;
   /** 0 = never written (all pending). Only the planner bumps it. */
   version: number;
 }

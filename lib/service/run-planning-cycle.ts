@@ -76,7 +76,7 @@ export async function runPlanningCycle(
     await deps.plans.saveLatest(record);
 
     const [commit, preempted] = await Promise.all([
-      commitGrants(deps, new Map(jobs.map((j) => [j.id, j])), result.assignments, settings.policy, now),
+      commitGrants(deps, new Map(jobs.map((j) => [j.id, j])), result.assignments, nodes, settings.policy, now),
       applyPreemptions(deps, result.preemptions, settings.policy, actor, jobs),
       result.burst.length > 0 ? deps.plans.recordBurst(now, result.burst) : undefined,
       applyNodeActions(deps, result.nodeActions, actor),

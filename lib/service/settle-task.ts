@@ -13,6 +13,7 @@ import type { SettleReport, ShardLease, ShardRecord } from "./model.ts";
 import type { ServiceDeps } from "./ports.ts";
 import { leaseRecordOf, refusal, settleMessageChars, shardNoOf, type SettleResult, type TaskOutcome } from "./tasks/shard-book.ts";
 import { learnedNode } from "./learn-from-attempt.ts";
+import { attemptSpan } from "./tasks/attempt-runtime.ts";
 import { recordTaskOutputs, type FrameOutput } from "./monitor/task-outputs.ts";
 
 export interface SettleTaskInput {
@@ -71,8 +72,7 @@ export async function recordSettle(deps: ServiceDeps, input: SettleTaskInput, ou
   const outputs = () => (outcome === "succeeded" ? recordTaskOutputs(deps, input) : Promise.resolve(false));
   if (r.accepted) {
     await outputs();
-    const startedAt = Math.max(r.lease.grantedAt, input.startedAt ?? r.lease.grantedAt);
-    const endedAt = Math.min(now, Math.max(startedAt, input.endedAt ?? now));
+    const { startedAt, endedAt } = attemptSpan(r.lease.grantedAt, report);
     return { result: "accepted", lease: r.lease, shard: r.shard, seconds: (endedAt - startedAt) / 1000 };
   }
   const why = refusal(r.shard, input.token);

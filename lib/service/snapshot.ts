@@ -63,6 +63,7 @@ function toJob(j: JobRecord, finished: Map<string, JobRecord>): Job {
       secondsPerFrame: s.secondsPerFrame, runtimeSpread: s.runtimeSpread, requirements: s.requirements,
       failedAttempts: Object.fromEntries(Object.entries(s.failedAttempts).map(([k, v]) => [Number(k), v])),
       checkpointable: s.checkpointable,
+      ...(s.measured ? { measured: s.measured } : {}),
     })),
     // Done prerequisites are satisfied; canceled or failed ones never will be: the dependent is blocked.
     dependsOn: j.dependsOn.filter((d) => !finished.has(d)),

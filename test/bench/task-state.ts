@@ -126,7 +126,7 @@ async function commitBench(): Promise<void> {
     requests = 0;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await commitGrants(deps, new Map([[job.id, job]]), assignments, defaultPolicy, T0);
+    const r = await commitGrants(deps, new Map([[job.id, job]]), assignments, [], defaultPolicy, T0);
     const cpu = process.cpuUsage(c0);
     if (k >= 3) runs.push({ cpu: (cpu.user + cpu.system) / 1000, wall: performance.now() - t0, written: r.written, requests });
   }
@@ -160,7 +160,7 @@ async function contentionBench(): Promise<void> {
     const step = job.steps[0]!;
     const assignments: Assignment[] = nodes.slice(0, Math.min(500, taskCount)).map((n, i) => ({ nodeId: n.id, jobId: job.id, stepName: step.name, taskIndex: i, taskId: `${job.id}:${step.name}:${i}`, frames: 1, estimatedSec: 600, queued: false, reason: "bench" }));
     const current = (await deps.jobs.get(job.id))!;
-    await commitGrants(deps, new Map([[job.id, current]]), assignments, defaultPolicy, clock.now());
+    await commitGrants(deps, new Map([[job.id, current]]), assignments, nodes, defaultPolicy, clock.now());
     const handed = await Promise.all(assignments.map(async (a) => (await pollAgent(deps, { nodeId: a.nodeId, tasks: [] }, agent(a.nodeId))).assignments[0]!));
     clock.advance(60_000);
     const settles = await Promise.all(handed.map(async (a, i) => {

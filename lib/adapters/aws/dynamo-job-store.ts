@@ -19,7 +19,7 @@ import { isShardItem, jobSortKey, shardFromItem } from "./dynamo-task-store.ts";
 import { backoffMs, maxWriteAttempts, stripKeys, writeBudgetMs, type DynamoTable, type Item } from "./dynamo-table.ts";
 
 const key = (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" });
-const taskFields = ["pending", "leases", "done", "exhausted", "failedAttempts"] as const;
+const taskFields = ["pending", "leases", "done", "exhausted", "failedAttempts", "measured"] as const;
 type StepDef = Omit<StepRecord, (typeof taskFields)[number]>;
 
 /** Header item → record with empty task state (assembleJob fills it from the shards). */

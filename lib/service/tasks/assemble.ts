@@ -13,6 +13,7 @@
 import type { IndexRange } from "../../planner/index.ts";
 import type { JobRecord, LeaseRecord, ShardRecord, StepRecord } from "../model.ts";
 import { leaseRecordOf, shardSize } from "./shard-book.ts";
+import { measuredOver } from "./attempt-runtime.ts";
 
 type Bucket = "pending" | "done" | "exhausted" | null;
 
@@ -44,7 +45,8 @@ function assembleStep(step: StepRecord, shards: ShardRecord[], gap: Bucket): Ste
   }
   add(gap, next, step.taskCount - 1);
   leases.sort((a, b) => a.taskIndex - b.taskIndex);
-  return { ...step, ...out, leases, failedAttempts };
+  const measured = measuredOver(shards);
+  return { ...step, ...out, leases, failedAttempts, ...(measured ? { measured } : {}) };
 }
 
 function projected(s: ShardRecord): string {

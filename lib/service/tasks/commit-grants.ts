@@ -5,10 +5,10 @@
  * assigned twice. Then every node's inbox entries, in batched puts (25 per request). A failure
  * on one job is a warning; the other jobs' leases are still delivered.
  */
-import type { Assignment as PlanAssignment, Policy } from "../../planner/index.ts";
+import { speedOf, type Assignment as PlanAssignment, type Policy } from "../../planner/index.ts";
 import { taskAt } from "../../openjd/index.ts";
 import { framesAt } from "../frames.ts";
-import type { InboxEntry, JobRecord, ShardRecord } from "../model.ts";
+import type { InboxEntry, JobRecord, NodeRecord, ShardRecord } from "../model.ts";
 import type { ServiceDeps } from "../ports.ts";
 import { mapLimit } from "../map-limit.ts";
 import { emptyShard, grantInShard, shardNoOf, type ShardGrant } from "./shard-book.ts";
@@ -23,7 +23,11 @@ export interface CommitOutcome {
   warnings: string[];
 }
 
-export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecord>, assignments: PlanAssignment[], policy: Policy, now: number): Promise<CommitOutcome> {
+/** `nodes`: the cycle's node records — each lease keeps its node's speed for the kind (the speed it was planned at, ShardLease.speed). */
+export async function commitGrants(
+  deps: ServiceDeps, jobs: Map<string, JobRecord>, assignments: PlanAssignment[], nodes: readonly Pick<NodeRecord, "id" | "speed">[], policy: Policy, now: number,
+): Promise<CommitOutcome> {
+  const speeds = new Map(nodes.map((n) => [n.id, n.speed]));
   const byShard = new Map<string, { job: JobRecord; stepIndex: number; no: number; list: PlanAssignment[] }>();
   const warnings: string[] = [];
   for (const a of assignments) {
@@ -42,7 +46,7 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
   const failedJobs = new Set<string>();
   const entries = (await mapLimit([...byShard.values()], writeConcurrency, async (g) => {
     try {
-      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, policy, now, order, known.get(`${g.job.id}\n${g.job.steps[g.stepIndex]!.name}\n${g.no}`));
+      return await grantShard(deps, g.job, g.stepIndex, g.no, g.list, speeds, policy, now, order, known.get(`${g.job.id}\n${g.job.steps[g.stepIndex]!.name}\n${g.no}`));
     } catch (err) {
       if (!failedJobs.has(g.job.id)) warnings.push(`job ${g.job.id}: leases not granted this cycle (${(err as Error).message})`);
       failedJobs.add(g.job.id);
@@ -54,14 +58,18 @@ export async function commitGrants(deps: ServiceDeps, jobs: Map<string, JobRecor
 }
 
 async function grantShard(
-  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], policy: Policy, now: number,
+  deps: ServiceDeps, job: JobRecord, stepIndex: number, no: number, list: PlanAssignment[], speeds: Map<string, Record<string, number>>, policy: Policy, now: number,
   order: Map<PlanAssignment, number>, read: ShardRecord | undefined,
 ): Promise<(InboxEntry & { nodeId: string })[]> {
   const step = job.steps[stepIndex]!;
   // Tokens are drawn once, outside the retry loop, so a retried write grants the same leases.
-  const grants: ShardGrant[] = list.map((a) => ({
-    taskIndex: a.taskIndex, nodeId: a.nodeId, token: deps.ids.token(), now, leaseSec: policy.leaseSec, expectedSec: a.estimatedSec, queued: a.queued,
-  }));
+  const grants: ShardGrant[] = list.map((a) => {
+    const speed = speeds.get(a.nodeId);
+    return {
+      taskIndex: a.taskIndex, nodeId: a.nodeId, token: deps.ids.token(), now, leaseSec: policy.leaseSec, expectedSec: a.estimatedSec, queued: a.queued,
+      ...(speed ? { speed: speedOf(speed, step.kind) } : {}),
+    };
+  });
   let cur: ShardRecord = read ?? emptyShard(job, stepIndex, step, no);
   for (let attempt = 0; attempt < maxShardAttempts; attempt++) {
     const { next, granted } = grantInShard(cur, grants);

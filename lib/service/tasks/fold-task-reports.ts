@@ -17,6 +17,7 @@ import { spendCloudBudget } from "../learn-from-attempt.ts";
 import { mapLimit } from "../map-limit.ts";
 import { assembleJob } from "./assemble.ts";
 import { foldShard, needsFold, type Folded, type FoldPolicy } from "./shard-book.ts";
+import { attemptSpan } from "./attempt-runtime.ts";
 
 /** Lost races on one shard before the cycle gives it up (the next cycle folds it). */
 const maxShardAttempts = 8;
@@ -84,8 +85,7 @@ export async function foldTaskReports(
 
   const record = (f: Folded, s: ShardRecord, job: JobRecord) => {
     const node = nodes.get(f.lease.node);
-    const startedAt = Math.max(f.lease.grantedAt, f.report.startedAt ?? f.lease.grantedAt);
-    const endedAt = Math.min(f.report.at, Math.max(startedAt, f.report.endedAt ?? f.report.at));
+    const { startedAt, endedAt } = attemptSpan(f.lease.grantedAt, f.report);
     const used = attemptUsage(node, startedAt, endedAt, tariff, f.report.outcome === "succeeded");
     const k = `${s.clientId}|${dayOf(endedAt)}`;
     const u = usage.get(k) ?? { clientId: s.clientId, day: dayOf(endedAt), delta: emptyUsage() };

@@ -14,6 +14,7 @@
  * until its tasks are handed out.
  */
 import type { JobRecord, LeaseRecord, SettleReport, ShardLease, ShardRecord, StepRecord } from "../model.ts";
+import { referenceSeconds, withMeasurement } from "./attempt-runtime.ts";
 
 /**
  * Tasks per shard. Bounds every shard item by construction: 64 leases, 64 settle reports, 64
@@ -51,6 +52,8 @@ export interface ShardGrant {
   leaseSec: number;
   expectedSec: number;
   queued: boolean;
+  /** The node's learned speed for the step's kind (ShardLease.speed). */
+  speed?: number;
 }
 
 /** Lease the given tasks that are still pending; the others are skipped (taken meanwhile). */
@@ -64,6 +67,7 @@ export function grantInShard(shard: ShardRecord, grants: readonly ShardGrant[]):
     const lease: ShardLease = {
       i: g.taskIndex, node: g.nodeId, attempt: (shard.failed[g.taskIndex] ?? 0) + 1, grantedAt: g.now,
       expiresAt: g.now + g.leaseSec * 1000, expectedEndAt: g.now + g.expectedSec * 1000, queued: g.queued,
+      ...(g.speed !== undefined ? { speed: g.speed } : {}),
     };
     state[k] = "l";
     leases[g.token] = lease;
@@ -92,7 +96,11 @@ export interface Folded {
 
 /**
  * Apply the agents' settle reports and return lapsed leases' tasks to pending. `expired` are the
- * leases that ended without a report (their nodes must be told to stop).
+ * leases that ended without a report (their nodes must be told to stop). A succeeded report adds
+ * its reference seconds to `measured` in the same write that makes its task done: the write is
+ * conditional on the version read, so a report is measured exactly once — a fold that loses the
+ * race folds again from the re-read shard, and a report re-sent after the fold is refused as a
+ * duplicate before it reaches a shard. No second item to write, so nothing is half-written.
  */
 export function foldShard(shard: ShardRecord, p: FoldPolicy): { next: ShardRecord | null; folded: Folded[]; expired: (ShardLease & { token: string })[] } {
   const state = shard.state.split("");
@@ -101,6 +109,7 @@ export function foldShard(shard: ShardRecord, p: FoldPolicy): { next: ShardRecor
   const recent = [...shard.recent];
   const folded: Folded[] = [];
   const expired: (ShardLease & { token: string })[] = [];
+  let measured = shard.measured;
   for (const [token, report] of Object.entries(shard.settled)) {
     const lease = leases[token];
     delete leases[token];
@@ -108,8 +117,10 @@ export function foldShard(shard: ShardRecord, p: FoldPolicy): { next: ShardRecor
     if (!lease) continue; // cannot happen (a settle needs its lease); dropped rather than trusted
     const k = lease.i - shard.from;
     let becomes: Folded["becomes"];
-    if (report.outcome === "succeeded") becomes = "done";
-    else if (report.outcome === "interrupted") becomes = "pending";
+    if (report.outcome === "succeeded") {
+      becomes = "done";
+      measured = withMeasurement(measured, referenceSeconds(lease, report));
+    } else if (report.outcome === "interrupted") becomes = "pending";
     else {
       failed[lease.i] = (failed[lease.i] ?? 0) + 1;
       becomes = failed[lease.i]! >= p.retriesPerTask ? "exhausted" : "pending";
@@ -128,7 +139,7 @@ export function foldShard(shard: ShardRecord, p: FoldPolicy): { next: ShardRecor
   const nextState = state.join("");
   if (folded.length === 0 && expired.length === 0 && nextState === shard.state) return { next: null, folded, expired };
   return {
-    next: { ...shard, state: nextState, leases, settled: {}, failed, recent: recent.slice(-recentLimit) },
+    next: { ...shard, state: nextState, leases, settled: {}, failed, recent: recent.slice(-recentLimit), ...(measured ? { measured } : {}) },
     folded, expired,
   };
 }

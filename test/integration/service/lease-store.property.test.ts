@@ -2,7 +2,7 @@
  * The shard invariant through the DynamoDB adapters with real concurrency (dynalite): batches of
  * grants (planner writes), agents' settle reports (their own conditional updates) and folds
  * with expiry race each other on the shards of one step. No task lost, none completed twice,
- * every accepted report folded exactly once. And no accepted job can outgrow an item.
+ * every accepted report folded (and its runtime measured) exactly once. And no accepted job can outgrow an item.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +68,7 @@ describe("task shards in DynamoDB under concurrent grant / settle / fold", () =>
             const token = `t${run}-${++n}`;
             let granted = false;
             await plannerWrite(job, shardNoOf(o.task), (s) => {
-              const g = grantInShard(s, [{ taskIndex: o.task, nodeId: o.node, token, now, leaseSec: 120, expectedSec: 60, queued: false }]);
+              const g = grantInShard(s, [{ taskIndex: o.task, nodeId: o.node, token, now, leaseSec: 120, expectedSec: 60, queued: false, speed: 1.5 }]);
               granted = g.next !== null;
               return g.next;
             });
@@ -103,6 +103,8 @@ describe("task shards in DynamoDB under concurrent grant / settle / fold", () =>
       }
       for (const count of foldedDone.values()) expect(count).toBe(1);
       expect(countRanges(s.done)).toBe(accepted.size);
+      // Reports are of leases from earlier batches (ran > 0 s): each measured once, in the fold that made it done.
+      expect(s.measured?.tasks ?? 0).toBe(accepted.size);
     }), { numRuns: 20 });
   });
   let pendingDone: number[] = [];
@@ -117,11 +119,13 @@ describe("task shards in DynamoDB under concurrent grant / settle / fold", () =>
     const long = (k: number, len: number) => `${k}-`.padEnd(len, "x");
     for (let k = 0; k < worst.count; k++) {
       const token = long(k, 64);
-      worst.leases[token] = { i: worst.from + k, node: long(k, 128), attempt: 99, grantedAt: 1.7e12, expiresAt: 1.7e12, expectedEndAt: 1.7e12, queued: true };
+      worst.leases[token] = { i: worst.from + k, node: long(k, 128), attempt: 99, grantedAt: 1.7e12, expiresAt: 1.7e12, expectedEndAt: 1.7e12, queued: true, speed: 9.999 };
       worst.settled[token] = { outcome: "interrupted", at: 1.7e12, startedAt: 1.7e12, endedAt: 1.7e12, message: "界".repeat(settleMessageChars), requestId: long(k, 64) };
       worst.failed[worst.from + k] = 99;
     }
     worst.recent = Array.from({ length: 64 }, (_, k) => long(k, 64));
+    // 64 measured tasks of a week each at speed 10, with every digit a float can carry.
+    worst.measured = { tasks: 64, refSec: 64 * 6048000.123456789, refSecSq: 64 * 6048000.123456789 ** 2 };
     const bytes = itemBytes(shardItem(worst, true));
     expect(bytes).toBeLessThan(64 * 1024);
     expect(await tasks.write(worst, { version: 0, settled: 0 })).toBe(true);
