@@ -74,7 +74,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
     ledger.setDemand(s.job.clientId, ledger.demandOf(s.job.clientId) + s.runningTasks + allowed);
   }
   // Rented nodes the LP no longer wants take no new work (out of the pools, so that work goes elsewhere); the idle ones go now.
-  const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid) : { surplus: new Set<string>(), release: [] };
+  const spare = policy.burst.enabled ? surplusCloud(reading, clouds, snapshot, grid, groups) : { surplus: new Set<string>(), release: [] };
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
   if (spare.surplus.size > 0) {
     for (const p of pools) {

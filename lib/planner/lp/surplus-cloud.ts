@@ -3,6 +3,7 @@ import { nodesOf } from "./actions.ts";
 import type { LpReading } from "./read.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
+import type { Group } from "./groups.ts";
 
 /**
  * Rented nodes the LP no longer wants. Per client × offer, the LP's rent in the slots up to the
@@ -11,7 +12,13 @@ import type { SlotGrid } from "./slots.ts";
  * this a node rented for one deadline stays fed by the work-conserving fill with the client's later
  * work, which the farm does in time (competing-deadlines: 22 nodes worked 6 h past the LP's last
  * rent). Busy surplus nodes finish their task and are released at the next plan; the rest of the
- * nodes are preferred idle first, then soonest free, then by id.
+ * nodes are preferred idle first, then soonest free, then by id — except the idle nodes the LP's
+ * slot-0 quotas put the client's pending work on, which are kept before any busy node: the LP's
+ * rent is for pending work (a running task is not in its model), so a busy node kept in their place
+ * leaves that work waiting on its running task's estimate, and an overrun makes the job late
+ * (peak-exhaustion seed 1: J23's last task waited 23 minutes on a node still rendering another job's
+ * frame while its two idle nodes were released; 3.3 minutes late). Running the work on the idle node
+ * and releasing the busy one when its task ends costs the same node-time.
  * The same holds near a deadline: the LP's due times already keep a margin (one task plus its
  * spread, and a tenth of the time left) for the dispatch's rounding, and should the farm fall
  * behind, the next plan rents again within a boot.
@@ -24,7 +31,7 @@ import type { SlotGrid } from "./slots.ts";
  * window of boot latency plus one planning cycle would say the same, but needs the cycle length
  * the planner is not told, and real boots run past the offer's figure.
  */
-export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid): { surplus: Set<string>; release: NodeAction[] } {
+export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], snapshot: Snapshot, grid: SlotGrid, groups: readonly Group[]): { surplus: Set<string>; release: NodeAction[] } {
   const surplus = new Set<string>();
   const release: NodeAction[] = [];
   const byKey = new Map<string, FarmNode[]>();
@@ -48,7 +55,12 @@ export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], sna
     const drop = nodes.reduce((s, n) => s + n.slots, 0) - keep;
     if (drop <= 0) continue;
     const freeAt = (n: FarmNode) => n.leases.reduce((m, l) => Math.max(m, l.expectedEndAt), 0);
-    const order = nodes.filter((n) => !n.awaitingFirstTask).sort((a, b) => freeAt(a) - freeAt(b) || (a.id < b.id ? -1 : 1));
+    const byFree = (a: FarmNode, b: FarmNode) => freeAt(a) - freeAt(b) || (a.id < b.id ? -1 : 1);
+    // Idle nodes that can start the work the LP puts on this offer now are kept before busy ones (dropped last).
+    const candidates = nodes.filter((n) => !n.awaitingFirstTask).sort(byFree);
+    const idle = candidates.filter((n) => n.leases.length === 0);
+    const workNow = idleFor(nowNodes(r, clientId, c.index, groups), idle);
+    const order = [...candidates.filter((n) => !workNow.has(n)), ...idle.filter((n) => workNow.has(n))];
     let left = drop;
     for (const n of order) {
       if (left < n.slots) break;
@@ -60,4 +72,16 @@ export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], sna
     }
   }
   return { surplus, release };
+}
+
+/** Held nodes of one offer the LP's slot-0 quotas put a client's pending work on (as the dispatch rounds them). */
+function nowNodes(r: LpReading, clientId: string, offer: number, groups: readonly Group[]): number {
+  let n = 0;
+  for (const g of groups) if (g.clientId === clientId) n += nodesOf(r.quotaCloud[g.index]!.get(offer) ?? 0);
+  return n;
+}
+
+/** The first `count` idle nodes (id order, as given): those that start the LP's work now. */
+function idleFor(count: number, idle: readonly FarmNode[]): Set<FarmNode> {
+  return new Set(idle.slice(0, Math.max(0, count)));
 }

@@ -3,12 +3,13 @@
  * deadline is not kept busy with work the farm does in time; idle ones are released at once, busy
  * ones get no new work (near a deadline too), and nodes the LP still rents are kept. A rented node
  * that has run no task yet is never surplus: releasing it would have paid its boot for nothing.
+ * Of the held nodes the LP keeps for work it plans now, idle ones come before busy ones.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { HOUR, MIN, T0, aJob, aNode, aSnapshot, anOffer, nodes } from "../../builders/planner.ts";
+import { HOUR, MIN, T0, aJob, aNode, aSnapshot, aStep, anOffer, nodes } from "../../builders/planner.ts";
 
 let solver: LpSolver;
 beforeAll(async () => { solver = await loadHighsSolver(); });
@@ -60,4 +61,19 @@ describe("surplus rented nodes", () => {
     expect(p.nodeActions.filter((a) => a.action === "release")).toEqual([]);
     expect(new Set(p.assignments.filter((a) => a.nodeId.startsWith("c")).map((a) => a.nodeId))).toEqual(new Set(["c1", "c2", "c3"]));
   });
+
+  it("keeps an idle rented node for the work the LP plans now, not a busy one, so the last task starts at once", () => {
+    // One task of 30 min left, due in an hour, no farm: the LP rents one node now. c1 is busy with the
+    // job's other task (its estimate says 5 more minutes, as peak-exhaustion's J23 went on 23 minutes more);
+    // keeping c1 and releasing the idle c2 and c3 left the task waiting on c1's overrun and the job late.
+    const busy = aNode("c1").cloud("c6i.8xlarge", "spot", 0.5, "A").running({ jobId: "j", taskIndex: 0, expectedEndAt: T0 + 5 * MIN }).build();
+    const job = aJob("j").due(T0 + HOUR).steps(aStep("render").tasks(2, 1800).pending([1, 1]).running(1)).build();
+    const snap = aSnapshot({ jobs: [job], nodes: [busy, ...rented(["c2", "c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.burst).toEqual([]);
+    expect(p.assignments.map((a) => [a.nodeId, a.taskIndex, a.queued])).toEqual([["c2", 1, false]]);
+    expect(p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId)).toEqual(["c3"]);
+  });
 });
+
