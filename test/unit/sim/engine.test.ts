@@ -143,4 +143,14 @@ describe("the engine applies plans the way agents would", () => {
     expect(res.tally.unusedRentals).toBe(1);
     expect(res.tally.cloudCost).toBeGreaterThan(0);
   });
+
+  it("keeps planning for an hour after the last job, so the policy can power its idle nodes down", () => {
+    // One 10-minute task, then 12 h of horizon: the planner powers the idle node down after 15 idle minutes.
+    // Before, planning stopped at the last finish and the node stayed awake (available) to the end.
+    const sc = scenario({ nodes: [node("n1")], jobs: [job({ id: "j", tasks: 1, taskSec: 600 })] });
+    const res = simulate(sc, plan, defaultPolicy, "burstfarm");
+    expect(res.jobs[0]!.finishedAt).not.toBeNull();
+    expect(res.tally.availSlotSec).toBeLessThan(HOUR / 1000);
+    expect(res.series.at(-1)!.availSlots).toBe(0);
+  });
 });
