@@ -45,6 +45,14 @@ interface Count {
   owed: number;
 }
 
+/**
+ * The count a placement is judged in: free slots now, queued ones once the tasks ending soon have ended.
+ * A function, not a closure per call: blocks() is asked for every pool a task is tried on.
+ */
+function countOf(l: Line, queued: boolean): Count {
+  return queued ? l.soon : l.used;
+}
+
 /** Slots still owed in one count. */
 function deficitOf(c: Count): number {
   return Math.max(0, c.owed - c.used);
@@ -144,11 +152,10 @@ export class GuaranteeRule {
   blocks(clientId: string, pool: SlotPool): Line | null {
     if (pool.cls.pool !== "onprem" || !this.holding) return null;
     const queued = pool.freeHead >= pool.free.length;
-    const view = (l: Line) => (queued ? l.soon : l.used);
     const me = this.lines.get(clientId);
-    if (me && view(me).used < me.guarantee) return null;
+    if (me && countOf(me, queued).used < me.guarantee) return null;
     for (const y of this.lines.values()) {
-      const d = deficitOf(view(y));
+      const d = deficitOf(countOf(y, queued));
       if (y.clientId === clientId || d <= 0 || !y.pools.has(pool)) continue;
       if (available(y.pools, queued) <= d) return y;
     }

@@ -74,6 +74,8 @@ export interface ModelInput {
    * end at their last deadline, so a plan without misses keeps its shape.
    */
   late?: ReadonlySet<number>;
+  /** The snapshot's rented nodes, found once per problem (lp-problem.ts): a lateness re-build does not scan the farm again. */
+  cloudNodes?: readonly FarmNode[];
 }
 
 const INF = Infinity;
@@ -95,7 +97,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   // Rented nodes held per client × offer × instant: one scan of the nodes per distinct question.
   const heldMemo = new Map<string, number>();
   // The rented nodes, found once: rentals and account limits count only these (not the thousands on-prem).
-  const cloudNodes: readonly FarmNode[] = snapshot.nodes.filter((n) => n.pool === "cloud");
+  const cloudNodes: readonly FarmNode[] = input.cloudNodes ?? snapshot.nodes.filter((n) => n.pool === "cloud");
   const held = (clientId: string, c: CloudResource, at: number) => {
     const key = `${clientId}|${c.index}|${at}`;
     let v = heldMemo.get(key);
@@ -196,32 +198,42 @@ export function buildModel(input: ModelInput): BuiltModel {
       col("done", gi, -1, t, 1, 0, 0, INF);
     };
     const ccaps = g.cloudOk ? g.clouds.map((c) => ccapRow.get(`${g.clientId}|${c.index}`)!) : [];
+    // Per resource and offer, what does not change with the slot: asked once per group, not per column (~17k a build, two builds an event).
+    const acc = accRow[gi]!;
+    const res = g.resources;
+    const rSpeed = res.map((r) => r.speed.get(g.kind) ?? 1);
+    const rRefused = res.map((r) => g.refusedSlots?.get(r.index) ?? 0);
+    const cSpeed = g.cloudOk ? g.clouds.map((c) => speedOf(c.offer.speed, g.kind)) : [];
+    // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
+    // slack is kept for the runtime spread rather than spent on later work).
+    const urgency = g.dueAt === null ? 1 : 1 + 24 / Math.max(0.5, (g.dueAt - now) / 3600_000);
+    const perHour = WEIGHTS.earlierPerHourHour * urgency + (g.preview ? WEIGHTS.previewPerHourHour : 0);
+    const parRows = parRow[gi]!;
     for (let t = g.releaseSlot; t <= end; t++) {
-      // Earlier is better, the more so the nearer the group's first deadline (EDF among on-time plans, so
-      // slack is kept for the runtime spread rather than spent on later work).
-      const urgency = g.dueAt === null ? 1 : 1 + 24 / Math.max(0.5, (g.dueAt - now) / 3600_000);
-      const timeCost = grid.midHours[t]! * (WEIGHTS.earlierPerHourHour * urgency + (g.preview ? WEIGHTS.previewPerHourHour : 0));
-      const par = parRow[gi]![t];
-      for (const r of g.resources) {
+      const timeCost = grid.midHours[t]! * perHour;
+      const par = parRows[t];
+      for (let ri = 0; ri < res.length; ri++) {
+        const r = res[ri]!;
         // A column even where the resource has no capacity now (bound 0): the model keeps its shape as leases end.
         // Less the share on nodes that refuse all of the group's jobs (refusals.ts).
-        const refused = g.refusedSlots?.get(r.index) ?? 0;
+        const refused = rRefused[ri]!;
         const hours = (r.readyHours[t]! + r.asleepHours[t]!) * (refused > 0 ? Math.max(0, 1 - refused / Math.max(1, r.slots)) : 1);
-        const speed = r.speed.get(g.kind) ?? 1;
-        lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(capRow[r.index]![t]!, 1);
+        const speed = rSpeed[ri]!;
+        lp.entry(acc[creditAt(t, g, speed)]!, speed).entry(capRow[r.index]![t]!, 1);
         if (par !== undefined) lp.entry(par, 1);
         if (shares) lp.entry(shares[t]!, 1);
         if (guars?.[t] !== undefined) lp.entry(guars[t]!, 1);
         col("x", gi, r.index, t, speed, r.busyKW * price[t]! + timeCost, 0, hours);
       }
       if (g.cloudOk) {
-        g.clouds.forEach((c, ci) => {
-          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) return;
-          const speed = speedOf(c.offer.speed, g.kind);
-          lp.entry(accRow[gi]![creditAt(t, g, speed)]!, speed).entry(ccaps[ci]![t]!, 1);
+        for (let ci = 0; ci < g.clouds.length; ci++) {
+          const c = g.clouds[ci]!;
+          if (t < c.firstSlot && held(g.clientId, c, grid.startAt[t]!) === 0) continue;
+          const speed = cSpeed[ci]!;
+          lp.entry(acc[creditAt(t, g, speed)]!, speed).entry(ccaps[ci]![t]!, 1);
           if (par !== undefined) lp.entry(par, 1);
           col("y", gi, c.index, t, speed, timeCost, 0, grid.hours[t]! * c.offer.maxInstances);
-        });
+        }
       }
       addDone(t);
     }
@@ -231,7 +243,8 @@ export function buildModel(input: ModelInput): BuiltModel {
     // something must be late the LP sacrifices few big pieces of work rather than many small ones.
     const missCost = WEIGHTS.missPerRefHour * (0.5 + g.priority / 100);
     let prevDue = 0;
-    for (const [t, row] of [...dueRow[gi]!.entries()].sort((a, b) => a[0] - b[0])) {
+    // dueRow was filled in ascending slot order (its keys sorted above).
+    for (const [t, row] of dueRow[gi]!) {
       const dueH = dueTotal(g, t) - prevDue;
       prevDue += dueH;
       lp.entry(row, 1);

@@ -49,25 +49,26 @@ export function readSolution(built: BuiltModel, groups: readonly Group[], resour
     budgetBound: new Set(),
   };
   const h0 = grid.hours[0]!;
-  const { kind, g, r, t, speed } = built.cols;
-  for (let j = 0; j < kind.length; j++) {
+  const { g, r, t, speed } = built.cols;
+  for (let j = 0; j < built.cols.length; j++) {
     const v = x[j]!;
     if (v <= EPS) continue;
     const c = { g: g[j]!, r: r[j]!, t: t[j]! };
-    switch (kind[j]!) {
+    const kind = built.cols.kindAt(j);
+    switch (kind) {
       case "x":
       case "y": {
         if (out.firstSlot[c.g]! < 0 || c.t < out.firstSlot[c.g]!) out.firstSlot[c.g] = c.t;
         if (c.t > out.lastSlot[c.g]!) out.lastSlot[c.g] = c.t;
         out.plannedH[c.g]![c.t]! += v * speed[j]!;
-        if (kind[j] === "y") out.cloudH[c.g]! += v;
+        if (kind === "y") out.cloudH[c.g]! += v;
         else {
           let arr = out.onpremH[c.g]!.get(c.r);
           if (!arr) out.onpremH[c.g]!.set(c.r, (arr = new Array(grid.count).fill(0)));
           arr[c.t]! += v;
         }
         if (c.t === 0) {
-          const m = kind[j] === "x" ? out.quotaOnprem[c.g]! : out.quotaCloud[c.g]!;
+          const m = kind === "x" ? out.quotaOnprem[c.g]! : out.quotaCloud[c.g]!;
           m.set(c.r, (m.get(c.r) ?? 0) + v / h0);
         }
         break;

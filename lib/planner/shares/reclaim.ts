@@ -26,10 +26,15 @@ export function reclaimByCheckpoint(input: ReclaimInput): Preemption[] {
   }
   const preemptions: Preemption[] = [];
   if (owed.size === 0) return preemptions;
+  // Only a task of a checkpointable step can yield: the jobs with one, found once, and no lease scan when there are none.
+  const yielding = new Set<string>();
+  for (const s of states.values()) if (s.steps.some((st) => st.step.checkpointable === true)) yielding.add(s.job.id);
+  if (yielding.size === 0) return preemptions;
   const candidates: { node: FarmNode; lease: FarmNode["leases"][number]; client: string }[] = [];
   for (const n of input.nodes) {
     if (n.pool !== "onprem" || n.status !== "ready") continue;
     for (const l of n.leases) {
+      if (!yielding.has(l.jobId)) continue;
       const s = states.get(l.jobId);
       if (!s || !checkpointable(s, l.stepName)) continue;
       candidates.push({ node: n, lease: l, client: s.job.clientId });
