@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import * as highsModule from "highs";
 import type { Highs } from "highs";
-import type { LpModel, LpSolution, LpSolver } from "../planner/lp/solver.ts";
+import type { LpModel, LpSolution, LpSolver, SolveOptions, StartFrom } from "../planner/lp/solver.ts";
 
 // The package's types are declared CommonJS-style while Node loads its ES build: the loader is the namespace's default.
 const loadHighs = (highsModule as unknown as { default: (o?: { locateFile?: (file: string) => string }) => Promise<Highs> }).default;
@@ -79,16 +79,24 @@ export class HighsSolver implements LpSolver {
    * priced (planner/lp/solve-lateness.ts) solves two shapes, and each warm-starts from its own.
    */
   private bases: SavedBasis[] = [];
+  /**
+   * The last solve's model and optimal basis (null if it was not optimal), whatever `warmStart`
+   * says: the next solve may start from it through `startFrom` (a cycle's re-solve with lateness
+   * priced, planner/lp/solve-lateness.ts), which depends on that cycle's models alone.
+   */
+  private last: { model: LpModel; basis: SavedBasis } | null = null;
   constructor(private readonly highs: Highs, private readonly options: HighsSolverOptions = {}) {}
 
   /**
    * Presolve off first (measured 3–5× faster on the planner's models); when simplex ends without a
    * verdict (model status "unknown" on a degenerate model), once more with presolve on.
    */
-  solve(m: LpModel, options: { timeLimitSec: number }): LpSolution {
+  solve(m: LpModel, options: SolveOptions): LpSolution {
     const u0 = process.cpuUsage();
     const at = this.bases.findIndex((b) => b.numCols === m.numCols && b.numRows === m.numRows);
-    const warm = this.options.warmStart === true && at >= 0 ? this.bases[at]! : null;
+    // The opt-in warm start keeps its way (the same shape's last basis); else the cycle's own first solve's, through startFrom.
+    const warm = (this.options.warmStart === true && at >= 0 ? this.bases[at]! : null) ?? (options.startFrom ? this.mappedBasis(m, options.startFrom) : null);
+    this.last = null;
     if (at >= 0) this.bases.splice(at, 1);
     let sol = this.run(m, options, "off", warm);
     if (sol.status === "error" && warm) sol = this.run(m, options, "off", null);
@@ -100,6 +108,42 @@ export class HighsSolver implements LpSolver {
     const u = process.cpuUsage(u0);
     this.lastSolveCpuMs = (u.user + u.system) / 1000;
     return sol;
+  }
+
+  /**
+   * The last solve's basis carried over to `m` by `s`: a matched column or row keeps its status,
+   * a new column starts nonbasic at a bound, a new row basic (its slack). Null (solve as without it)
+   * unless the last solve was optimal and of `s.model`, and the result has one basic per row.
+   */
+  private mappedBasis(m: LpModel, s: StartFrom): SavedBasis | null {
+    const last = this.last;
+    if (!last || last.model !== s.model || s.colFrom.length !== m.numCols || s.rowFrom.length !== m.numRows) return null;
+    const { basic } = this.highs.constants.basisStatus;
+    let basics = 0;
+    const carry = (from: Int32Array, old: Int32Array, lo: Float64Array, hi: Float64Array, fresh: number) => {
+      const out = new Int32Array(from.length);
+      for (let i = 0; i < from.length; i++) {
+        const k = from[i]!;
+        if (k >= old.length) return null;
+        const st = k >= 0 ? old[k]! : fresh;
+        out[i] = st === basic ? basic : this.nonbasicAt(lo[i]!, hi[i]!, st);
+        if (out[i] === basic) basics++;
+      }
+      return out;
+    };
+    const colStatus = carry(s.colFrom, last.basis.colStatus, m.colLower, m.colUpper, this.highs.constants.basisStatus.lower);
+    const rowStatus = carry(s.rowFrom, last.basis.rowStatus, m.rowLower, m.rowUpper, basic);
+    if (!colStatus || !rowStatus || basics !== m.numRows) return null;
+    return { numCols: m.numCols, numRows: m.numRows, colStatus, rowStatus };
+  }
+
+  /** A nonbasic status at a finite bound: the one it had if that bound is finite, else the other, else zero (free). */
+  private nonbasicAt(lo: number, hi: number, st: number): number {
+    const { lower, upper, zero } = this.highs.constants.basisStatus;
+    const loOk = lo > -Infinity;
+    const hiOk = hi < Infinity;
+    if (st === upper && hiOk) return upper;
+    return loOk ? lower : hiOk ? upper : zero;
   }
 
   private run(m: LpModel, options: { timeLimitSec: number }, presolve: "on" | "off", basis: SavedBasis | null): LpSolution {
@@ -131,9 +175,11 @@ export class HighsSolver implements LpSolver {
       this.lastIterations = iterationsOf(model);
       if (status === codes.optimal) {
         const sol = model.getSolution();
+        const next = model.getBasis();
+        const saved = { numCols: m.numCols, numRows: m.numRows, colStatus: next.colStatus, rowStatus: next.rowStatus };
+        this.last = { model: m, basis: saved };
         if (this.options.warmStart) {
-          const next = model.getBasis();
-          this.bases.unshift({ numCols: m.numCols, numRows: m.numRows, colStatus: next.colStatus, rowStatus: next.rowStatus });
+          this.bases.unshift(saved);
           this.bases.length = Math.min(this.bases.length, SAVED_SHAPES);
         }
         return { status: "optimal", colValue: sol.colValue, rowDual: sol.rowDual, solveMs };

@@ -8,7 +8,7 @@
  * A cycle may solve twice (a miss re-solves with lateness priced, planner/lp/plan-lp.ts): the record
  * keeps each model of the cycle, and a replay answers whichever of them it is asked.
  */
-import type { LpModel, LpSolution, LpSolver } from "../planner/lp/solver.ts";
+import type { LpModel, LpSolution, LpSolver, SolveOptions } from "../planner/lp/solver.ts";
 
 export interface LpRecord {
   numCols: number;
@@ -36,7 +36,7 @@ export function structureOf(m: LpModel): number {
 export function recording(inner: LpSolver): LpSolver & { last: LpRecord | null } {
   const out = {
     last: null as LpRecord | null,
-    solve(model: LpModel, options: { timeLimitSec: number }): LpSolution {
+    solve(model: LpModel, options: SolveOptions): LpSolution {
       const solution = inner.solve(model, options);
       const previous = out.last ?? undefined;
       out.last = solution.status === "optimal" ? { numCols: model.numCols, numRows: model.numRows, structure: structureOf(model), solution, ...(previous ? { previous } : {}) } : null;

@@ -10,7 +10,7 @@
  * Otherwise it solves. A model of another size still solves rather than replays. Without a solver
  * (the WASM did not load), or when the solver fails, the greedy passes plan: counted, and said.
  */
-import { plan, type LpModel, type LpSolution, type LpSolver, type Plan, type Policy, type Snapshot } from "../planner/index.ts";
+import { plan, type LpModel, type LpSolution, type LpSolver, type Plan, type SolveOptions, type Policy, type Snapshot } from "../planner/index.ts";
 import { recording, replay, type LpRecord } from "./plan-of-record.ts";
 
 export type PlanWay = "solved" | "replayed" | "greedy";
@@ -105,7 +105,7 @@ export class RollingPlanOfRecord {
     const rec = recording(this.solver);
     let replayed = false;
     const solver: LpSolver = whySolving !== null ? rec : {
-      solve: (model: LpModel, options: { timeLimitSec: number }): LpSolution => {
+      solve: (model: LpModel, options: SolveOptions): LpSolution => {
         const answer = replay(this.record!.lp).solve(model, options);
         if (answer.status === "optimal") { replayed = true; return answer; }
         return rec.solve(model, options);

@@ -3,6 +3,7 @@ import type { Snapshot } from "../types.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { LpBuilder } from "./solver.ts";
+import { lpKey, ROW } from "./lp-keys.ts";
 
 /** The farm's cloud ceiling per slot: rows every `rent` column enters (absent: no ceiling). */
 export interface FarmRows {
@@ -28,6 +29,6 @@ export function addFarmRows(lp: LpBuilder, snapshot: Snapshot, clouds: readonly 
   };
   const other = cloudHeld(snapshot, [], represented);
   // Never below zero: instances already over the ceiling are not the LP's to release, and a negative bound would make it infeasible.
-  const rows = (limit: number | undefined, other: number) => (limit === undefined ? null : grid.hours.map(() => lp.addRow(-Infinity, Math.max(0, limit - other))));
-  return { instances: rows(limits.maxInstances, other.instances), spend: rows(limits.maxSpendPerHour, other.spendPerHour) };
+  const rows = (tag: number, limit: number | undefined, other: number) => (limit === undefined ? null : grid.hours.map((_, t) => lp.addRow(-Infinity, Math.max(0, limit - other), lpKey(tag, -1, -1, t))));
+  return { instances: rows(ROW.farmInstances, limits.maxInstances, other.instances), spend: rows(ROW.farmSpend, limits.maxSpendPerHour, other.spendPerHour) };
 }

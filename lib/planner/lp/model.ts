@@ -8,6 +8,7 @@ import { addFarmRows } from "./farm-rows.ts";
 import { addShareRows } from "./share-rows.ts";
 import { type ColKind, ColTable } from "./col-table.ts";
 import { LpBuilder, type LpModel } from "./solver.ts";
+import { lpKey, ROW } from "./lp-keys.ts";
 
 /**
  * Objective weights, one scale apart so the sum acts lexicographically (money in the farm's
@@ -47,6 +48,8 @@ export interface BuiltModel {
   budgetRow: Map<string, number>;
   /** Clients that rent, by index used in ColInfo for `rent`. */
   clients: Client[];
+  /** Per row, its name across the cycle's models (lp-keys.ts). */
+  rowKeys: Float64Array;
 }
 
 export interface ModelInput {
@@ -115,10 +118,10 @@ export function buildModel(input: ModelInput): BuiltModel {
   // Rows per group: accumulation per slot (work done so far), deadlines as a cumulative profile, the total.
   const accRow = groups.map((g, gi) => {
     const rows: number[] = [];
-    for (let t = g.releaseSlot; t <= accEnd[gi]!; t++) rows[t] = lp.addRow(0, 0);
+    for (let t = g.releaseSlot; t <= accEnd[gi]!; t++) rows[t] = lp.addRow(0, 0, lpKey(ROW.acc, gi, -1, t));
     return rows;
   });
-  const dueRow = groups.map((g) => {
+  const dueRow = groups.map((g, gi) => {
     // Work due before the group may start is due at its release slot (already a shortfall).
     const due = new Map<number, number>();
     for (const [t, h] of g.dueBySlot) { const at = Math.max(t, g.releaseSlot); due.set(at, (due.get(at) ?? 0) + h); }
@@ -126,7 +129,7 @@ export function buildModel(input: ModelInput): BuiltModel {
     let cum = 0;
     for (const t of [...due.keys()].sort((a, b) => a - b)) {
       cum += due.get(t)!;
-      rows.set(t, lp.addRow(cum, INF));
+      rows.set(t, lp.addRow(cum, INF, lpKey(ROW.due, gi, -1, t)));
     }
     return rows;
   });
@@ -136,16 +139,16 @@ export function buildModel(input: ModelInput): BuiltModel {
     if (!late.has(g.index) || dueRow[gi]!.size === 0) return rows;
     const lastDue = Math.max(...dueRow[gi]!.keys());
     const dueH = dueTotal(g, lastDue);
-    for (let t = lastDue + 1; t <= accEnd[gi]!; t++) rows.set(t, lp.addRow(dueH, INF));
+    for (let t = lastDue + 1; t <= accEnd[gi]!; t++) rows.set(t, lp.addRow(dueH, INF, lpKey(ROW.late, gi, -1, t)));
     return rows;
   });
   // All the group's work within the horizon (a deadline's work credited after it still beats never doing it).
-  const totalRow = groups.map((g) => (credit || g.bestEffortH > 0 ? lp.addRow(g.workH, INF) : -1));
-  const capRow = resources.map((r) => grid.hours.map((_, t) => lp.addRow(-INF, r.readyHours[t]!)));
-  const parRow = groups.map((g) => {
+  const totalRow = groups.map((g, gi) => (credit || g.bestEffortH > 0 ? lp.addRow(g.workH, INF, lpKey(ROW.total, gi, -1, -1)) : -1));
+  const capRow = resources.map((r) => grid.hours.map((_, t) => lp.addRow(-INF, r.readyHours[t]!, lpKey(ROW.cap, r.index, -1, t))));
+  const parRow = groups.map((g, gi) => {
     const rows: number[] = [];
     // One row per slot whether or not it binds now, so the model's shape does not follow every lease.
-    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(-INF, g.tasks * grid.hours[t]!);
+    for (let t = g.releaseSlot; t <= lastSlot(g); t++) rows[t] = lp.addRow(-INF, g.tasks * grid.hours[t]!, lpKey(ROW.par, gi, -1, t));
     return rows;
   });
 
@@ -169,13 +172,13 @@ export function buildModel(input: ModelInput): BuiltModel {
   const acctRow = clouds.map((c) => {
     if (!usedOffers.has(c)) return [];
     const unowned = cloudNodes.filter((n) => n.instanceType === c.offer.instanceType && n.clientId === undefined && n.status !== "offline").length;
-    return grid.hours.map(() => lp.addRow(-INF, Math.max(0, c.offer.maxInstances - unowned)));
+    return grid.hours.map((_, t) => lp.addRow(-INF, Math.max(0, c.offer.maxInstances - unowned), lpKey(ROW.acct, c.index, -1, t)));
   });
   const farm = addFarmRows(lp, snapshot, clouds, grid, renters);
   const budgetRow = new Map<string, number>();
-  for (const client of clientList) {
-    budgetRow.set(client.id, lp.addRow(-INF, Math.max(0, client.cloudBudgetLeft)));
-    for (const c of renters.get(client.id)!) ccapRow.set(`${client.id}|${c.index}`, grid.hours.map(() => lp.addRow(-INF, 0)));
+  for (const [ci, client] of clientList.entries()) {
+    budgetRow.set(client.id, lp.addRow(-INF, Math.max(0, client.cloudBudgetLeft), lpKey(ROW.budget, ci, -1, -1)));
+    for (const c of renters.get(client.id)!) ccapRow.set(`${client.id}|${c.index}`, grid.hours.map((_, t) => lp.addRow(-INF, 0, lpKey(ROW.ccap, ci, c.index, t))));
   }
 
   // Columns per group: work per resource and slot, rented work per offer and slot, work done so far, shortfalls.
@@ -277,11 +280,11 @@ export function buildModel(input: ModelInput): BuiltModel {
       // Nodes started in slot t pay for their boot: rent_t − rent_{t−1} ≤ start_t (rent_{−1}: the nodes held now),
       // so the LP rents few nodes for long rather than many for a moment.
       const boot = c.pricePerHour * (c.offer.bootSec / 3600);
-      let startRow = lp.addRow(-INF, held(client.id, c, now));
+      let startRow = lp.addRow(-INF, held(client.id, c, now), lpKey(ROW.start, ci, c.index, -1));
       for (let t = 0; t <= until; t++) {
         const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
         const cost = c.pricePerHour * grid.hours[t]!;
-        const next = t < until ? lp.addRow(-INF, 0) : -1;
+        const next = t < until ? lp.addRow(-INF, 0, lpKey(ROW.start, ci, c.index, t)) : -1;
         lp.entry(ccap[t]!, -grid.hours[t]!).entry(acctRow[c.index]![t]!, 1).entry(budgetRow.get(client.id)!, cost).entry(startRow, 1);
         if (next >= 0) lp.entry(next, -1);
         if (farm.instances) lp.entry(farm.instances[t]!, 1);
@@ -299,5 +302,5 @@ export function buildModel(input: ModelInput): BuiltModel {
       col("short", clientIds.indexOf(c), -1, t, 1, WEIGHTS.guaranteePerSlotHour, 0, INF);
     });
   }
-  return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList };
+  return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList, rowKeys: lp.rowKeys() };
 }

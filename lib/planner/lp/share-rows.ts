@@ -3,6 +3,7 @@ import type { Group } from "./groups.ts";
 import type { Resource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { LpBuilder } from "./solver.ts";
+import { lpKey, ROW } from "./lp-keys.ts";
 
 /** Guarantees bind over the first four hours: beyond them the rolling horizon re-plans anyway. */
 const GUARANTEE_HORIZON_MS = 4 * 3600_000;
@@ -51,9 +52,9 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
   const shareRow = new Map<string, number[]>();
   const guarRow = new Map<string, number[]>();
   const clientIds = [...byClient.keys()].sort();
-  for (const c of clientIds) {
+  for (const [ci, c] of clientIds.entries()) {
     const m = input.maxShare.get(c) ?? 1;
-    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-Infinity, m * farmH[t]!)));
+    if (m < 1) shareRow.set(c, grid.hours.map((_, t) => lp.addRow(-Infinity, m * farmH[t]!, lpKey(ROW.share, ci, -1, t))));
     const gShare = input.guarantee.get(c) ?? 0;
     if (gShare <= 0) continue;
     const mine = byClient.get(c)!;
@@ -67,7 +68,7 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
       let cap = 0;
       for (const r of eligible) cap += r.readyHours[t]! + r.asleepHours[t]!;
       const target = Math.max(0, Math.min(gShare * farmH[t]!, cap, left, tasks * grid.hours[t]!));
-      rows[t] = lp.addRow(target, Infinity);
+      rows[t] = lp.addRow(target, Infinity, lpKey(ROW.guar, ci, -1, t));
       left -= target;
     }
     guarRow.set(c, rows);

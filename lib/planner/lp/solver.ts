@@ -35,9 +35,26 @@ export interface LpSolution {
   solveMs?: number;
 }
 
+/**
+ * "Start from the optimal basis of the solve just done, of `model`": per column and row of the
+ * model now solved, its index in `model` (−1: new). A solver may ignore it (solve cold); one that
+ * uses it must use only the basis of its own last solve, and only if that solve was of `model`
+ * (the same object), so the answer depends on this cycle's models alone.
+ */
+export interface StartFrom {
+  model: LpModel;
+  colFrom: Int32Array;
+  rowFrom: Int32Array;
+}
+
+export interface SolveOptions {
+  timeLimitSec: number;
+  startFrom?: StartFrom;
+}
+
 export interface LpSolver {
-  /** Synchronous and deterministic: the same model gives the same solution. */
-  solve(model: LpModel, options: { timeLimitSec: number }): LpSolution;
+  /** Synchronous and deterministic: the same model (and the same startFrom, after the same solve) gives the same solution. */
+  solve(model: LpModel, options: SolveOptions): LpSolution;
 }
 
 /** A growable typed-array buffer: amortised appends, no boxed numbers, one copy at the end. */
@@ -72,6 +89,7 @@ const i32 = (n: number) => new Grow(new Int32Array(n));
 export class LpBuilder {
   private rowLo = f64(1024);
   private rowHi = f64(1024);
+  private rowKey = f64(1024);
   private cost = f64(4096);
   private lo = f64(4096);
   private hi = f64(4096);
@@ -84,11 +102,16 @@ export class LpBuilder {
   get numCols(): number { return this.cost.length; }
   get numRows(): number { return this.rowLo.length; }
 
-  addRow(lower: number, upper: number): number {
+  /** `key`: the row's name across the models of one cycle (lp-keys.ts lpKey; −1: none). */
+  addRow(lower: number, upper: number, key = -1): number {
     this.rowLo.push(lower);
     this.rowHi.push(upper);
+    this.rowKey.push(key);
     return this.rowLo.length - 1;
   }
+
+  /** Per row, the key addRow was given. */
+  rowKeys(): Float64Array { return this.rowKey.take(); }
 
   /**
    * Stages an entry (row, coefficient) of the column the next addCol closes. Entries stream straight
