@@ -30,6 +30,8 @@ export class ColTable {
   get length(): number { return this.count; }
   /** Column j's kind (stored as its index in KINDS: a byte per column, not an array of ~17k strings grown twice an event). */
   kindAt(j: number): ColKind { return KINDS[this.kinds[j]!]!; }
+  /** Column j's kind as its code (0 … KINDS.length − 1), for keys (lp-keys.ts). */
+  kindCodeAt(j: number): number { return this.kinds[j]!; }
   get g(): Int32Array { return this.gs.subarray(0, this.length); }
   get r(): Int32Array { return this.rs.subarray(0, this.length); }
   get t(): Int32Array { return this.ts.subarray(0, this.length); }

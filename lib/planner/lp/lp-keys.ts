@@ -5,7 +5,7 @@
  * or the column's kind) and up to three small indices into one exact number; −1 when an index is
  * out of range (that row or column then counts as new: a colder start, never a wrong one).
  */
-import type { ColKind, ColTable } from "./col-table.ts";
+import type { ColTable } from "./col-table.ts";
 
 /** Row kinds, one per addRow call site (model.ts, farm-rows.ts, share-rows.ts). */
 export const ROW = {
@@ -21,14 +21,14 @@ export function lpKey(tag: number, a: number, b: number, t: number): number {
   return ((tag * A + (a + 1)) * B + (b + 1)) * B + (t + 1);
 }
 
-const KINDS: readonly ColKind[] = ["x", "y", "done", "miss", "late", "unsched", "wake", "rent", "start", "short"];
-const KIND_TAG = new Map(KINDS.map((k, i) => [k, 32 + i]));
+/** Column keys' tags: after every row tag, one per column kind (col-table.ts codes). */
+const COL_TAG = 32;
 
 /** Per column, its key: its kind and (g, r, t) name it (col-table.ts). */
 export function colKeys(cols: ColTable): Float64Array {
   const out = new Float64Array(cols.length);
   const { g, r, t } = cols;
-  for (let j = 0; j < out.length; j++) out[j] = lpKey(KIND_TAG.get(cols.kind[j]!)!, g[j]!, r[j]!, t[j]!);
+  for (let j = 0; j < out.length; j++) out[j] = lpKey(COL_TAG + cols.kindCodeAt(j), g[j]!, r[j]!, t[j]!);
   return out;
 }
 
