@@ -109,7 +109,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       if (st.allowance <= 0) continue;
       const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
       if (!owed) d.fill([member], d.poolsOf(st, input.cloudOk(s.job)), Infinity, "idle capacity the LP's rounding left free", true, true);
-      else if (input.guarantee!.deficit(s.job.clientId) > 0) d.fill([member], frugal(s, st).map((c) => input.pools[c.index]!), input.guarantee!.deficit(s.job.clientId), `${input.guarantee!.why(s.job.clientId)}; idle capacity`, true, true);
+      else if (input.guarantee!.deficit(s.job.clientId) > 0) fillOwed(input.guarantee!, d, member, frugal(s, st).map((c) => input.pools[c.index]!));
     }
   }
   return { ...d.result(), wakes: input.guarantee ? input.guarantee.wakes() : [] };
@@ -178,6 +178,33 @@ function frugalClasses(policy: Policy, energy: ClassEnergy): Frugal {
 
 /** A step's on-prem classes for a guarantee, least energy per unit of work first (frugalClasses). */
 type Frugal = (s: JobState, st: StepState) => readonly NodeClass[];
+
+/**
+ * The owed-first idle fill: free slots for a client still below its guarantee. On a pool where LP
+ * quota work stepped aside for an owed client (the guard's exchange, {@link Dispatcher.waitedOn}),
+ * a task goes only where the LP's plan has room for it (fitsNow, as the serve pass): an exchange the
+ * serve pass did not make is undone, and the slot goes back to the quota's work in the fill that
+ * follows (dispatch order). Without it, mixed-short-long seed 4: the LP gave S20 (75 min of
+ * 5-minute GPU frames, due in 2 h) both GPU boxes freeing at 418.8 and 419.3 min; the frames
+ * stepped aside for B (owed every GPU box), the serve pass found no room for B's hour-long L3
+ * frames there, yet this fill put them on both boxes, and S20 waited 50 minutes for the next ones
+ * and ended 2 minutes late. Elsewhere the fill serves owed clients first, room or not.
+ */
+function fillOwed(rule: GuaranteeRule, d: Dispatcher, member: Member, pools: readonly SlotPool[]): void {
+  const { s, st } = member;
+  const why = `${rule.why(s.job.clientId)}; idle capacity`;
+  const open = pools.filter((p) => !d.waitedOn.has(p));
+  if (open.length > 0) d.fill([member], open, rule.deficit(s.job.clientId), why, true, true);
+  for (const pool of pools) {
+    if (!d.waitedOn.has(pool)) continue;
+    const hours = st.taskSec / Math.max(1e-9, speedOf(pool.cls.speed, st.step.kind)) / 3600;
+    while (rule.deficit(s.job.clientId) > 0 && st.allowance > 0 && pool.freeHead < pool.free.length) {
+      const span = rule.fitsNow(s.job.clientId, pool, hours);
+      if (!span || d.fill([member], [pool], 1, why, true, true) === 0) break;
+      rule.tookNow(pool, span);
+    }
+  }
+}
 
 /** Jobs of clients still owed slots (needy order), flagged for the owed-first idle fill. */
 function owedBefore(ordered: readonly JobState[], rule: GuaranteeRule): (readonly [JobState, boolean])[] {

@@ -27,6 +27,8 @@ export class Dispatcher {
   /** Each class's energy per unit of work, its nodes summed once this dispatch (energy-rule.ts). */
   readonly energy = new ClassEnergy();
   private cursors = new Map<StepState, TaskCursor>();
+  /** Pools where LP quota work (deadline work) stepped aside for a client below its guarantee this cycle (the guard's exchange, {@link GuaranteeRule.canWait}). */
+  readonly waitedOn = new Set<SlotPool>();
 
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
@@ -117,7 +119,8 @@ export class Dispatcher {
           // A slot a client below its guarantee needs: this work waits unless that would cost a deadline,
           // or it is a fresh job's first task where the rule lets it pass (one slot for an artist's early look).
           const owed = earlyLook ? null : this.guard?.blocks(s.job.clientId, pool);
-          if (owed && (!this.inQuota || this.guard!.canWait(m, pool, owed))) continue;
+          if (owed && !this.inQuota) continue;
+          if (owed && this.guard!.canWait(m, pool, owed)) { this.waitedOn.add(pool); continue; }
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, refusal)) continue;

@@ -6,7 +6,7 @@
 import { defaultPolicy } from "../../../lib/planner/index.ts";
 import { dispatchQuotas, type QuotaDispatchResult } from "../../../lib/planner/lp/dispatch.ts";
 import type { Group, Member } from "../../../lib/planner/lp/groups.ts";
-import { GuaranteeRule } from "../../../lib/planner/lp/guarantee-rule.ts";
+import { GuaranteeRule, type GuaranteePlan } from "../../../lib/planner/lp/guarantee-rule.ts";
 import type { LpReading } from "../../../lib/planner/lp/read.ts";
 import type { Resource } from "../../../lib/planner/lp/resources.ts";
 import { buildClasses, Eligibility, type NodeClass } from "../../../lib/planner/matching/node-classes.ts";
@@ -51,7 +51,7 @@ export function resources(f: Farm): Resource[] {
  * gives it now (`resources`: the classes its work may use, default all). `ordered` (default: every member's job) feeds the work-conserving fill.
  * `cloudOk` lets every job and group rent; `rent` is the LP's rented nodes per slot (default none).
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean | "may-rent" } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean | "may-rent" | GuaranteePlan } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
     index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true), clouds: [],
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
@@ -71,9 +71,10 @@ export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<num
   const ordered = ids.map((id) => f.states.get(id)!);
   const jobs = new Map(f.snapshot.jobs.map((j) => [j.id, j.clientId]));
   // With `guarantees`, the guarantee rule with no LP plan beyond the quotas (no room for deadline work to wait);
-  // "may-rent": as on a farm where clients may rent (a fresh job's first task passes the guard).
+  // "may-rent": as on a farm where clients may rent (a fresh job's first task passes the guard); a plan: the rule reads its room.
+  const plan = typeof opts.guarantees === "object" ? opts.guarantees : null;
   const guarantee = opts.guarantees
-    ? new GuaranteeRule(pools, ordered, f.ledger.guaranteeFractions(), (id) => jobs.get(id), (l) => l.expectedEndAt > f.now + f.policy.preassignWithinSec * 1000, null, opts.guarantees === "may-rent")
+    ? new GuaranteeRule(pools, ordered, f.ledger.guaranteeFractions(), (id) => jobs.get(id), (l) => l.expectedEndAt > f.now + f.policy.preassignWithinSec * 1000, plan, opts.guarantees === "may-rent")
     : undefined;
   return dispatchQuotas({
     groups: gs, reading, resources: resources(f), clouds: [], pools, ledger: f.ledger,

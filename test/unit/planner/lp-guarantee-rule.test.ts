@@ -155,6 +155,30 @@ describe("guarantee rule while clients may rent (GuaranteePlan.idleRoomOnly)", (
   });
 });
 
+describe("guarantee rule: an exchange the serve pass does not make is undone", () => {
+  // A runs two of four nodes (its guarantee), B is owed the two free ones. The LP gives them to A's 10-minute deadline
+  // frames now and plans B's hour-long frames from slot 1: A's frames may wait into B's room, but the plan has no room
+  // for B's frame in slot 0 (A's), so the serve pass leaves the nodes (mixed-short-long seed 4: S20 and L3).
+  const shot = aRunsTwoOfFour([aJob("a").forClient("A").steps(aStep("render").tasks(20, 600).done(1)).due(T0 + 3 * HOUR).build(), aJob("b").forClient("B").steps(aStep("render").tasks(20, 3600).done(1)).build()]);
+
+  it("gives the nodes back to the deadline work in the idle fill, not to the owed client's hour-long frames", () => {
+    const f = farm(shot, T0);
+    const [r] = resources(f);
+    Object.assign(r!, { readyHours: [2, 4, 4, 4], asleepHours: [0, 0, 0, 0] });
+    const a = member(f, "a", 3);
+    const plan = {
+      reading: { onpremH: [new Map([[0, [2, 0, 0, 0]]]), new Map([[0, [0, 4, 4, 0]]])], cloudH: [0, 0] },
+      resources: [r!],
+      groups: [{ clientId: "A", members: [a] }, { clientId: "B", members: [member(f, "b", null)] }],
+      grid: { startAt: [0, 1, 2, 3, 4].map((h) => T0 + h * HOUR), count: 4 },
+    };
+    const res = dispatch(f, [{ members: [a], quota: { 0: 2 } }], { ordered: ["a", "b"], guarantees: plan });
+    expect(res.assignments.map((x) => [x.nodeId, x.jobId, x.reason.split(";")[0]])).toEqual([
+      ["m000", "a", "idle capacity the LP's rounding left free"], ["m001", "a", "idle capacity the LP's rounding left free"],
+    ]);
+  });
+});
+
 describe("guarantee rule and a fresh job's first frame", () => {
   // A runs two of four nodes (its guarantee) on job a; B is owed the two free ones; A's new job a2 has no frame yet.
   const shot = aRunsTwoOfFour([aJob("a").forClient("A").tasks(20).build(), aJob("a2").forClient("A").tasks(20).build(), aJob("b").forClient("B").tasks(20).build()]);
