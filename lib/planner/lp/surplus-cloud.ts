@@ -4,6 +4,7 @@ import type { LpReading } from "./read.ts";
 import type { CloudResource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { Group } from "./groups.ts";
+import { speedOf } from "../matching/node-classes.ts";
 
 /**
  * Rented nodes the LP no longer wants. Per client × offer, the LP's rent in the slots up to the
@@ -12,13 +13,16 @@ import type { Group } from "./groups.ts";
  * this a node rented for one deadline stays fed by the work-conserving fill with the client's later
  * work, which the farm does in time (competing-deadlines: 22 nodes worked 6 h past the LP's last
  * rent). Busy surplus nodes finish their task and are released at the next plan; the rest of the
- * nodes are preferred idle first, then soonest free, then by id — except the idle nodes the LP's
- * slot-0 quotas put the client's pending work on, which are kept before any busy node: the LP's
- * rent is for pending work (a running task is not in its model), so a busy node kept in their place
- * leaves that work waiting on its running task's estimate, and an overrun makes the job late
- * (peak-exhaustion seed 1: J23's last task waited 23 minutes on a node still rendering another job's
- * frame while its two idle nodes were released; 3.3 minutes late). Running the work on the idle node
- * and releasing the busy one when its task ends costs the same node-time.
+ * nodes are preferred idle first, then soonest free, then by id — except, near a deadline, the idle
+ * nodes the LP's slot-0 quotas put the client's pending work on, which are kept before any busy node:
+ * the LP's rent is for pending work (a running task is not in its model), so a busy node kept in
+ * their place leaves that work waiting on its running task's estimate, and an overrun makes the job
+ * late (peak-exhaustion seed 1: J23's last task waited 23 minutes on a node still rendering another
+ * job's frame while its two idle nodes were released; 3.3 minutes late). Near a deadline means some
+ * group with work on the offer now is due within two of its tasks on it ({@link dueSoon}): further
+ * out a wait for a busy node costs no deadline, and the idle node kept instead started a fresh task
+ * the farm would have taken (client-conflict, default seed: A's tail, 34 tasks left on 36 nodes,
+ * freed nodes kept for an hour-long task while busy ones were released; cloud 63.05 -> 63.42).
  * The same holds near a deadline: the LP's due times already keep a margin (one task plus its
  * spread, and a tenth of the time left) for the dispatch's rounding, and should the farm fall
  * behind, the next plan rents again within a boot.
@@ -59,7 +63,7 @@ export function surplusCloud(r: LpReading, clouds: readonly CloudResource[], sna
     // Idle nodes that can start the work the LP puts on this offer now are kept before busy ones (dropped last).
     const candidates = nodes.filter((n) => !n.awaitingFirstTask).sort(byFree);
     const idle = candidates.filter((n) => n.leases.length === 0);
-    const workNow = idleFor(nowNodes(r, clientId, c.index, groups), idle);
+    const workNow = dueSoon(r, clientId, c, groups, grid.startAt[0]!) ? idleFor(nowNodes(r, clientId, c.index, groups), idle) : new Set<FarmNode>();
     const order = [...candidates.filter((n) => !workNow.has(n)), ...idle.filter((n) => workNow.has(n))];
     let left = drop;
     for (const n of order) {
@@ -79,6 +83,16 @@ function nowNodes(r: LpReading, clientId: string, offer: number, groups: readonl
   let n = 0;
   for (const g of groups) if (g.clientId === clientId) n += nodesOf(r.quotaCloud[g.index]!.get(offer) ?? 0);
   return n;
+}
+
+/** Whether a group of the client with work on the offer now is due (its effective deadline) within two of its tasks on the offer. */
+function dueSoon(r: LpReading, clientId: string, c: CloudResource, groups: readonly Group[], now: number): boolean {
+  for (const g of groups) {
+    if (g.clientId !== clientId || g.dueAt === null || (r.quotaCloud[g.index]!.get(c.index) ?? 0) <= 0) continue;
+    const taskMs = (g.taskH * 3600_000) / Math.max(1e-9, speedOf(c.offer.speed, g.kind));
+    if (g.dueAt - now < 2 * taskMs) return true;
+  }
+  return false;
 }
 
 /** The first `count` idle nodes (id order, as given): those that start the LP's work now. */

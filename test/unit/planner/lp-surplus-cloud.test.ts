@@ -75,5 +75,15 @@ describe("surplus rented nodes", () => {
     expect(p.assignments.map((a) => [a.nodeId, a.taskIndex, a.queued])).toEqual([["c2", 1, false]]);
     expect(p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId)).toEqual(["c3"]);
   });
+
+  it("far from the deadline releases the idle rented nodes first: the work can wait for the busy one (client-conflict's tail)", () => {
+    // The same farm, the job due in 10 h: a wait for c1 costs no deadline, so keeping an idle node for a fresh task buys nothing.
+    const busy = aNode("c1").cloud("c6i.8xlarge", "spot", 0.5, "A").running({ jobId: "j", taskIndex: 0, expectedEndAt: T0 + 5 * MIN }).build();
+    const job = aJob("j").due(T0 + 10 * HOUR).steps(aStep("render").tasks(2, 1800).pending([1, 1]).running(1)).build();
+    const snap = aSnapshot({ jobs: [job], nodes: [busy, ...rented(["c2", "c3"])], cloudOffers: offers });
+    const p = plan(snap, defaultPolicy, T0, { solver });
+    expect(p.planner?.mode, p.planner?.reason).toBe("lp");
+    expect(p.nodeActions.filter((a) => a.action === "release").map((a) => a.nodeId)).toEqual(["c2", "c3"]);
+  });
 });
 
