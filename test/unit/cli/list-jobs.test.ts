@@ -26,20 +26,20 @@ function farm(jobs: Job[], moving: { id: string; to: string; atMs: number }, rea
 describe("listAllJobs", () => {
   afterEach(() => { vi.useRealTimers(); });
 
-  it("lists a job that finishes while the lists are read: the finished list read before it finished, the open list after", async () => {
+  /** The listing, as [id, status] newest first, of a farm where job "a" moves to `to` at 5 ms. */
+  async function listedWhile(jobs: Job[], to: string, readAfterMs: Record<string, number>): Promise<string[][]> {
     vi.useFakeTimers();
-    const api = farm([job("a", "running", 1), job("b", "done", 2)], { id: "a", to: "done", atMs: 5 }, { open: 10, done: 0 });
-    const listing = listAllJobs<Job>(api);
+    const listing = listAllJobs<Job>(farm(jobs, { id: "a", to, atMs: 5 }, readAfterMs));
     await vi.runAllTimersAsync();
-    expect((await listing).map((j) => [j.id, j.status])).toEqual([["b", "done"], ["a", "done"]]);
+    return (await listing).map((j) => [j.id, j.status]);
+  }
+
+  it("lists a job that finishes while the lists are read: the finished list read before it finished, the open list after", async () => {
+    expect(await listedWhile([job("a", "running", 1), job("b", "done", 2)], "done", { open: 10, done: 0 })).toEqual([["b", "done"], ["a", "done"]]);
   });
 
   it("lists a job that requeue-failed reopens while the lists are read (its open state), once", async () => {
-    vi.useFakeTimers();
-    const api = farm([job("a", "failed", 1), job("b", "queued", 2)], { id: "a", to: "queued", atMs: 5 }, { open: 0, failed: 10 });
-    const listing = listAllJobs<Job>(api);
-    await vi.runAllTimersAsync();
-    expect((await listing).map((j) => [j.id, j.status])).toEqual([["b", "queued"], ["a", "queued"]]);
+    expect(await listedWhile([job("a", "failed", 1), job("b", "queued", 2)], "queued", { open: 0, failed: 10 })).toEqual([["b", "queued"], ["a", "queued"]]);
   });
 
   it("asks one list when a status is given", async () => {
