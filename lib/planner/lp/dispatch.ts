@@ -30,6 +30,8 @@ export interface QuotaDispatchInput {
   cloudOk: (job: Job) => boolean;
   /** Clients' guarantees in dispatch (guarantee-rule.ts); absent: the LP's quotas alone. */
   guarantee?: GuaranteeRule;
+  /** Asleep nodes this plan wakes: the tail rule counts them from when they are ready (tail-rule.ts). */
+  waking?: ReadonlySet<FarmNode>;
 }
 
 export interface QuotaDispatchResult {
@@ -55,7 +57,7 @@ export interface QuotaDispatchResult {
  * yet, deferred ones included, one task on the fastest free class (an early look), then go to any job the LP does not
  * defer, in dispatch order, within its client's cap (work conservation).
  * A tail task skips a node that would finish it after the deadline when another eligible pool
- * (free, or freeing within a minute) finishes it sooner (tail-rule.ts).
+ * (free, freeing within a minute, or about to be ready) finishes it sooner (tail-rule.ts).
  */
 export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
   const d = new Dispatcher(input);

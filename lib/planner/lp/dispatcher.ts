@@ -121,7 +121,7 @@ export class Dispatcher {
           const owed = earlyLook ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && !this.inQuota) continue;
           if (owed && this.guard!.canWait(m, pool, owed)) { this.waitedOn.add(pool); continue; }
-          if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma)) continue;
+          if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma, this.input.waking)) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, refusal)) continue;
           if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;

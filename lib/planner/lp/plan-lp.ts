@@ -78,7 +78,8 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const pools = buildPools(input.classes, now, policy.preassignWithinSec);
   if (spare.surplus.size > 0) leaveOut(pools, spare.surplus);
   const guarantee = (policy.guaranteeRule ?? "off") === "off" ? undefined : guaranteeRule(input, pools, deferrals, { reading, resources, groups, grid, idleRoomOnly: mayRent(input, clouds.length) });
-  const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}) });
+  const lpWakes = wakeFromLp(reading, resources, grid);
+  const dispatched = dispatchQuotas({ groups, reading, resources, clouds, pools, ledger, policy, now, ordered: input.ordered, deferred: new Set(deferrals.keys()), prerequisites: new Set(input.waiting.flatMap((s) => s.job.dependsOn)), cloudOk: (j) => input.cloudOk(j), ...(guarantee ? { guarantee } : {}), waking: new Set(lpWakes) });
   // A job the guarantee rule runs now is not held back for a cheaper hour.
   for (const id of dispatched.guaranteed) deferrals.delete(id);
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
@@ -95,7 +96,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const nodeActions = [
     ...spare.release,
     ...releaseIdleCloud(snapshot.nodes, busy, policy, now).filter((a) => !released.has(a.nodeId)),
-    ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: nextWork, wakeCandidates: wakeFromLp(reading, resources, grid), policy, now }),
+    ...powerActions({ nodes: snapshot.nodes, busy, nextDeferredStart: nextWork, wakeCandidates: lpWakes, policy, now }),
   ];
   for (const a of nodeActions) if (a.action === "wake") a.reason = "the LP plans work for it within 10 minutes";
   const waking = new Set(nodeActions.filter((a) => a.action === "wake").map((a) => a.nodeId));

@@ -2,18 +2,21 @@ import { speedOf } from "../matching/node-classes.ts";
 import { nodeAccepts, type SlotPool } from "../matching/slot-pools.ts";
 import type { Refusal } from "../matching/refusals.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
+import type { FarmNode } from "../types.ts";
+import { WAKE_SEC } from "./resources.ts";
 
 /** A busy node whose running task ends within this many seconds counts as freeing now for the tail rule. */
 export const TAIL_FREEING_SEC = 60;
 
 /**
  * The tail-task rule: a task of `st` should not go on `pool` when that node would finish it after
- * the job's deadline while other eligible pools — free nodes, or busy ones freeing within
- * {@link TAIL_FREEING_SEC} — finish it sooner and have a slot for each task the step has left
+ * the job's deadline while other eligible pools — free nodes, busy ones freeing within
+ * {@link TAIL_FREEING_SEC}, or nodes about to be ready (booting, or asleep ones the plan wakes,
+ * counted from when they are ready) — finish it sooner and have a slot for each task the step has left
  * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
  * other work and the next cycle places the task on the faster one).
  */
-export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0): boolean {
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0, waking?: ReadonlySet<FarmNode>): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
   // No closure here: the fill asks this for every task it places (thousands per cycle).
@@ -29,6 +32,12 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
       const n = p.soon[i]!;
       const freeAt = freesAt(n.leases, now);
       if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
+    }
+    // Nodes not ready yet count from when they are: booting ones (rented or woken) and asleep ones this plan wakes.
+    for (let i = 0; i < p.cls.nodes.length && sooner < st.allowance; i++) {
+      const n = p.cls.nodes[i]!;
+      const readyAt = n.status === "booting" ? Math.max(now, n.readyAt ?? now + WAKE_SEC * 1000) : waking?.has(n) ? now + WAKE_SEC * 1000 : Infinity;
+      if (readyAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
     }
     if (sooner >= st.allowance) return true;
   }

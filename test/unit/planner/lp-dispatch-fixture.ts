@@ -49,9 +49,9 @@ export function resources(f: Farm): Resource[] {
 /**
  * Dispatch with one group per `quotas` entry: its members and the nodes per resource the LP
  * gives it now (`resources`: the classes its work may use, default all). `ordered` (default: every member's job) feeds the work-conserving fill.
- * `cloudOk` lets every job and group rent; `rent` is the LP's rented nodes per slot (default none).
+ * `cloudOk` lets every job and group rent; `rent` is the LP's rented nodes per slot (default none); `waking`: asleep nodes the plan wakes.
  */
-export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean | "may-rent" | GuaranteePlan } = {}): QuotaDispatchResult {
+export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<number, number>; plannedH?: number[]; resources?: number[] }[], opts: { ordered?: string[]; deferred?: string[]; cloudOk?: boolean; prerequisites?: string[]; rent?: number[]; guarantees?: boolean | "may-rent" | GuaranteePlan; waking?: string[] } = {}): QuotaDispatchResult {
   const gs = groups.map((g, index) => ({
     index, clientId: g.members[0]!.s.job.clientId, cloudOk: opts.cloudOk ?? false, kind: g.members[0]!.st.step.kind, priority: 50, members: g.members, resources: resources(f).filter((r) => g.resources?.includes(r.index) ?? true), clouds: [],
     dueAt: g.members.reduce<number | null>((m, x) => (x.dueAt === null ? m : m === null ? x.dueAt : Math.min(m, x.dueAt)), null),
@@ -80,6 +80,7 @@ export function dispatch(f: Farm, groups: { members: Member[]; quota: Record<num
     groups: gs, reading, resources: resources(f), clouds: [], pools, ledger: f.ledger,
     policy: f.policy, now: f.now, ordered, deferred: new Set(opts.deferred ?? []), prerequisites: new Set(opts.prerequisites ?? []), cloudOk: () => opts.cloudOk ?? false,
     ...(guarantee ? { guarantee } : {}),
+    ...(opts.waking ? { waking: new Set(f.snapshot.nodes.filter((n) => opts.waking!.includes(n.id))) } : {}),
   });
 }
 

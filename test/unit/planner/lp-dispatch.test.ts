@@ -56,6 +56,28 @@ describe("tail-task rule", () => {
     expect(r.assignments.map((a) => a.nodeId)).toEqual(["slow"]);
   });
 
+  // peak-exhaustion seed 1: J21's retried last task went to a speed-1 node (35 min, 19 min late) while a 1.8× node the plan woke was ready 3 min later.
+  const waking = (status: "booting" | "asleep") => {
+    const fast = aNode("fast").speed("render-cpu", 2).status(status).build();
+    if (status === "booting") fast.readyAt = T0 + 3 * MIN;
+    return aSnapshot({ nodes: [aNode("slow").speed("render-cpu", 0.5).build(), fast], jobs: [aJob("tail").due(T0 + 40 * MIN).tasks(1, 1800).build()] });
+  };
+
+  it("skips the slow node when a booting faster node, counted from when it is ready, finishes the last task sooner", () => {
+    const f = farm(waking("booting"), T0);
+    const r = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }]);
+    expect(r.assignments.filter((a) => a.nodeId === "slow")).toEqual([]);
+  });
+
+  it("skips the slow node for an asleep faster node only when the plan wakes it", () => {
+    const f = farm(waking("asleep"), T0);
+    const woken = dispatch(f, [{ members: [member(f, "tail", 1)], quota: { [classOf(f, "slow")]: 1 } }], { waking: ["fast"] });
+    expect(woken.assignments.filter((a) => a.nodeId === "slow")).toEqual([]);
+    const g = farm(waking("asleep"), T0);
+    const asleep = dispatch(g, [{ members: [member(g, "tail", 1)], quota: { [classOf(g, "slow")]: 1 } }]);
+    expect(asleep.assignments.map((a) => a.nodeId)).toEqual(["slow"]);
+  });
+
   it("the work-conserving fill leaves an idle slow node alone when it would finish a task late and a faster class would not", () => {
     // The job has a frame already (no early look); the LP gives it no quota now: only the idle fill could place it.
     const snap = (deadline: number) => aSnapshot({
