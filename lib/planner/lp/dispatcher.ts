@@ -1,5 +1,5 @@
 import type { Assignment } from "../types.ts";
-import { speedOf } from "../matching/node-classes.ts";
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { hasSlot, type Slot, type SlotPool, takeSlot } from "../matching/slot-pools.ts";
 import { TaskCursor } from "../preview/order.ts";
 import { taskId } from "../task-id.ts";
@@ -9,7 +9,7 @@ import type { Member } from "./groups.ts";
 import { ClassEnergy, plansNoRental, wastefulForIdle } from "./energy-rule.ts";
 import type { GuaranteeRule } from "./guarantee-rule.ts";
 import { FirstFrames } from "./first-frame.ts";
-import { lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
+import { type Coming, comingNodes, lateOnlyHere, prerequisiteSooner, tailTooSlow } from "./tail-rule.ts";
 
 /** Members with the same due slot (best effort: one bucket) share a deadline bucket. */
 export function bucketOf(m: Member): number {
@@ -35,6 +35,8 @@ export class Dispatcher {
   private readonly guard: GuaranteeRule | null;
   /** Placing an LP quota (fillQuota): its deadline work waits for a client below its guarantee only where the plan has room (guarantee-rule.ts); other fills always wait. */
   private inQuota = false;
+  /** Nodes about to be ready per class (tail-rule.ts comingNodes), found at the first tail check. */
+  private coming: Map<NodeClass, Coming[]> | null = null;
 
   constructor(private readonly input: QuotaDispatchInput) {
     this.noRent = plansNoRental(input.groups, input.reading);
@@ -46,6 +48,11 @@ export class Dispatcher {
     const out: SlotPool[] = [];
     for (const c of st.eligible) if (c.pool === "onprem" || cloudOk) out.push(this.input.pools[c.index]!);
     return out;
+  }
+
+  /** Nodes about to be ready per class, for the tail rule: one scan of the pools' nodes per dispatch, at the first ask. */
+  private comingNodes(): Map<NodeClass, Coming[]> {
+    return (this.coming ??= comingNodes(this.input.pools, this.input.waking, this.input.now));
   }
 
   /**
@@ -121,7 +128,7 @@ export class Dispatcher {
           const owed = earlyLook ? null : this.guard?.blocks(s.job.clientId, pool);
           if (owed && !this.inQuota) continue;
           if (owed && this.guard!.canWait(m, pool, owed)) { this.waitedOn.add(pool); continue; }
-          if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma, this.input.waking)) continue;
+          if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma, this.comingNodes())) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, refusal)) continue;
           if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;

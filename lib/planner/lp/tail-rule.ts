@@ -3,10 +3,34 @@ import { nodeAccepts, type SlotPool } from "../matching/slot-pools.ts";
 import type { Refusal } from "../matching/refusals.ts";
 import type { JobState, StepState } from "../work/job-state.ts";
 import type { FarmNode } from "../types.ts";
+import type { NodeClass } from "../matching/node-classes.ts";
 import { WAKE_SEC } from "./resources.ts";
 
 /** A busy node whose running task ends within this many seconds counts as freeing now for the tail rule. */
 export const TAIL_FREEING_SEC = 60;
+
+/** A node not ready yet and when it will be: booting (rented or woken), or asleep and woken by this plan. */
+export interface Coming { node: FarmNode; readyAt: number }
+
+const NONE_COMING: readonly Coming[] = [];
+
+/**
+ * Per class of the pools, its nodes about to be ready: found once per dispatch, not at every tail
+ * check (the fill asks tailTooSlow for each task it places, and a class may hold thousands of nodes).
+ */
+export function comingNodes(pools: readonly SlotPool[], waking: ReadonlySet<FarmNode> | undefined, now: number): Map<NodeClass, Coming[]> {
+  const out = new Map<NodeClass, Coming[]>();
+  for (const p of pools) {
+    if (out.has(p.cls)) continue;
+    const list: Coming[] = [];
+    for (const n of p.cls.nodes) {
+      if (n.status === "booting") list.push({ node: n, readyAt: Math.max(now, n.readyAt ?? now + WAKE_SEC * 1000) });
+      else if (waking?.has(n)) list.push({ node: n, readyAt: now + WAKE_SEC * 1000 });
+    }
+    out.set(p.cls, list);
+  }
+  return out;
+}
 
 /**
  * The tail-task rule: a task of `st` should not go on `pool` when that node would finish it after
@@ -16,7 +40,7 @@ export const TAIL_FREEING_SEC = 60;
  * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
  * other work and the next cycle places the task on the faster one).
  */
-export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0, waking?: ReadonlySet<FarmNode>): boolean {
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0, coming?: ReadonlyMap<NodeClass, readonly Coming[]>): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
   // No closure here: the fill asks this for every task it places (thousands per cycle).
@@ -34,10 +58,10 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
       if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
     }
     // Nodes not ready yet count from when they are: booting ones (rented or woken) and asleep ones this plan wakes.
-    for (let i = 0; i < p.cls.nodes.length && sooner < st.allowance; i++) {
-      const n = p.cls.nodes[i]!;
-      const readyAt = n.status === "booting" ? Math.max(now, n.readyAt ?? now + WAKE_SEC * 1000) : waking?.has(n) ? now + WAKE_SEC * 1000 : Infinity;
-      if (readyAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
+    const soon = coming?.get(p.cls) ?? NONE_COMING;
+    for (let i = 0; i < soon.length && sooner < st.allowance; i++) {
+      const c = soon[i]!;
+      if (c.readyAt + run < here && nodeAccepts(c.node, s.job, refusal)) sooner++;
     }
     if (sooner >= st.allowance) return true;
   }
