@@ -251,14 +251,18 @@ export function buildModel(input: ModelInput): BuiltModel {
     const until = rentUntil.get(client.id)!;
     for (const c of [...renters.get(client.id)!].sort((a, b) => a.index - b.index)) {
       const ccap = ccapRow.get(`${client.id}|${c.index}`)!;
-      // Nodes started in slot t pay for their boot: rent_t − rent_{t−1} ≤ start_t (rent_{−1}: the nodes held now),
-      // so the LP rents few nodes for long rather than many for a moment.
+      // Nodes started in slot t pay for their boot: rent_t − rent_{t−1} ≤ start_t + booted_t (rent_{−1}: the nodes held
+      // now; booted_t: booting nodes that become ready in slot t, their boot already paid), so the LP rents few nodes for
+      // long rather than many for a moment. Without booted_t a booting node paid its boot again when ready, no cheaper
+      // than a new node for another client: the next solve could rent for A what B's booting nodes covered, and both
+      // were kept (competing-deadlines at 09:00: 3 nodes for A and 5 for B, then 4 more for A 5 s later).
       const boot = c.pricePerHour * (c.offer.bootSec / 3600);
       let startRow = lp.addRow(-INF, held(client.id, c, now), lpKey(ROW.start, ci, c.index, -1));
       for (let t = 0; t <= until; t++) {
         const ub = t < c.firstSlot ? held(client.id, c, grid.startAt[t]!) : c.offer.maxInstances;
         const cost = c.pricePerHour * grid.hours[t]!;
-        const next = t < until ? lp.addRow(-INF, 0, lpKey(ROW.start, ci, c.index, t)) : -1;
+        const booted = t < until ? Math.max(0, held(client.id, c, grid.startAt[t + 1]!) - held(client.id, c, grid.startAt[t]!)) : 0;
+        const next = t < until ? lp.addRow(-INF, booted, lpKey(ROW.start, ci, c.index, t)) : -1;
         lp.entry(ccap[t]!, -grid.hours[t]!).entry(acctRow[c.index]![t]!, 1).entry(budgetRow.get(client.id)!, cost).entry(startRow, 1);
         if (next >= 0) lp.entry(next, -1);
         if (farm.instances) lp.entry(farm.instances[t]!, 1);
