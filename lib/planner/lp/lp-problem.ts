@@ -1,9 +1,12 @@
-import type { NodeClass } from "../matching/node-classes.ts";
+import type { CloudOffer } from "../types.ts";
+import { type NodeClass, speedOf } from "../matching/node-classes.ts";
+import { unmetRequirement } from "../matching/requirements.ts";
+import type { StepState } from "../work/job-state.ts";
 import { buildGroups, dueMarginMs, type Group } from "./groups.ts";
 import { buildModel, type BuiltModel, type ModelInput } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
 import { earliestStartOf } from "./precedence.ts";
-import { buildCloudResources, buildResources, type CloudResource, type Resource } from "./resources.ts";
+import { buildCloudResources, buildResources, type CloudResource, MERGE_SPEED_RATIO, type Resource } from "./resources.ts";
 import { slotAnchor, slotGrid, slotPrices, type SlotGrid } from "./slots.ts";
 
 export interface LpProblem {
@@ -25,10 +28,11 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     const d = input.facts.get(s.job.id)!.deadlineAt;
     if (d === null) continue;
     if (latest === null || d > latest) latest = d;
-    // The grid gets an edge at each deadline less its tail margin at reference speed (groups.ts refines the margin).
+    // The grid gets an edge at each deadline less its tail margin (groups.ts sizes the margin by the group's best speed).
+    const offers = input.cloudOk(s.job) && policy.burst.enabled ? snapshot.cloudOffers : [];
     for (const st of s.steps) if (st.live > 0) {
       const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
-      dueAts.push(d - dueMarginMs(policy, st, 1, left, options.completionCredit));
+      dueAts.push(d - dueMarginMs(policy, st, edgeSpeed(st, offers), left, options.completionCredit));
     }
   }
   const grid = slotGrid(now, latest, dueAts);
@@ -62,6 +66,22 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
   };
   return { grid, resources, clouds, groups, built: buildModel(modelInput), modelInput };
+}
+
+/**
+ * A speed no faster than the best the step's group will size its margin by (groups.ts bestSpeed), for
+ * its deadline's grid edge: the group's due time then falls on or just after the edge and is due there.
+ * Its fastest eligible on-prem class less the resources' merge ratio (a resource's speed is a mean of
+ * classes within that ratio), or an offer's speed when the job may rent. Sized at reference speed, the
+ * edge of work on faster hardware fell before the group's due time and the due time rounded down to
+ * the coarse edge below it: 5–13 minutes early in competing-deadlines' 2-hourly slots (C2's hour-long
+ * sim tasks on 2.4× nodes), farm time the LP then rented for.
+ */
+function edgeSpeed(st: StepState, offers: readonly CloudOffer[]): number {
+  let best = 0;
+  for (const c of st.eligibleOnprem) best = Math.max(best, speedOf(c.speed, st.step.kind) / MERGE_SPEED_RATIO);
+  for (const o of offers) if (unmetRequirement(o.capabilities, st.step.requirements) === null) best = Math.max(best, speedOf(o.speed, st.step.kind));
+  return best > 0 ? best : 1;
 }
 
 /** The same problem with the `late` groups' work planned past their deadlines, lateness priced (model.ts). */
