@@ -45,9 +45,10 @@ afterAll(async () => {
 
 describe("the monitor, as a wrangler uses it", () => {
   it("shows every job against its deadline and follows progress without a reload", async () => {
-    await expect.poll(() => page.locator("table.jobs tbody tr").count()).toBe(4);
+    // The first render waits for the farm's first plan: generous under a loaded machine.
+    await expect.poll(() => page.locator("table.jobs tbody tr").count(), { timeout: 15_000 }).toBe(4);
     const comp = row(page, "ep3 comp");
-    await expect.poll(() => comp.getAttribute("class")).toContain("at-risk");
+    await expect.poll(() => comp.getAttribute("class"), { timeout: 15_000 }).toContain("at-risk");
     const done = async () => Number(await row(page, "sh010 beauty").locator(".f-done").textContent());
     const before = await done();
     expect(before).toBeGreaterThan(0);
