@@ -66,8 +66,8 @@ function deficitOf(c: Count): number {
  * counted too (deferring a client does not stop owing it). The LP prices guarantees below energy and
  * counts them in work over slots, so its first slot may lend a waiting client's slots to a client
  * above its own guarantee or leave them idle for a cheaper hour; the dispatch rounds that back:
- * - guard ({@link blocks}): an on-prem slot a client below its guarantee needs (its eligible slots
- *   left would not cover what it is owed) does not go to a client that would then run more than its
+ * - guard ({@link blocks}): an on-prem slot the clients below their guarantees need (their eligible
+ *   slots left would not cover what they are owed together) does not go to a client that would then run more than its
  *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first) or is a
  *   fresh job's first task where clients may rent (its early look; {@link earlyLookPasses});
  * - serve ({@link needy}): after the LP's quotas, each client still owed slots takes free (then
@@ -144,8 +144,9 @@ export class GuaranteeRule {
   /**
    * The client a placement of `clientId`'s work on on-prem `pool` would take a needed slot from, or
    * null: the placement (on a free slot, else queued behind a task ending soon) would put `clientId`
-   * above its own guarantee while another client owed slots in the same count may use the pool and
-   * its eligible slots of that kind left do not exceed what it is owed. Queued slots are counted
+   * above its own guarantee while clients owed slots in the same count may use the pool and the
+   * slots left on the pools they may use do not exceed what they are owed together (the neediest of
+   * them is named). Queued slots are counted
    * after the tasks ending soon: a queued task starts the moment a client's own task ends, so it
    * must not take the slot that client needs to stay at its guarantee.
    */
@@ -154,12 +155,19 @@ export class GuaranteeRule {
     const queued = pool.freeHead >= pool.free.length;
     const me = this.lines.get(clientId);
     if (me && countOf(me, queued).used < me.guarantee) return null;
+    // All the clients owed slots that may use the pool together: each alone saw more slots left than
+    // it was owed while together they were owed more (trace-replay: 3 clients owed 17, 7–10 left).
+    let need = 0;
+    let neediest: Line | null = null;
+    const theirs = new Set<SlotPool>();
     for (const y of this.lines.values()) {
       const d = deficitOf(countOf(y, queued));
       if (y.clientId === clientId || d <= 0 || !y.pools.has(pool)) continue;
-      if (available(y.pools, queued) <= d) return y;
+      need += d;
+      if (!neediest || d / Math.max(1, y.guarantee) > deficitOf(countOf(neediest, queued)) / Math.max(1, neediest.guarantee)) neediest = y;
+      for (const p of y.pools) theirs.add(p);
     }
-    return null;
+    return neediest && available(theirs, queued) <= need ? neediest : null;
   }
 
   /**

@@ -40,7 +40,14 @@ export interface ShareRows {
  * mixed-short-long a miss (S20), though it cut guarantee client-minutes; measured again with the
  * guarantee rule running while clients may rent, it cut them further (trace-replay 1104 → 381,
  * deadline-change 341 → 178, competing-deadlines 1769 → 1175) but client-conflict and
- * delivery-burst each missed a deadline and competing-deadlines rented 1.9% more.
+ * delivery-burst each missed a deadline and competing-deadlines rented 1.9% more. Measured a third
+ * time, with the guard counting all owed clients together: competing-deadlines 1684 → 1162 and
+ * peak-exhaustion 1066 → 860, but competing-deadlines rented 4.6% more and client-conflict's B1 (no
+ * cloud, 120 reference hours due in 10 h) ended 76 s late — why: the rows spend the on-prem slack the
+ * LP kept ahead of deadline work (only the tiny "earlier" term keeps it otherwise), so the fluid plan
+ * finishes B1 in its due slot and runtime spread does the rest. Pricing the rows above energy
+ * (0.2 per slot-hour) ran deferrable work at the dear hours: off-hours-energy spent more than the
+ * tariff-blind run, competing-deadlines rented 26% more, peak-exhaustion missed a deadline.
  */
 export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
   const { groups, resources, grid, now } = input;

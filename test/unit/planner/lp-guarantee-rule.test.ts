@@ -56,6 +56,26 @@ describe("guarantee rule", () => {
   });
 });
 
+describe("guarantee rule with several clients owed slots", () => {
+  // A is owed 1 of 5 slots, B and C 2 each: alone, B or C sees more slots left than it is owed; together they are owed 4.
+  const three = [aClient("A", { guaranteedShare: 0.2 }), aClient("B", { guaranteedShare: 0.4 }), aClient("C", { guaranteedShare: 0.4 })];
+  const shot = aSnapshot({
+    clients: three,
+    nodes: nodes("n", 5),
+    jobs: [
+      aJob("a").forClient("A").tasks(20).build(),
+      aJob("b").forClient("B").steps(aStep("render").tasks(20).done(1)).build(),
+      aJob("c").forClient("C").steps(aStep("render").tasks(20).done(1)).build(),
+    ],
+  });
+
+  it("holds the slots the owed clients need together, not only those each one needs alone", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: { 0: 5 } }], { ordered: ["a", "b", "c"], deferred: ["b", "c"], guarantees: true });
+    expect(perJob(r)).toEqual({ a: 1, b: 2, c: 2 });
+  });
+});
+
 describe("guarantee rule and energy (tariff on, the plan renting nothing)", () => {
   // B (a frame done: no early look) is owed one of two slots; a GPU box renders CPU work at half speed for more power (1.3 kWh per reference hour against 0.45).
   const shot = (energy: boolean, cpuBusy: boolean) => aSnapshot({
