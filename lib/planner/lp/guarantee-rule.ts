@@ -159,15 +159,16 @@ export class GuaranteeRule {
     // it was owed while together they were owed more (trace-replay: 3 clients owed 17, 7–10 left).
     let need = 0;
     let neediest: Line | null = null;
-    const theirs = new Set<SlotPool>();
+    let theirs: Set<SlotPool> | null = null; // made only when some client is owed: blocks() runs per pool tried
     for (const y of this.lines.values()) {
       const d = deficitOf(countOf(y, queued));
       if (y.clientId === clientId || d <= 0 || !y.pools.has(pool)) continue;
       need += d;
       if (!neediest || d / Math.max(1, y.guarantee) > deficitOf(countOf(neediest, queued)) / Math.max(1, neediest.guarantee)) neediest = y;
+      theirs ??= new Set();
       for (const p of y.pools) theirs.add(p);
     }
-    return neediest && available(theirs, queued) <= need ? neediest : null;
+    return neediest && theirs && available(theirs, queued) <= need ? neediest : null;
   }
 
   /**
