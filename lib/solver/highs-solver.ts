@@ -117,8 +117,10 @@ export class HighsSolver implements LpSolver {
    */
   private mappedBasis(m: LpModel, s: StartFrom): SavedBasis | null {
     const last = this.last;
-    if (!last || last.model !== s.model || s.colFrom.length !== m.numCols || s.rowFrom.length !== m.numRows) return null;
-    const { basic } = this.highs.constants.basisStatus;
+    if (!last || last.model !== s.model) return null;
+    const map = s.mapping();
+    if (!map || map.colFrom.length !== m.numCols || map.rowFrom.length !== m.numRows) return null;
+    const { basic, lower } = this.highs.constants.basisStatus;
     let basics = 0;
     const carry = (from: Int32Array, old: Int32Array, lo: Float64Array, hi: Float64Array, fresh: number) => {
       const out = new Int32Array(from.length);
@@ -131,8 +133,8 @@ export class HighsSolver implements LpSolver {
       }
       return out;
     };
-    const colStatus = carry(s.colFrom, last.basis.colStatus, m.colLower, m.colUpper, this.highs.constants.basisStatus.lower);
-    const rowStatus = carry(s.rowFrom, last.basis.rowStatus, m.rowLower, m.rowUpper, basic);
+    const colStatus = carry(map.colFrom, last.basis.colStatus, m.colLower, m.colUpper, lower);
+    const rowStatus = carry(map.rowFrom, last.basis.rowStatus, m.rowLower, m.rowUpper, basic);
     if (!colStatus || !rowStatus || basics !== m.numRows) return null;
     return { numCols: m.numCols, numRows: m.numRows, colStatus, rowStatus };
   }

@@ -3,7 +3,7 @@ import type { LpStageInput, LpStats } from "./plan-lp.ts";
 import { colKeys, keyMap } from "./lp-keys.ts";
 import type { BuiltModel } from "./model.ts";
 import { readSolution, type LpReading } from "./read.ts";
-import type { StartFrom } from "./solver.ts";
+import type { StartFrom, StartMapping } from "./solver.ts";
 
 /**
  * Solve; if some deadline work misses, solve again with that work planned past its deadline and
@@ -33,11 +33,18 @@ export function solveWithLateness(input: LpStageInput, first: LpProblem):
   return { ok: true, stats: b.stats, reading: readSolution(second.built, second.groups, second.resources.length, second.grid, b.sol.colValue, b.sol.rowDual), problem: second };
 }
 
-/** Where each of `to`'s columns and rows sits in `from` (−1: new); none when names repeat. */
-export function startFromOf(from: BuiltModel, to: BuiltModel): StartFrom | undefined {
-  const colFrom = keyMap(colKeys(from.cols), colKeys(to.cols));
-  const rowFrom = keyMap(from.rowKeys, to.rowKeys);
-  return colFrom && rowFrom ? { model: from.model, colFrom, rowFrom } : undefined;
+/**
+ * Where each of `to`'s columns and rows sits in `from` (−1: new; null when names repeat), built at
+ * the first ask and kept: a solver that starts cold (a replayed plan of record) never pays for it.
+ */
+export function startFromOf(from: BuiltModel, to: BuiltModel): StartFrom {
+  let mapped: StartMapping | null | undefined;
+  const map = (): StartMapping | null => {
+    const colFrom = keyMap(colKeys(from.cols), colKeys(to.cols));
+    const rowFrom = colFrom && keyMap(from.rowKeys, to.rowKeys);
+    return colFrom && rowFrom ? { colFrom, rowFrom } : null;
+  };
+  return { model: from.model, mapping: () => (mapped === undefined ? (mapped = map()) : mapped) };
 }
 
 /** Reference hours of a miss that count (below it, solver noise). */

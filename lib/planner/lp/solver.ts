@@ -36,13 +36,18 @@ export interface LpSolution {
 }
 
 /**
- * "Start from the optimal basis of the solve just done, of `model`": per column and row of the
- * model now solved, its index in `model` (−1: new). A solver may ignore it (solve cold); one that
- * uses it must use only the basis of its own last solve, and only if that solve was of `model`
- * (the same object), so the answer depends on this cycle's models alone.
+ * "Start from the optimal basis of the solve just done, of `model`": `mapping()` gives, per column
+ * and row of the model now solved, its index in `model` (−1: new), or null when names repeat. A
+ * solver may ignore it (solve cold; a replay does, so the mapping is built only when asked); one that
+ * uses it must use only the basis of its own last solve, and only if that solve was of `model` (the
+ * same object), so the answer depends on this cycle's models alone.
  */
 export interface StartFrom {
   model: LpModel;
+  mapping(): StartMapping | null;
+}
+
+export interface StartMapping {
   colFrom: Int32Array;
   rowFrom: Int32Array;
 }

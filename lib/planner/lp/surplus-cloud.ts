@@ -23,9 +23,9 @@ import { speedOf } from "../matching/node-classes.ts";
  * out a wait for a busy node costs no deadline, and the idle node kept instead started a fresh task
  * the farm would have taken (client-conflict, default seed: A's tail, 34 tasks left on 36 nodes,
  * freed nodes kept for an hour-long task while busy ones were released; cloud 63.05 -> 63.42).
- * The same holds near a deadline: the LP's due times already keep a margin (one task plus its
- * spread, and a tenth of the time left) for the dispatch's rounding, and should the farm fall
- * behind, the next plan rents again within a boot.
+ * Surplus nodes are released near a deadline too: the LP's due times already keep a margin (one
+ * task plus its spread, and a tenth of the time left) for the dispatch's rounding, and should the
+ * farm fall behind, the next plan rents again within a boot.
  *
  * Release hysteresis: a node that has not yet run a task (`awaitingFirstTask`) is never surplus.
  * The plan that rented it paid its boot for work the LP then wanted; the plans during the boot

@@ -40,7 +40,7 @@ export function comingNodes(pools: readonly SlotPool[], waking: ReadonlySet<Farm
  * (so skipping the slow node never costs the job throughput it needs; the slow node stays for
  * other work and the next cycle places the task on the faster one).
  */
-export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma = 0, coming?: ReadonlyMap<NodeClass, readonly Coming[]>): boolean {
+export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternatives: readonly SlotPool[], now: number, refusal: Refusal, safetySigma: number, coming: ReadonlyMap<NodeClass, readonly Coming[]>): boolean {
   const due = s.job.deadlineAt;
   if (due === null) return false;
   // No closure here: the fill asks this for every task it places (thousands per cycle).
@@ -58,7 +58,7 @@ export function tailTooSlow(s: JobState, st: StepState, pool: SlotPool, alternat
       if (freeAt <= now + TAIL_FREEING_SEC * 1000 && freeAt + run < here && nodeAccepts(n, s.job, refusal)) sooner++;
     }
     // Nodes not ready yet count from when they are: booting ones (rented or woken) and asleep ones this plan wakes.
-    const soon = coming?.get(p.cls) ?? NONE_COMING;
+    const soon = coming.get(p.cls) ?? NONE_COMING;
     for (let i = 0; i < soon.length && sooner < st.allowance; i++) {
       const c = soon[i]!;
       if (c.readyAt + run < here && nodeAccepts(c.node, s.job, refusal)) sooner++;

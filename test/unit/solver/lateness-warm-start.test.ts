@@ -39,8 +39,9 @@ describe("the lateness re-solve starts from the first solve's basis", () => {
     expect(from.model).toBe(a.model);
     // Each row and column of the first model is named once in the second (no row without a key, no key twice).
     const covered = (map: Int32Array) => [...map].filter((i) => i >= 0).sort((x, y) => x - y);
-    expect(covered(from.rowFrom)).toEqual([...Array(a.model.numRows).keys()]);
-    expect(covered(from.colFrom)).toEqual([...Array(a.model.numCols).keys()]);
+    const map = from.mapping()!;
+    expect(covered(map.rowFrom)).toEqual([...Array(a.model.numRows).keys()]);
+    expect(covered(map.colFrom)).toEqual([...Array(a.model.numCols).keys()]);
     expect(b.model.numRows).toBeGreaterThan(a.model.numRows);
     expect(b.warm).toBe(true);
     const cold = await loadHighsSolver();
@@ -74,13 +75,15 @@ describe("the lateness re-solve starts from the first solve's basis", () => {
     expect(solver.lastWarm).toBe(false);
     // A new row marked as an old nonbasic one: one basic fewer than rows, not a basis.
     solver.solve(a.model, LIMIT);
-    const newRow = from.rowFrom.indexOf(-1);
+    const map = from.mapping()!;
+    const newRow = map.rowFrom.indexOf(-1);
     // A row with a nonzero dual is binding: nonbasic in the optimal basis.
     const binding = a.sol.rowDual.findIndex((d) => Math.abs(d) > 1e-9);
     expect(newRow).toBeGreaterThanOrEqual(0);
     expect(binding).toBeGreaterThanOrEqual(0);
-    const wrong: StartFrom = { ...from, rowFrom: Int32Array.from(from.rowFrom) };
-    wrong.rowFrom[newRow] = binding;
+    const rowFrom = Int32Array.from(map.rowFrom);
+    rowFrom[newRow] = binding;
+    const wrong: StartFrom = { model: from.model, mapping: () => ({ colFrom: map.colFrom, rowFrom }) };
     const sol = solver.solve(b.model, { ...LIMIT, startFrom: wrong });
     expect(solver.lastWarm).toBe(false);
     expect(sol.status).toBe("optimal");
