@@ -135,18 +135,7 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
           if (!st.eligibleOnprem.some((c) => hasSlot(input.pools[c.index]!))) continue;
           const member = { s, st, workH: 0, dueAt: null, dueSlot: 0 };
           // The least energy per unit of work first: a guarantee served on the class the LP would price cheapest.
-          for (const c of frugal(s, st)) {
-            const pool = input.pools[c.index]!;
-            const hours = st.taskSec / Math.max(1e-9, speedOf(c.speed, st.step.kind)) / 3600;
-            // One task at a time, each where the LP's plan has room for it (fitsNow): deadlines stay first.
-            while (rule.deficit(y.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool)) {
-              const span = rule.fitsNow(y.clientId, pool, hours);
-              // As the idle fill: never a task made late on a slow node while another class finishes it in time (tail-rule.ts),
-              // nor (tariff on, the plan renting nothing) energy-intensive work on an energy-wasteful class (energy ≫ guarantees).
-              if (!span || d.fill([member], [pool], 1, rule.why(y.clientId), !queued, true) === 0) break;
-              rule.tookNow(pool, span);
-            }
-          }
+          for (const c of frugal(s, st)) placeInRoom(rule, d, member, input.pools[c.index]!, () => rule.why(y.clientId), queued);
         }
       }
     }
@@ -193,18 +182,27 @@ type Frugal = (s: JobState, st: StepState) => readonly NodeClass[];
  * and ended 2 minutes late. Elsewhere the fill serves owed clients first, room or not.
  */
 function fillOwed(rule: GuaranteeRule, d: Dispatcher, member: Member, pools: readonly SlotPool[]): void {
-  const { s, st } = member;
+  const { s } = member;
   const why = `${rule.why(s.job.clientId)}; idle capacity`;
   const open = pools.filter((p) => !d.waitedOn.has(p));
   if (open.length > 0) d.fill([member], open, rule.deficit(s.job.clientId), why, true, true);
-  for (const pool of pools) {
-    if (!d.waitedOn.has(pool)) continue;
-    const hours = st.taskSec / Math.max(1e-9, speedOf(pool.cls.speed, st.step.kind)) / 3600;
-    while (rule.deficit(s.job.clientId) > 0 && st.allowance > 0 && pool.freeHead < pool.free.length) {
-      const span = rule.fitsNow(s.job.clientId, pool, hours);
-      if (!span || d.fill([member], [pool], 1, why, true, true) === 0) break;
-      rule.tookNow(pool, span);
-    }
+  for (const pool of pools) if (d.waitedOn.has(pool)) placeInRoom(rule, d, member, pool, () => why, false);
+}
+
+/**
+ * A client's tasks on `pool` one at a time while it is owed slots (in the free or, `queued`, the
+ * freeing-soon count), each where the LP's plan has room for it (fitsNow): deadlines stay first.
+ * The fill is the idle fill's: never a task made late on a slow node while another class finishes it
+ * in time (tail-rule.ts), nor (tariff on, the plan renting nothing) energy-intensive work on an
+ * energy-wasteful class (energy ≫ guarantees). `why` is asked per task placed.
+ */
+function placeInRoom(rule: GuaranteeRule, d: Dispatcher, member: Member, pool: SlotPool, why: () => string, queued: boolean): void {
+  const { s, st } = member;
+  const hours = st.taskSec / Math.max(1e-9, speedOf(pool.cls.speed, st.step.kind)) / 3600;
+  while (rule.deficit(s.job.clientId, queued) > 0 && st.allowance > 0 && hasSlot(pool)) {
+    const span = rule.fitsNow(s.job.clientId, pool, hours);
+    if (!span || d.fill([member], [pool], 1, why(), !queued, true) === 0) break;
+    rule.tookNow(pool, span);
   }
 }
 

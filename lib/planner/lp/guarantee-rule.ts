@@ -67,8 +67,8 @@ function deficitOf(c: Count): number {
  * counts them in work over slots, so its first slot may lend a waiting client's slots to a client
  * above its own guarantee or leave them idle for a cheaper hour; the dispatch rounds that back:
  * - guard ({@link blocks}): an on-prem slot the clients below their guarantees need (their eligible
- *   slots left would not cover what they are owed together) does not go to a client that would then run more than its
- *   own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first) or is a
+ *   slots left would not cover what they are owed together) does not go to a client that would then
+ *   run more than its own guarantee — unless that work keeps a deadline ({@link canWait}: deadlines stay first) or is a
  *   fresh job's first task where clients may rent (its early look; {@link earlyLookPasses});
  * - serve ({@link needy}): after the LP's quotas, each client still owed slots takes free (then
  *   freeing-soon) eligible on-prem slots for its runnable work, deferred work included;
@@ -159,12 +159,14 @@ export class GuaranteeRule {
     // it was owed while together they were owed more (trace-replay: 3 clients owed 17, 7–10 left).
     let need = 0;
     let neediest: Line | null = null;
+    let most = 0;
     let theirs: Set<SlotPool> | null = null; // made only when some client is owed: blocks() runs per pool tried
     for (const y of this.lines.values()) {
       const d = deficitOf(countOf(y, queued));
       if (y.clientId === clientId || d <= 0 || !y.pools.has(pool)) continue;
       need += d;
-      if (!neediest || d / Math.max(1, y.guarantee) > deficitOf(countOf(neediest, queued)) / Math.max(1, neediest.guarantee)) neediest = y;
+      const share = d / Math.max(1, y.guarantee);
+      if (!neediest || share > most) { neediest = y; most = share; }
       theirs ??= new Set();
       for (const p of y.pools) theirs.add(p);
     }
