@@ -4,23 +4,17 @@
  * does not see — the last task's spread and the drift over the time left — not a whole task again.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { HOUR, T0, aJob, aSnapshot, anOffer, nodes } from "../../builders/planner.ts";
+import { HOUR, T0, aJob, aSnapshot, nodes } from "../../builders/planner.ts";
+import { CPU_OFFERS, firstJobRents } from "./lp-rents.ts";
 
 let solver: LpSolver;
 beforeAll(async () => { solver = await loadHighsSolver(); });
 
-const offers = [anOffer("c6i.8xlarge", { spotPricePerHour: 0.5, onDemandPricePerHour: 1.36 })];
 // Four nodes, 10-minute tasks (spread 0.2), due in 2 h: a margin of the last task's spread (4 min) and
 // a tenth of the time left (11.5 min) puts the work due at 09:44, ten tasks a node; a whole task more (10 min), at 09:34, nine.
-const planFor = (tasks: number) => plan(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).tasks(tasks, 600).build()], nodes: nodes("n", 4), cloudOffers: offers }), defaultPolicy, T0, { solver });
-const rents = (tasks: number) => {
-  const p = planFor(tasks);
-  expect(p.planner?.mode, p.planner?.reason).toBe("lp");
-  return p.jobs[0]!.reason.includes("with rented capacity");
-};
+const rents = (tasks: number) => firstJobRents(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).tasks(tasks, 600).build()], nodes: nodes("n", 4), cloudOffers: CPU_OFFERS }), solver);
 
 describe("the LP's margin before a deadline", () => {
   it("plans no rental for work the farm finishes in time, the last tasks credited when they end", () => {

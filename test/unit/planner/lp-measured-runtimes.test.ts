@@ -5,22 +5,18 @@
  * estimate, or run under it, change nothing.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy, plan } from "../../../lib/planner/index.ts";
+import { defaultPolicy } from "../../../lib/planner/index.ts";
 import { estimateFactor } from "../../../lib/planner/lp/evidence.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { HOUR, T0, aJob, aSnapshot, aStep, anOffer, nodes } from "../../builders/planner.ts";
+import { HOUR, T0, aJob, aSnapshot, aStep, nodes } from "../../builders/planner.ts";
+import { CPU_OFFERS, firstJobRents } from "./lp-rents.ts";
 
 let solver: LpSolver;
 beforeAll(async () => { solver = await loadHighsSolver(); });
 
-const offers = [anOffer("c6i.8xlarge", { spotPricePerHour: 0.5, onDemandPricePerHour: 1.36 })];
 // Four nodes, 40 ten-minute tasks left due in 2 h: the farm finishes them on the estimate (lp-due-margin.test.ts).
-const rents = (step: ReturnType<typeof aStep>) => {
-  const p = plan(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).steps(step).build()], nodes: nodes("n", 4), cloudOffers: offers }), defaultPolicy, T0, { solver });
-  expect(p.planner?.mode, p.planner?.reason).toBe("lp");
-  return p.jobs[0]!.reason.includes("with rented capacity");
-};
+const rents = (step: ReturnType<typeof aStep>) => firstJobRents(aSnapshot({ jobs: [aJob("j").due(T0 + 2 * HOUR).steps(step).build()], nodes: nodes("n", 4), cloudOffers: CPU_OFFERS }), solver);
 const step = () => aStep("render").tasks(80, 600).pending([40, 79]).done(40);
 
 describe("measured runtimes in the LP", () => {
