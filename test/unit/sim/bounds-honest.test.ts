@@ -202,6 +202,28 @@ describe("energy bound that keeps guarantees", () => {
   });
 });
 
+describe("energy bound that keeps guarantees owes what the guarantee metric owes", () => {
+  it("deferred work stays owed: a guaranteed client runs its owed node until its work is done, not only while it surely has demand", () => {
+    // 0.40 for the first 4 h, 0.10 after; four 500 W nodes; B (guaranteed a quarter: one node) has
+    // four 1 h energy-intensive frames due at 12 h. Four nodes could finish them all within 1 h,
+    // so B "surely has demand" only until then; but the metric owes B its node while any frame is
+    // pending, deferred or not. From submission + one slot (0.25 h) B runs at least one node until
+    // three frames are done (3.25 h), then the last frame's tail: by 4 h at least 4 − e^−0.75 done.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const j = job({ id: "b", client: "B", tasks: 4, taskSec: 3600, due: T0 + 12 * HOUR });
+    const sc = scenario({ nodes: ["n1", "n2", "n3", "n4"].map((n) => node(n)), tariff, clients: [client("A", { guaranteedShare: 0.75 }), client("B", { guaranteedShare: 0.25 })], jobs: [{ ...j, job: { ...j.job, energyIntensive: true } }] });
+    const peak = 4 - Math.exp(-0.75);
+    const b = computeBounds(sc);
+    expect(b.energyFor(0)).toBeCloseTo(4 * 0.5 * 0.1, 9);
+    // The surely-unfinished demand alone owed 0.75 node-hours at 0.40 (0.3125 in all).
+    expect(b.energyFor(0, undefined, true)).toBeCloseTo(peak * 0.5 * 0.4 + (4 - peak) * 0.5 * 0.1, 6);
+    // A policy that keeps the guarantee (fifo runs all four frames at once) uses no less.
+    const m = run(sc, "fifo");
+    expect(m.guarantee_violation_min).toBe(0);
+    expect(m.energy_cost).toBeGreaterThanOrEqual(m.energy_cost_lb_guarantees - 1e-9);
+  });
+});
+
 describe("guarantee shortfall the deadlines force", () => {
   it("is 0 where renting keeps both, positive where A's deadline needs B's owed node", () => {
     // B is guaranteed half of two nodes and has a 10 h frame; A needs 4 node-hours by 2 h.
