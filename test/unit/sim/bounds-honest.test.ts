@@ -222,6 +222,20 @@ describe("energy bound that keeps guarantees owes what the guarantee metric owes
     expect(m.guarantee_violation_min).toBe(0);
     expect(m.energy_cost).toBeGreaterThanOrEqual(m.energy_cost_lb_guarantees - 1e-9);
   });
+
+  it("owed nodes count as nodes, not as work on the slowest class: fast nodes do not shrink what is owed", () => {
+    // Two fast nodes (twice the speed) and two slow ones, 500 W each; B is owed two nodes and has
+    // eight frames: 0.5 h each on a fast node. Counted in fast node-hours (one per node-hour on any
+    // class), B's work reaches 4 − e^−4.5 by 4 h (two nodes from 0.25 h, the last frame's tail
+    // after 1.75 h). Counted in slow node-hours alone, two fast nodes' work would have sufficed at
+    // half that rate. Keeping the guarantee on the fast nodes finishes by 2.25 h: 0.80.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const j = job({ id: "b", client: "B", tasks: 8, taskSec: 3600, due: T0 + 12 * HOUR });
+    const fast = { speed: { "render-cpu": 2 } };
+    const sc = scenario({ nodes: [node("f1", fast), node("f2", fast), node("s1"), node("s2")], tariff, clients: [client("A", { guaranteedShare: 0.5 }), client("B", { guaranteedShare: 0.5 })], jobs: [{ ...j, job: { ...j.job, energyIntensive: true } }] });
+    const peak = 4 - Math.exp(-4.5);
+    expect(computeBounds(sc).energyFor(0, undefined, true)).toBeCloseTo(peak * 0.5 * 0.4 + (4 - peak) * 0.5 * 0.1, 6);
+  });
 });
 
 describe("guarantee shortfall the deadlines force", () => {
