@@ -14,9 +14,9 @@
  * by τ, u its largest task, and in each slot R = min(⌊g × slots up all slot⌋, min over Q's
  * released parts of their eligible slots up all slot). The least progress is the trajectory
  *   f' = min(R, (A − f) / u),  f = 0 before the first release,
- * solved exactly within each slot (linear at rate R, then an exponential tail). One trajectory
- * per scale and distinct set of classes among the parts, Q = the parts that may use at least
- * those (a GPU part does not lower what a CPU-only set is owed).
+ * solved exactly within each slot (linear at rate R, then an exponential tail). Per scale, the
+ * most of the trajectories of each distinct set of classes among the parts, Q = the parts that
+ * may use at least those (a GPU part does not lower what a CPU-only set is owed).
  *
  * Why no such schedule does less (P = the client's cumulative credit, all its jobs, local or
  * rented): at any instant, if a released task of Q is pending the client runs at
@@ -101,16 +101,19 @@ export function owedTrajectory(m: BoundModel, share: number, parts: { submitAt: 
 }
 
 /**
- * The trajectories of one client, per scale and per set Q of its owed parts: for each distinct
- * set of local classes among them, the parts that may use at least those classes (so R counts
- * on that set's slots; the argument above holds for any Q, with P still all the client's work).
+ * The trajectory of one client per scale: the most of those of each set Q of its owed parts —
+ * for each distinct set of local classes among them, the parts that may use at least those
+ * classes (so R counts on that set's slots; the argument above holds for any Q, with P still
+ * all the client's work, so P is at least the largest).
  */
 export function owedTrajectories(m: BoundModel, share: number, jobs: BoundJob[]): { scale: (p: Part) => number; f: number[] }[] {
   const parts = jobs.filter((j) => !j.chained).flatMap((j) => j.parts.filter((p) => p.local.size > 0).map((part) => ({ submitAt: j.submitAt, part })));
   const sets = new Map<string, number[]>();
   for (const { part } of parts) sets.set([...part.local.keys()].sort((x, y) => x - y).join(","), [...part.local.keys()]);
-  return SCALES.flatMap((scale) => [...sets.values()].map((classes) =>
-    ({ scale, f: owedTrajectory(m, share, parts.filter(({ part }) => classes.every((k) => part.local.has(k))), scale) })));
+  return SCALES.map((scale) => {
+    const each = [...sets.values()].map((classes) => owedTrajectory(m, share, parts.filter(({ part }) => classes.every((k) => part.local.has(k))), scale));
+    return { scale, f: Array.from({ length: m.slots }, (_, t) => Math.max(0, ...each.map((f) => f[t]!))) };
+  });
 }
 
 /**
