@@ -10,9 +10,11 @@
  * p's work in those units — so the credit P counts at least the work done, and any node running
  * any of the client's tasks adds at least 1 per hour. Take any set Q of the parts of the
  * client's jobs that the run finished, that wait for nothing (no dependencies) and that on-prem
- * nodes can run, each released at submission + max(grace, one slot); A(τ) = Q's work released
- * by τ, u its largest task, and in each slot R = min(⌊g × slots up all slot⌋, min over Q's
- * released parts of their eligible slots up all slot). The least progress is the trajectory
+ * nodes can run, each released at submission + D, D = max(grace, one slot, the longest task —
+ * its attempts together, on its slowest class — of any other client's job submitted before:
+ * what may hold the client's slots when it arrives, since nobody preempts); A(τ) = Q's work
+ * released by τ, u its largest task, and in each slot R = min(⌊g × slots up all slot⌋, min over
+ * Q's released parts of their eligible slots up all slot). The least progress is the trajectory
  *   f' = min(R, (A − f) / u),  f = 0 before the first release,
  * solved exactly within each slot (linear at rate R, then an exponential tail). Per scale, the
  * most of the trajectories of each distinct set of classes among the parts, Q = the parts that
@@ -25,9 +27,10 @@
  * running. Either way P' ≥ min(R, N), and N ≥ (A − P) / u (an unfinished task holds at most u of
  * Q's work left, and P counts at least Q's work done). So P' ≥ min(R, (A − P) / u); the right
  * side is Lipschitz in P, so by comparison P ≥ f. The premise is the metric's, read as the serve
- * rows read it: the client is not left under-served while its eligible slots are all busy with
- * tasks started before it began waiting (the one-slot delay stands for those) or with clients
- * within their own guarantees; neither blocklists nor repeated sub-grace gaps are modelled.
+ * rows read it: past D the client is not left under-served while its eligible slots are all
+ * busy with tasks started before it began waiting, nor with clients within their own guarantees
+ * (possible only where eligibility differs or the shares' floors leave slots over); neither
+ * blocklists nor repeated sub-grace gaps are modelled.
  *
  * Rows: z_t ≤ z_{t-1} + the client's credit in slot t; z_t + s_t ≥ f(end of slot t), s_t a
  * shortfall the caller prices (soft, like the serve rows).
@@ -65,9 +68,8 @@ function advance(f: number, a: number, r: number, u: number, h: number): number 
 }
 
 /** f at each slot's end for a client with share `share` owing `parts`, in units of `scale` (see above): R counts on the eligible slots of every one of them. */
-export function owedTrajectory(m: BoundModel, share: number, parts: { submitAt: number; part: Part }[], scale: (p: Part) => number): number[] {
-  const delay = Math.max(m.graceMs, m.slotMs);
-  const releases = parts.map(({ submitAt, part }) => ({ at: submitAt + delay, units: scale(part), task: largestTask(part, scale(part)), part }))
+export function owedTrajectory(m: BoundModel, share: number, parts: { releaseAt: number; part: Part }[], scale: (p: Part) => number): number[] {
+  const releases = parts.map(({ releaseAt, part }) => ({ at: releaseAt, units: scale(part), task: largestTask(part, scale(part)), part }))
     .sort((x, y) => x.at - y.at);
   const out: number[] = [];
   let f = 0;
@@ -106,8 +108,11 @@ export function owedTrajectory(m: BoundModel, share: number, parts: { submitAt: 
  * classes (so R counts on that set's slots; the argument above holds for any Q, with P still
  * all the client's work, so P is at least the largest).
  */
-export function owedTrajectories(m: BoundModel, share: number, jobs: BoundJob[]): { scale: (p: Part) => number; f: number[] }[] {
-  const parts = jobs.filter((j) => !j.chained).flatMap((j) => j.parts.filter((p) => p.local.size > 0).map((part) => ({ submitAt: j.submitAt, part })));
+export function owedTrajectories(m: BoundModel, share: number, jobs: BoundJob[], others: BoundJob[]): { scale: (p: Part) => number; f: number[] }[] {
+  // D (above): work may wait for other clients' tasks already running when it arrives.
+  const blockers = others.map((j) => ({ at: j.submitAt, ms: Math.max(0, ...j.parts.map((p) => largestTask(p, SCALES[0]!(p)))) * 3600_000 }));
+  const releaseAt = (j: BoundJob): number => j.submitAt + Math.max(m.graceMs, m.slotMs, ...blockers.filter((b) => b.at < j.submitAt).map((b) => b.ms));
+  const parts = jobs.filter((j) => !j.chained).flatMap((j) => j.parts.filter((p) => p.local.size > 0).map((part) => ({ releaseAt: releaseAt(j), part })));
   const sets = new Map<string, number[]>();
   for (const { part } of parts) sets.set([...part.local.keys()].sort((x, y) => x - y).join(","), [...part.local.keys()]);
   return SCALES.map((scale) => {
@@ -127,7 +132,8 @@ export function owedWorkRows(m: BoundModel, lpJobs: BoundJob[], lp: Lp, cols: Co
     const bySlot = new Map<number, Column[]>();
     for (const c of cols) if (lpJobs[c.j]!.clientId === client.id) (bySlot.get(c.t) ?? bySlot.set(c.t, []).get(c.t)!).push(c);
     const id = client.id.replace(/\W/g, "_");
-    owedTrajectories(m, client.guaranteedShare, m.jobs.filter((j) => j.clientId === client.id)).forEach(({ scale, f }, q) => {
+    const others = lpJobs.filter((j) => j.clientId !== client.id);
+    owedTrajectories(m, client.guaranteedShare, m.jobs.filter((j) => j.clientId === client.id), others).forEach(({ scale, f }, q) => {
       let prev: string | null = null;
       let credit = new Map<string, number>();
       for (let t = 0; t < m.slots; t++) {

@@ -223,6 +223,21 @@ describe("energy bound that keeps guarantees owes what the guarantee metric owes
     expect(m.energy_cost).toBeGreaterThanOrEqual(m.energy_cost_lb_guarantees - 1e-9);
   });
 
+  it("work arriving while another client's frames hold every node may wait for them (nobody preempts): owed from when they end", () => {
+    // Four 500 W nodes, 0.40 for 4 h then 0.10. A (three quarters) has four 2 h frames due at
+    // 2.5 h; B (a quarter: one node) submits four 1 h frames at 0.1 h. Keeping every guarantee,
+    // A may run all four nodes from 0 to 2 h (started before B waited) and B one node from 2 h:
+    // 1.60 + (2 × 0.4 + 2 × 0.1) × 0.5 = 2.10. B is owed from 0.1 + 2 h: 1.9 node-hours by 4 h.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const hot = (j: ReturnType<typeof job>) => ({ ...j, job: { ...j.job, energyIntensive: true } });
+    const a = hot(job({ id: "a", client: "A", tasks: 4, taskSec: 7200, due: T0 + 2.5 * HOUR }));
+    const b = hot(job({ id: "b", client: "B", tasks: 4, taskSec: 3600, submitAt: T0 + 0.1 * HOUR, due: T0 + 12 * HOUR }));
+    const sc = scenario({ nodes: ["n1", "n2", "n3", "n4"].map((n) => node(n)), tariff, clients: [client("A", { guaranteedShare: 0.75 }), client("B", { guaranteedShare: 0.25 })], jobs: [a, b] });
+    const bound = computeBounds(sc).energyFor(0, undefined, true);
+    expect(bound).toBeLessThanOrEqual(2.1 + 1e-9);
+    expect(bound).toBeCloseTo(1.6 + (1.9 * 0.4 + 2.1 * 0.1) * 0.5, 6);
+  });
+
   it("owed nodes count as nodes, not as work on the slowest class: fast nodes do not shrink what is owed", () => {
     // Two fast nodes (twice the speed) and two slow ones, 500 W each; B is owed two nodes and has
     // eight frames: 0.5 h each on a fast node. Counted in fast node-hours (one per node-hour on any
