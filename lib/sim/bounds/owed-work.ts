@@ -14,7 +14,8 @@
  * its attempts together, on its slowest class — of any other client's job submitted before:
  * what may hold the client's slots when it arrives, since nobody preempts); A(τ) = Q's work
  * released by τ, u its largest task, and in each slot R = min(⌊g × slots up all slot⌋, min over
- * Q's released parts of their eligible slots up all slot). The least progress is the trajectory
+ * Q's released parts of their eligible slots up all slot − H), H = Σ other clients' ⌊g_d × slots⌋
+ * (what clients within their own guarantees may hold). The least progress is the trajectory
  *   f' = min(R, (A − f) / u),  f = 0 before the first release,
  * solved exactly within each slot (linear at rate R, then an exponential tail). Per scale, the
  * most of the trajectories of each distinct set of classes among the parts, Q = the parts that
@@ -23,14 +24,15 @@
  * Why no such schedule does less (P = the client's cumulative credit, all its jobs, local or
  * rented): at any instant, if a released task of Q is pending the client runs at
  * least R on-prem nodes (else it is under-served: owed = min(guar, running + pending, eligible)
- * > running, a violation); if none of Q is pending, each of Q's N unfinished released tasks is
+ * > running, and some eligible slot is idle, asleep or borrowed — its eligible slots hold at
+ * most H of clients within their guarantees — a violation); if none of Q is pending, each of Q's N unfinished released tasks is
  * running. Either way P' ≥ min(R, N), and N ≥ (A − P) / u (an unfinished task holds at most u of
  * Q's work left, and P counts at least Q's work done). So P' ≥ min(R, (A − P) / u); the right
  * side is Lipschitz in P, so by comparison P ≥ f. The premise is the metric's, read as the serve
  * rows read it: past D the client is not left under-served while its eligible slots are all
- * busy with tasks started before it began waiting, nor with clients within their own guarantees
- * (possible only where eligibility differs or the shares' floors leave slots over); neither
- * blocklists nor repeated sub-grace gaps are modelled.
+ * busy with tasks started before it began waiting (D covers those at each job's arrival, not
+ * waits begun otherwise); neither waking nodes, blocklists nor repeated sub-grace gaps are
+ * modelled.
  *
  * Rows: z_t ≤ z_{t-1} + the client's credit in slot t; z_t + s_t ≥ f(end of slot t), s_t a
  * shortfall the caller prices (soft, like the serve rows).
@@ -68,7 +70,7 @@ function advance(f: number, a: number, r: number, u: number, h: number): number 
 }
 
 /** f at each slot's end for a client with share `share` owing `parts`, in units of `scale` (see above): R counts on the eligible slots of every one of them. */
-export function owedTrajectory(m: BoundModel, share: number, parts: { releaseAt: number; part: Part }[], scale: (p: Part) => number): number[] {
+export function owedTrajectory(m: BoundModel, share: number, othersShares: number[], parts: { releaseAt: number; part: Part }[], scale: (p: Part) => number): number[] {
   const releases = parts.map(({ releaseAt, part }) => ({ at: releaseAt, units: scale(part), task: largestTask(part, scale(part)), part }))
     .sort((x, y) => x.at - y.at);
   const out: number[] = [];
@@ -80,11 +82,15 @@ export function owedTrajectory(m: BoundModel, share: number, parts: { releaseAt:
     const start = slotStart(m, t);
     const end = start + m.slotMs;
     const total = m.local.reduce((s, c) => s + c.upAll[t]!, 0);
+    // Other clients within their own guarantees may hold its eligible slots: at most this many.
+    const most = m.local.reduce((s, c) => s + c.nodes[t]!, 0);
+    const held = othersShares.reduce((s, g) => s + Math.floor(g * most + 1e-9), 0);
     let r = Math.floor(share * total + 1e-9);
     for (const x of releases) {
       if (x.at >= end) break;
-      r = Math.min(r, [...x.part.local.keys()].reduce((s, k) => s + m.local[k]!.upAll[t]!, 0));
+      r = Math.min(r, [...x.part.local.keys()].reduce((s, k) => s + m.local[k]!.upAll[t]!, 0) - held);
     }
+    r = Math.max(0, r);
     let now = start;
     for (;;) {
       while (next < releases.length && releases[next]!.at <= now) {
@@ -108,7 +114,7 @@ export function owedTrajectory(m: BoundModel, share: number, parts: { releaseAt:
  * classes (so R counts on that set's slots; the argument above holds for any Q, with P still
  * all the client's work, so P is at least the largest).
  */
-export function owedTrajectories(m: BoundModel, share: number, jobs: BoundJob[], others: BoundJob[]): { scale: (p: Part) => number; f: number[] }[] {
+export function owedTrajectories(m: BoundModel, share: number, othersShares: number[], jobs: BoundJob[], others: BoundJob[]): { scale: (p: Part) => number; f: number[] }[] {
   // D (above): work may wait for other clients' tasks already running when it arrives.
   const blockers = others.map((j) => ({ at: j.submitAt, ms: Math.max(0, ...j.parts.map((p) => largestTask(p, SCALES[0]!(p)))) * 3600_000 }));
   const releaseAt = (j: BoundJob): number => j.submitAt + Math.max(m.graceMs, m.slotMs, ...blockers.filter((b) => b.at < j.submitAt).map((b) => b.ms));
@@ -116,7 +122,7 @@ export function owedTrajectories(m: BoundModel, share: number, jobs: BoundJob[],
   const sets = new Map<string, number[]>();
   for (const { part } of parts) sets.set([...part.local.keys()].sort((x, y) => x - y).join(","), [...part.local.keys()]);
   return SCALES.map((scale) => {
-    const each = [...sets.values()].map((classes) => owedTrajectory(m, share, parts.filter(({ part }) => classes.every((k) => part.local.has(k))), scale));
+    const each = [...sets.values()].map((classes) => owedTrajectory(m, share, othersShares, parts.filter(({ part }) => classes.every((k) => part.local.has(k))), scale));
     return { scale, f: Array.from({ length: m.slots }, (_, t) => Math.max(0, ...each.map((f) => f[t]!))) };
   });
 }
@@ -133,7 +139,8 @@ export function owedWorkRows(m: BoundModel, lpJobs: BoundJob[], lp: Lp, cols: Co
     for (const c of cols) if (lpJobs[c.j]!.clientId === client.id) (bySlot.get(c.t) ?? bySlot.set(c.t, []).get(c.t)!).push(c);
     const id = client.id.replace(/\W/g, "_");
     const others = lpJobs.filter((j) => j.clientId !== client.id);
-    owedTrajectories(m, client.guaranteedShare, m.jobs.filter((j) => j.clientId === client.id), others).forEach(({ scale, f }, q) => {
+    const othersShares = m.clients.filter((c) => c.id !== client.id).map((c) => c.guaranteedShare);
+    owedTrajectories(m, client.guaranteedShare, othersShares, m.jobs.filter((j) => j.clientId === client.id), others).forEach(({ scale, f }, q) => {
       let prev: string | null = null;
       let credit = new Map<string, number>();
       for (let t = 0; t < m.slots; t++) {

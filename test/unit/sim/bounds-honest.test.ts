@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { computeBounds, metricsOf, policyByName, simulate } from "../../../lib/sim/index.ts";
 import { surelyUnfinished } from "../../../lib/sim/bounds/flow-lp.ts";
+import { owedTrajectories } from "../../../lib/sim/bounds/owed-work.ts";
 import { boundModel } from "../../../lib/sim/bounds/model.ts";
 import { exhaustsRetries, failedRefSec } from "../../../lib/sim/tasks.ts";
 import { defaultPolicy } from "../../../lib/planner/index.ts";
-import { HOUR, T0, client, job, node, offer, scenario } from "./tiny.ts";
+import { HOUR, T0, client, gpuNode, job, node, offer, scenario } from "./tiny.ts";
 
 function run(sc: ReturnType<typeof scenario>, policy: string) {
   const p = policyByName(policy);
@@ -236,6 +237,23 @@ describe("energy bound that keeps guarantees owes what the guarantee metric owes
     const bound = computeBounds(sc).energyFor(0, undefined, true);
     expect(bound).toBeLessThanOrEqual(2.1 + 1e-9);
     expect(bound).toBeCloseTo(1.6 + (1.9 * 0.4 + 2.1 * 0.1) * 0.5, 6);
+  });
+
+  it("a client whose work fits only slots other clients may hold within their own guarantees is owed no progress", () => {
+    // Two CPU and two GPU nodes; A (half: two slots) may run its CPU frames on both GPU nodes
+    // within its own guarantee, so B's GPU frames may wait with no violation (no eligible slot
+    // idle or borrowed): nothing owed. With A guaranteed nothing, B is owed both GPU nodes.
+    const sc = (shareA: number) => scenario({
+      nodes: [node("c1"), node("c2"), gpuNode("g1"), gpuNode("g2")],
+      clients: [client("A", { guaranteedShare: shareA }), client("B", { guaranteedShare: 0.5 })],
+      jobs: [job({ id: "a", client: "A", tasks: 8, taskSec: 3600 }), job({ id: "b", client: "B", tasks: 4, taskSec: 3600, gpu: true })],
+    });
+    const owed = (shareA: number) => {
+      const m = boundModel(sc(shareA), 15, { retries: true });
+      return owedTrajectories(m, 0.5, [shareA], m.jobs.filter((j) => j.clientId === "B"), m.jobs.filter((j) => j.clientId === "A")).map(({ f }) => f[f.length - 1]!);
+    };
+    expect(owed(0.5)).toEqual([0, 0]);
+    expect(owed(0)[0]).toBeCloseTo(4, 3);
   });
 
   it("owed nodes count as nodes, not as work on the slowest class: fast nodes do not shrink what is owed", () => {
