@@ -127,7 +127,8 @@ export function buildModel(input: ModelInput): BuiltModel {
   });
 
   // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
-  const { shareRow, guarRow, clientIds } = addShareRows(lp, input);
+  const leasesCount = !mayRent(clouds, snapshot);
+  const { shareRow, guarRow, clientIds } = addShareRows(lp, { ...input, leasesCount });
 
   // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.
   const renters = new Map<string, Set<CloudResource>>();
@@ -281,4 +282,9 @@ export function buildModel(input: ModelInput): BuiltModel {
     });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList, rowKeys: lp.rowKeys() };
+}
+
+/** Whether some client may rent: an offer, and a client allowed to burst with budget left (plan-lp.ts asks the same of the policy). */
+function mayRent(clouds: readonly CloudResource[], snapshot: Snapshot): boolean {
+  return clouds.length > 0 && snapshot.clients.some((c) => c.cloudAllowed && c.cloudBudgetLeft > 0);
 }

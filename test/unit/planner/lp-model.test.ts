@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defaultPolicy } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { aClient, aJob, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
+import { aClient, aJob, aNode, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
 import { lpProblemOf, solveProblem } from "./lp-model-support.ts";
 
 let solver: LpSolver;
@@ -59,6 +59,30 @@ describe("guaranteed shares", () => {
     const s = solveProblem(farm(0.5, true), defaultPolicy, T0, solver);
     expect(aNow(s)).toBeCloseTo(1, 3);
     expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
+  });
+});
+
+describe("guaranteed shares where no client may rent (the simulator's accounting)", () => {
+  // Four nodes, two held for 5 h by C's running tasks; A is guaranteed half the farm: two nodes, not half the two free ones.
+  const farm = aSnapshot({
+    clients: [aClient("A", { guaranteedShare: 0.5 }), aClient("C")],
+    nodes: [
+      aNode("c1").running({ jobId: "CJ", expectedEndAt: T0 + 5 * HOUR }).build(),
+      aNode("c2").running({ jobId: "CJ", expectedEndAt: T0 + 5 * HOUR }).build(),
+      ...nodes("n", 2),
+    ],
+    jobs: [
+      aJob("AJ").forClient("A").tasks(10, 3600).build(),
+      aJob("CJ").forClient("C").tasks(6, 3600).due(T0 + 20 * HOUR).build(),
+    ],
+  });
+  const aNow = (s: ReturnType<typeof solveProblem>) => s.sum((c) => c.kind === "x" && c.t === 0 && s.groups[c.g]!.clientId === "A") / s.grid.hours[0]!;
+
+  it("owe a client its fraction of the whole farm less what its own leases hold, not of the free nodes", () => {
+    const s = solveProblem(farm, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    expect(aNow(s)).toBeCloseTo(2, 3);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });
 
