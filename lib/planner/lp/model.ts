@@ -51,6 +51,8 @@ export interface ModelInput {
    * end at their last deadline, so a plan without misses keeps its shape.
    */
   late?: ReadonlySet<number>;
+  /** Guarantees come before tariff timing (policy.guaranteeRule "before-tariff"): where no client may rent, a guaranteed slot-hour is priced above energy. */
+  guaranteesBeforeEnergy?: boolean;
   /** The snapshot's rented nodes, found once per problem (lp-problem.ts): a lateness re-build does not scan the farm again. */
   cloudNodes?: readonly FarmNode[];
 }
@@ -128,6 +130,8 @@ export function buildModel(input: ModelInput): BuiltModel {
 
   // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
   const leasesCount = !mayRent(clouds, snapshot);
+  // Where no client may rent, guarantees before tariff timing are priced above energy (weights.ts).
+  const shortPrice = leasesCount && input.guaranteesBeforeEnergy ? WEIGHTS.guaranteeBeforeEnergyPerSlotHour : WEIGHTS.guaranteePerSlotHour;
   const { shareRow, guarRow, clientIds } = addShareRows(lp, { ...input, leasesCount });
 
   // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.
@@ -278,7 +282,7 @@ export function buildModel(input: ModelInput): BuiltModel {
   for (const c of [...guarRow.keys()].sort()) {
     guarRow.get(c)!.forEach((row, t) => {
       lp.entry(row, 1);
-      col("short", clientIds.indexOf(c), -1, t, 1, WEIGHTS.guaranteePerSlotHour, 0, INF);
+      col("short", clientIds.indexOf(c), -1, t, 1, shortPrice, 0, INF);
     });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList, rowKeys: lp.rowKeys() };

@@ -35,7 +35,7 @@ export interface ShareRows {
  * the hours running leases still hold; asleep nodes count, they can be woken):
  * - cap, every slot: the client's new work ≤ maxShare × that capacity;
  * - guarantee, the first four hours, soft (a `short` column per row, priced below misses, cloud
- *   and energy): its new work ≥ guarantee × that capacity, capped by the free capacity of the
+ *   and energy; where no client may rent and guarantees come before tariff timing, above energy): its new work ≥ guarantee × that capacity, capped by the free capacity of the
  *   classes its work can use (a GPU-only client is not owed CPU boxes), its work left and its tasks;
  *   where no client may rent (`leasesCount`), the simulator's accounting instead: guarantee × the whole
  *   farm (running leases' hours included) less the hours its own leases hold. There no deadline can

@@ -3,7 +3,7 @@
  * the model and its solution rather than on the rounded first slot.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy } from "../../../lib/planner/index.ts";
+import { defaultPolicy, withPolicy } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
 import { aClient, aJob, aNode, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
@@ -182,13 +182,25 @@ describe("asleep nodes", () => {
 
   it("cost a woken node-hour of work what an awake one costs: energy-intensive work waits for the cheap hours", () => {
     // A woken node's busy hours are priced by the work columns (busy power includes the idle draw);
-    // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee.
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee
+    // (beside tariff timing: a guarantee priced below energy).
+    const s = solveProblem(snap, withPolicy({ guaranteeRule: "beside-tariff" }), T0, solver);
     expect(s.status).toBe("optimal");
     const peakEnd = T0 + 13 * HOUR;
     const atPeak = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= peakEnd);
     expect(atPeak).toBeLessThan(1e-6);
     expect(s.sum((c) => c.kind === "wake")).toBeGreaterThan(1);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+  });
+
+  it("by default, where no client may rent, serve A's guaranteed half of the farm now, ahead of the cheap hours (guarantees ≫ energy)", () => {
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    // The first four hours (all at the peak price): three nodes' worth once the woken one is up, where beside tariff timing it was none.
+    const firstHours = T0 + 4 * HOUR;
+    const early = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= firstHours);
+    expect(early).toBeGreaterThan(11);
+    expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });
