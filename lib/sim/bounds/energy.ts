@@ -14,10 +14,12 @@
  * - deadlines: work after a job's deadline is allowed (to the horizon) at a penalty, so the bound
  *   is the least energy among the schedules with the least late work (late work still draws
  *   energy); work that fits nowhere before the horizon is dropped at a larger penalty.
- * With `guarantees`, the bound of a schedule that also keeps every client's guarantee (the
- * reservation and serve rows of flow-lp.ts: while a client surely has demand, it runs its owed
- * nodes, so none of its owed work waits for a cheaper hour): the energy a schedule with 0
- * guarantee client-minutes cannot beat, as the cloud target's guarantee-aware bound is for cloud.
+ * With `guarantees`, the bound of a schedule that also keeps every client's guarantee as the
+ * guarantee metric counts it (guarantees.ts: deferred work stays owed): the reservation and
+ * serve rows of flow-lp.ts, and the owed-work rows of owed-work.ts — while a client has released
+ * work left it runs its owed nodes, so its work keeps up with the least trajectory that allows
+ * and none of it waits for a cheaper hour. The energy a schedule with 0 guarantee client-minutes
+ * cannot beat, as the cloud target's guarantee-aware bound is for cloud.
  * Owed work only counts for jobs the run finished (the bound prices the run's work, no more);
  * a shortfall is priced below late work (deadlines first) and far above energy.
  */
@@ -54,7 +56,7 @@ export function energyLowerBound(m: BoundModel, solve: LpSolver, cloudSpendCap: 
   const jobs = m.jobs.filter((j) => j.parts.length > 0).map((j) => (run && !run.get(j.id)?.onTime ? { ...j, dueAt: null } : j));
   const finished = (j: BoundJob): boolean => !run || j.parts.every((p) => doneFraction(p, run.get(j.id)) >= 1 - 1e-9);
   const owing = guarantees ? { ...m, jobs: m.jobs.filter(finished) } : m;
-  const { lp, cols, dueOf, guaranteeShort } = flowLp(owing, { jobs, late: true, cloudSpendCap, guarantees, serveGuarantees: guarantees });
+  const { lp, cols, dueOf, guaranteeShort } = flowLp(owing, { jobs, late: true, cloudSpendCap, guarantees, serveGuarantees: guarantees, owedWork: guarantees });
   for (const s of guaranteeShort) lp.cost(s, GUARANTEE_SHORT_PER_NODE_HOUR);
   const mean = (j: BoundJob): number => {
     const a = j.submitAt;

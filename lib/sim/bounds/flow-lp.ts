@@ -18,10 +18,14 @@
  * nodes (its own columns in the slot, on-prem on those classes or rented: work on rented nodes is
  * not pending) — a schedule with no guarantee client-minutes defers none of its owed work for a
  * cheaper hour — and both rows turn soft: one shortfall column per client and slot (node-hours
- * the client goes without), which the caller prices.
+ * the client goes without), which the caller prices. "Surely has demand" is the loose reading
+ * (what no schedule can have finished); the guarantee metric owes a client while it has ANY
+ * pending work, deferred included — `owedWork` adds that reading (owed-work.ts: cumulative
+ * rows, the client's work keeps up with its owed rate until its released work is done).
  */
 import { Lp } from "./lp.ts";
 import { overlap, slotStart, type BoundJob, type BoundModel, type Part } from "./model.ts";
+import { owedWorkRows } from "./owed-work.ts";
 
 export interface Column { name: string; j: number; p: number; cloud: boolean; k: number; t: number; late: boolean; perHour: number }
 
@@ -35,13 +39,15 @@ export interface FlowSpec {
   guarantees?: boolean;
   /** With guarantees: the client also USES its owed nodes (no deferral), softly (see below). */
   serveGuarantees?: boolean;
+  /** Each guaranteed client's work keeps up with what it is owed (owed-work.ts), softly. */
+  owedWork?: boolean;
 }
 
 export interface Flow {
   lp: Lp;
   cols: Column[];
   dueOf: (j: BoundJob) => number;
-  /** With serveGuarantees: the shortfall column of each serve row (node-hours), for a penalty. */
+  /** With serveGuarantees / owedWork: the shortfall column of each serve / owed-work row, for a penalty. */
   guaranteeShort: string[];
 }
 
@@ -106,6 +112,7 @@ export function flowLp(m: BoundModel, spec: FlowSpec): Flow {
   }
   spendRows(m, spec, lp, cols);
   const guaranteeShort = spec.guarantees ? guaranteeRows(m, spec, lp, cols) : [];
+  if (spec.owedWork) guaranteeShort.push(...owedWorkRows(m, spec.jobs, lp, cols));
   return { lp, cols, dueOf, guaranteeShort };
 }
 

@@ -15,7 +15,8 @@ import { meets, speedFor } from "../eligibility.ts";
 import { exhaustsRetries, failedRefSec, trueTaskSec } from "../tasks.ts";
 import type { Scenario, SimNodeSpec } from "../types.ts";
 
-export interface LocalClass { name: string; nodes: number[]; kwBusy: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
+/** `nodes[t]`: slots of nodes up for some of slot t (a relaxation); `upAll[t]`: of nodes up for all of it (what an obligation may count on). */
+export interface LocalClass { name: string; nodes: number[]; upAll: number[]; kwBusy: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
 export interface CloudClass { name: string; pricePerHour: number; maxNodes: number; bootSec: number; caps: SimNodeSpec["capabilities"]; speed: Record<string, number> }
 
 /** Steps of one job with the same eligible classes. Hours are node-hours on that class alone. */
@@ -43,6 +44,8 @@ export interface BoundJob {
   energyIntensive: boolean;
   /** A task fails every attempt it is allowed (the default policy's retries): every run fails the job. */
   exhausted: boolean;
+  /** It waits for other jobs or steps (dependencies): not all of its work is runnable from submission. */
+  chained: boolean;
   parts: Part[];
 }
 
@@ -58,6 +61,8 @@ export interface BoundModel {
   cloud: CloudClass[];
   clients: Client[];
   jobs: BoundJob[];
+  /** The guarantee metric's grace (plan interval + replan delay, ms): under-service shorter than it is free. */
+  graceMs: number;
 }
 
 export function slotStart(m: BoundModel, t: number): number {
@@ -90,15 +95,23 @@ function localClasses(sc: Scenario, slots: number, slotMs: number): LocalClass[]
   }
   const crashes = crashEvents(sc);
   return [...byKey.values()].map((nodes, i) => {
+    const down = nodes.map((n) => crashes.filter((c) => c.nodeId === n.id));
     const per: number[] = [];
+    const upAll: number[] = [];
     for (let t = 0; t < slots; t++) {
       const a = sc.startAt + t * slotMs;
       let up = 0;
-      for (const n of nodes) if (!crashes.some((c) => c.nodeId === n.id && c.at <= a && c.at + c.downSec * 1000 >= a + slotMs)) up += n.slots;
+      let all = 0;
+      for (const [x, n] of nodes.entries()) {
+        const mine = down[x]!;
+        if (!mine.some((c) => c.at <= a && c.at + c.downSec * 1000 >= a + slotMs)) up += n.slots;
+        if (!mine.some((c) => c.at < a + slotMs && c.at + c.downSec * 1000 > a)) all += n.slots;
+      }
       per.push(up);
+      upAll.push(all);
     }
     const n0 = nodes[0]!;
-    return { name: `L${i}`, nodes: per, kwBusy: n0.powerBusyW / n0.slots / 1000, caps: n0.capabilities, speed: n0.speed };
+    return { name: `L${i}`, nodes: per, upAll, kwBusy: n0.powerBusyW / n0.slots / 1000, caps: n0.capabilities, speed: n0.speed };
   });
 }
 
@@ -159,9 +172,9 @@ export function boundModel(sc: Scenario, slotMinutes: number, options: { retries
     });
     for (const p of parts.values()) p.taskHours.sort((a, b) => b - a);
     const dueAt = finalDue.has(job.id) ? finalDue.get(job.id)! : job.deadlineAt;
-    return { id: job.id, clientId: job.clientId, submitAt: Math.max(sc.startAt, spec.submitAt), dueAt, cloudAllowed, energyIntensive: job.energyIntensive, exhausted, parts: [...parts.values()] };
+    return { id: job.id, clientId: job.clientId, submitAt: Math.max(sc.startAt, spec.submitAt), dueAt, cloudAllowed, energyIntensive: job.energyIntensive, exhausted, chained: job.dependsOn.length > 0 || job.steps.some((s) => s.dependsOn.length > 0), parts: [...parts.values()] };
   });
-  return { startAt: sc.startAt, endAt: sc.endAt, slotMs, slots, minPrice, tariff: sc.tariff, local, cloud, clients: sc.clients, jobs };
+  return { startAt: sc.startAt, endAt: sc.endAt, slotMs, slots, minPrice, tariff: sc.tariff, local, cloud, clients: sc.clients, jobs, graceMs: (sc.planIntervalSec + sc.replanDelaySec) * 1000 };
 }
 
 /** Slot length (minutes) so the LP stays near `maxColumns` variables: 15, 30, 60, 120 or 240. */

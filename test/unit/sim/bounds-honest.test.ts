@@ -202,6 +202,57 @@ describe("energy bound that keeps guarantees", () => {
   });
 });
 
+describe("energy bound that keeps guarantees owes what the guarantee metric owes", () => {
+  it("deferred work stays owed: a guaranteed client runs its owed node until its work is done, not only while it surely has demand", () => {
+    // 0.40 for the first 4 h, 0.10 after; four 500 W nodes; B (guaranteed a quarter: one node) has
+    // four 1 h energy-intensive frames due at 12 h. Four nodes could finish them all within 1 h,
+    // so B "surely has demand" only until then; but the metric owes B its node while any frame is
+    // pending, deferred or not. From submission + one slot (0.25 h) B runs at least one node until
+    // three frames are done (3.25 h), then the last frame's tail: by 4 h at least 4 − e^−0.75 done.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const j = job({ id: "b", client: "B", tasks: 4, taskSec: 3600, due: T0 + 12 * HOUR });
+    const sc = scenario({ nodes: ["n1", "n2", "n3", "n4"].map((n) => node(n)), tariff, clients: [client("A", { guaranteedShare: 0.75 }), client("B", { guaranteedShare: 0.25 })], jobs: [{ ...j, job: { ...j.job, energyIntensive: true } }] });
+    const peak = 4 - Math.exp(-0.75);
+    const b = computeBounds(sc);
+    expect(b.energyFor(0)).toBeCloseTo(4 * 0.5 * 0.1, 9);
+    // The surely-unfinished demand alone owed 0.75 node-hours at 0.40 (0.3125 in all).
+    expect(b.energyFor(0, undefined, true)).toBeCloseTo(peak * 0.5 * 0.4 + (4 - peak) * 0.5 * 0.1, 6);
+    // A policy that keeps the guarantee (fifo runs all four frames at once) uses no less.
+    const m = run(sc, "fifo");
+    expect(m.guarantee_violation_min).toBe(0);
+    expect(m.energy_cost).toBeGreaterThanOrEqual(m.energy_cost_lb_guarantees - 1e-9);
+  });
+
+  it("work arriving while another client's frames hold every node may wait for them (nobody preempts): owed from when they end", () => {
+    // Four 500 W nodes, 0.40 for 4 h then 0.10. A (three quarters) has four 2 h frames due at
+    // 2.5 h; B (a quarter: one node) submits four 1 h frames at 0.1 h. Keeping every guarantee,
+    // A may run all four nodes from 0 to 2 h (started before B waited) and B one node from 2 h:
+    // 1.60 + (2 × 0.4 + 2 × 0.1) × 0.5 = 2.10. B is owed from 0.1 + 2 h: 1.9 node-hours by 4 h.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const hot = (j: ReturnType<typeof job>) => ({ ...j, job: { ...j.job, energyIntensive: true } });
+    const a = hot(job({ id: "a", client: "A", tasks: 4, taskSec: 7200, due: T0 + 2.5 * HOUR }));
+    const b = hot(job({ id: "b", client: "B", tasks: 4, taskSec: 3600, submitAt: T0 + 0.1 * HOUR, due: T0 + 12 * HOUR }));
+    const sc = scenario({ nodes: ["n1", "n2", "n3", "n4"].map((n) => node(n)), tariff, clients: [client("A", { guaranteedShare: 0.75 }), client("B", { guaranteedShare: 0.25 })], jobs: [a, b] });
+    const bound = computeBounds(sc).energyFor(0, undefined, true);
+    expect(bound).toBeLessThanOrEqual(2.1 + 1e-9);
+    expect(bound).toBeCloseTo(1.6 + (1.9 * 0.4 + 2.1 * 0.1) * 0.5, 6);
+  });
+
+  it("owed nodes count as nodes, not as work on the slowest class: fast nodes do not shrink what is owed", () => {
+    // Two fast nodes (twice the speed) and two slow ones, 500 W each; B is owed two nodes and has
+    // eight frames: 0.5 h each on a fast node. Counted in fast node-hours (one per node-hour on any
+    // class), B's work reaches 4 − e^−4.5 by 4 h (two nodes from 0.25 h, the last frame's tail
+    // after 1.75 h). Counted in slow node-hours alone, two fast nodes' work would have sufficed at
+    // half that rate. Keeping the guarantee on the fast nodes finishes by 2.25 h: 0.80.
+    const tariff = { currency: "USD", defaultPricePerKWh: 0.1, slots: [{ startAt: T0, endAt: T0 + 4 * HOUR, pricePerKWh: 0.4 }, { startAt: T0 + 4 * HOUR, endAt: T0 + 12 * HOUR, pricePerKWh: 0.1 }] };
+    const j = job({ id: "b", client: "B", tasks: 8, taskSec: 3600, due: T0 + 12 * HOUR });
+    const fast = { speed: { "render-cpu": 2 } };
+    const sc = scenario({ nodes: [node("f1", fast), node("f2", fast), node("s1"), node("s2")], tariff, clients: [client("A", { guaranteedShare: 0.5 }), client("B", { guaranteedShare: 0.5 })], jobs: [{ ...j, job: { ...j.job, energyIntensive: true } }] });
+    const peak = 4 - Math.exp(-4.5);
+    expect(computeBounds(sc).energyFor(0, undefined, true)).toBeCloseTo(peak * 0.5 * 0.4 + (4 - peak) * 0.5 * 0.1, 6);
+  });
+});
+
 describe("guarantee shortfall the deadlines force", () => {
   it("is 0 where renting keeps both, positive where A's deadline needs B's owed node", () => {
     // B is guaranteed half of two nodes and has a 10 h frame; A needs 4 node-hours by 2 h.
