@@ -84,6 +84,22 @@ describe("guaranteed shares where no client may rent (the simulator's accounting
     expect(aNow(s)).toBeCloseTo(2, 3);
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
+
+  it("owe work left in node-hours on the client's fastest class: owed work is not stretched onto slow, energy-dearer boxes", () => {
+    // B is owed half of four nodes; its 8 reference hours of simulation take 3.3 node-hours on the two
+    // 64-core nodes (2.4x, 800 W: 0.33 kWh per reference hour) and 8 on the two 32-core ones (0.45 kWh).
+    // Counted in reference hours the rows owed B 2 nodes for 4 h, which only the slow boxes fill.
+    const s = solveProblem(aSnapshot({
+      clients: [aClient("B", { guaranteedShare: 0.5, cloudAllowed: false })],
+      tariff: aTariff(0.152),
+      nodes: [...nodes("fast", 2, (b) => b.cores(64, 256).speed("sim", 2.4).power(180, 800)), ...nodes("slow", 2, (b) => b.speed("sim", 1))],
+      jobs: [aJob("BJ").forClient("B").kind("sim").tasks(8, 3600).energyIntensive().due(T0 + 20 * HOUR).build()],
+    }), defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const onNow = (label: string) => s.sum((c) => c.kind === "x" && c.t === 0 && s.resources[c.r]!.label.includes(label)) / s.grid.hours[0]!;
+    expect(onNow("64-vCPU")).toBeCloseTo(2, 3);
+    expect(onNow("32-vCPU")).toBeLessThan(1e-6);
+  });
 });
 
 describe("the farm's cloud ceiling (Snapshot.cloudLimits)", () => {
