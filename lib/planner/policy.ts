@@ -22,7 +22,7 @@ export const defaultPolicy: Policy = {
     interruptionLossSec: 180,
     checkpointIntervalSec: 600,
   },
-  guaranteeRule: "beside-tariff",
+  guaranteeRule: "before-tariff",
   failures: {
     retriesPerTask: 3,
     errorsPerJob: 100,

@@ -52,7 +52,7 @@ export const OPT_IN_POLICIES: Record<string, PolicyEntry> = {
   },
   "burstfarm-guarantees": {
     name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "before-tariff" }),
-    summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts)",
+    summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts; the default policy since guarantees rank above the energy saving)",
   },
   "burstfarm-guarantees-beside-tariff": {
     name: "burstfarm-guarantees-beside-tariff" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "beside-tariff" }),

@@ -83,7 +83,7 @@ export function dispatchQuotas(input: QuotaDispatchInput): QuotaDispatchResult {
       d.fillQuota(members, pools, nodesOf(q), ahead, `LP: ${q.toFixed(1)} rented ${type} now for ${g.clientId}'s ${g.kind} work${due}`);
     }
   }
-  const frugal = frugalClasses(input.policy, d.energy);
+  const frugal = frugalClasses(input.policy, d.energy, d.guaranteesFirst);
   if (input.guarantee) serveGuarantees(input, input.guarantee, d, frugal);
   const anyFree = () => input.pools.some((p) => p.freeHead < p.free.length);
   // Early look: a job with no frame yet, deferred or not, gets one task on a free node so its artist sees a frame
@@ -145,20 +145,21 @@ function serveGuarantees(input: QuotaDispatchInput, rule: GuaranteeRule, d: Disp
 
 /**
  * The on-prem classes a guarantee may place a step's task on, least energy per unit of work first.
- * With tariff timing on, energy-intensive work only goes where it spends at most policy.tariff.minSaving
- * more per unit than its best class (the saving the planner deems worth acting on): energy ≫ guarantees,
+ * With tariff timing on and energy before guarantees (`beforeEnergy` false: beside tariff timing, or a farm
+ * where a client may rent, GuaranteeRule.beforeEnergy), energy-intensive work only goes where it spends at
+ * most policy.tariff.minSaving more per unit than its best class (the saving the planner deems worth acting on),
  * and the idle fill's 1.5× allowance let an owed client's simulations take CPU boxes at 1.35× the
  * energy of the 64-core nodes the LP had for them (mixed-short-long, seed 2: 67% of the energy room).
  * Ranked once per step and dispatch (the serve pass and the owed-first fill ask again and again).
  */
-function frugalClasses(policy: Policy, energy: ClassEnergy): Frugal {
+function frugalClasses(policy: Policy, energy: ClassEnergy, beforeEnergy: boolean): Frugal {
   const memo = new Map<StepState, NodeClass[]>();
   return (s, st) => {
     let out = memo.get(st);
     if (out) return out;
     const kwh = (c: NodeClass) => energy.kwhPerRefHour(c, st.step.kind);
     out = [...st.eligibleOnprem].sort((a, b) => kwh(a) - kwh(b) || a.index - b.index);
-    if (policy.tariff.enabled && s.job.energyIntensive && out.length > 0) {
+    if (policy.tariff.enabled && !beforeEnergy && s.job.energyIntensive && out.length > 0) {
       const limit = kwh(out[0]!) * (1 + policy.tariff.minSaving);
       out = out.filter((c) => kwh(c) <= limit);
     }

@@ -33,6 +33,8 @@ export class Dispatcher {
   /** The plan rents nothing (energy-rule.ts plansNoRental): work the idle fill does now cannot save a rental (cloud ≫ energy). */
   private readonly noRent: boolean;
   private readonly guard: GuaranteeRule | null;
+  /** A guarantee placement skips the energy rules (guarantee-rule.ts {@link GuaranteeRule.beforeEnergy}). */
+  readonly guaranteesFirst: boolean;
   /** Placing an LP quota (fillQuota): its deadline work waits for a client below its guarantee only where the plan has room (guarantee-rule.ts); other fills always wait. */
   private inQuota = false;
   /** Nodes about to be ready per class (tail-rule.ts comingNodes), found at the first tail check. */
@@ -41,6 +43,7 @@ export class Dispatcher {
   constructor(private readonly input: QuotaDispatchInput) {
     this.noRent = plansNoRental(input.groups, input.reading);
     this.guard = input.guarantee ?? null;
+    this.guaranteesFirst = this.guard?.beforeEnergy(input.policy) ?? false;
     this.firstFrames = new FirstFrames(input.pools, input.now);
   }
 
@@ -131,7 +134,7 @@ export class Dispatcher {
           if (tailTooSlow(s, st, pool, alternatives, this.input.now, refusal, policy.safetySigma, this.comingNodes())) continue;
           if (idle && lateOnlyHere(s, st, pool, alternatives, this.input.now, policy.safetySigma)) continue;
           if (idle && this.input.prerequisites?.has(s.job.id) && prerequisiteSooner(s, st, pool, alternatives, this.input.now, refusal)) continue;
-          if (idle && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;
+          if (idle && !(byGuarantee && this.guaranteesFirst) && policy.tariff.enabled && s.job.energyIntensive && this.noRent && wastefulForIdle(st, pool, alternatives, this.energy)) continue;
           slot = takeSlot(pool, s.job, refusal, freeOnly);
           if (slot) { from = pool; break; }
         }

@@ -67,6 +67,7 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));
   const modelInput: ModelInput = {
     groups, resources, clouds, grid, snapshot, guarantee, maxShare, now, completionCredit: options.completionCredit, cloudNodes: snapshot.nodes.filter((n) => n.pool === "cloud"),
+    guaranteesBeforeEnergy: policy.guaranteeRule === "before-tariff",
     priceTimed: slotPrices(grid, input.curve, !policy.tariff.enabled), priceFlat: slotPrices(grid, input.curve, true),
   };
   return { grid, resources, clouds, groups, built: buildModel(modelInput), modelInput };

@@ -51,6 +51,8 @@ export interface ModelInput {
    * end at their last deadline, so a plan without misses keeps its shape.
    */
   late?: ReadonlySet<number>;
+  /** Guarantees come before tariff timing (policy.guaranteeRule "before-tariff"): where no client may rent, a guaranteed slot-hour is priced above energy. */
+  guaranteesBeforeEnergy?: boolean;
   /** The snapshot's rented nodes, found once per problem (lp-problem.ts): a lateness re-build does not scan the farm again. */
   cloudNodes?: readonly FarmNode[];
 }
@@ -127,7 +129,10 @@ export function buildModel(input: ModelInput): BuiltModel {
   });
 
   // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
-  const { shareRow, guarRow, clientIds } = addShareRows(lp, input);
+  const leasesCount = !mayRent(clouds, snapshot);
+  // Where no client may rent, guarantees before tariff timing are priced above energy (weights.ts).
+  const shortPrice = leasesCount && input.guaranteesBeforeEnergy ? WEIGHTS.guaranteeBeforeEnergyPerSlotHour : WEIGHTS.guaranteePerSlotHour;
+  const { shareRow, guarRow, clientIds } = addShareRows(lp, { ...input, leasesCount });
 
   // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.
   const renters = new Map<string, Set<CloudResource>>();
@@ -277,8 +282,13 @@ export function buildModel(input: ModelInput): BuiltModel {
   for (const c of [...guarRow.keys()].sort()) {
     guarRow.get(c)!.forEach((row, t) => {
       lp.entry(row, 1);
-      col("short", clientIds.indexOf(c), -1, t, 1, WEIGHTS.guaranteePerSlotHour, 0, INF);
+      col("short", clientIds.indexOf(c), -1, t, 1, shortPrice, 0, INF);
     });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList, rowKeys: lp.rowKeys() };
+}
+
+/** Whether some client may rent: an offer, and a client allowed to burst with budget left (plan-lp.ts asks the same of the policy). */
+function mayRent(clouds: readonly CloudResource[], snapshot: Snapshot): boolean {
+  return clouds.length > 0 && snapshot.clients.some((c) => c.cloudAllowed && c.cloudBudgetLeft > 0);
 }

@@ -20,6 +20,13 @@ export const WEIGHTS = {
   /** Work with no deadline not done within the horizon: above any energy price, never worth renting for. */
   bestEffortPerRefHour: 5,
   guaranteePerSlotHour: 0.01,
+  /**
+   * A guaranteed slot-hour left unserved where no client may rent and guarantees come before tariff
+   * timing (policy.guaranteeRule "before-tariff"): above any energy difference of a slot-hour (~0.15 at
+   * 0.3/kWh and 500 W), below best-effort work and lateness, far below a miss: there the order is
+   * deadlines ≫ guarantees ≫ the energy saving (mixed-short-long 420 → 84 guarantee client-minutes, no miss).
+   */
+  guaranteeBeforeEnergyPerSlotHour: 0.5,
   previewPerHourHour: 0.0002,
   earlierPerHourHour: 0.00001,
   wakePerSlotHour: 0.001,

@@ -5,9 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { aClient, aJob, aNode, aStep, aSnapshot, HOUR, MIN, nodes, T0 } from "../../builders/planner.ts";
+import { withPolicy } from "../../../lib/planner/index.ts";
 import { GuaranteeRule } from "../../../lib/planner/lp/guarantee-rule.ts";
 import { buildPools } from "../../../lib/planner/matching/slot-pools.ts";
 import { dispatch, farm, member, perJob, resources } from "./lp-dispatch-fixture.ts";
+
+/** Guarantees beside tariff timing (energy ≫ guarantees), the default before guarantees came first. */
+const besideTariff = withPolicy({ guaranteeRule: "beside-tariff" });
 
 const halves = [aClient("A", { guaranteedShare: 0.5 }), aClient("B", { guaranteedShare: 0.5 })];
 
@@ -93,8 +97,14 @@ describe("guarantee rule and energy (tariff on, the plan renting nothing)", () =
     expect(r.assignments.filter((x) => x.reason.startsWith("guarantee:")).map((x) => x.nodeId)).toEqual(["cpu"]);
   });
 
-  it("leaves its energy-intensive work off an energy-wasteful class, as the work-conserving fill does (energy ≫ guarantees)", () => {
+  it("by default (guarantees before tariff timing) serves its energy-intensive work on an energy-wasteful class rather than leave the slot idle", () => {
     const f = farm(shot(true, true), T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["b"], guarantees: true });
+    expect(r.assignments.map((x) => [x.nodeId, x.jobId, x.reason.split(";")[0]])).toEqual([["gpu", "b", "guarantee: B below its 50% share (runs 0 of 1 on-prem slot(s) owed)"]]);
+  });
+
+  it("beside tariff timing, leaves it off an energy-wasteful class, as the work-conserving fill does (energy ≫ guarantees)", () => {
+    const f = farm(shot(true, true), T0, besideTariff);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["b"], guarantees: true });
     expect(r.assignments).toEqual([]);
   });
@@ -115,10 +125,16 @@ describe("guarantee rule and the energy room of a class (tariff on)", () => {
     ],
   });
 
-  it("gives an owed client's energy-intensive work no class spending over minSaving more per unit than its best", () => {
-    const f = farm(shot, T0);
+  it("beside tariff timing, gives an owed client's energy-intensive work no class spending over minSaving more per unit than its best", () => {
+    const f = farm(shot, T0, besideTariff);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["a", "b"], guarantees: true });
     expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "a"]]);
+  });
+
+  it("by default (guarantees before tariff timing) gives the owed client's work the free class though it spends more per unit", () => {
+    const f = farm(shot, T0);
+    const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["a", "b"], guarantees: true });
+    expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "b"]]);
   });
 });
 

@@ -3,10 +3,10 @@
  * the model and its solution rather than on the rounded first slot.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultPolicy } from "../../../lib/planner/index.ts";
+import { defaultPolicy, withPolicy } from "../../../lib/planner/index.ts";
 import type { LpSolver } from "../../../lib/planner/lp/solver.ts";
 import { loadHighsSolver } from "../../../lib/solver/highs-solver.ts";
-import { aClient, aJob, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
+import { aClient, aJob, aNode, anOffer, aSnapshot, aTariff, HOUR, nodes, T0 } from "../../builders/planner.ts";
 import { lpProblemOf, solveProblem } from "./lp-model-support.ts";
 
 let solver: LpSolver;
@@ -59,6 +59,46 @@ describe("guaranteed shares", () => {
     const s = solveProblem(farm(0.5, true), defaultPolicy, T0, solver);
     expect(aNow(s)).toBeCloseTo(1, 3);
     expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
+  });
+});
+
+describe("guaranteed shares where no client may rent (the simulator's accounting)", () => {
+  // Four nodes, two held for 5 h by C's running tasks; A is guaranteed half the farm: two nodes, not half the two free ones.
+  const farm = aSnapshot({
+    clients: [aClient("A", { guaranteedShare: 0.5 }), aClient("C")],
+    nodes: [
+      aNode("c1").running({ jobId: "CJ", expectedEndAt: T0 + 5 * HOUR }).build(),
+      aNode("c2").running({ jobId: "CJ", expectedEndAt: T0 + 5 * HOUR }).build(),
+      ...nodes("n", 2),
+    ],
+    jobs: [
+      aJob("AJ").forClient("A").tasks(10, 3600).build(),
+      aJob("CJ").forClient("C").tasks(6, 3600).due(T0 + 20 * HOUR).build(),
+    ],
+  });
+  const aNow = (s: ReturnType<typeof solveProblem>) => s.sum((c) => c.kind === "x" && c.t === 0 && s.groups[c.g]!.clientId === "A") / s.grid.hours[0]!;
+
+  it("owe a client its fraction of the whole farm less what its own leases hold, not of the free nodes", () => {
+    const s = solveProblem(farm, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    expect(aNow(s)).toBeCloseTo(2, 3);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+  });
+
+  it("owe work left in node-hours on the client's fastest class: owed work is not stretched onto slow, energy-dearer boxes", () => {
+    // B is owed half of four nodes; its 8 reference hours of simulation take 3.3 node-hours on the two
+    // 64-core nodes (2.4x, 800 W: 0.33 kWh per reference hour) and 8 on the two 32-core ones (0.45 kWh).
+    // Counted in reference hours the rows owed B 2 nodes for 4 h, which only the slow boxes fill.
+    const s = solveProblem(aSnapshot({
+      clients: [aClient("B", { guaranteedShare: 0.5, cloudAllowed: false })],
+      tariff: aTariff(0.152),
+      nodes: [...nodes("fast", 2, (b) => b.cores(64, 256).speed("sim", 2.4).power(180, 800)), ...nodes("slow", 2, (b) => b.speed("sim", 1))],
+      jobs: [aJob("BJ").forClient("B").kind("sim").tasks(8, 3600).energyIntensive().due(T0 + 20 * HOUR).build()],
+    }), defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    const onNow = (label: string) => s.sum((c) => c.kind === "x" && c.t === 0 && s.resources[c.r]!.label.includes(label)) / s.grid.hours[0]!;
+    expect(onNow("64-vCPU")).toBeCloseTo(2, 3);
+    expect(onNow("32-vCPU")).toBeLessThan(1e-6);
   });
 });
 
@@ -158,13 +198,25 @@ describe("asleep nodes", () => {
 
   it("cost a woken node-hour of work what an awake one costs: energy-intensive work waits for the cheap hours", () => {
     // A woken node's busy hours are priced by the work columns (busy power includes the idle draw);
-    // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee.
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee
+    // (beside tariff timing: a guarantee priced below energy).
+    const s = solveProblem(snap, withPolicy({ guaranteeRule: "beside-tariff" }), T0, solver);
     expect(s.status).toBe("optimal");
     const peakEnd = T0 + 13 * HOUR;
     const atPeak = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= peakEnd);
     expect(atPeak).toBeLessThan(1e-6);
     expect(s.sum((c) => c.kind === "wake")).toBeGreaterThan(1);
+    expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
+  });
+
+  it("by default, where no client may rent, serve A's guaranteed half of the farm now, ahead of the cheap hours (guarantees ≫ energy)", () => {
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
+    expect(s.status).toBe("optimal");
+    // The first four hours (all at the peak price): three nodes' worth once the woken one is up, where beside tariff timing it was none.
+    const firstHours = T0 + 4 * HOUR;
+    const early = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= firstHours);
+    expect(early).toBeGreaterThan(11);
+    expect(s.sum((c) => c.kind === "short")).toBeLessThan(1e-6);
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 });
