@@ -22,7 +22,7 @@ export const defaultPolicy: Policy = {
     interruptionLossSec: 180,
     checkpointIntervalSec: 600,
   },
-  guaranteeRule: "before-tariff",
+  guaranteeRule: "beside-tariff",
   failures: {
     retriesPerTask: 3,
     errorsPerJob: 100,

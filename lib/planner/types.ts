@@ -262,11 +262,12 @@ export interface Policy {
   };
   /**
    * Guarantees in the LP's dispatch (lp/guarantee-rule.ts): a client below its guaranteed share gets
-   * free eligible on-prem slots before a client above its own share gets more. "before-tariff" (the
-   * default): its work the LP defers for a cheaper hour counts and runs too, asleep nodes wake for it and,
-   * where no client may rent, it takes slots the energy rules would leave idle (the simulator's accounting;
-   * guarantees ≫ the energy saving); "beside-tariff": deferred work stays deferred and nodes the LP keeps
-   * asleep for a cheaper hour stay asleep (energy ≫ guarantees, as the LP's objective); "off": the LP's soft guarantee
+   * free eligible on-prem slots before a client above its own share gets more. "before-tariff": its work
+   * the LP defers for a cheaper hour counts and runs too, asleep nodes wake for it and, where no client may
+   * rent, it takes slots the energy rules would leave idle and the LP's guarantee rows count as the simulator
+   * does, priced above energy (guarantees ≫ the energy saving); "beside-tariff" (the default): deferred work
+   * stays deferred and nodes the LP keeps asleep for a cheaper hour stay asleep (energy ≫ guarantees, as the
+   * LP's objective and issue 14's order); "off": the LP's soft guarantee
    * rows only. On a farm where any client may rent (cloud ≫ guarantees), deadline work yields only into
    * room the LP's plan leaves idle, and a fresh job's first task passes the guard (lp/guarantee-rule.ts).
    */

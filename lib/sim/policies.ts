@@ -52,7 +52,7 @@ export const OPT_IN_POLICIES: Record<string, PolicyEntry> = {
   },
   "burstfarm-guarantees": {
     name: "burstfarm-guarantees" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "before-tariff" }),
-    summary: "our planner with guarantees in dispatch before tariff deferral (lp/guarantee-rule.ts; the default policy since guarantees rank above the energy saving)",
+    summary: "our planner with guarantees before tariff deferral (lp/guarantee-rule.ts; where no client may rent, the LP's guarantee rows count as the simulator does and are priced above energy)",
   },
   "burstfarm-guarantees-beside-tariff": {
     name: "burstfarm-guarantees-beside-tariff" as PolicyName, planFn: planOfRecord, policy: withPolicy({ guaranteeRule: "beside-tariff" }),

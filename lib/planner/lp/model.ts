@@ -129,9 +129,9 @@ export function buildModel(input: ModelInput): BuiltModel {
   });
 
   // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
-  const leasesCount = !mayRent(clouds, snapshot);
-  // Where no client may rent, guarantees before tariff timing are priced above energy (weights.ts).
-  const shortPrice = leasesCount && input.guaranteesBeforeEnergy ? WEIGHTS.guaranteeBeforeEnergyPerSlotHour : WEIGHTS.guaranteePerSlotHour;
+  // Where no client may rent and guarantees come before tariff timing: the simulator's accounting, priced above energy (weights.ts).
+  const leasesCount = input.guaranteesBeforeEnergy === true && !mayRent(clouds, snapshot);
+  const shortPrice = leasesCount ? WEIGHTS.guaranteeBeforeEnergyPerSlotHour : WEIGHTS.guaranteePerSlotHour;
   const { shareRow, guarRow, clientIds } = addShareRows(lp, { ...input, leasesCount });
 
   // Cloud: capacity per renting client × offer × slot, the account limit per offer × slot, budgets.

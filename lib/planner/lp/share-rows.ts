@@ -17,7 +17,7 @@ export interface ShareRowsInput {
   guarantee: Map<string, number>;
   maxShare: Map<string, number>;
   now: number;
-  /** No client may rent: guarantees count the client's running leases too (the simulator's accounting). */
+  /** No client may rent and guarantees come before tariff timing: guarantees count the client's running leases too (the simulator's accounting). */
   leasesCount?: boolean;
 }
 
@@ -37,7 +37,7 @@ export interface ShareRows {
  * - guarantee, the first four hours, soft (a `short` column per row, priced below misses, cloud
  *   and energy; where no client may rent and guarantees come before tariff timing, above energy): its new work ≥ guarantee × that capacity, capped by the free capacity of the
  *   classes its work can use (a GPU-only client is not owed CPU boxes), its work left and its tasks;
- *   where no client may rent (`leasesCount`), the simulator's accounting instead: guarantee × the whole
+ *   where no client may rent and guarantees come before tariff timing (`leasesCount`), the simulator's accounting instead: guarantee × the whole
  *   farm (running leases' hours included) less the hours its own leases hold. There no deadline can
  *   turn into a rental and the LP's misses (≫ guarantees) keep the deadlines: mixed-short-long 453 →
  *   420 guarantee client-minutes, kind-mix 101 → 68, off-hours-energy 58 → 27 (default seed), no miss.

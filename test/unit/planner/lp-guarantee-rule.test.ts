@@ -10,8 +10,9 @@ import { GuaranteeRule } from "../../../lib/planner/lp/guarantee-rule.ts";
 import { buildPools } from "../../../lib/planner/matching/slot-pools.ts";
 import { dispatch, farm, member, perJob, resources } from "./lp-dispatch-fixture.ts";
 
-/** Guarantees beside tariff timing (energy ≫ guarantees), the default before guarantees came first. */
+/** Guarantees beside tariff timing (energy ≫ guarantees: the default), and before it. */
 const besideTariff = withPolicy({ guaranteeRule: "beside-tariff" });
+const beforeTariff = withPolicy({ guaranteeRule: "before-tariff" });
 
 const halves = [aClient("A", { guaranteedShare: 0.5 }), aClient("B", { guaranteedShare: 0.5 })];
 
@@ -97,8 +98,8 @@ describe("guarantee rule and energy (tariff on, the plan renting nothing)", () =
     expect(r.assignments.filter((x) => x.reason.startsWith("guarantee:")).map((x) => x.nodeId)).toEqual(["cpu"]);
   });
 
-  it("by default (guarantees before tariff timing) serves its energy-intensive work on an energy-wasteful class rather than leave the slot idle", () => {
-    const f = farm(shot(true, true), T0);
+  it("before tariff timing, serves its energy-intensive work on an energy-wasteful class rather than leave the slot idle", () => {
+    const f = farm(shot(true, true), T0, beforeTariff);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["b"], guarantees: true });
     expect(r.assignments.map((x) => [x.nodeId, x.jobId, x.reason.split(";")[0]])).toEqual([["gpu", "b", "guarantee: B below its 50% share (runs 0 of 1 on-prem slot(s) owed)"]]);
   });
@@ -131,8 +132,8 @@ describe("guarantee rule and the energy room of a class (tariff on)", () => {
     expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "a"]]);
   });
 
-  it("by default (guarantees before tariff timing) gives the owed client's work the free class though it spends more per unit", () => {
-    const f = farm(shot, T0);
+  it("before tariff timing, gives the owed client's work the free class though it spends more per unit", () => {
+    const f = farm(shot, T0, beforeTariff);
     const r = dispatch(f, [{ members: [member(f, "a", null)], quota: {} }], { ordered: ["a", "b"], guarantees: true });
     expect(r.assignments.map((x) => [x.nodeId, x.jobId])).toEqual([["cpu", "b"]]);
   });

@@ -62,7 +62,8 @@ describe("guaranteed shares", () => {
   });
 });
 
-describe("guaranteed shares where no client may rent (the simulator's accounting)", () => {
+describe("guaranteed shares before tariff timing where no client may rent (the simulator's accounting)", () => {
+  const beforeTariff = withPolicy({ guaranteeRule: "before-tariff" });
   // Four nodes, two held for 5 h by C's running tasks; A is guaranteed half the farm: two nodes, not half the two free ones.
   const farm = aSnapshot({
     clients: [aClient("A", { guaranteedShare: 0.5 }), aClient("C")],
@@ -79,7 +80,7 @@ describe("guaranteed shares where no client may rent (the simulator's accounting
   const aNow = (s: ReturnType<typeof solveProblem>) => s.sum((c) => c.kind === "x" && c.t === 0 && s.groups[c.g]!.clientId === "A") / s.grid.hours[0]!;
 
   it("owe a client its fraction of the whole farm less what its own leases hold, not of the free nodes", () => {
-    const s = solveProblem(farm, defaultPolicy, T0, solver);
+    const s = solveProblem(farm, beforeTariff, T0, solver);
     expect(s.status).toBe("optimal");
     expect(aNow(s)).toBeCloseTo(2, 3);
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
@@ -94,7 +95,7 @@ describe("guaranteed shares where no client may rent (the simulator's accounting
       tariff: aTariff(0.152),
       nodes: [...nodes("fast", 2, (b) => b.cores(64, 256).speed("sim", 2.4).power(180, 800)), ...nodes("slow", 2, (b) => b.speed("sim", 1))],
       jobs: [aJob("BJ").forClient("B").kind("sim").tasks(8, 3600).energyIntensive().due(T0 + 20 * HOUR).build()],
-    }), defaultPolicy, T0, solver);
+    }), beforeTariff, T0, solver);
     expect(s.status).toBe("optimal");
     const onNow = (label: string) => s.sum((c) => c.kind === "x" && c.t === 0 && s.resources[c.r]!.label.includes(label)) / s.grid.hours[0]!;
     expect(onNow("64-vCPU")).toBeCloseTo(2, 3);
@@ -199,8 +200,8 @@ describe("asleep nodes", () => {
   it("cost a woken node-hour of work what an awake one costs: energy-intensive work waits for the cheap hours", () => {
     // A woken node's busy hours are priced by the work columns (busy power includes the idle draw);
     // charging its idle power on top made waking later dearer than the peak price now, plus the guarantee
-    // (beside tariff timing: a guarantee priced below energy).
-    const s = solveProblem(snap, withPolicy({ guaranteeRule: "beside-tariff" }), T0, solver);
+    // (beside tariff timing, the default: a guarantee priced below energy).
+    const s = solveProblem(snap, defaultPolicy, T0, solver);
     expect(s.status).toBe("optimal");
     const peakEnd = T0 + 13 * HOUR;
     const atPeak = s.sum((c) => c.kind === "x" && s.grid.startAt[c.t + 1]! <= peakEnd);
@@ -209,8 +210,8 @@ describe("asleep nodes", () => {
     expect(s.sum((c) => c.kind === "miss")).toBeLessThan(1e-6);
   });
 
-  it("by default, where no client may rent, serve A's guaranteed half of the farm now, ahead of the cheap hours (guarantees ≫ energy)", () => {
-    const s = solveProblem(snap, defaultPolicy, T0, solver);
+  it("before tariff timing, where no client may rent, serve A's guaranteed half of the farm now, ahead of the cheap hours (guarantees ≫ energy)", () => {
+    const s = solveProblem(snap, withPolicy({ guaranteeRule: "before-tariff" }), T0, solver);
     expect(s.status).toBe("optimal");
     // The first four hours (all at the peak price): three nodes' worth once the woken one is up, where beside tariff timing it was none.
     const firstHours = T0 + 4 * HOUR;

@@ -42,15 +42,14 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * leaving a slot where LP quota work stepped aside for an exchange the serve pass did not make ("small"), then
  * deadline edges sized by the best speed the group's margin uses (lp/lp-problem.ts edgeSpeed: all four farms), and
  * the guarantee guard holding the slots the owed clients need together, not each alone (bench-10k), then
- * guarantees before tariff timing by default (policy.guaranteeRule "before-tariff": extras, bench-10k), then
  * the rentals asked for now sized by a second solve without margins that can be bought later (lp/rent-now.ts:
  * "loaded" asks for the same nodes, its reasons quote that plan's rented hours).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "7db67dea82a93ae9", greedy: "4b245fbafbee27f0", replayed: "44c42cc9361e2c49" },
-  extras: { lp: "df2a79f33fecf50c", greedy: "f45d73283e101b01", replayed: "e0fceee367e0aff8" },
+  extras: { lp: "73a90723993996f8", greedy: "f45d73283e101b01", replayed: "00470cb0beaee750" },
   loaded: { lp: "9b82a264edb6e104", greedy: "b50ac51813e81f71", replayed: "425a14d3791352f5" },
-  "bench-10k": { lp: "46d766e0701b4eb5", greedy: "10332fab49c8ebba", replayed: "4eb5531f5f8c65ad" },
+  "bench-10k": { lp: "93b60793e4018957", greedy: "10332fab49c8ebba", replayed: "7b851d4b6da8670c" },
 };
 
 describe("plan() is unchanged on fixed farms", () => {
