@@ -62,11 +62,8 @@ export async function loadHighsSolver(options: HighsSolverOptions = {}): Promise
   return new HighsSolver(await loadHighsInstance(), options);
 }
 
-/**
- * Model shapes whose last basis is kept (a cycle solves up to four: plain, then with lateness, and
- * the same two for the rentals asked for now, planner/lp/rent-now.ts).
- */
-const SAVED_SHAPES = 4;
+/** Model shapes whose last basis is kept (a cycle solves at most two: plain, then with lateness). */
+const SAVED_SHAPES = 2;
 
 interface SavedBasis { numCols: number; numRows: number; colStatus: Int32Array; rowStatus: Int32Array }
 
@@ -79,8 +76,7 @@ export class HighsSolver implements LpSolver {
   lastWarm = false;
   /**
    * The last optimal bases, one per model shape, newest first: a cycle that re-solves with lateness
-   * priced (planner/lp/solve-lateness.ts), or a second plan for the rentals asked for now (rent-now.ts),
-   * solves more than one shape, and each warm-starts from its own.
+   * priced (planner/lp/solve-lateness.ts) solves two shapes, and each warm-starts from its own.
    */
   private bases: SavedBasis[] = [];
   /**
