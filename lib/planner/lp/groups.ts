@@ -72,8 +72,6 @@ export interface GroupInput {
   now: number;
   /** The model credits work when its task ends (ModelInput.completionCredit; default on): the margin leaves the task out. */
   completionCredit?: boolean;
-  /** Whether a job's margin keeps a tenth of the time left for drift (dueMarginMs; absent: every job's does). */
-  drift?: (s: JobState, deadlineAt: number) => boolean;
 }
 
 /**
@@ -86,12 +84,11 @@ export interface GroupInput {
  * length (evidence.ts). (A slot longer than a task lets the fluid plan count a task still running
  * at the due edge, at most one a node: the tenth of the time left takes that up far out, and each re-plan's slots shrink toward the deadline until the credit sees it.) A whole task
  * on top rented about an hour ahead for work the farm did alone (competing-deadlines). Without
- * completion credit the task itself is margin too. Without `drift`, no tenth: the rentals asked for now
- * leave out margins that can still be bought later (rent-now.ts).
+ * completion credit the task itself is margin too.
  */
-export function dueMarginMs(policy: Policy, st: StepState, best: number, left: number, completionCredit = true, drift = true): number {
+export function dueMarginMs(policy: Policy, st: StepState, best: number, left: number, completionCredit = true): number {
   const tasks = (completionCredit ? 0 : 1) + policy.safetySigma * st.step.runtimeSpread;
-  return Math.min(tasks * st.taskSec * estimateFactor(policy, st.step) / best * 1000 + (drift ? left / 10 : 0), left / 4);
+  return Math.min(tasks * st.taskSec * estimateFactor(policy, st.step) / best * 1000 + left / 10, left / 4);
 }
 
 /** The fastest a group's work of `kind` runs on its resources and rented offers (the speed its due-time margin is sized by). */
@@ -136,7 +133,7 @@ export function buildGroups(input: GroupInput): Group[] {
       const clouds = cloudOk ? req.clouds : [];
       let dueAt: number | null = null;
       if (f.deadlineAt !== null) {
-        dueAt = f.deadlineAt - dueMarginMs(policy, st, bestSpeed(res, clouds, st.step.kind), Math.max(0, f.deadlineAt - grid.startAt[1]!), input.completionCredit, input.drift?.(s, f.deadlineAt) ?? true);
+        dueAt = f.deadlineAt - dueMarginMs(policy, st, bestSpeed(res, clouds, st.step.kind), Math.max(0, f.deadlineAt - grid.startAt[1]!), input.completionCredit);
       }
       // Due by the end of the last slot that ends before the deadline (conservative; the rolling horizon refines it).
       const dueSlot = dueAt === null || dueAt >= grid.startAt[grid.count]! ? grid.count - 1 : Math.max(0, slotOf(grid, dueAt) - 1);

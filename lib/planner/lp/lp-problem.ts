@@ -1,7 +1,7 @@
 import type { CloudOffer } from "../types.ts";
 import { type NodeClass, speedOf } from "../matching/node-classes.ts";
 import { unmetRequirement } from "../matching/requirements.ts";
-import type { JobState, StepState } from "../work/job-state.ts";
+import type { StepState } from "../work/job-state.ts";
 import { buildGroups, dueMarginMs, type Group } from "./groups.ts";
 import { buildModel, type BuiltModel, type ModelInput } from "./model.ts";
 import type { LpStageInput } from "./plan-lp.ts";
@@ -19,13 +19,9 @@ export interface LpProblem {
   modelInput: ModelInput;
 }
 
-/**
- * The LP of one cycle, before solving: its slots, on-prem resources, cloud offers, job groups and model.
- * `drift`: whether a job's due time keeps a tenth of the time left as margin (absent: all do; rent-now.ts).
- */
-export function buildLpProblem(input: LpStageInput, options: { completionCredit?: boolean; drift?: (s: JobState, deadlineAt: number) => boolean } = {}): LpProblem {
+/** The LP of one cycle, before solving: its slots, on-prem resources, cloud offers, job groups and model. */
+export function buildLpProblem(input: LpStageInput, options: { completionCredit?: boolean } = {}): LpProblem {
   const { snapshot, policy, now, ledger } = input;
-  const drift = options.drift;
   let latest: number | null = null;
   const dueAts: number[] = [];
   for (const s of [...input.ordered, ...input.waiting]) {
@@ -36,7 +32,7 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     const offers = input.cloudOk(s.job) && policy.burst.enabled ? snapshot.cloudOffers : [];
     for (const st of s.steps) if (st.live > 0) {
       const left = Math.max(0, d - Math.floor(now / 300_000) * 300_000 - 300_000);
-      dueAts.push(d - dueMarginMs(policy, st, edgeSpeed(st, offers), left, options.completionCredit, drift?.(s, d) ?? true));
+      dueAts.push(d - dueMarginMs(policy, st, edgeSpeed(st, offers), left, options.completionCredit));
     }
   }
   const grid = slotGrid(now, latest, dueAts);
@@ -61,7 +57,7 @@ export function buildLpProblem(input: LpStageInput, options: { completionCredit?
     cloudOk: (s) => input.cloudOk(s.job) && policy.burst.enabled, tariffOn: policy.tariff.enabled && input.curve !== null, policy, grid, now,
     // From the slot clock, not the second: a release slot that moved with every event would change the
     // LP's shape within a slot, and the plan of record could not be replayed (slightly early: still a lower bound).
-    earliestStart: earliestStartOf(input.states, clouds, slotAnchor(now)), completionCredit: options.completionCredit, ...(drift ? { drift } : {}),
+    earliestStart: earliestStartOf(input.states, clouds, slotAnchor(now)), completionCredit: options.completionCredit,
   });
   const guarantee = ledger.guaranteeFractions();
   const maxShare = new Map(snapshot.clients.map((c) => [c.id, Math.min(1, Math.max(0, c.maxShare))]));

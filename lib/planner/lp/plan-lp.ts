@@ -11,12 +11,11 @@ import type { Deferral } from "../tariff/deferral.ts";
 import { powerActions } from "../tariff/power.ts";
 import type { PriceCurve } from "../tariff/price-curve.ts";
 import type { JobState } from "../work/job-state.ts";
-import { refusedByCeiling, wakeFromLp } from "./actions.ts";
+import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
 import { GuaranteeRule, type GuaranteePlan } from "./guarantee-rule.ts";
 import type { Group } from "./groups.ts";
 import { buildLpProblem } from "./lp-problem.ts";
-import { rentNow } from "./rent-now.ts";
 import { MISS_EPS_H, solveWithLateness } from "./solve-lateness.ts";
 import { surplusCloud } from "./surplus-cloud.ts";
 import type { LpReading } from "./read.ts";
@@ -65,8 +64,6 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   if (!solved.ok) return solved;
   const { stats, reading, problem: { grid, resources, clouds, groups } } = solved;
 
-  // Before the dispatch: it moves the ledger that rentNow's second build reads.
-  const burst = policy.burst.enabled ? rentNow(input, solved) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
   const timing = memberTiming(groups, reading, grid);
   const deferrals = deferralsFrom(timing, grid, input);
 
@@ -88,6 +85,7 @@ export function planWithLp(input: LpStageInput): LpStageOutcome {
   const runnable = input.ordered.filter((s) => !deferrals.has(s.job.id));
   const preemptions = reclaimByCheckpoint({ runnable, ledger, nodes: snapshot.nodes, states: input.states });
 
+  const burst = policy.burst.enabled ? burstFromLp(reading, groups, clouds, snapshot, grid, now, policy.burst.interruptionLossSec) : { requests: [], byJob: new Map<string, string>(), refused: new Map<string, string>() };
   const busy = new Set(dispatched.assignments.map((a) => a.nodeId));
   const released = new Set(spare.release.map((a) => a.nodeId));
   let nextWork: number | null = null;

@@ -41,14 +41,12 @@ const FARMS: { name: string; params: FarmParams }[] = [
  * of the same objective, 750457.5894; extras and loaded keep theirs), and the owed-first idle fill
  * leaving a slot where LP quota work stepped aside for an exchange the serve pass did not make ("small"), then
  * deadline edges sized by the best speed the group's margin uses (lp/lp-problem.ts edgeSpeed: all four farms), and
- * the guarantee guard holding the slots the owed clients need together, not each alone (bench-10k), then
- * the rentals asked for now sized by a second solve without margins that can be bought later (lp/rent-now.ts:
- * "loaded" asks for the same nodes, its reasons quote that plan's rented hours).
+ * the guarantee guard holding the slots the owed clients need together, not each alone (bench-10k).
  */
 const EXPECTED: Record<string, { lp: string; greedy: string; replayed: string }> = {
   small: { lp: "7db67dea82a93ae9", greedy: "4b245fbafbee27f0", replayed: "44c42cc9361e2c49" },
   extras: { lp: "73a90723993996f8", greedy: "f45d73283e101b01", replayed: "00470cb0beaee750" },
-  loaded: { lp: "9b82a264edb6e104", greedy: "b50ac51813e81f71", replayed: "425a14d3791352f5" },
+  loaded: { lp: "a615c9dbeacf9449", greedy: "b50ac51813e81f71", replayed: "07d267e5079e2f10" },
   "bench-10k": { lp: "93b60793e4018957", greedy: "10332fab49c8ebba", replayed: "7b851d4b6da8670c" },
 };
 
