@@ -51,8 +51,11 @@ export interface ModelInput {
    * end at their last deadline, so a plan without misses keeps its shape.
    */
   late?: ReadonlySet<number>;
-  /** Guarantees come before tariff timing (policy.guaranteeRule "before-tariff"): where no client may rent, a guaranteed slot-hour is priced above energy. */
-  guaranteesBeforeEnergy?: boolean;
+  /**
+   * Guarantees come before tariff timing (policy.guaranteeRule "before-tariff") on a farm where no client may
+   * rent (lp-problem.ts mayRent): guarantees in the simulator's accounting, a slot-hour priced above energy.
+   */
+  guaranteesFirst?: boolean;
   /** The snapshot's rented nodes, found once per problem (lp-problem.ts): a lateness re-build does not scan the farm again. */
   cloudNodes?: readonly FarmNode[];
 }
@@ -129,8 +132,8 @@ export function buildModel(input: ModelInput): BuiltModel {
   });
 
   // Shares: a cap in every slot, a guarantee (soft) in the first four hours (share-rows.ts).
-  // Where no client may rent and guarantees come before tariff timing: the simulator's accounting, priced above energy (weights.ts).
-  const leasesCount = input.guaranteesBeforeEnergy === true && !mayRent(clouds, snapshot);
+  // Guarantees first (ModelInput.guaranteesFirst): the simulator's accounting, priced above energy (weights.ts).
+  const leasesCount = input.guaranteesFirst === true;
   const shortPrice = leasesCount ? WEIGHTS.guaranteeBeforeEnergyPerSlotHour : WEIGHTS.guaranteePerSlotHour;
   const { shareRow, guarRow, clientIds } = addShareRows(lp, { ...input, leasesCount });
 
@@ -286,9 +289,4 @@ export function buildModel(input: ModelInput): BuiltModel {
     });
   }
   return { model: lp.build(), cols, capRow, shareRow, budgetRow, clients: clientList, rowKeys: lp.rowKeys() };
-}
-
-/** Whether some client may rent: an offer, and a client allowed to burst with budget left (plan-lp.ts asks the same of the policy). */
-function mayRent(clouds: readonly CloudResource[], snapshot: Snapshot): boolean {
-  return clouds.length > 0 && snapshot.clients.some((c) => c.cloudAllowed && c.cloudBudgetLeft > 0);
 }

@@ -15,7 +15,7 @@ import { burstFromLp, refusedByCeiling, wakeFromLp } from "./actions.ts";
 import { dispatchQuotas } from "./dispatch.ts";
 import { GuaranteeRule, type GuaranteePlan } from "./guarantee-rule.ts";
 import type { Group } from "./groups.ts";
-import { buildLpProblem } from "./lp-problem.ts";
+import { buildLpProblem, mayRent } from "./lp-problem.ts";
 import { MISS_EPS_H, solveWithLateness } from "./solve-lateness.ts";
 import { surplusCloud } from "./surplus-cloud.ts";
 import type { LpReading } from "./read.ts";
@@ -208,20 +208,6 @@ function whyOf(t: JobTiming, r: LpReading, grid: SlotGrid, clientMax: number): s
   if (r.cappedNow.has(g.clientId)) return `LP: client ${g.clientId} is at its cap of ${clientMax} on-prem slot(s)`;
   const full = g.resources.some((x) => r.fullNow[x.index]);
   return `LP: planned to finish by ${dateTime(finish)}${due}${full ? "; its eligible nodes are fully planned now" : ""}`;
-}
-
-/**
- * Whether any client may rent (bursting on, an offer, a client allowed with budget left). Then the
- * guarantee rule lets deadline work wait only into on-prem room the LP's plan leaves idle
- * ({@link GuaranteePlan.idleRoomOnly}; cloud ≫ guarantees). Measured and rejected: standing the
- * rule aside whenever a client may rent (it then never ran in 8 of 11 scenarios: deadline-change
- * 341.4 guarantee client-minutes, competing-deadlines 1768.6), and running it in full only while
- * the plan rented nothing (+1–2% cloud: competing-deadlines 20.52 → 20.77, delivery-burst
- * 34.76 → 35.31 at seed 2), and letting deadline work wait also into room the plan gave the owed
- * client (deadline-change rented 1.18 it had not needed).
- */
-function mayRent(input: LpStageInput, offers: number): boolean {
-  return input.policy.burst.enabled && offers > 0 && input.snapshot.clients.some((c) => c.cloudAllowed && c.cloudBudgetLeft > 0);
 }
 
 /** The guarantee rule (policy.guaranteeRule): the work it counts and serves is deferred work too, unless deferral wins ("beside-tariff"). */

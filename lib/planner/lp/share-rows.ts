@@ -1,5 +1,5 @@
 import type { Snapshot } from "../types.ts";
-import type { Group } from "./groups.ts";
+import { bestSpeed, type Group } from "./groups.ts";
 import type { Resource } from "./resources.ts";
 import type { SlotGrid } from "./slots.ts";
 import type { LpBuilder } from "./solver.ts";
@@ -80,7 +80,7 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
     // Work left in node-hours on the group's fastest on-prem class where no client may rent: counted in
     // reference hours, the rows owed slow classes more slot-hours than fast ones (the client's work lasts
     // longer there), so the LP ran owed work on slow, energy-wasteful hardware to keep the later rows.
-    for (const g of mine) if (g.releaseSlot === 0) { left += input.leasesCount ? g.workH / fastest(g) : g.workH; tasks += g.tasks; }
+    for (const g of mine) if (g.releaseSlot === 0) { left += input.leasesCount && g.resources.length > 0 ? g.workH / bestSpeed(g.resources, [], g.kind) : g.workH; tasks += g.tasks; }
     const rows: number[] = [];
     for (let t = 0; t < T && grid.startAt[t]! < now + GUARANTEE_HORIZON_MS; t++) {
       let cap = 0;
@@ -93,13 +93,6 @@ export function addShareRows(lp: LpBuilder, input: ShareRowsInput): ShareRows {
     guarRow.set(c, rows);
   }
   return { shareRow, guarRow, clientIds };
-}
-
-/** The fastest a group's work runs on its on-prem resources (1 without any). */
-function fastest(g: Group): number {
-  let best = 0;
-  for (const r of g.resources) best = Math.max(best, r.speed.get(g.kind) ?? 1);
-  return best > 0 ? best : 1;
 }
 
 /** On-prem slot-hours per client and slot its running leases hold (till their expected end). */
